@@ -1,0 +1,58 @@
+"""The one place that wires settings, database, channel, dispatcher and journeys together.
+
+Tests call it with a fake clock and the in-process transport of the fake Bot API; production
+calls it with nothing but settings.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+import httpx
+
+from bot.channels.telegram import TelegramChannel
+from bot.config import SUPPORTED_LOCALES, ConfigError, Settings
+from bot.database import Database
+from bot.dispatcher import Dispatcher
+from handlers import build_registry
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+@dataclass
+class LoaLang:
+    settings: Settings
+    db: Database
+    channel: TelegramChannel
+    dispatcher: Dispatcher
+
+    async def start(self, *, migrate: bool = True, poll: bool = True) -> None:
+        if migrate:
+            await self.db.upgrade()
+        await self.channel.start(poll=poll)
+        for menu in self.dispatcher.default_menus(SUPPORTED_LOCALES):
+            await self.channel.set_menu(menu)
+
+    async def stop(self) -> None:
+        await self.channel.stop()
+        await self.db.dispose()
+
+
+def bootstrap(
+    settings: Settings,
+    *,
+    clock: Callable[[], datetime] = utcnow,
+    transport: httpx.AsyncBaseTransport | None = None,
+    db: Database | None = None,
+) -> LoaLang:
+    if settings.bot_token is None:
+        raise ConfigError("Configuration error: BOT_TOKEN: not set")
+    db = db or Database(settings.database_url)
+    channel = TelegramChannel(settings.bot_token.get_secret_value(), settings.bot_api_base_url, transport=transport)
+    dispatcher = Dispatcher(db=db, settings=settings, registry=build_registry(), messenger=channel, clock=clock)
+    channel.dispatcher = dispatcher
+    return LoaLang(settings=settings, db=db, channel=channel, dispatcher=dispatcher)

@@ -1,0 +1,114 @@
+"""FakeTelegram: the world, the Bot API in front of it, and the knobs tests turn."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import inspect
+import time
+from collections.abc import AsyncIterator, Callable
+from datetime import datetime
+from typing import Any
+
+import httpx
+import uvicorn
+
+from bot.channels.fake_telegram.faults import Fault, FaultBook
+from bot.channels.fake_telegram.limits import RateLimiter
+from bot.channels.fake_telegram.server import ApiCall, build_app
+from bot.channels.fake_telegram.transport import FakeTransport
+from bot.channels.fake_telegram.world import World
+
+DEFAULT_TOKEN = "123456:AAH-fake-token-for-tests-0123456789"
+
+
+class FakeTelegram(World):
+    """An in-repo Telegram Bot API: the real python-telegram-bot talks to it over HTTP, unchanged."""
+
+    def __init__(
+        self,
+        *,
+        token: str = DEFAULT_TOKEN,
+        bot_username: str = "loalang_bot",
+        bot_first_name: str = "Loa Làng",
+        clock: Callable[[], datetime] | None = None,
+    ) -> None:
+        super().__init__(token=token, bot_username=bot_username, bot_first_name=bot_first_name, clock=clock)
+        self.base_url = "http://fake-telegram/bot"
+        self.base_file_url = "http://fake-telegram/file/bot"
+        self.calls: list[ApiCall] = []
+        self.commands: dict[tuple[str, str], list[dict[str, Any]]] = {}
+        self.callback_answers: dict[str, dict[str, Any]] = {}
+        self.webhook: dict[str, Any] = {}
+        self.enforce_limits = False
+        self.limit_scale = 1.0
+        self.faults = FaultBook()
+        self.limiter = RateLimiter()
+        self.poll_generation = 0
+        self.app = build_app(self)
+
+    @property
+    def webhook_url(self) -> str:
+        return str(self.webhook.get("url", ""))
+
+    def transport(self) -> httpx.AsyncBaseTransport:
+        """For HTTPXRequest(httpx_kwargs={"transport": ...}): no sockets, same requests and answers."""
+        return FakeTransport(self.app)
+
+    @contextlib.asynccontextmanager
+    async def serve(self, host: str = "127.0.0.1", port: int = 0) -> AsyncIterator[str]:
+        """Serve over real HTTP on loopback; yields the base URL to give the bot ("http://host:port/bot")."""
+        config = uvicorn.Config(
+            self.app,
+            host=host,
+            port=port,
+            lifespan="off",
+            ws="none",
+            log_config=None,
+            log_level="warning",
+            access_log=False,
+            timeout_graceful_shutdown=1,
+        )
+        server = uvicorn.Server(config)
+        task = asyncio.create_task(server.serve())
+        try:
+            await self.wait_for(lambda: server.started or task.done(), timeout=10)
+            if task.done():
+                task.result()
+                raise RuntimeError(f"the fake Bot API could not listen on {host}:{port}")
+            bound = server.servers[0].sockets[0].getsockname()[1]
+            yield f"http://{host}:{bound}/bot"
+        finally:
+            server.should_exit = True
+            await task
+
+    # --- observing ---
+
+    def calls_to(self, method: str) -> list[ApiCall]:
+        return [call for call in self.calls if call.method.lower() == method.lower()]
+
+    async def wait_for(self, predicate: Callable[[], bool], timeout: float = 5.0) -> None:  # noqa: ASYNC109
+        """Poll until `predicate()` holds; fail with what was waited for and the last calls seen."""
+        deadline = time.monotonic() + timeout
+        while not predicate():
+            if time.monotonic() >= deadline:
+                recent = "\n  ".join(f"{call.method} {call.status} {call.params}" for call in self.calls[-8:]) or "none"
+                raise AssertionError(
+                    f"timed out after {timeout}s waiting for {_describe(predicate)}\n"
+                    f"pending updates: {len(self.pending_updates)}; last Bot API calls:\n  {recent}"
+                )
+            await asyncio.sleep(0.002)
+
+    # --- faults ---
+
+    def inject(self, method: str, fault: Fault, *, chat_id: int | None = None, times: int = 1) -> None:
+        """The next `times` calls of `method` ("sendMessage", "send_message" or "*"), to `chat_id` if given,
+        fail with `fault`."""
+        self.faults.add(method, fault, chat_id, times)
+
+
+def _describe(predicate: Callable[[], bool]) -> str:
+    try:
+        return inspect.getsource(predicate).strip()
+    except (OSError, TypeError):
+        return repr(predicate)

@@ -1,0 +1,235 @@
+"""The Telegram channel: python-telegram-bot on one side, the messaging port on the other.
+
+Only this module knows Telegram. It turns updates into `Incoming`, hands them to the
+dispatcher, and turns `Send`/`Edit`/`Menu` into Bot API calls, translating Telegram's
+errors into the port's `RecipientGone` and `ChatMoved`.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+from typing import TYPE_CHECKING
+
+import httpx
+from telegram import (
+    BotCommand,
+    BotCommandScopeAllGroupChats,
+    BotCommandScopeAllPrivateChats,
+    BotCommandScopeChat,
+    ChatMember,
+    InlineKeyboardButton,
+    InlineKeyboardMarkup,
+    InputFile,
+    MessageOriginUser,
+    Update,
+)
+from telegram.error import BadRequest, ChatMigrated, Forbidden
+from telegram.ext import Application, ContextTypes, TypeHandler
+from telegram.request import HTTPXRequest
+
+from bot.messaging import ChatMoved, Edit, Event, Incoming, Keyboard, Menu, RecipientGone, Send, Sender
+
+# python-telegram-bot 22 deprecates integer `retry_after`; opt in to timedeltas now.
+os.environ.setdefault("PTB_TIMEDELTA", "true")
+
+if TYPE_CHECKING:
+    from telegram import User
+
+    from bot.dispatcher import Dispatcher
+
+log = logging.getLogger(__name__)
+
+GONE = ("chat not found", "user not found", "bot was kicked", "bot is not a member", "have no rights to send")
+PRESENT = {ChatMember.MEMBER, ChatMember.ADMINISTRATOR, ChatMember.OWNER, ChatMember.RESTRICTED}
+
+
+def file_url(base_url: str) -> str:
+    """https://api.telegram.org/bot -> https://api.telegram.org/file/bot (and the same for a local server)."""
+    root, _, tail = base_url.rstrip("/").rpartition("/")
+    return f"{root}/file/{tail}"
+
+
+class TelegramChannel:
+    """Implements `bot.messaging.Messenger` with python-telegram-bot."""
+
+    def __init__(self, token: str, base_url: str, *, transport: httpx.AsyncBaseTransport | None = None) -> None:
+        extra = {"transport": transport} if transport is not None else None
+        self.application = (
+            Application.builder()
+            .token(token)
+            .base_url(base_url)
+            .base_file_url(file_url(base_url))
+            .request(HTTPXRequest(connection_pool_size=32, httpx_kwargs=extra))
+            .get_updates_request(HTTPXRequest(httpx_kwargs=extra))
+            .build()
+        )
+        self.application.add_handler(TypeHandler(Update, self._on_update))
+        self.application.add_error_handler(self._on_error)
+        self.dispatcher: Dispatcher | None = None
+        self.last_update_id = 0  # updates are handled in order; tests and the sandbox wait on this
+
+    @property
+    def bot(self):  # type: ignore[no-untyped-def]
+        return self.application.bot
+
+    async def start(self, *, poll: bool = True) -> None:
+        await self.application.initialize()
+        await self.application.start()
+        if poll and self.application.updater is not None:
+            await self.application.updater.start_polling(poll_interval=0.0, timeout=10)
+
+    async def stop(self) -> None:
+        if self.application.updater is not None and self.application.updater.running:
+            await self.application.updater.stop()
+        if self.application.running:
+            await self.application.stop()
+        await self.application.shutdown()
+
+    async def _on_update(self, update: Update, _: ContextTypes.DEFAULT_TYPE) -> None:
+        assert self.dispatcher is not None, "bootstrap wires the dispatcher before starting"
+        try:
+            incoming = to_incoming(update, self.bot.id, self.bot.username)
+            if incoming is None:
+                return
+            outcome = await self.dispatcher.handle(incoming)
+            if update.callback_query is not None:
+                await update.callback_query.answer(outcome.toast)
+        finally:
+            self.last_update_id = max(self.last_update_id, update.update_id)
+
+    async def _on_error(self, update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
+        log.error("update could not be processed: %s", type(context.error).__name__, exc_info=context.error)
+
+    # --- the Messenger port ---
+
+    async def send(self, message: Send) -> int | None:
+        markup = _markup(message.choices)
+        try:
+            if message.image is not None:
+                sent = await self.bot.send_photo(
+                    message.chat_id,
+                    InputFile(message.image, filename="image.png"),
+                    caption=message.text or None,
+                    reply_markup=markup,
+                )
+            elif message.file is not None:
+                sent = await self.bot.send_document(
+                    message.chat_id,
+                    InputFile(message.file.content, filename=message.file.filename),
+                    caption=message.text or None,
+                    reply_markup=markup,
+                )
+            else:
+                sent = await self.bot.send_message(message.chat_id, message.text, reply_markup=markup)
+        except ChatMigrated as moved:
+            raise ChatMoved(message.chat_id, moved.new_chat_id) from None
+        except Forbidden as refused:
+            raise RecipientGone(message.chat_id, refused.message) from None
+        except BadRequest as bad:
+            if any(marker in bad.message.lower() for marker in GONE):
+                raise RecipientGone(message.chat_id, bad.message) from None
+            raise
+        return sent.message_id
+
+    async def edit(self, edit: Edit) -> None:
+        markup = _markup(edit.choices)
+        try:
+            if edit.text is None:
+                await self.bot.edit_message_reply_markup(edit.chat_id, edit.message_id, reply_markup=markup)
+            else:
+                await self.bot.edit_message_text(edit.text, edit.chat_id, edit.message_id, reply_markup=markup)
+        except BadRequest as bad:
+            if "not modified" not in bad.message.lower():
+                raise
+
+    async def set_menu(self, menu: Menu) -> None:
+        if menu.chat_id is not None:
+            scope = BotCommandScopeChat(menu.chat_id)
+        elif menu.groups:
+            scope = BotCommandScopeAllGroupChats()
+        else:
+            scope = BotCommandScopeAllPrivateChats()
+        commands = [BotCommand(name, description[:256]) for name, description in menu.commands]
+        await self.bot.set_my_commands(commands, scope=scope, language_code=menu.language)
+
+    def deep_link(self, payload: str) -> str:
+        base = f"https://t.me/{self.bot.username}"
+        return f"{base}?start={payload}" if payload else base
+
+
+def _markup(choices: Keyboard) -> InlineKeyboardMarkup | None:
+    if not choices:
+        return None
+    return InlineKeyboardMarkup(
+        [[InlineKeyboardButton(c.label, callback_data=c.command[:64]) for c in row] for row in choices]
+    )
+
+
+def _sender(user: User | None) -> Sender | None:
+    if user is None:
+        return None
+    return Sender(user.id, user.first_name, user.last_name, user.language_code)
+
+
+def to_incoming(update: Update, bot_id: int, bot_username: str | None) -> Incoming | None:
+    """The messenger-neutral view of an update, or None for what no journey cares about."""
+    if update.my_chat_member is not None:
+        return _membership(update)
+    if update.callback_query is not None:
+        query = update.callback_query
+        message = query.message
+        chat_id = message.chat.id if message is not None else query.from_user.id
+        return Incoming(
+            Event.BUTTON,
+            chat_id,
+            is_group=chat_id < 0,
+            sender=_sender(query.from_user),
+            text=query.data,
+            message_id=message.message_id if message is not None else None,
+        )
+    message = update.message
+    if message is None:
+        return None
+    chat = message.chat
+    group = chat.type != chat.PRIVATE
+    if message.migrate_to_chat_id is not None:
+        return Incoming(Event.CHAT_MIGRATED, chat.id, is_group=True, migrated_to=message.migrate_to_chat_id)
+    if message.migrate_from_chat_id is not None:
+        return Incoming(Event.CHAT_MIGRATED, message.migrate_from_chat_id, is_group=True, migrated_to=chat.id)
+    text = message.text or message.caption
+    if text and text.startswith("/"):
+        head = text.split(maxsplit=1)[0]
+        if "@" in head and head.split("@", 1)[1].lower() != (bot_username or "").lower():
+            return None  # a command for another bot in the same group
+    if text is None and message.forward_origin is None and not message.effective_attachment:
+        return None  # service messages: members joining, titles changing…
+    origin = message.forward_origin
+    return Incoming(
+        Event.MESSAGE,
+        chat.id,
+        is_group=group,
+        chat_title=chat.title,
+        sender=_sender(message.from_user),
+        text=text,
+        message_id=message.message_id,
+        forwarded_from=_sender(origin.sender_user) if isinstance(origin, MessageOriginUser) else None,
+        forwarded_hidden=origin is not None and not isinstance(origin, MessageOriginUser),
+    )
+
+
+def _membership(update: Update) -> Incoming | None:
+    change = update.my_chat_member
+    assert change is not None
+    chat = change.chat
+    was = change.old_chat_member.status in PRESENT
+    now = change.new_chat_member.status in PRESENT
+    if was == now:
+        return None
+    if chat.type == chat.PRIVATE:
+        event = Event.BOT_UNBLOCKED if now else Event.BOT_BLOCKED
+    else:
+        event = Event.BOT_ADDED if now else Event.BOT_REMOVED
+    return Incoming(
+        event, chat.id, is_group=chat.type != chat.PRIVATE, chat_title=chat.title, sender=_sender(change.from_user)
+    )

@@ -1,0 +1,82 @@
+"""What a journey gets: the open transaction, who is speaking, their language, and a place to
+put the messages it wants sent. Nothing is sent from here: the dispatcher sends after commit."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.config import Settings
+from bot.i18n import Translator, pick_locale
+from bot.messaging import Attachment, Edit, Event, Incoming, Keyboard, Menu, Outcome, Send
+from bot.models import Center, Person
+from bot.registry import Registry, Where, access_of
+
+
+@dataclass
+class Context:
+    session: AsyncSession
+    incoming: Incoming
+    person: Person | None
+    center: Center | None
+    t: Translator
+    now: datetime
+    settings: Settings
+    registry: Registry
+    deep_link: Callable[[str], str]
+    outcome: Outcome = field(default_factory=Outcome)
+
+    def _(self, message: str, **fields: object) -> str:
+        text = self.t.gettext(message)
+        return text.format(**fields) if fields else text
+
+    @property
+    def is_button(self) -> bool:
+        return self.incoming.event is Event.BUTTON
+
+    def reply(
+        self, text: str, choices: Keyboard = (), image: bytes | None = None, file: Attachment | None = None
+    ) -> None:
+        self.send(self.incoming.chat_id, text, choices, image=image, file=file)
+
+    def send(
+        self,
+        chat_id: int,
+        text: str,
+        choices: Keyboard = (),
+        *,
+        image: bytes | None = None,
+        file: Attachment | None = None,
+    ) -> None:
+        self.outcome.effects.append(Send(chat_id, text, choices, image=image, file=file))
+
+    def close_buttons(self) -> None:
+        """Take the buttons off the message that was just pressed, so it cannot be pressed twice."""
+        if self.is_button and self.incoming.message_id is not None:
+            self.outcome.effects.append(Edit(self.incoming.chat_id, self.incoming.message_id))
+
+    def toast(self, text: str) -> None:
+        self.outcome.toast = text
+
+    def translator_for(self, person: Person) -> Translator:
+        """The language another person reads in, for messages sent to them."""
+        locale = pick_locale(
+            person.language,
+            person.messenger_language,
+            self.center.locale if self.center else None,
+            self.settings.default_locale,
+        )
+        return Translator(locale, self.t.timezone)
+
+    def refresh_menu(self, person: Person) -> None:
+        """Show the person the command menu of their current roles, in their language."""
+        if person.telegram_user_id is None:
+            return
+        t = self.translator_for(person)
+        commands = self.registry.menu_for(access_of(person), Where.PRIVATE)
+        self.outcome.effects.append(
+            Menu(tuple((c.name, t.gettext(c.description)) for c in commands), chat_id=person.telegram_user_id)
+        )

@@ -1,0 +1,209 @@
+"""The core's front door: one incoming message in, one transaction, then the replies out.
+
+Save first, send second: a journey only collects what it wants sent; the collected messages go
+out after the commit, and a rollback (a refusal or a crash) drops them with the data.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from datetime import datetime
+
+from sqlalchemy import select
+
+from bot.config import Settings
+from bot.context import Context
+from bot.database import Database
+from bot.errors import Refusal
+from bot.i18n import N_, Translator, pick_locale
+from bot.messaging import ChatMoved, Edit, Event, Incoming, Menu, Messenger, Outcome, RecipientGone, Send
+from bot.models import Center, Person
+from bot.registry import Access, Registry, Where, access_of
+from bot.services import conversations, groups, people
+from bot.text import fold
+
+log = logging.getLogger(__name__)
+
+# Typed words that mean the same as a button, for people who type rather than press.
+ALIASES = {
+    "dong y": "/agree",
+    "toi dong y": "/agree",
+    "agree": "/agree",
+    "i agree": "/agree",
+    "tro giup": "/help",
+    "huong dan": "/help",
+    "help": "/help",
+}
+
+DENIED = {
+    Access.MEMBER: N_("Please send /start and agree to the privacy notice first."),
+    Access.HELPER: N_("Sorry, only the center's director, staff and village heads can use /{command}."),
+    Access.STAFF: N_("Sorry, only the center's director and staff can use /{command}."),
+    Access.DIRECTOR: N_("Sorry, only the center's director can use /{command}."),
+}
+
+
+class Dispatcher:
+    def __init__(
+        self,
+        *,
+        db: Database,
+        settings: Settings,
+        registry: Registry,
+        messenger: Messenger,
+        clock: Callable[[], datetime],
+    ) -> None:
+        self.db = db
+        self.settings = settings
+        self.registry = registry
+        self.messenger = messenger
+        self.clock = clock
+
+    async def handle(self, incoming: Incoming) -> Outcome:
+        """Run the journey for one incoming message and deliver what it produced."""
+        now = self.clock()
+        t = Translator(self.settings.default_locale, self.settings.timezone)
+        async with self.db.session() as session:
+            try:
+                async with session.begin():
+                    ctx = await self._context(session, incoming, now)
+                    t = ctx.t
+                    await self._route(ctx)
+                outcome = ctx.outcome
+            except Refusal as refusal:
+                text = t.gettext(refusal.message)
+                outcome = Outcome([Send(incoming.chat_id, text.format(**refusal.fields), refusal.choices)])
+            except Exception:
+                log.exception("journey failed for update in chat %s", incoming.chat_id)
+                apology = t.gettext("Sorry, something went wrong on our side. Nothing was saved; please try again.")
+                outcome = Outcome([Send(incoming.chat_id, apology)])
+        await self.deliver(outcome)
+        return outcome
+
+    async def _context(self, session, incoming: Incoming, now: datetime) -> Context:  # type: ignore[no-untyped-def]
+        person = await people.by_telegram_id(session, incoming.sender.user_id) if incoming.sender else None
+        client_language = incoming.sender.language_code if incoming.sender else None
+        if person is not None and client_language and person.messenger_language != client_language:
+            person.messenger_language = client_language  # kept for messages sent to them later
+        center_id = person.center_id if person else None
+        if center_id is None and incoming.is_group:
+            group = await groups.by_chat(session, incoming.chat_id)
+            center_id = group.center_id if group else None
+        center = await session.get(Center, center_id) if center_id else None
+        locale = pick_locale(
+            person.language if person else None,
+            client_language,
+            center.locale if center else None,
+            self.settings.default_locale,
+        )
+        zone = center.timezone if center else self.settings.timezone
+        return Context(
+            session=session,
+            incoming=incoming,
+            person=person,
+            center=center,
+            t=Translator(locale, zone),
+            now=now,
+            settings=self.settings,
+            registry=self.registry,
+            deep_link=self.messenger.deep_link,
+        )
+
+    async def _route(self, ctx: Context) -> None:
+        incoming = ctx.incoming
+        if incoming.event not in (Event.MESSAGE, Event.BUTTON):
+            handler = self.registry.events.get(incoming.event)
+            if handler is not None:
+                await handler(ctx)
+            return
+        text = incoming.text or ""
+        command = incoming.command
+        if command is None and not incoming.is_group and fold(text) in ALIASES:
+            command = (ALIASES[fold(text)][1:], "")
+        if command is not None:
+            await self._command(ctx, *command)
+        elif not incoming.is_group:
+            await self._answer(ctx, text)
+
+    async def _command(self, ctx: Context, name: str, args: str) -> None:
+        command = self.registry.commands.get(name)
+        where = Where.GROUP if ctx.incoming.is_group else Where.PRIVATE
+        if command is None:
+            if where is Where.PRIVATE:
+                raise Refusal(N_("I don't know the command /{command}. Send /help to see what I can do."), command=name)
+            return  # groups hold other bots too: stay quiet
+        if command.where not in (where, Where.ANY):
+            if command.where is Where.GROUP:
+                raise Refusal(N_("Please send /{command} inside the group chat it is for."), command=name)
+            raise Refusal(
+                N_("Please send /{command} to me in a private chat: {link}"), command=name, link=ctx.deep_link("")
+            )
+        if access_of(ctx.person) < command.access:
+            raise Refusal(DENIED[command.access], command=name)
+        await command.handler(ctx, args)
+
+    async def _answer(self, ctx: Context, text: str) -> None:
+        """Plain text (or a button's answer) goes to the step the person is at, if any."""
+        if ctx.person is not None:
+            conversation = await conversations.current(ctx.session, ctx.person.id)
+            if conversation is not None:
+                journey = self.registry.journeys[conversation.journey]
+                forwarded = ctx.incoming.forwarded_from or ctx.incoming.forwarded_hidden
+                if forwarded and journey.on_forward is not None:
+                    await journey.on_forward(ctx, conversation)
+                else:
+                    await journey.on_text(ctx, conversation, text)
+                return
+        ctx.reply(ctx._("I didn't understand that. Send /help to see what I can do."))
+
+    async def deliver(self, outcome: Outcome) -> None:
+        for effect in outcome.effects:
+            try:
+                await self._deliver_one(effect)
+            except RecipientGone as gone:
+                await self.recipient_gone(gone.chat_id, gone.reason)
+            except Exception:
+                log.exception("could not deliver %s", type(effect).__name__)
+
+    async def _deliver_one(self, effect: Send | Edit | Menu) -> None:
+        if isinstance(effect, Send):
+            try:
+                await self.messenger.send(effect)
+            except ChatMoved as moved:
+                await self.chat_moved(moved.chat_id, moved.new_chat_id)
+                await self.messenger.send(
+                    Send(moved.new_chat_id, effect.text, effect.choices, image=effect.image, file=effect.file)
+                )
+        elif isinstance(effect, Edit):
+            await self.messenger.edit(effect)
+        else:
+            await self.messenger.set_menu(effect)
+
+    async def recipient_gone(self, chat_id: int, reason: str) -> None:
+        """Stop writing to a person who blocked the bot, or a group that removed it."""
+        now = self.clock()
+        async with self.db.session() as session, session.begin():
+            if chat_id < 0:
+                await groups.left(session, chat_id=chat_id, now=now)
+                return
+            person = await session.scalar(select(Person).where(Person.telegram_user_id == chat_id))
+            if person is not None and person.blocked_at is None:
+                person.blocked_at = now
+        log.info("chat %s can no longer be written to: %s", chat_id, reason)
+
+    async def chat_moved(self, chat_id: int, new_chat_id: int) -> None:
+        async with self.db.session() as session, session.begin():
+            await groups.migrated(session, chat_id=chat_id, new_chat_id=new_chat_id, now=self.clock())
+
+    def default_menus(self, locales: tuple[str, ...]) -> list[Menu]:
+        """Menus for everyone's private chats (one per language) and for groups."""
+        menus = []
+        for locale in locales:
+            t = Translator(locale)
+            language = None if locale == self.settings.default_locale else locale
+            private = self.registry.menu_for(Access.MEMBER, Where.PRIVATE)
+            group = self.registry.menu_for(Access.DIRECTOR, Where.GROUP)
+            menus.append(Menu(tuple((c.name, t.gettext(c.description)) for c in private), language=language))
+            menus.append(Menu(tuple((c.name, t.gettext(c.description)) for c in group), language=language, groups=True))
+        return menus

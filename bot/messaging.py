@@ -1,0 +1,143 @@
+"""The messaging port: what a journey receives and what it may answer, with no messenger in sight.
+
+A button is only a label over a short typed command ("/lang en"), so every button also works
+on a messenger that has none: typing the command does exactly what pressing does.
+"""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass, field
+from typing import Protocol
+
+
+class Event(enum.StrEnum):
+    MESSAGE = "message"
+    BUTTON = "button"
+    BOT_ADDED = "bot_added"
+    BOT_REMOVED = "bot_removed"
+    BOT_BLOCKED = "bot_blocked"
+    BOT_UNBLOCKED = "bot_unblocked"
+    CHAT_MIGRATED = "chat_migrated"
+
+
+@dataclass(frozen=True)
+class Sender:
+    user_id: int
+    first_name: str = ""
+    last_name: str | None = None
+    language_code: str | None = None
+
+    @property
+    def display_name(self) -> str:
+        return " ".join(part for part in (self.first_name, self.last_name) if part)
+
+
+@dataclass(frozen=True)
+class Incoming:
+    """One thing that happened in a chat. For a button, `text` is the button's command."""
+
+    event: Event
+    chat_id: int
+    is_group: bool = False
+    chat_title: str | None = None
+    sender: Sender | None = None
+    text: str | None = None
+    message_id: int | None = None
+    forwarded_from: Sender | None = None
+    forwarded_hidden: bool = False
+    migrated_to: int | None = None
+
+    @property
+    def command(self) -> tuple[str, str] | None:
+        """("start", "claim_abc") for "/start claim_abc"; None for plain text."""
+        if not self.text or not self.text.startswith("/"):
+            return None
+        head, _, args = self.text[1:].partition(" ")
+        name = head.split("@", 1)[0].lower()
+        return (name, args.strip()) if name else None
+
+
+@dataclass(frozen=True)
+class Choice:
+    label: str
+    command: str
+
+
+Keyboard = tuple[tuple[Choice, ...], ...]
+
+
+@dataclass(frozen=True)
+class Attachment:
+    filename: str
+    content: bytes
+
+
+@dataclass(frozen=True)
+class Send:
+    chat_id: int
+    text: str
+    choices: Keyboard = ()
+    image: bytes | None = None
+    file: Attachment | None = None
+
+
+@dataclass(frozen=True)
+class Edit:
+    """Change a message already sent; `text=None` changes only its buttons."""
+
+    chat_id: int
+    message_id: int
+    text: str | None = None
+    choices: Keyboard = ()
+
+
+@dataclass(frozen=True)
+class Menu:
+    """The command menu for one language: for everyone's private chats, for groups, or for one chat."""
+
+    commands: tuple[tuple[str, str], ...]
+    language: str | None = None
+    chat_id: int | None = None
+    groups: bool = False
+
+
+Effect = Send | Edit | Menu
+
+
+@dataclass
+class Outcome:
+    """What the core asks the channel to do after the transaction has committed."""
+
+    effects: list[Effect] = field(default_factory=list)
+    toast: str | None = None
+
+
+class RecipientGone(Exception):
+    """The chat can no longer be written to: the bot was blocked, kicked, or the chat vanished."""
+
+    def __init__(self, chat_id: int, reason: str) -> None:
+        super().__init__(f"{chat_id}: {reason}")
+        self.chat_id = chat_id
+        self.reason = reason
+
+
+class ChatMoved(Exception):
+    """A group became a supergroup with a new id."""
+
+    def __init__(self, chat_id: int, new_chat_id: int) -> None:
+        super().__init__(f"{chat_id} -> {new_chat_id}")
+        self.chat_id = chat_id
+        self.new_chat_id = new_chat_id
+
+
+class Messenger(Protocol):
+    """What a channel (Telegram today, Zalo tomorrow) must offer the core."""
+
+    async def send(self, message: Send) -> int | None: ...
+
+    async def edit(self, edit: Edit) -> None: ...
+
+    async def set_menu(self, menu: Menu) -> None: ...
+
+    def deep_link(self, payload: str) -> str: ...

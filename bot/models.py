@@ -1,0 +1,213 @@
+"""The tables. Times are stored as UTC; people registered by someone else have no Telegram id.
+
+Later issues add activities, registrations, attendance and deliveries beside these; every
+table carries its center (directly or through a parent) so data never crosses centers.
+"""
+
+from __future__ import annotations
+
+import enum
+from datetime import UTC, datetime
+from typing import Any, ClassVar
+
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    Boolean,
+    DateTime,
+    Enum,
+    ForeignKey,
+    Integer,
+    MetaData,
+    String,
+    Text,
+    TypeDecorator,
+    UniqueConstraint,
+)
+from sqlalchemy.engine import Dialect
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+NAMING = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+class UTCDateTime(TypeDecorator[datetime]):
+    """Aware UTC datetimes on every database (SQLite keeps no time zone)."""
+
+    impl = DateTime
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetime given; store aware UTC times only")
+        return value.astimezone(UTC).replace(tzinfo=None)
+
+    def process_result_value(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        return None if value is None else value.replace(tzinfo=UTC)
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING)
+    type_annotation_map: ClassVar[dict[object, object]] = {datetime: UTCDateTime(), dict[str, Any]: JSON}
+
+
+class Gender(enum.StrEnum):
+    FEMALE = "female"
+    MALE = "male"
+    OTHER = "other"
+
+
+class RoleKind(enum.StrEnum):
+    DIRECTOR = "director"
+    STAFF = "staff"
+    VILLAGE_HEAD = "village_head"
+
+
+class InviteKind(enum.StrEnum):
+    """What opening a one-time link makes of its opener."""
+
+    DIRECTOR = "director"
+    STAFF = "staff"
+    VILLAGE_HEAD = "village_head"
+
+
+def _enum(kind: type[enum.Enum]) -> Enum:
+    return Enum(kind, native_enum=False, length=20, values_callable=lambda e: [m.value for m in e])
+
+
+class Center(Base):
+    __tablename__ = "center"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(200))
+    commune: Mapped[str] = mapped_column(String(200))
+    timezone: Mapped[str] = mapped_column(String(64), default="Asia/Ho_Chi_Minh")
+    locale: Mapped[str] = mapped_column(String(8), default="vi")
+    population_15_plus: Mapped[int | None] = mapped_column(Integer)
+    created_at: Mapped[datetime]
+
+    villages: Mapped[list[Village]] = relationship(back_populates="center", order_by="Village.name")
+
+
+class Village(Base):
+    __tablename__ = "village"
+    __table_args__ = (UniqueConstraint("center_id", "name"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    center_id: Mapped[int] = mapped_column(ForeignKey("center.id", ondelete="CASCADE"), index=True)
+    name: Mapped[str] = mapped_column(String(200))
+
+    center: Mapped[Center] = relationship(back_populates="villages")
+
+
+class Person(Base):
+    """A resident, helper or director. Exists only after explicit consent (or, for people
+    without a phone, when a helper registers them and records that)."""
+
+    __tablename__ = "person"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    telegram_user_id: Mapped[int | None] = mapped_column(BigInteger, unique=True)
+    center_id: Mapped[int | None] = mapped_column(ForeignKey("center.id"), index=True)
+    full_name: Mapped[str | None] = mapped_column(String(200))
+    gender: Mapped[Gender | None] = mapped_column(_enum(Gender))
+    birth_year: Mapped[int | None] = mapped_column(Integer)
+    village_id: Mapped[int | None] = mapped_column(ForeignKey("village.id"), index=True)
+    phone: Mapped[str | None] = mapped_column(String(20))
+    language: Mapped[str | None] = mapped_column(String(8))  # their own choice (/lang)
+    messenger_language: Mapped[str | None] = mapped_column(String(16))  # what their phone app says
+    consent_at: Mapped[datetime | None]
+    blocked_at: Mapped[datetime | None]
+    registered_by_id: Mapped[int | None] = mapped_column(ForeignKey("person.id"))
+    created_at: Mapped[datetime]
+
+    village: Mapped[Village | None] = relationship(lazy="joined")
+    roles: Mapped[list[Role]] = relationship(back_populates="person", foreign_keys="Role.person_id", lazy="selectin")
+
+    @property
+    def profile_complete(self) -> bool:
+        return None not in (self.full_name, self.gender, self.birth_year, self.village_id)
+
+
+class Role(Base):
+    """Roles are per center; a village head's also names the village."""
+
+    __tablename__ = "role"
+    __table_args__ = (UniqueConstraint("person_id", "center_id", "kind", "village_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("person.id", ondelete="CASCADE"), index=True)
+    center_id: Mapped[int] = mapped_column(ForeignKey("center.id", ondelete="CASCADE"), index=True)
+    kind: Mapped[RoleKind] = mapped_column(_enum(RoleKind))
+    village_id: Mapped[int | None] = mapped_column(ForeignKey("village.id"))
+    granted_by_id: Mapped[int | None] = mapped_column(ForeignKey("person.id"))
+    granted_at: Mapped[datetime]
+
+    person: Mapped[Person] = relationship(back_populates="roles", foreign_keys=[person_id])
+    village: Mapped[Village | None] = relationship(lazy="joined")
+
+
+class GroupChat(Base):
+    """A chat group the bot is in. Linked to a village, or to the whole commune when
+    `center_id` is set and `village_id` is empty; unlinked while both are empty."""
+
+    __tablename__ = "group_chat"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    telegram_chat_id: Mapped[int] = mapped_column(BigInteger, unique=True)
+    title: Mapped[str | None] = mapped_column(String(255))
+    center_id: Mapped[int | None] = mapped_column(ForeignKey("center.id"), index=True)
+    village_id: Mapped[int | None] = mapped_column(ForeignKey("village.id"))
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    linked_by_id: Mapped[int | None] = mapped_column(ForeignKey("person.id"))
+    updated_at: Mapped[datetime]
+
+    village: Mapped[Village | None] = relationship(lazy="joined")
+
+
+class Invite(Base):
+    """A one-time deep link: the director's claim of a new center, or a helper's appointment."""
+
+    __tablename__ = "invite"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    token: Mapped[str] = mapped_column(String(64), unique=True)
+    center_id: Mapped[int] = mapped_column(ForeignKey("center.id", ondelete="CASCADE"))
+    kind: Mapped[InviteKind] = mapped_column(_enum(InviteKind))
+    village_id: Mapped[int | None] = mapped_column(ForeignKey("village.id"))
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("person.id"))
+    created_at: Mapped[datetime]
+    used_at: Mapped[datetime | None]
+    used_by_id: Mapped[int | None] = mapped_column(ForeignKey("person.id"))
+
+
+class Conversation(Base):
+    """The step a person is at in a multi-step journey; a restart loses nothing."""
+
+    __tablename__ = "conversation"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("person.id", ondelete="CASCADE"), unique=True)
+    journey: Mapped[str] = mapped_column(String(40))
+    step: Mapped[str] = mapped_column(String(40))
+    data: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    updated_at: Mapped[datetime]
+
+
+class AuditEntry(Base):
+    __tablename__ = "audit_log"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    at: Mapped[datetime] = mapped_column(index=True)
+    center_id: Mapped[int | None] = mapped_column(ForeignKey("center.id"), index=True)
+    actor_id: Mapped[int | None] = mapped_column(ForeignKey("person.id"))
+    action: Mapped[str] = mapped_column(String(60))
+    detail: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    note: Mapped[str | None] = mapped_column(Text)

@@ -1,0 +1,68 @@
+"""Centers and their villages."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.models import Center, Village
+from bot.text import clean_name, fold
+
+
+async def create_center(
+    session: AsyncSession,
+    *,
+    name: str,
+    villages: list[str],
+    now: datetime,
+    commune: str | None = None,
+    timezone: str = "Asia/Ho_Chi_Minh",
+    locale: str = "vi",
+    population_15_plus: int | None = None,
+) -> Center:
+    names = list(dict.fromkeys(clean_name(v, 200) for v in villages if v.strip()))
+    if not names:
+        raise ValueError("a center needs at least one village")
+    if len({fold(n) for n in names}) != len(names):
+        raise ValueError("two villages have the same name")
+    center = Center(
+        name=clean_name(name, 200),
+        commune=clean_name(commune or name, 200),
+        timezone=timezone,
+        locale=locale,
+        population_15_plus=population_15_plus,
+        created_at=now,
+    )
+    center.villages = [Village(name=n) for n in names]
+    session.add(center)
+    await session.flush()
+    return center
+
+
+async def villages_of(session: AsyncSession, center_id: int) -> list[Village]:
+    rows = await session.scalars(select(Village).where(Village.center_id == center_id).order_by(Village.name))
+    return list(rows)
+
+
+async def all_centers(session: AsyncSession) -> list[Center]:
+    return list(await session.scalars(select(Center).order_by(Center.name)))
+
+
+def match_village(villages: list[Village], typed: str) -> Village | None:
+    """Find the village a person means: its id, or its name typed with or without accents.
+
+    A bare number only matches an id; names are compared whole, then by a unique run of
+    whole words, so "dong" finds "Thôn Đông" but never guesses between two villages.
+    """
+    wanted = fold(typed)
+    if not wanted:
+        return None
+    if wanted.isdigit():
+        return next((v for v in villages if v.id == int(wanted)), None)
+    exact = [v for v in villages if fold(v.name) == wanted]
+    if exact:
+        return exact[0]
+    partial = [v for v in villages if f" {wanted}" in f" {fold(v.name)}"]
+    return partial[0] if len(partial) == 1 else None

@@ -1,0 +1,43 @@
+"""Conversation steps live in the database so that a restart mid-question loses nothing."""
+
+from __future__ import annotations
+
+import enum
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import delete, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.models import Conversation
+
+
+async def current(session: AsyncSession, person_id: int) -> Conversation | None:
+    return await session.scalar(select(Conversation).where(Conversation.person_id == person_id))
+
+
+async def move_to(
+    session: AsyncSession,
+    person_id: int,
+    journey: str,
+    step: enum.Enum,
+    now: datetime,
+    data: dict[str, Any] | None = None,
+) -> Conversation:
+    """Put the person at `step` of `journey`, replacing whatever journey they were in."""
+    conversation = await current(session, person_id)
+    if conversation is None or conversation.journey != journey:
+        if conversation is not None:
+            await session.delete(conversation)
+            await session.flush()
+        conversation = Conversation(person_id=person_id, journey=journey, step=step.value, data={})
+        session.add(conversation)
+    conversation.step = step.value
+    conversation.data = {**conversation.data, **(data or {})}
+    conversation.updated_at = now
+    await session.flush()
+    return conversation
+
+
+async def finish(session: AsyncSession, person_id: int) -> None:
+    await session.execute(delete(Conversation).where(Conversation.person_id == person_id))

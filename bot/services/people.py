@@ -1,0 +1,80 @@
+"""People: created only with explicit consent, looked up by their messenger id."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.models import Person, Role, RoleKind
+
+BIRTH_YEAR_MIN = 1900
+OLDEST_AGE = 120
+YOUNGEST_AGE = 6
+
+
+async def by_telegram_id(session: AsyncSession, user_id: int) -> Person | None:
+    return await session.scalar(select(Person).where(Person.telegram_user_id == user_id))
+
+
+async def by_id(session: AsyncSession, person_id: int) -> Person | None:
+    return await session.get(Person, person_id)
+
+
+async def consent(
+    session: AsyncSession,
+    *,
+    user_id: int,
+    now: datetime,
+    language: str | None,
+    center_id: int | None,
+    messenger_language: str | None = None,
+) -> Person:
+    """Record the explicit "I agree": the first moment anything about the person is stored."""
+    person = Person(
+        telegram_user_id=user_id,
+        consent_at=now,
+        created_at=now,
+        language=language,
+        messenger_language=messenger_language,
+        center_id=center_id,
+        roles=[],
+    )
+    session.add(person)
+    await session.flush()
+    return person
+
+
+def birth_year_bounds(now: datetime) -> tuple[int, int]:
+    return max(BIRTH_YEAR_MIN, now.year - OLDEST_AGE), now.year - YOUNGEST_AGE
+
+
+async def started_in_center(session: AsyncSession, center_id: int, limit: int = 20) -> list[Person]:
+    """People of the center who have opened the bot, newest first: candidates to appoint."""
+    rows = await session.scalars(
+        select(Person)
+        .where(Person.center_id == center_id, Person.telegram_user_id.is_not(None))
+        .where(Person.full_name.is_not(None))
+        .order_by(Person.created_at.desc())
+        .limit(limit)
+    )
+    return list(rows)
+
+
+def roles_in(person: Person, center_id: int | None) -> list[Role]:
+    return [r for r in person.roles if r.center_id == center_id]
+
+
+def has_role(person: Person | None, *kinds: RoleKind) -> bool:
+    if person is None:
+        return False
+    return any(r.kind in kinds for r in roles_in(person, person.center_id))
+
+
+def headed_village_ids(person: Person) -> set[int]:
+    return {
+        r.village_id
+        for r in roles_in(person, person.center_id)
+        if r.kind is RoleKind.VILLAGE_HEAD and r.village_id is not None
+    }

@@ -1,0 +1,18 @@
+"""Text helpers for matching what people type, with or without Vietnamese diacritics."""
+
+from __future__ import annotations
+
+import unicodedata
+
+
+def fold(text: str) -> str:
+    """ "Thôn  Đông" -> "thon dong": lower case, no diacritics, single spaces."""
+    decomposed = unicodedata.normalize("NFD", text.replace("đ", "d").replace("Đ", "D"))
+    plain = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    return " ".join(plain.lower().split())
+
+
+def clean_name(text: str, limit: int = 100) -> str:
+    """A person's name as typed: printable characters only, single spaces, NFC, capped."""
+    printable = "".join(ch for ch in unicodedata.normalize("NFC", text) if ch.isprintable())
+    return " ".join(printable.split())[:limit]

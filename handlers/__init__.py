@@ -1,0 +1,18 @@
+"""The user journeys, one per module, each messenger-neutral. `build_registry` lists them all."""
+
+from __future__ import annotations
+
+from bot.registry import Registry
+from handlers import appoint, blocking, groups, help, language, profile, start
+
+
+def build_registry() -> Registry:
+    registry = Registry()
+    for module in (start, profile, language, help, appoint, groups):
+        registry.add(*module.COMMANDS)
+    for module in (profile, appoint):
+        registry.add(*module.JOURNEYS)
+    for module in (groups, blocking):
+        for event, handler in module.EVENTS.items():
+            registry.on(event, handler)
+    return registry

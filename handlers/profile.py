@@ -1,0 +1,207 @@
+"""The short profile: name, gender, birth year and village, one question at a time.
+
+    (CENTER, only when several centers share the bot) -> NAME -> GENDER -> BIRTH_YEAR -> VILLAGE -> saved
+
+Answers are kept in the stored conversation until the last one, then written to the person
+at once, so a restart mid-way loses nothing and an abandoned edit changes nothing. When
+editing with /profile, "-" (or the "Keep" button) keeps the current answer.
+"""
+
+from __future__ import annotations
+
+import enum
+
+from bot.context import Context
+from bot.errors import Refusal
+from bot.i18n import N_
+from bot.messaging import Choice, Keyboard
+from bot.models import Conversation, Gender, Person
+from bot.registry import Access, Command, Journey
+from bot.services import centers, conversations, people
+from bot.text import clean_name, fold
+
+JOURNEY = "profile"
+KEEP = "-"
+
+
+class Step(enum.StrEnum):
+    CENTER = "center"
+    NAME = "name"
+    GENDER = "gender"
+    BIRTH_YEAR = "birth_year"
+    VILLAGE = "village"
+
+
+GENDER_WORDS = {
+    Gender.FEMALE: {"nu", "female", "f", "woman", "phu nu"},
+    Gender.MALE: {"nam", "male", "m", "man"},
+    Gender.OTHER: {"khac", "other"},
+}
+GENDER_LABELS = {Gender.FEMALE: N_("Female"), Gender.MALE: N_("Male"), Gender.OTHER: N_("Other")}
+
+
+async def begin(ctx: Context) -> None:
+    person = _person(ctx)
+    first = Step.NAME if person.center_id is not None else Step.CENTER
+    await conversations.move_to(ctx.session, person.id, JOURNEY, first, ctx.now)
+    await _ask(ctx, first)
+
+
+async def continue_or_welcome(ctx: Context) -> None:
+    """Someone who already agreed opens the bot again: resume the profile, or say hello."""
+    person = _person(ctx)
+    conversation = await conversations.current(ctx.session, person.id)
+    if conversation is not None and conversation.journey == JOURNEY:
+        await _ask(ctx, Step(conversation.step))
+    elif not person.profile_complete:
+        await begin(ctx)
+    else:
+        ctx.reply(ctx._("Welcome back, {name}! Send /help to see what you can do.", name=person.full_name))
+
+
+async def edit(ctx: Context, args: str) -> None:
+    person = _person(ctx)
+    await conversations.move_to(ctx.session, person.id, JOURNEY, Step.NAME, ctx.now)
+    if person.profile_complete:
+        ctx.reply(ctx._("Let's update your profile. Press “Keep” or send - to keep an answer as it is."))
+    await _ask(ctx, Step.NAME)
+
+
+async def on_text(ctx: Context, conversation: Conversation, text: str) -> None:
+    step = Step(conversation.step)
+    ctx.close_buttons()
+    answer = await _read(ctx, step, text.strip())
+    data = {} if answer is None else {step.value: answer}
+    following = _next(step)
+    if following is None:
+        await _save(ctx, {**conversation.data, **data})
+        return
+    await conversations.move_to(ctx.session, conversation.person_id, JOURNEY, following, ctx.now, data)
+    await _ask(ctx, following)
+
+
+async def _read(ctx: Context, step: Step, text: str) -> str | int | None:
+    """The answer in stored form; None keeps the current value; bad input is refused."""
+    person = _person(ctx)
+    if text == KEEP and _current(person, step) is not None:
+        return None
+    if step is Step.CENTER:
+        found = next(
+            (c for c in await centers.all_centers(ctx.session) if text == str(c.id) or fold(text) == fold(c.name)), None
+        )
+        if found is None:
+            raise Refusal(N_("Please choose your center from the list."), await _choices(ctx, step))
+        person.center_id = found.id
+        ctx.center = found
+        return None
+    if step is Step.NAME:
+        name = clean_name(text)
+        if len(name) < 2 or not any(ch.isalpha() for ch in name) or name.startswith("/"):
+            raise Refusal(
+                N_("Please send your full name in letters, for example: Nguyễn Thị Lan."), await _choices(ctx, step)
+            )
+        return name
+    if step is Step.GENDER:
+        gender = next((g for g, words in GENDER_WORDS.items() if fold(text) in words or text == g.value), None)
+        if gender is None:
+            raise Refusal(N_("Please choose one of the buttons: Female, Male or Other."), await _choices(ctx, step))
+        return gender.value
+    if step is Step.BIRTH_YEAR:
+        low, high = people.birth_year_bounds(ctx.now)
+        if not (text.isdigit() and low <= int(text) <= high):
+            raise Refusal(
+                N_("Please send your birth year as four digits between {low} and {high}, for example 1965."),
+                await _choices(ctx, step),
+                low=low,
+                high=high,
+            )
+        return int(text)
+    village = centers.match_village(await centers.villages_of(ctx.session, person.center_id or 0), text)
+    if village is None:
+        raise Refusal(
+            N_("I could not find the village “{typed}”. Please choose your village from the list."),
+            await _choices(ctx, step),
+            typed=clean_name(text, 40),
+        )
+    return village.id
+
+
+def _next(step: Step) -> Step | None:
+    order = list(Step)
+    index = order.index(step)
+    return order[index + 1] if index + 1 < len(order) else None
+
+
+QUESTIONS = {
+    Step.CENTER: N_("Which community learning center are you with?"),
+    Step.NAME: N_("What is your full name?"),
+    Step.GENDER: N_("Are you female or male?"),
+    Step.BIRTH_YEAR: N_("What year were you born? (for example 1965)"),
+    Step.VILLAGE: N_("Which village do you live in?"),
+}
+
+
+async def _ask(ctx: Context, step: Step) -> None:
+    ctx.reply(ctx._(QUESTIONS[step]), await _choices(ctx, step))
+
+
+async def _choices(ctx: Context, step: Step) -> Keyboard:
+    person = _person(ctx)
+    rows: list[tuple[Choice, ...]] = []
+    if step is Step.CENTER:
+        rows = [(Choice(c.name, str(c.id)),) for c in await centers.all_centers(ctx.session)]
+    elif step is Step.GENDER:
+        rows = [tuple(Choice(ctx._(GENDER_LABELS[g]), g.value) for g in Gender)]
+    elif step is Step.VILLAGE:
+        names = [v.name for v in await centers.villages_of(ctx.session, person.center_id or 0)]
+        rows = [tuple(Choice(n, n) for n in names[i : i + 2]) for i in range(0, len(names), 2)]
+    current = _current(person, step)
+    if current is not None:
+        rows.append((Choice(ctx._("Keep: {value}", value=current), KEEP),))
+    return tuple(rows)
+
+
+def _current(person: Person, step: Step) -> str | None:
+    if step is Step.NAME:
+        return person.full_name
+    if step is Step.BIRTH_YEAR:
+        return None if person.birth_year is None else str(person.birth_year)
+    if step is Step.VILLAGE:
+        return person.village.name if person.village else None
+    return None
+
+
+async def _save(ctx: Context, answers: dict[str, object]) -> None:
+    person = _person(ctx)
+    if Step.NAME in answers:
+        person.full_name = str(answers[Step.NAME])
+    if Step.GENDER in answers:
+        person.gender = Gender(answers[Step.GENDER])
+    if Step.BIRTH_YEAR in answers:
+        person.birth_year = int(answers[Step.BIRTH_YEAR])  # type: ignore[call-overload]
+    if Step.VILLAGE in answers:
+        person.village_id = int(answers[Step.VILLAGE])  # type: ignore[call-overload]
+    await conversations.finish(ctx.session, person.id)
+    await ctx.session.flush()
+    await ctx.session.refresh(person, ["village"])
+    gender = ctx._(GENDER_LABELS[person.gender]) if person.gender else "-"
+    village = person.village.name if person.village else "-"
+    ctx.reply(
+        ctx._(
+            "Your profile is saved:\n• {name}\n• {gender}, born {year}\n• {village}\n\nSend /help to see what "
+            "you can do, or /profile to change it.",
+            name=person.full_name,
+            gender=gender,
+            year=person.birth_year,
+            village=village,
+        )
+    )
+
+
+def _person(ctx: Context) -> Person:
+    assert ctx.person is not None, "the profile journey needs a consented person"
+    return ctx.person
+
+
+COMMANDS = (Command("profile", edit, N_("Change your name, gender, birth year or village"), Access.MEMBER),)
+JOURNEYS = (Journey(JOURNEY, on_text),)

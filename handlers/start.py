@@ -1,0 +1,160 @@
+"""Opening the bot: a welcome, the privacy notice, and an explicit "Đồng ý" before anything is stored.
+
+    /start [link] ──> notice + [Đồng ý] ──/agree──> person saved (consent time) ──> profile
+                         │                                 │
+                         └── a used or unknown link:       └── a claim or invite link in it:
+                             polite refusal, nothing kept      the role is granted first
+
+The link a person opened travels inside the button's command (/agree vi inv-…), so nothing
+about them is kept before they agree.
+"""
+
+from __future__ import annotations
+
+from bot.config import SUPPORTED_LOCALES
+from bot.context import Context
+from bot.errors import Refusal
+from bot.i18n import N_, Translator
+from bot.messaging import Choice
+from bot.models import Center, Invite, InviteKind, RoleKind
+from bot.registry import Command
+from bot.services import audit, centers, invites, people, roles
+from handlers import profile
+
+LANGUAGE_NAMES = {"vi": "Tiếng Việt", "en": "English"}
+USED_LINK = N_(
+    "Sorry, this link has already been used or is not valid. Please ask the person who sent it for a new one."
+)
+
+
+async def start(ctx: Context, args: str) -> None:
+    token = invites.token_of(args)
+    invite = await invites.usable(ctx.session, token) if token else None
+    if token is not None and invite is None:
+        raise Refusal(USED_LINK)
+    if ctx.person is None:
+        center_id = invite.center_id if invite else await _only_center(ctx)
+        if ctx.center is None and center_id is not None:
+            ctx.center = await ctx.session.get(Center, center_id)
+        show_notice(ctx, ctx.t, args)
+        return
+    if token is not None:
+        await _redeem(ctx, token)
+    await profile.continue_or_welcome(ctx)
+
+
+def show_notice(ctx: Context, t: Translator, start_payload: str = "", *, chosen: bool = False) -> None:
+    """The welcome and the privacy notice, with the only button that stores anything.
+
+    When the person picked the language with /lang, agreeing also saves that choice."""
+    keeper = ctx.center.name if ctx.center else t.gettext("your commune's community learning center")
+    text = "\n\n".join(
+        [
+            t.gettext(
+                "Welcome to Loa Làng! I announce the talks, classes and events of your community "
+                "learning center, and let you register and check in from your phone."
+            ),
+            t.gettext(
+                "🔒 Before we start, please read how your data is used:\n"
+                "• What: your name, gender, birth year and village, and your Telegram account number.\n"
+                "• Why: to register you for activities, count attendance and send you reminders. "
+                "Reports to the authorities contain totals only, never your name.\n"
+                "• Who keeps it: {keeper}. It is never sold or shared for other purposes.\n"
+                "• Your rights: you may see and correct your data at any time with /profile, ask the "
+                "center to delete it, and withdraw your consent."
+            ).format(keeper=keeper),
+            t.gettext("Nothing about you is stored until you press “Đồng ý” (I agree)."),
+        ]
+    )
+    agree = " ".join(part for part in ("/agree", t.locale if chosen else "", start_payload) if part)
+    other = next(code for code in SUPPORTED_LOCALES if code != t.locale)
+    choices = (
+        (Choice(t.gettext("✅ Đồng ý (I agree)"), agree),),
+        (Choice(LANGUAGE_NAMES[other], f"/lang {other}"),),
+    )
+    ctx.reply(text, choices)
+
+
+async def agree(ctx: Context, args: str) -> None:
+    words = args.split()
+    language = words.pop(0) if words and words[0] in SUPPORTED_LOCALES else None
+    token = invites.token_of(words[0]) if words else None
+    ctx.close_buttons()
+    if ctx.person is not None:
+        await profile.continue_or_welcome(ctx)
+        return
+    invite = await invites.usable(ctx.session, token) if token else None
+    if token is not None and invite is None:
+        raise Refusal(USED_LINK)
+    center_id = invite.center_id if invite else await _only_center(ctx)
+    sender = ctx.incoming.sender
+    assert sender is not None
+    person = await people.consent(
+        ctx.session,
+        user_id=sender.user_id,
+        now=ctx.now,
+        language=language,
+        center_id=center_id,
+        messenger_language=sender.language_code,
+    )
+    audit.record(ctx.session, action="consent.given", at=ctx.now, center_id=center_id, actor_id=person.id)
+    ctx.person = person
+    if language is not None:
+        ctx.t = Translator(language, ctx.t.timezone)
+    if center_id is not None and ctx.center is None:
+        ctx.center = await ctx.session.get(Center, center_id)
+    if token is not None:
+        await _redeem(ctx, token)
+    ctx.reply(ctx._("Thank you! Your consent was recorded on {moment}.", moment=ctx.t.datetime(ctx.now)))
+    await profile.begin(ctx)
+
+
+async def _only_center(ctx: Context) -> int | None:
+    """With one center in the deployment, everyone belongs to it; otherwise the profile asks."""
+    all_centers = await centers.all_centers(ctx.session)
+    if not all_centers:
+        raise Refusal(N_("No community learning center has been set up here yet. Please try again later."))
+    return all_centers[0].id if len(all_centers) == 1 else None
+
+
+ROLE_FOR = {
+    InviteKind.DIRECTOR: RoleKind.DIRECTOR,
+    InviteKind.STAFF: RoleKind.STAFF,
+    InviteKind.VILLAGE_HEAD: RoleKind.VILLAGE_HEAD,
+}
+ROLE_NAMES = {
+    RoleKind.DIRECTOR: N_("director"),
+    RoleKind.STAFF: N_("staff member"),
+    RoleKind.VILLAGE_HEAD: N_("village head"),
+}
+
+
+async def _redeem(ctx: Context, token: str) -> None:
+    person = ctx.person
+    assert person is not None
+    invite: Invite | None = await invites.usable(ctx.session, token)
+    if invite is not None and person.center_id not in (None, invite.center_id):
+        raise Refusal(N_("This link is for another center than yours, so I cannot use it for you."))
+    invite = await invites.redeem(ctx.session, token, person.id, ctx.now)
+    if invite is None:
+        raise Refusal(USED_LINK)
+    kind = ROLE_FOR[invite.kind]
+    await roles.grant(
+        ctx.session,
+        person=person,
+        center_id=invite.center_id,
+        kind=kind,
+        now=ctx.now,
+        village_id=invite.village_id,
+        granted_by=await people.by_id(ctx.session, invite.created_by_id) if invite.created_by_id else None,
+    )
+    ctx.center = await ctx.session.get(Center, invite.center_id)
+    assert ctx.center is not None
+    ctx.reply(ctx._("You are now the {role} of {center}.", role=ctx._(ROLE_NAMES[kind]), center=ctx.center.name))
+    ctx.refresh_menu(person)
+
+
+COMMANDS = (
+    Command("start", start, N_("Start, or show the welcome again")),
+    Command("agree", agree, N_("Agree to the privacy notice"), in_menu=False),
+)

@@ -1,0 +1,1 @@
+"""Timed announcements, reminders and the delivery outbox (see the activities issue)."""

@@ -1,0 +1,125 @@
+"""Fixtures: a controllable clock, the fake Bot API, and the real bot running against it."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+
+from bot.bootstrap import LoaLang, bootstrap
+from bot.channels.fake_telegram import FakeChat, FakeMessage, FakeTelegram, FakeUser
+from bot.config import Settings
+from bot.models import InviteKind
+from bot.services import centers, invites
+
+
+class Clock:
+    """A clock that only moves when a test moves it."""
+
+    def __init__(self, start: datetime) -> None:
+        self.current = start
+
+    def __call__(self) -> datetime:
+        return self.current
+
+    def advance(self, **delta: float) -> None:
+        self.current += timedelta(**delta)
+
+
+class Bot:
+    """The real Application, on a file database, talking to the fake Bot API in-process."""
+
+    def __init__(self, settings: Settings, fake: FakeTelegram, clock: Clock) -> None:
+        self.settings = settings
+        self.fake = fake
+        self.clock = clock
+        self.app: LoaLang | None = None
+
+    async def start(self) -> None:
+        self.app = bootstrap(self.settings, clock=self.clock, transport=self.fake.transport())
+        await self.app.start()
+
+    async def stop(self) -> None:
+        if self.app is not None:
+            await self.app.stop()
+            self.app = None
+
+    async def restart(self) -> None:
+        await self.stop()
+        await self.start()
+
+    async def settle(self) -> None:
+        """Wait until the bot has handled every update the fake has handed out."""
+        target = self.fake.last_update_id
+        await self.fake.wait_for(lambda: self.app is not None and self.app.channel.last_update_id >= target)
+
+    async def say(self, user: FakeUser, text: str, chat: FakeChat | None = None) -> list[FakeMessage]:
+        """A person sends text; returns what the bot answered in that chat."""
+        chat = chat or user.private_chat
+        before = len(chat.bot_messages)
+        user.send(text, chat)
+        await self.settle()
+        return chat.bot_messages[before:]
+
+    async def press(self, user: FakeUser, message: FakeMessage, button: str) -> list[FakeMessage]:
+        chat = self.fake.chat(message.chat_id)
+        before = len(chat.bot_messages)
+        user.press(message, button)
+        await self.settle()
+        return chat.bot_messages[before:]
+
+    async def forward(self, user: FakeUser, message: FakeMessage, *, hidden: bool = False) -> list[FakeMessage]:
+        before = len(user.private_chat.bot_messages)
+        user.forward(message, hidden=hidden)
+        await self.settle()
+        return user.private_chat.bot_messages[before:]
+
+    async def create_center(
+        self, name: str = "TTHTCĐ xã Thanh Bình", villages: tuple[str, ...] = ("Thôn Đông", "Thôn Tây", "Thôn Bắc")
+    ) -> str:
+        """A center as `loalang center add` makes it; returns the director's claim payload."""
+        assert self.app is not None
+        async with self.app.db.session() as session, session.begin():
+            center = await centers.create_center(session, name=name, villages=list(villages), now=self.clock())
+            claim = await invites.create(session, center_id=center.id, kind=InviteKind.DIRECTOR, now=self.clock())
+            return invites.payload(claim)
+
+
+@pytest.fixture
+def clock() -> Clock:
+    return Clock(datetime(2025, 9, 29, 2, 0, tzinfo=UTC))
+
+
+@pytest.fixture
+def fake(clock: Clock) -> FakeTelegram:
+    return FakeTelegram(clock=clock)
+
+
+@pytest.fixture
+def settings(tmp_path: Path, fake: FakeTelegram) -> Settings:
+    return Settings(
+        bot_token=fake.token,
+        bot_api_base_url=fake.base_url,
+        database_url=f"sqlite+aiosqlite:///{tmp_path / 'loalang.db'}",
+        _env_file=None,  # type: ignore[call-arg]
+    )
+
+
+@pytest.fixture
+async def bot(settings: Settings, fake: FakeTelegram, clock: Clock) -> AsyncIterator[Bot]:
+    harness = Bot(settings, fake, clock)
+    await harness.start()
+    try:
+        yield harness
+    finally:
+        await harness.stop()
+        await asyncio.sleep(0)
+
+
+@pytest.fixture(params=["vi", "en"])
+def lang(request: pytest.FixtureRequest) -> str:
+    """Run a journey once per language: the person's Telegram app is set to it."""
+    return str(request.param)

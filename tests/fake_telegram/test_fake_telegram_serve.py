@@ -1,0 +1,68 @@
+"""Over a real loopback socket (the sandbox's way), and the control API that plays the people."""
+
+from __future__ import annotations
+
+import httpx
+import pytest
+from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup
+from telegram.error import TimedOut
+from telegram.request import HTTPXRequest
+
+from bot.channels.fake_telegram import FakeTelegram, Fault
+
+
+async def test_real_http_on_loopback(tg: FakeTelegram) -> None:
+    async with tg.serve() as base_url:
+        assert base_url.startswith("http://127.0.0.1:") and base_url.endswith("/bot")
+        file_url = base_url.removesuffix("/bot") + "/file/bot"
+        request = HTTPXRequest(read_timeout=0.5)
+        async with Bot(tg.token, base_url=base_url, base_file_url=file_url, request=request) as bot:
+            lan = tg.add_user("Lan")
+            lan.send_document("ghi-chu.txt", "Chào thầy".encode())
+            (update,) = await bot.get_updates(timeout=1)
+            assert update.message is not None and update.message.document is not None
+            file = await bot.get_file(update.message.document.file_id)
+            assert (await file.download_as_bytearray()).decode() == "Chào thầy"
+            await bot.send_message(
+                lan.id,
+                "Đã nhận",
+                reply_markup=InlineKeyboardMarkup([[InlineKeyboardButton("Cảm ơn", callback_data="thanks")]]),
+            )
+            assert lan.private_chat.bot_messages[-1].buttons == ["Cảm ơn"]
+            tg.inject("sendMessage", Fault.timeout(delivered=True))
+            with pytest.raises(TimedOut):  # the server holds the answer until the client gives up
+                await bot.send_message(lan.id, "chậm")
+            assert lan.private_chat.bot_messages[-1].text == "chậm"
+
+
+async def test_control_api(tg: FakeTelegram, ptb: Bot) -> None:
+    async with httpx.AsyncClient(transport=tg.transport(), base_url="http://fake-telegram") as client:
+        created = (await client.post("/_control/users", json={"first_name": "Lan", "language_code": "en"})).json()
+        assert created["first_name"] == "Lan" and created["language_code"] == "en"
+        sent = await client.post("/_control/send", json={"user_id": created["id"], "text": "/start"})
+        assert sent.status_code == 200 and sent.json()["entities"][0]["type"] == "bot_command"
+        (update,) = await ptb.get_updates()
+        assert update.message is not None and update.message.text == "/start"
+
+        reply = await ptb.send_message(
+            created["id"],
+            "Chọn",
+            reply_markup=InlineKeyboardMarkup([[InlineKeyboardButton("Có", callback_data="yes")]]),
+        )
+        chats = (await client.get("/_control/chats")).json()
+        assert [(c["id"], c["type"], c["messages"]) for c in chats] == [(created["id"], "private", 2)]
+        messages = (await client.get(f"/_control/chats/{created['id']}/messages")).json()
+        assert [m["text"] for m in messages] == ["/start", "Chọn"]
+
+        press = {"user_id": created["id"], "chat_id": created["id"], "message_id": reply.message_id}
+        pressed = await client.post("/_control/press", json={**press, "button": "Có"})
+        assert pressed.status_code == 200
+        query_id = pressed.json()["callback_query_id"]
+        (update,) = await ptb.get_updates(offset=update.update_id + 1)
+        assert update.callback_query is not None and update.callback_query.id == query_id
+
+        missing = await client.post("/_control/press", json={**press, "button": "Không"})
+        assert missing.status_code == 400 and "available: 'Có'" in missing.json()["error"]
+        unknown = await client.post("/_control/send", json={"user_id": 1, "text": "x"})
+        assert unknown.status_code == 404
+        assert (await client.get("/_control/users")).json() == [created]

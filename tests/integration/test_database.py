@@ -1,0 +1,107 @@
+"""The database is the source of truth: migrations build exactly the models, and a failed journey
+leaves neither data nor messages behind."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+from alembic.autogenerate import compare_metadata
+from alembic.migration import MigrationContext
+from sqlalchemy import func, select
+
+from bot.config import Settings
+from bot.context import Context
+from bot.database import Database
+from bot.dispatcher import Dispatcher
+from bot.messaging import Edit, Event, Incoming, Menu, Send, Sender
+from bot.models import Base, Person
+from bot.registry import Command, Registry
+from bot.services import people
+
+NOW = datetime(2025, 10, 1, 1, 0, tzinfo=UTC)
+
+
+class RecordingMessenger:
+    def __init__(self) -> None:
+        self.sent: list[Send] = []
+
+    async def send(self, message: Send) -> int | None:
+        self.sent.append(message)
+        return len(self.sent)
+
+    async def edit(self, edit: Edit) -> None: ...
+
+    async def set_menu(self, menu: Menu) -> None: ...
+
+    def deep_link(self, payload: str) -> str:
+        return f"https://t.me/test_bot?start={payload}"
+
+
+@pytest.fixture
+async def db(tmp_path: Path):  # type: ignore[no-untyped-def]
+    database = Database(f"sqlite+aiosqlite:///{tmp_path / 'db.sqlite'}")
+    await database.upgrade()
+    yield database
+    await database.dispose()
+
+
+async def test_migrations_create_exactly_the_tables_of_the_models(db: Database) -> None:
+    async with db.engine.connect() as connection:
+        diff = await connection.run_sync(lambda sync: compare_metadata(MigrationContext.configure(sync), Base.metadata))
+    assert diff == []
+
+
+async def test_upgrading_twice_is_harmless(db: Database) -> None:
+    await db.upgrade()
+
+
+async def _dispatch(db: Database, handler, text: str = "/try") -> tuple[RecordingMessenger, Dispatcher]:  # type: ignore[no-untyped-def]
+    registry = Registry()
+    registry.add(Command("try", handler, "try"))
+    messenger = RecordingMessenger()
+    settings = Settings(bot_token=None, _env_file=None)  # type: ignore[call-arg]
+    dispatcher = Dispatcher(db=db, settings=settings, registry=registry, messenger=messenger, clock=lambda: NOW)
+    await dispatcher.handle(Incoming(Event.MESSAGE, 42, sender=Sender(42, "Lan", language_code="vi"), text=text))
+    return messenger, dispatcher
+
+
+async def _count(db: Database) -> int:
+    async with db.session() as session:
+        return int(await session.scalar(select(func.count()).select_from(Person)) or 0)
+
+
+async def test_a_journey_that_fails_sends_nothing_it_prepared_and_saves_nothing(db: Database) -> None:
+    async def fails_after_work(ctx: Context, args: str) -> None:
+        await people.consent(ctx.session, user_id=42, now=ctx.now, language=None, center_id=None)
+        ctx.reply("You are registered!")
+        raise RuntimeError("disk full")
+
+    messenger, _ = await _dispatch(db, fails_after_work)
+    assert [m.text for m in messenger.sent] == [
+        "Xin lỗi, hệ thống vừa gặp trục trặc. Chưa có gì được lưu; bạn vui lòng thử lại."
+    ]
+    assert await _count(db) == 0
+
+
+async def test_a_journey_that_succeeds_commits_before_it_sends(db: Database) -> None:
+    seen_at_send: list[int] = []
+
+    async def works(ctx: Context, args: str) -> None:
+        await people.consent(ctx.session, user_id=42, now=ctx.now, language=None, center_id=None)
+        ctx.reply("Saved")
+
+    class CheckingMessenger(RecordingMessenger):
+        async def send(self, message: Send) -> int | None:
+            seen_at_send.append(await _count(db))  # another connection sees the row already
+            return await super().send(message)
+
+    registry = Registry()
+    registry.add(Command("try", works, "try"))
+    settings = Settings(bot_token=None, _env_file=None)  # type: ignore[call-arg]
+    dispatcher = Dispatcher(
+        db=db, settings=settings, registry=registry, messenger=CheckingMessenger(), clock=lambda: NOW
+    )
+    await dispatcher.handle(Incoming(Event.MESSAGE, 42, sender=Sender(42, "Lan"), text="/try"))
+    assert seen_at_send == [1]

@@ -1,0 +1,59 @@
+"""A wrong setting stops start-up with one line that names it."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.cli import main
+from bot.config import ConfigError, load_settings
+
+
+@pytest.mark.parametrize(
+    ("name", "value"),
+    [
+        ("TIMEZONE", "Mars/Olympus"),
+        ("DEFAULT_LOCALE", "fr"),
+        ("BOT_TOKEN", "not-a-token"),
+        ("DATABASE_URL", "mysql://localhost/db"),
+        ("BOT_API_BASE_URL", "ftp:/nowhere"),
+    ],
+)
+def test_malformed_setting_is_named_in_one_line(monkeypatch: pytest.MonkeyPatch, name: str, value: str) -> None:
+    monkeypatch.setenv(name, value)
+    with pytest.raises(ConfigError) as raised:
+        load_settings(_env_file=None)
+    message = str(raised.value)
+    assert message.startswith(f"Configuration error: {name}:")
+    assert "\n" not in message
+
+
+def test_defaults_need_no_server(monkeypatch: pytest.MonkeyPatch) -> None:
+    for name in ("BOT_TOKEN", "DATABASE_URL", "TIMEZONE", "DEFAULT_LOCALE", "BOT_API_BASE_URL"):
+        monkeypatch.delenv(name, raising=False)
+    settings = load_settings(_env_file=None)
+    assert settings.database_url.startswith("sqlite+aiosqlite:///")
+    assert settings.timezone == "Asia/Ho_Chi_Minh"
+    assert settings.default_locale == "vi"
+    assert settings.bot_api_base_url == "https://api.telegram.org/bot"
+
+
+def test_cli_without_token_says_what_to_set(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], tmp_path
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.delenv("BOT_TOKEN", raising=False)
+    assert main([]) == 1
+    out = capsys.readouterr().out.strip()
+    assert len(out.splitlines()) == 1
+    assert "BOT_TOKEN" in out
+
+
+def test_cli_stops_on_a_bad_setting_with_one_line(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], tmp_path
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("TIMEZONE", "Nowhere/Town")
+    assert main(["run"]) == 2
+    assert capsys.readouterr().err.strip().splitlines() == [
+        "Configuration error: TIMEZONE: unknown time zone 'Nowhere/Town'; try Asia/Ho_Chi_Minh"
+    ]
