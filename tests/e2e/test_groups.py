@@ -35,14 +35,14 @@ async def _added(bot: Bot, group: FakeChat, by: FakeUser) -> None:
     await bot.settle()
 
 
-async def test_bot_introduces_itself_when_added_to_a_group(bot: Bot, fake: FakeTelegram) -> None:
+async def test_bot_introduces_itself_when_added_to_a_group(bot: Bot, fake: FakeTelegram, lang: str) -> None:
     await bot.create_center()
-    head = fake.add_user("Tâm")
+    head = fake.add_user("Tâm", language_code=lang)
     group = fake.add_group("Thôn Tây - thông báo")
     await _added(bot, group, head)
     assert [m.text for m in group.bot_messages] == [
         tr(
-            "vi",
+            lang,
             (
                 "Hello everyone! I am Loa Làng, the loudspeaker of the community learning center. I will post "
                 "talks, classes and events here, with buttons to register.\n\nThe director, a staff member or "

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bot.channels.fake_telegram import FakeTelegram
+from bot.channels.fake_telegram import FakeTelegram, FakeUser
 from bot.models import Gender
 from tests.conftest import Bot
 from tests.journeys import AGREE, onboard, people_count, person_of, tr
@@ -63,15 +63,21 @@ async def test_nothing_personal_is_kept_for_someone_who_never_agrees(bot: Bot, f
     assert await people_count(bot) == 0
 
 
-async def test_birth_year_of_1800_or_abc_is_refused_and_changes_nothing(
-    bot: Bot, fake: FakeTelegram, lang: str
-) -> None:
+async def _at_birth_year(bot: Bot, fake: FakeTelegram, lang: str) -> FakeUser:
+    """A resident who agreed and answered name and gender, now asked for the birth year."""
     await bot.create_center()
     lan = fake.add_user("Lan", language_code=lang)
     notice = (await bot.say(lan, "/start"))[-1]
     await bot.press(lan, notice, tr(lang, AGREE))
     await bot.say(lan, "Nguyễn Thị Lan")
     await bot.press(lan, lan.private_chat.bot_messages[-1], tr(lang, "Female"))
+    return lan
+
+
+async def test_birth_year_of_1800_or_abc_is_refused_and_changes_nothing(
+    bot: Bot, fake: FakeTelegram, lang: str
+) -> None:
+    lan = await _at_birth_year(bot, fake, lang)
 
     expected = tr(
         lang,
@@ -87,12 +93,7 @@ async def test_birth_year_of_1800_or_abc_is_refused_and_changes_nothing(
 
 
 async def test_unknown_village_is_refused_with_the_list_again(bot: Bot, fake: FakeTelegram, lang: str) -> None:
-    await bot.create_center()
-    lan = fake.add_user("Lan", language_code=lang)
-    notice = (await bot.say(lan, "/start"))[-1]
-    await bot.press(lan, notice, tr(lang, AGREE))
-    await bot.say(lan, "Nguyễn Thị Lan")
-    await bot.press(lan, lan.private_chat.bot_messages[-1], tr(lang, "Female"))
+    lan = await _at_birth_year(bot, fake, lang)
     await bot.say(lan, "1965")
 
     refused = (await bot.say(lan, "Thôn Nam"))[-1]
