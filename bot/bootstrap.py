@@ -17,6 +17,9 @@ from bot.config import SUPPORTED_LOCALES, ConfigError, Settings
 from bot.database import Database
 from bot.dispatcher import Dispatcher
 from handlers import build_registry
+from scheduler.limits import Limiter, Limits
+from scheduler.sender import Sender
+from scheduler.wakeup import Wakeup
 
 
 def utcnow() -> datetime:
@@ -29,6 +32,8 @@ class LoaLang:
     db: Database
     channel: TelegramChannel
     dispatcher: Dispatcher
+    sender: Sender
+    wakeup: Wakeup
 
     async def start(self, *, migrate: bool = True, poll: bool = True) -> None:
         if migrate:
@@ -36,8 +41,10 @@ class LoaLang:
         await self.channel.start(poll=poll)
         for menu in self.dispatcher.default_menus(SUPPORTED_LOCALES):
             await self.channel.set_menu(menu)
+        await self.wakeup.start()
 
     async def stop(self) -> None:
+        self.wakeup.stop()
         await self.channel.stop()
         await self.db.dispose()
 
@@ -48,6 +55,7 @@ def bootstrap(
     clock: Callable[[], datetime] = utcnow,
     transport: httpx.AsyncBaseTransport | None = None,
     db: Database | None = None,
+    limits: Limits | None = None,
 ) -> LoaLang:
     if settings.bot_token is None:
         raise ConfigError("Configuration error: BOT_TOKEN: not set")
@@ -55,4 +63,13 @@ def bootstrap(
     channel = TelegramChannel(settings.bot_token.get_secret_value(), settings.bot_api_base_url, transport=transport)
     dispatcher = Dispatcher(db=db, settings=settings, registry=build_registry(), messenger=channel, clock=clock)
     channel.dispatcher = dispatcher
-    return LoaLang(settings=settings, db=db, channel=channel, dispatcher=dispatcher)
+    sender = Sender(
+        db=db,
+        messenger=channel,
+        clock=clock,
+        default_locale=settings.default_locale,
+        limiter=Limiter(limits or Limits()),
+    )
+    wakeup = Wakeup(db=db, sender=sender, clock=clock)
+    dispatcher.on_outbox_change = wakeup.poke
+    return LoaLang(settings=settings, db=db, channel=channel, dispatcher=dispatcher, sender=sender, wakeup=wakeup)

@@ -7,10 +7,8 @@ out after the commit, and a rollback (a refusal or a crash) drops them with the 
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from datetime import datetime
-
-from sqlalchemy import select
 
 from bot.config import Settings
 from bot.context import Context
@@ -18,9 +16,9 @@ from bot.database import Database
 from bot.errors import Refusal
 from bot.i18n import N_, Translator, pick_locale
 from bot.messaging import ChatMoved, Edit, Event, Incoming, Menu, Messenger, Outcome, RecipientGone, Send
-from bot.models import Center, Person
+from bot.models import Center
 from bot.registry import Access, Registry, Where, access_of
-from bot.services import conversations, groups, people
+from bot.services import conversations, groups, people, recipients
 from bot.text import fold
 
 log = logging.getLogger(__name__)
@@ -59,6 +57,7 @@ class Dispatcher:
         self.registry = registry
         self.messenger = messenger
         self.clock = clock
+        self.on_outbox_change: Callable[[], Awaitable[None]] | None = None
 
     async def handle(self, incoming: Incoming) -> Outcome:
         """Run the journey for one incoming message and deliver what it produced."""
@@ -79,6 +78,8 @@ class Dispatcher:
                 apology = t.gettext("Sorry, something went wrong on our side. Nothing was saved; please try again.")
                 outcome = Outcome([Send(incoming.chat_id, apology)])
         await self.deliver(outcome)
+        if outcome.outbox_changed and self.on_outbox_change is not None:
+            await self.on_outbox_change()
         return outcome
 
     async def _context(self, session, incoming: Incoming, now: datetime) -> Context:  # type: ignore[no-untyped-def]
@@ -182,14 +183,8 @@ class Dispatcher:
 
     async def recipient_gone(self, chat_id: int, reason: str) -> None:
         """Stop writing to a person who blocked the bot, or a group that removed it."""
-        now = self.clock()
         async with self.db.session() as session, session.begin():
-            if chat_id < 0:
-                await groups.left(session, chat_id=chat_id, now=now)
-                return
-            person = await session.scalar(select(Person).where(Person.telegram_user_id == chat_id))
-            if person is not None and person.blocked_at is None:
-                person.blocked_at = now
+            await recipients.gone(session, chat_id, self.clock())
         log.info("chat %s can no longer be written to: %s", chat_id, reason)
 
     async def chat_moved(self, chat_id: int, new_chat_id: int) -> None:

@@ -60,8 +60,11 @@ class Incoming:
 
 @dataclass(frozen=True)
 class Choice:
+    """A button. With `url` it opens a link (a deep link into the bot, say) instead of sending `command`."""
+
     label: str
-    command: str
+    command: str = ""
+    url: str | None = None
 
 
 Keyboard = tuple[tuple[Choice, ...], ...]
@@ -111,6 +114,7 @@ class Outcome:
 
     effects: list[Effect] = field(default_factory=list)
     toast: str | None = None
+    outbox_changed: bool = False  # the journey queued deliveries: wake the sender
 
 
 class RecipientGone(Exception):
@@ -129,6 +133,19 @@ class ChatMoved(Exception):
         super().__init__(f"{chat_id} -> {new_chat_id}")
         self.chat_id = chat_id
         self.new_chat_id = new_chat_id
+
+
+class RateLimited(Exception):
+    """The messenger asks us to wait before writing to this chat again."""
+
+    def __init__(self, chat_id: int, retry_after: float) -> None:
+        super().__init__(f"{chat_id}: retry after {retry_after}s")
+        self.chat_id = chat_id
+        self.retry_after = retry_after
+
+
+class TransientFailure(Exception):
+    """A server error or a timeout: the message may or may not have arrived; trying again is right."""
 
 
 class Messenger(Protocol):

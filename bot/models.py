@@ -14,12 +14,14 @@ from sqlalchemy import (
     JSON,
     BigInteger,
     Boolean,
+    Column,
     DateTime,
     Enum,
     ForeignKey,
     Integer,
     MetaData,
     String,
+    Table,
     Text,
     TypeDecorator,
     UniqueConstraint,
@@ -91,6 +93,7 @@ class Center(Base):
     timezone: Mapped[str] = mapped_column(String(64), default="Asia/Ho_Chi_Minh")
     locale: Mapped[str] = mapped_column(String(8), default="vi")
     population_15_plus: Mapped[int | None] = mapped_column(Integer)
+    reminders: Mapped[str] = mapped_column(String(100), default="1d@19:00,2h")  # see scheduler.reminders
     created_at: Mapped[datetime]
 
     villages: Mapped[list[Village]] = relationship(back_populates="center", order_by="Village.name")
@@ -125,6 +128,7 @@ class Person(Base):
     messenger_language: Mapped[str | None] = mapped_column(String(16))  # what their phone app says
     consent_at: Mapped[datetime | None]
     blocked_at: Mapped[datetime | None]
+    private_notices: Mapped[bool] = mapped_column(Boolean, default=False)  # announcements in private too
     registered_by_id: Mapped[int | None] = mapped_column(ForeignKey("person.id"))
     created_at: Mapped[datetime]
 
@@ -211,3 +215,131 @@ class AuditEntry(Base):
     action: Mapped[str] = mapped_column(String(60))
     detail: Mapped[dict[str, Any]] = mapped_column(default=dict)
     note: Mapped[str | None] = mapped_column(Text)
+
+
+class ActivityKind(enum.StrEnum):
+    TALK = "talk"
+    CLASS = "class"
+    COURSE = "course"
+    EVENT = "event"
+
+
+class ActivityStatus(enum.StrEnum):
+    DRAFT = "draft"
+    PUBLISHED = "published"
+    CHANGED = "changed"
+    CANCELLED = "cancelled"
+    FINISHED = "finished"
+
+
+class Area(Base):
+    """A row of the yearly report (literacy, law, health, ...). Centers start with the ten rows of the
+    national form and may rename them or add their own; `code` names the built-in ones."""
+
+    __tablename__ = "area"
+    __table_args__ = (UniqueConstraint("center_id", "position"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    center_id: Mapped[int] = mapped_column(ForeignKey("center.id", ondelete="CASCADE"), index=True)
+    position: Mapped[int] = mapped_column(Integer)
+    code: Mapped[str | None] = mapped_column(String(30))
+    name: Mapped[str] = mapped_column(String(200))
+
+
+activity_village = Table(
+    "activity_village",
+    Base.metadata,
+    Column("activity_id", ForeignKey("activity.id", ondelete="CASCADE"), primary_key=True),
+    Column("village_id", ForeignKey("village.id", ondelete="CASCADE"), primary_key=True),
+)
+
+
+class Activity(Base):
+    """A talk, class, course or event. A class has several sessions; each is counted on its own."""
+
+    __tablename__ = "activity"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    center_id: Mapped[int] = mapped_column(ForeignKey("center.id", ondelete="CASCADE"), index=True)
+    title: Mapped[str] = mapped_column(String(300))
+    kind: Mapped[ActivityKind] = mapped_column(_enum(ActivityKind))
+    area_id: Mapped[int | None] = mapped_column(ForeignKey("area.id"))
+    place: Mapped[str | None] = mapped_column(String(300))
+    target_group: Mapped[str | None] = mapped_column(String(300))
+    partner: Mapped[str | None] = mapped_column(String(300))
+    capacity: Mapped[int | None] = mapped_column(Integer)
+    expected: Mapped[int | None] = mapped_column(Integer)
+    budget_vnd: Mapped[int | None] = mapped_column(BigInteger)
+    campaign: Mapped[str | None] = mapped_column(String(300))
+    all_villages: Mapped[bool] = mapped_column(Boolean, default=True)
+    status: Mapped[ActivityStatus] = mapped_column(_enum(ActivityStatus), default=ActivityStatus.DRAFT)
+    reminders: Mapped[str | None] = mapped_column(String(100))  # overrides the center's rules, e.g. "2h"
+    import_key: Mapped[str | None] = mapped_column(String(64), index=True)
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("person.id"))
+    created_at: Mapped[datetime]
+    updated_at: Mapped[datetime]
+
+    area: Mapped[Area | None] = relationship(lazy="joined")
+    sessions: Mapped[list[ActivitySession]] = relationship(
+        back_populates="activity", order_by="ActivitySession.starts_at", lazy="selectin", cascade="all, delete-orphan"
+    )
+    villages: Mapped[list[Village]] = relationship(secondary=activity_village, lazy="selectin")
+
+    @property
+    def starts_at(self) -> datetime:
+        return self.sessions[0].starts_at
+
+    @property
+    def ends_at(self) -> datetime:
+        return self.sessions[-1].ends_at
+
+
+class ActivitySession(Base):
+    __tablename__ = "activity_session"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    activity_id: Mapped[int] = mapped_column(ForeignKey("activity.id", ondelete="CASCADE"), index=True)
+    starts_at: Mapped[datetime] = mapped_column(index=True)
+    ends_at: Mapped[datetime]
+
+    activity: Mapped[Activity] = relationship(back_populates="sessions")
+
+
+class DeliveryKind(enum.StrEnum):
+    ANNOUNCE = "announce"
+    REMINDER = "reminder"
+    UPDATE = "update"
+    CANCEL = "cancel"
+
+
+class DeliveryStatus(enum.StrEnum):
+    PENDING = "pending"
+    IN_PROGRESS = "in_progress"
+    RETRY = "retry"
+    SENT = "sent"
+    FAILED = "failed"
+    DROPPED = "dropped"
+
+
+class Delivery(Base):
+    """One message the bot owes. Written in the same transaction as the change that causes it;
+    see `scheduler.outbox` for the state machine."""
+
+    __tablename__ = "delivery"
+    __table_args__ = (UniqueConstraint("activity_id", "chat_id", "kind", "due_at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    center_id: Mapped[int] = mapped_column(ForeignKey("center.id", ondelete="CASCADE"), index=True)
+    activity_id: Mapped[int | None] = mapped_column(ForeignKey("activity.id", ondelete="CASCADE"), index=True)
+    chat_id: Mapped[int] = mapped_column(BigInteger, index=True)
+    person_id: Mapped[int | None] = mapped_column(ForeignKey("person.id", ondelete="CASCADE"))
+    kind: Mapped[DeliveryKind] = mapped_column(_enum(DeliveryKind))
+    due_at: Mapped[datetime]
+    status: Mapped[DeliveryStatus] = mapped_column(_enum(DeliveryStatus), default=DeliveryStatus.PENDING, index=True)
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    next_attempt_at: Mapped[datetime] = mapped_column(index=True)
+    claimed_at: Mapped[datetime | None]
+    sent_at: Mapped[datetime | None]
+    telegram_message_id: Mapped[int | None] = mapped_column(BigInteger)
+    last_error: Mapped[str | None] = mapped_column(Text)
+    detail: Mapped[dict[str, Any]] = mapped_column(default=dict)

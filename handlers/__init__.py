@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 from bot.registry import Registry
-from handlers import appoint, blocking, groups, help, language, profile, start
+from handlers import appoint, blocking, groups, help, language, notices, profile, start
 
 
 def build_registry() -> Registry:
     registry = Registry()
-    for module in (start, profile, language, help, appoint, groups):
+    for module in (start, profile, language, notices, help, appoint, groups):
         registry.add(*module.COMMANDS)
     for module in (profile, appoint):
         registry.add(*module.JOURNEYS)

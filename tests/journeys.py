@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 import json
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import func, select
 
-from bot.channels.fake_telegram import FakeTelegram, FakeUser
+from bot.channels.fake_telegram import FakeChat, FakeTelegram, FakeUser
 from bot.i18n import Translator
-from bot.models import Person
+from bot.models import ActivityKind, Center, Person, Village
+from bot.services import activities
 from tests.conftest import Bot
 
 
@@ -72,3 +76,69 @@ def default_menu(fake: FakeTelegram, scope_type: str, language: str = "") -> lis
         if json.loads(scope).get("type") == scope_type and lang == language:
             return [c["command"] for c in commands]
     return []
+
+
+@dataclass
+class Commune:
+    """A center with three villages, a linked group for each and one for the whole commune."""
+
+    center_id: int
+    director: FakeUser
+    groups: dict[str, FakeChat]
+    villages: dict[str, int]
+
+
+async def commune(bot: Bot, fake: FakeTelegram) -> Commune:
+    payload = await bot.create_center()
+    director = fake.add_user("Hùng", language_code="vi")
+    await onboard(bot, director, name="Phạm Văn Hùng", gender="male", start=f"/start {payload}")
+    groups = {}
+    for name, target in (("Thôn Đông", "Thôn Đông"), ("Thôn Tây", "Thôn Tây"), ("Thôn Bắc", "Thôn Bắc"), ("Xã", "all")):
+        group = fake.add_group(f"Nhóm {name}")
+        group.add_bot(director)
+        await bot.settle()
+        await bot.say(director, f"/link {target}", group)
+        groups[name] = group
+    assert bot.app is not None
+    async with bot.app.db.session() as session:
+        center = await session.scalar(select(Center))
+        assert center is not None
+        villages = {v.name: v.id for v in await session.scalars(select(Village).where(Village.center_id == center.id))}
+    return Commune(center.id, director, groups, villages)
+
+
+def local(text: str) -> datetime:
+    """ "06/10/2025 13:30" in Vietnam, as a UTC moment."""
+    return datetime.strptime(text, "%d/%m/%Y %H:%M").replace(tzinfo=ZoneInfo("Asia/Ho_Chi_Minh")).astimezone(UTC)
+
+
+async def publish(
+    bot: Bot,
+    place: Commune,
+    title: str = "Chuyên đề phòng chống lừa đảo qua mạng",
+    *,
+    start: str = "06/10/2025 13:30",
+    hours: float = 2,
+    villages: tuple[str, ...] = (),
+    capacity: int | None = 100,
+    reminders: str | None = None,
+) -> int:
+    """The director's activity, published: returns its id."""
+    assert bot.app is not None
+    begins = local(start)
+    async with bot.app.db.session() as session, session.begin():
+        center = await session.get(Center, place.center_id)
+        assert center is not None
+        draft = activities.Draft(
+            title=title,
+            kind=ActivityKind.TALK,
+            sessions=[(begins, begins + timedelta(hours=hours))],
+            place="Hội trường UBND xã",
+            partner="Công an xã",
+            capacity=capacity,
+            village_ids=[place.villages[v] for v in villages],
+            reminders=reminders,
+        )
+        activity = await activities.create(session, center, draft, now=bot.clock(), by=None)
+        await activities.publish(session, activity, now=bot.clock(), by=None)
+        return activity.id

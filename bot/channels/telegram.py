@@ -24,11 +24,23 @@ from telegram import (
     MessageOriginUser,
     Update,
 )
-from telegram.error import BadRequest, ChatMigrated, Forbidden
+from telegram.error import BadRequest, ChatMigrated, Forbidden, NetworkError, RetryAfter, TimedOut
 from telegram.ext import Application, ContextTypes, TypeHandler
 from telegram.request import HTTPXRequest
 
-from bot.messaging import ChatMoved, Edit, Event, Incoming, Keyboard, Menu, RecipientGone, Send, Sender
+from bot.messaging import (
+    ChatMoved,
+    Edit,
+    Event,
+    Incoming,
+    Keyboard,
+    Menu,
+    RateLimited,
+    RecipientGone,
+    Send,
+    Sender,
+    TransientFailure,
+)
 
 # python-telegram-bot 22 deprecates integer `retry_after`; opt in to timedeltas now.
 os.environ.setdefault("PTB_TIMEDELTA", "true")
@@ -124,12 +136,16 @@ class TelegramChannel:
                 sent = await self.bot.send_message(message.chat_id, message.text, reply_markup=markup)
         except ChatMigrated as moved:
             raise ChatMoved(message.chat_id, moved.new_chat_id) from None
+        except RetryAfter as wait:
+            raise RateLimited(message.chat_id, wait.retry_after.total_seconds()) from None  # type: ignore[union-attr]
         except Forbidden as refused:
             raise RecipientGone(message.chat_id, refused.message) from None
         except BadRequest as bad:
             if any(marker in bad.message.lower() for marker in GONE):
                 raise RecipientGone(message.chat_id, bad.message) from None
             raise
+        except (TimedOut, NetworkError) as failure:
+            raise TransientFailure(f"{type(failure).__name__}: {failure.message}") from None
         return sent.message_id
 
     async def edit(self, edit: Edit) -> None:
@@ -162,7 +178,15 @@ def _markup(choices: Keyboard) -> InlineKeyboardMarkup | None:
     if not choices:
         return None
     return InlineKeyboardMarkup(
-        [[InlineKeyboardButton(c.label, callback_data=c.command[:64]) for c in row] for row in choices]
+        [
+            [
+                InlineKeyboardButton(c.label, url=c.url)
+                if c.url
+                else InlineKeyboardButton(c.label, callback_data=c.command[:64])
+                for c in row
+            ]
+            for row in choices
+        ]
     )
 
 

@@ -8,6 +8,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.models import Center, Village
+from bot.services.areas import default_areas
 from bot.text import clean_name, fold
 
 
@@ -37,6 +38,8 @@ async def create_center(
     )
     center.villages = [Village(name=n) for n in names]
     session.add(center)
+    await session.flush()
+    session.add_all(default_areas(center.id))
     await session.flush()
     return center
 

@@ -1,0 +1,82 @@
+"""What an activity looks like in a chat: the card, the reminder, the change and cancellation notices.
+
+Rendered when a message is sent, in the reader's language, so a card that waited in the outbox
+still shows the current time, place and seats.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from bot.i18n import N_, Translator
+from bot.messaging import Choice, Keyboard
+from bot.models import Activity, ActivityKind
+from bot.services.areas import display_name
+
+KIND_NAMES = {
+    ActivityKind.TALK: N_("Talk"),
+    ActivityKind.CLASS: N_("Class"),
+    ActivityKind.COURSE: N_("Vocational course"),
+    ActivityKind.EVENT: N_("Event"),
+}
+
+
+def when(activity: Activity, t: Translator) -> str:
+    """ "Thứ Hai, 06/10/2025 lúc 13:30" — and the number of sessions of a class."""
+    first = t.datetime(activity.starts_at, t.gettext(N_("EEEE, dd/MM/yyyy 'at' HH:mm")))
+    count = len(activity.sessions)
+    if count == 1:
+        return first
+    return t.ngettext("{first} ({count} session)", "{first} ({count} sessions)", count).format(first=first, count=count)
+
+
+def card(activity: Activity, t: Translator, *, registered: int = 0) -> str:
+    lines = [f"📢 {activity.title}", f"🗓 {when(activity, t)}"]
+    if activity.place:
+        lines.append(f"📍 {activity.place}")
+    if activity.partner:
+        lines.append(f"🤝 {activity.partner}")
+    if activity.target_group:
+        lines.append(f"👥 {activity.target_group}")
+    details = [t.gettext(KIND_NAMES[activity.kind])]
+    if activity.area is not None:
+        details.append(display_name(activity.area, t))
+    lines.append(f"🏷 {' · '.join(details)}")
+    if activity.capacity:
+        left = max(activity.capacity - registered, 0)
+        lines.append(t.gettext("Seats left: {left}/{capacity}").format(left=left, capacity=activity.capacity))
+    return "\n".join(lines)
+
+
+def reminder(activity: Activity, t: Translator) -> str:
+    return t.gettext("⏰ Reminder") + "\n" + card(activity, t)
+
+
+def update(activity: Activity, t: Translator) -> str:
+    return t.gettext("🔔 Changed: please note the new time or place.") + "\n" + card(activity, t)
+
+
+def cancellation(activity: Activity, t: Translator) -> str:
+    return t.gettext("❌ Cancelled: {title} ({when}) will not take place. We are sorry.").format(
+        title=activity.title, when=when(activity, t)
+    )
+
+
+def start_payload(activity: Activity, village_id: int | None) -> str:
+    """Opens the bot on this activity; the village credits whoever forwarded the card."""
+    return f"a{activity.id}" + (f"-v{village_id}" if village_id else "")
+
+
+def buttons(
+    activity: Activity, t: Translator, *, in_group: bool, village_id: int | None, deep_link: Callable[[str], str]
+) -> Keyboard:
+    """In a group, buttons open the bot privately (a group is no place to register); in private they act."""
+    register, calendar = t.gettext("✍️ Register"), t.gettext("📅 Add to calendar")
+    if in_group:
+        return (
+            (
+                Choice(register, url=deep_link(start_payload(activity, village_id))),
+                Choice(calendar, url=deep_link(f"ics{activity.id}")),
+            ),
+        )
+    return ((Choice(register, f"/register {activity.id}"), Choice(calendar, f"/ics {activity.id}")),)

@@ -1,0 +1,250 @@
+"""Activities: creating, publishing, changing and cancelling them, and the messages each step owes.
+
+Every message is written to the outbox in the same transaction as the change (save first, send
+second); the sender delivers it when due.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from sqlalchemy import or_, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.models import (
+    Activity,
+    ActivityKind,
+    ActivitySession,
+    ActivityStatus,
+    Center,
+    DeliveryKind,
+    GroupChat,
+    Person,
+    Village,
+)
+from bot.services import audit
+from scheduler import outbox, reminders
+from scheduler.outbox import Recipient
+
+
+class ActivityError(ValueError):
+    """The activity cannot be published or changed as asked (no session, a past date...)."""
+
+
+@dataclass
+class Draft:
+    """What the wizard, the importer or the CLI collect before an activity exists."""
+
+    title: str
+    kind: ActivityKind
+    sessions: list[tuple[datetime, datetime]]
+    area_id: int | None = None
+    place: str | None = None
+    target_group: str | None = None
+    partner: str | None = None
+    capacity: int | None = None
+    expected: int | None = None
+    budget_vnd: int | None = None
+    campaign: str | None = None
+    village_ids: list[int] = field(default_factory=list)  # empty: all villages
+    reminders: str | None = None
+    import_key: str | None = None
+
+
+async def create(session: AsyncSession, center: Center, draft: Draft, *, now: datetime, by: Person | None) -> Activity:
+    if not draft.sessions:
+        raise ActivityError("an activity needs at least one session")
+    if draft.reminders is not None:
+        reminders.parse(draft.reminders)
+    villages = []
+    if draft.village_ids:
+        villages = list(
+            await session.scalars(
+                select(Village).where(Village.center_id == center.id, Village.id.in_(draft.village_ids))
+            )
+        )
+        if len(villages) != len(set(draft.village_ids)):
+            raise ActivityError("a village is not one of this center's")
+    activity = Activity(
+        center_id=center.id,
+        title=draft.title,
+        kind=draft.kind,
+        area_id=draft.area_id,
+        place=draft.place,
+        target_group=draft.target_group,
+        partner=draft.partner,
+        capacity=draft.capacity,
+        expected=draft.expected,
+        budget_vnd=draft.budget_vnd,
+        campaign=draft.campaign,
+        all_villages=not villages,
+        villages=villages,
+        reminders=draft.reminders,
+        import_key=draft.import_key,
+        status=ActivityStatus.DRAFT,
+        created_by_id=by.id if by else None,
+        created_at=now,
+        updated_at=now,
+        sessions=[ActivitySession(starts_at=s, ends_at=e) for s, e in sorted(draft.sessions)],
+    )
+    session.add(activity)
+    await session.flush()
+    audit.record(
+        session,
+        action="activity.create",
+        at=now,
+        center_id=center.id,
+        actor_id=by.id if by else None,
+        activity_id=activity.id,
+    )
+    return activity
+
+
+async def audience(session: AsyncSession, activity: Activity) -> list[Recipient]:
+    """The linked groups of the activity's villages (and the whole-commune groups), then the residents
+    of those villages who asked for notices in private."""
+    village_ids = [v.id for v in activity.villages]
+    group_filter = [GroupChat.village_id.is_(None)]
+    if activity.all_villages:
+        group_filter.append(GroupChat.village_id.is_not(None))
+    else:
+        group_filter.append(GroupChat.village_id.in_(village_ids))
+    group_rows = await session.scalars(
+        select(GroupChat.telegram_chat_id)
+        .where(GroupChat.center_id == activity.center_id, GroupChat.active.is_(True), or_(*group_filter))
+        .order_by(GroupChat.id)
+    )
+    person_query = select(Person.telegram_user_id, Person.id).where(
+        Person.center_id == activity.center_id,
+        Person.private_notices.is_(True),
+        Person.telegram_user_id.is_not(None),
+        Person.blocked_at.is_(None),
+        Person.consent_at.is_not(None),
+    )
+    if not activity.all_villages:
+        person_query = person_query.where(Person.village_id.in_(village_ids))
+    people = await session.execute(person_query.order_by(Person.id))
+    return [Recipient(chat_id) for chat_id in group_rows] + [Recipient(chat, pid) for chat, pid in people]
+
+
+async def publish(session: AsyncSession, activity: Activity, *, now: datetime, by: Person | None) -> int:
+    """Announce now to the whole audience and plan the reminders; returns how many chats are told."""
+    if activity.status not in (ActivityStatus.DRAFT,):
+        raise ActivityError("only a draft can be published")
+    if activity.ends_at <= now:
+        raise ActivityError("the activity is already over")
+    activity.status = ActivityStatus.PUBLISHED
+    activity.updated_at = now
+    recipients = await audience(session, activity)
+    outbox.enqueue(
+        session,
+        center_id=activity.center_id,
+        activity_id=activity.id,
+        recipients=recipients,
+        kind=DeliveryKind.ANNOUNCE,
+        due_at=now,
+    )
+    await _plan_reminders(session, activity, recipients, now)
+    audit.record(
+        session,
+        action="activity.publish",
+        at=now,
+        center_id=activity.center_id,
+        actor_id=by.id if by else None,
+        activity_id=activity.id,
+        recipients=len(recipients),
+    )
+    return len(recipients)
+
+
+async def reschedule(
+    session: AsyncSession,
+    activity: Activity,
+    *,
+    now: datetime,
+    by: Person | None,
+    sessions: list[tuple[datetime, datetime]] | None = None,
+    place: str | None = None,
+) -> None:
+    """A new time or place: everyone already told gets a short update; reminders follow the new time."""
+    if activity.status not in (ActivityStatus.PUBLISHED, ActivityStatus.CHANGED):
+        raise ActivityError("only a published activity can be changed this way")
+    if sessions is not None:
+        if not sessions:
+            raise ActivityError("an activity needs at least one session")
+        activity.sessions = [ActivitySession(starts_at=s, ends_at=e) for s, e in sorted(sessions)]
+    if place is not None:
+        activity.place = place
+    activity.status = ActivityStatus.CHANGED
+    activity.updated_at = now
+    await session.flush()
+    await session.refresh(activity, ["sessions"])
+    told = await outbox.announced_chats(session, activity.id, waiting_too=False)
+    await outbox.drop_waiting(session, activity.id, (DeliveryKind.REMINDER,), "activity moved", now)
+    outbox.enqueue(
+        session,
+        center_id=activity.center_id,
+        activity_id=activity.id,
+        recipients=told,
+        kind=DeliveryKind.UPDATE,
+        due_at=now,
+    )
+    await _plan_reminders(session, activity, await outbox.announced_chats(session, activity.id, waiting_too=True), now)
+    audit.record(
+        session,
+        action="activity.change",
+        at=now,
+        center_id=activity.center_id,
+        actor_id=by.id if by else None,
+        activity_id=activity.id,
+    )
+
+
+async def cancel(session: AsyncSession, activity: Activity, *, now: datetime, by: Person | None) -> None:
+    if activity.status is ActivityStatus.CANCELLED:
+        return
+    told = await outbox.announced_chats(session, activity.id, waiting_too=False)
+    was_published = activity.status is not ActivityStatus.DRAFT
+    activity.status = ActivityStatus.CANCELLED
+    activity.updated_at = now
+    await outbox.drop_waiting(
+        session, activity.id, (DeliveryKind.ANNOUNCE, DeliveryKind.REMINDER, DeliveryKind.UPDATE), "cancelled", now
+    )
+    if was_published:
+        outbox.enqueue(
+            session,
+            center_id=activity.center_id,
+            activity_id=activity.id,
+            recipients=told,
+            kind=DeliveryKind.CANCEL,
+            due_at=now,
+        )
+    audit.record(
+        session,
+        action="activity.cancel",
+        at=now,
+        center_id=activity.center_id,
+        actor_id=by.id if by else None,
+        activity_id=activity.id,
+    )
+
+
+async def _plan_reminders(
+    session: AsyncSession, activity: Activity, recipients: list[Recipient], now: datetime
+) -> None:
+    center = await session.get(Center, activity.center_id)
+    assert center is not None
+    rules = activity.reminders if activity.reminders is not None else center.reminders
+    for activity_session in activity.sessions:
+        for due in reminders.due_times(rules, activity_session.starts_at, center.timezone):
+            if due > now:
+                outbox.enqueue(
+                    session,
+                    center_id=activity.center_id,
+                    activity_id=activity.id,
+                    recipients=recipients,
+                    kind=DeliveryKind.REMINDER,
+                    due_at=due,
+                    detail={"session_id": activity_session.id},
+                )

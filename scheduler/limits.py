@@ -1,0 +1,62 @@
+"""Telegram's sending limits, kept on our side so that 429s stay rare: about 30 messages a second
+overall, 20 a minute in one group, and 1 a second in one chat. Waiting is short or not at all:
+a chat that may not be written to for a while is handed back to the outbox instead of holding a
+worker, so one busy group never slows the others."""
+
+from __future__ import annotations
+
+import time
+from collections import defaultdict, deque
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True)
+class Limits:
+    overall_per_second: float = 30.0
+    group_per_minute: float = 20.0
+    chat_per_second: float = 1.0
+
+    def scaled(self, factor: float) -> Limits:
+        return Limits(self.overall_per_second * factor, self.group_per_minute * factor, self.chat_per_second * factor)
+
+
+@dataclass
+class Limiter:
+    limits: Limits = field(default_factory=Limits)
+    monotonic: Callable[[], float] = time.monotonic
+    _overall: deque[float] = field(default_factory=deque)
+    _groups: dict[int, deque[float]] = field(default_factory=lambda: defaultdict(deque))
+    _chat_next: dict[int, float] = field(default_factory=dict)
+    _held: dict[int, float] = field(default_factory=dict)
+
+    def reserve(self, chat_id: int) -> float:
+        """Book the earliest slot for a message to `chat_id`; returns how many seconds until it.
+        The slot is taken at once, so concurrent senders never book the same one."""
+        now = self.monotonic()
+        at = max(now, self._held.get(chat_id, now), self._chat_next.get(chat_id, now))
+        at = max(at, _window_opens(self._overall, self.limits.overall_per_second, 1.0, at))
+        if chat_id < 0:
+            at = max(at, _window_opens(self._groups[chat_id], self.limits.group_per_minute, 60.0, at))
+            self._groups[chat_id].append(at)
+        self._overall.append(at)
+        self._chat_next[chat_id] = at + 1.0 / self.limits.chat_per_second
+        return at - now
+
+    def release(self, chat_id: int) -> None:
+        """Give back a booked slot that will not be used (the message was handed back)."""
+        self._chat_next.pop(chat_id, None)
+
+    def hold(self, chat_id: int, seconds: float) -> None:
+        """Telegram said to wait (429): nothing goes to this chat before then."""
+        self._held[chat_id] = self.monotonic() + seconds
+
+
+def _window_opens(sent: deque[float], allowed: float, window: float, at: float) -> float:
+    """The first moment from `at` when fewer than `allowed` sends fall inside the sliding window."""
+    while sent and sent[0] <= at - window:
+        sent.popleft()
+    capacity = max(int(allowed), 1)
+    if len(sent) < capacity:
+        return at
+    return sent[-capacity] + window

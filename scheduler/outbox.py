@@ -1,0 +1,121 @@
+"""The delivery outbox: every message the bot owes is a row, written in the same transaction as
+the change that causes it, and moved through these states by the sender:
+
+    PENDING ──claim──> IN_PROGRESS ──sent──> SENT
+       ▲                   │
+       │                   ├── 429, per-chat limit, 5xx, timeout ──> RETRY ──(next_attempt_at)──claim──> …
+       │                   ├── blocked, kicked, chat gone ─────────> FAILED (reason kept; chat marked inactive)
+       │                   ├── attempts used up ───────────────────> FAILED
+       └──── group became a supergroup: same row, new chat id ─────┘
+    PENDING/RETRY reminder whose session already started ─────────> DROPPED (reason kept)
+    IN_PROGRESS found at start-up (the process died mid-send) ─────> RETRY
+
+Rows are claimed with FOR UPDATE SKIP LOCKED where the database has it (PostgreSQL), so several
+processes never send the same row; SQLite serialises writers anyway.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlalchemy import func, select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.models import Delivery, DeliveryKind, DeliveryStatus
+
+WAITING = (DeliveryStatus.PENDING, DeliveryStatus.RETRY)
+MAX_ATTEMPTS = 6
+
+
+@dataclass(frozen=True)
+class Recipient:
+    chat_id: int
+    person_id: int | None = None
+
+
+def enqueue(
+    session: AsyncSession,
+    *,
+    center_id: int,
+    activity_id: int | None,
+    recipients: list[Recipient],
+    kind: DeliveryKind,
+    due_at: datetime,
+    detail: dict | None = None,
+) -> None:
+    for recipient in recipients:
+        session.add(
+            Delivery(
+                center_id=center_id,
+                activity_id=activity_id,
+                chat_id=recipient.chat_id,
+                person_id=recipient.person_id,
+                kind=kind,
+                due_at=due_at,
+                next_attempt_at=due_at,
+                status=DeliveryStatus.PENDING,
+                attempts=0,
+                detail=detail or {},
+            )
+        )
+
+
+async def claim(session: AsyncSession, now: datetime, limit: int) -> list[Delivery]:
+    """Take up to `limit` due rows for this process, oldest first, and mark them in progress."""
+    rows = list(
+        await session.scalars(
+            select(Delivery)
+            .where(Delivery.status.in_(WAITING), Delivery.next_attempt_at <= now)
+            .order_by(Delivery.next_attempt_at, Delivery.id)
+            .limit(limit)
+            .with_for_update(skip_locked=True)
+        )
+    )
+    for row in rows:
+        row.status = DeliveryStatus.IN_PROGRESS
+        row.claimed_at = now
+        row.attempts += 1
+    return rows
+
+
+async def next_due(session: AsyncSession) -> datetime | None:
+    return await session.scalar(select(func.min(Delivery.next_attempt_at)).where(Delivery.status.in_(WAITING)))
+
+
+async def recover(session: AsyncSession, now: datetime) -> int:
+    """After a crash: rows that were being sent go back to RETRY (those already sent may repeat once)."""
+    result = await session.execute(
+        update(Delivery)
+        .where(Delivery.status == DeliveryStatus.IN_PROGRESS)
+        .values(status=DeliveryStatus.RETRY, next_attempt_at=now, last_error="interrupted while sending")
+    )
+    return int(result.rowcount or 0)  # type: ignore[attr-defined]
+
+
+async def drop_waiting(
+    session: AsyncSession, activity_id: int, kinds: tuple[DeliveryKind, ...], reason: str, now: datetime
+) -> None:
+    """Withdraw messages not yet sent (reminders of a moved activity, announcements of a cancelled one)."""
+    await session.execute(
+        update(Delivery)
+        .where(Delivery.activity_id == activity_id, Delivery.kind.in_(kinds), Delivery.status.in_(WAITING))
+        .values(status=DeliveryStatus.DROPPED, last_error=reason, next_attempt_at=now)
+    )
+
+
+async def announced_chats(session: AsyncSession, activity_id: int, *, waiting_too: bool) -> list[Recipient]:
+    """Everyone an activity's announcement has reached, and with `waiting_too` those still owed it."""
+    statuses = (DeliveryStatus.SENT, *WAITING) if waiting_too else (DeliveryStatus.SENT,)
+    rows = await session.execute(
+        select(Delivery.chat_id, Delivery.person_id)
+        .where(Delivery.activity_id == activity_id, Delivery.kind == DeliveryKind.ANNOUNCE)
+        .where(Delivery.status.in_(statuses))
+        .distinct()
+    )
+    return [Recipient(chat_id, person_id) for chat_id, person_id in rows]
+
+
+def backoff(attempts: int) -> timedelta:
+    """30 s, 1 min, 2 min, 4 min, ... capped at 30 minutes."""
+    return timedelta(seconds=min(30 * 2 ** max(attempts - 1, 0), 1800))

@@ -1,0 +1,255 @@
+"""The sender: claims due rows from the outbox, renders them in the reader's language, sends them
+within Telegram's limits, and records each outcome in its own small transaction (see
+`scheduler.outbox` for the states)."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot import cards
+from bot.database import Database
+from bot.i18n import Translator, pick_locale
+from bot.messaging import ChatMoved, Messenger, RateLimited, RecipientGone, Send, TransientFailure
+from bot.models import Activity, ActivityStatus, Center, Delivery, DeliveryKind, DeliveryStatus, GroupChat, Person
+from bot.services import groups, recipients
+from scheduler import outbox
+from scheduler.limits import Limiter
+
+log = logging.getLogger(__name__)
+LONGEST_WAIT = 1.0  # seconds a worker may wait for a slot before handing the row back
+
+
+@dataclass
+class Job:
+    delivery_id: int
+    chat_id: int
+    message: Send
+
+
+class Sender:
+    def __init__(
+        self,
+        *,
+        db: Database,
+        messenger: Messenger,
+        clock: Callable[[], datetime],
+        default_locale: str,
+        limiter: Limiter | None = None,
+        batch: int = 50,
+        concurrency: int = 8,
+    ) -> None:
+        self.db = db
+        self.messenger = messenger
+        self.clock = clock
+        self.default_locale = default_locale
+        self.limiter = limiter or Limiter()
+        self.batch = batch
+        self.concurrency = concurrency
+        self._lock = asyncio.Lock()
+
+    async def run_due(self) -> int:
+        """Send everything that is due now; returns how many rows were handled. One run at a time."""
+        async with self._lock:
+            handled = 0
+            while True:
+                claimed, jobs = await self._claim()
+                if not claimed:
+                    return handled
+                await self._send_all(jobs)
+                handled += claimed
+
+    async def recover(self) -> int:
+        async with self.db.session() as session, session.begin():
+            return await outbox.recover(session, self.clock())
+
+    async def _claim(self) -> tuple[int, list[Job]]:
+        """Claim a batch; returns how many rows were claimed and the ones still worth sending."""
+        now = self.clock()
+        jobs = []
+        async with self.db.session() as session, session.begin():
+            claimed = await outbox.claim(session, now, self.batch)
+            for delivery in claimed:
+                message = await self._render(session, delivery, now)
+                if message is not None:
+                    jobs.append(Job(delivery.id, delivery.chat_id, message))
+        return len(claimed), jobs
+
+    async def _render(self, session: AsyncSession, delivery: Delivery, now: datetime) -> Send | None:
+        """The message for this row as it should read now, or None when it is no longer worth sending."""
+        activity = await session.get(Activity, delivery.activity_id) if delivery.activity_id else None
+        reason = _stale(delivery, activity, now) or await _superseded(session, delivery, now)
+        if reason is not None or activity is None:
+            delivery.status = DeliveryStatus.DROPPED
+            delivery.last_error = reason or "activity deleted"
+            return None
+        center = await session.get(Center, activity.center_id)
+        assert center is not None
+        in_group = delivery.chat_id < 0
+        group = await groups.by_chat(session, delivery.chat_id) if in_group else None
+        person = await session.get(Person, delivery.person_id) if delivery.person_id else None
+        locale = pick_locale(
+            person.language if person else None,
+            person.messenger_language if person else None,
+            center.locale,
+            self.default_locale,
+        )
+        t = Translator(locale, center.timezone)
+        text = {
+            DeliveryKind.ANNOUNCE: cards.card,
+            DeliveryKind.REMINDER: cards.reminder,
+            DeliveryKind.UPDATE: cards.update,
+            DeliveryKind.CANCEL: cards.cancellation,
+        }[delivery.kind](activity, t)
+        choices = ()
+        if delivery.kind is not DeliveryKind.CANCEL:
+            village_id = group.village_id if isinstance(group, GroupChat) else None
+            choices = cards.buttons(
+                activity, t, in_group=in_group, village_id=village_id, deep_link=self.messenger.deep_link
+            )
+        return Send(delivery.chat_id, text, choices)
+
+    async def _send_all(self, jobs: list[Job]) -> None:
+        by_chat: dict[int, list[Job]] = {}
+        for job in jobs:
+            by_chat.setdefault(job.chat_id, []).append(job)
+        gate = asyncio.Semaphore(self.concurrency)
+
+        async def one_chat(chat_jobs: list[Job]) -> None:
+            async with gate:
+                for job in chat_jobs:
+                    await self._send(job)
+
+        await asyncio.gather(*(one_chat(chat_jobs) for chat_jobs in by_chat.values()))
+
+    async def _send(self, job: Job) -> None:
+        wait = self.limiter.reserve(job.chat_id)
+        if wait > LONGEST_WAIT:
+            self.limiter.release(job.chat_id)
+            await self._record(job, _later(wait, "waiting for the chat's sending limit", count=False))
+            return
+        if wait > 0:
+            await asyncio.sleep(wait)
+        try:
+            message_id = await self.messenger.send(job.message)
+        except RateLimited as limited:
+            self.limiter.hold(job.chat_id, limited.retry_after)
+            await self._record(job, _later(limited.retry_after, "429: retry after", count=False))
+        except ChatMoved as moved:
+            await self._record(job, _Moved(moved.new_chat_id))
+        except RecipientGone as gone:
+            await self._record(job, _Failed(gone.reason, gone=True))
+        except TransientFailure as failure:
+            await self._record(job, _Retry(str(failure)))
+        except Exception as error:  # a bug or an unexpected answer: retry a few times, then give up
+            log.exception("delivery %s failed", job.delivery_id)
+            await self._record(job, _Retry(f"{type(error).__name__}: {error}"))
+        else:
+            await self._record(job, _Sent(message_id))
+
+    async def _record(self, job: Job, result: _Result) -> None:
+        now = self.clock()
+        async with self.db.session() as session, session.begin():
+            delivery = await session.get(Delivery, job.delivery_id)
+            assert delivery is not None
+            await result.apply(session, delivery, now)
+
+
+class _Result:
+    async def apply(self, session: AsyncSession, delivery: Delivery, now: datetime) -> None:
+        raise NotImplementedError
+
+
+@dataclass
+class _Sent(_Result):
+    message_id: int | None
+
+    async def apply(self, session: AsyncSession, delivery: Delivery, now: datetime) -> None:
+        delivery.status = DeliveryStatus.SENT
+        delivery.sent_at = now
+        delivery.telegram_message_id = self.message_id
+        delivery.last_error = None
+
+
+@dataclass
+class _Retry(_Result):
+    reason: str
+    delay: timedelta | None = None
+    count: bool = True
+
+    async def apply(self, session: AsyncSession, delivery: Delivery, now: datetime) -> None:
+        if not self.count:
+            delivery.attempts -= 1
+        delivery.last_error = self.reason
+        if delivery.attempts >= outbox.MAX_ATTEMPTS:
+            delivery.status = DeliveryStatus.FAILED
+            return
+        delivery.status = DeliveryStatus.RETRY
+        delivery.next_attempt_at = now + (self.delay or outbox.backoff(delivery.attempts))
+
+
+def _later(seconds: float, reason: str, *, count: bool) -> _Retry:
+    return _Retry(f"{reason} {seconds:.1f}s", timedelta(seconds=seconds), count)
+
+
+@dataclass
+class _Failed(_Result):
+    reason: str
+    gone: bool = False
+
+    async def apply(self, session: AsyncSession, delivery: Delivery, now: datetime) -> None:
+        delivery.status = DeliveryStatus.FAILED
+        delivery.last_error = self.reason
+        if self.gone:
+            await recipients.gone(session, delivery.chat_id, now)
+
+
+@dataclass
+class _Moved(_Result):
+    new_chat_id: int
+
+    async def apply(self, session: AsyncSession, delivery: Delivery, now: datetime) -> None:
+        await groups.migrated(session, chat_id=delivery.chat_id, new_chat_id=self.new_chat_id, now=now)
+        delivery.chat_id = self.new_chat_id
+        delivery.status = DeliveryStatus.PENDING
+        delivery.attempts -= 1
+        delivery.next_attempt_at = now
+        delivery.last_error = f"group moved to {self.new_chat_id}"
+
+
+async def _superseded(session: AsyncSession, delivery: Delivery, now: datetime) -> str | None:
+    """After downtime several reminders may be due at once: only the latest one is worth sending."""
+    if delivery.kind is not DeliveryKind.REMINDER:
+        return None
+    later = await session.scalar(
+        select(Delivery.id)
+        .where(
+            Delivery.activity_id == delivery.activity_id,
+            Delivery.chat_id == delivery.chat_id,
+            Delivery.kind == DeliveryKind.REMINDER,
+            Delivery.due_at > delivery.due_at,
+            Delivery.due_at <= now,
+            Delivery.status.in_((*outbox.WAITING, DeliveryStatus.IN_PROGRESS, DeliveryStatus.SENT)),
+        )
+        .limit(1)
+    )
+    return "a later reminder was due too" if later is not None else None
+
+
+def _stale(delivery: Delivery, activity: Activity | None, now: datetime) -> str | None:
+    if activity is None:
+        return None
+    if activity.status is ActivityStatus.CANCELLED and delivery.kind is not DeliveryKind.CANCEL:
+        return "activity cancelled"
+    if delivery.kind is DeliveryKind.REMINDER:
+        session_id = delivery.detail.get("session_id")
+        starts = next((s.starts_at for s in activity.sessions if s.id == session_id), None)
+        if starts is None or starts <= now:
+            return "the session had already started when the reminder could be sent"
+    return None

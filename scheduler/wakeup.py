@@ -1,0 +1,60 @@
+"""APScheduler wakes the sender when the earliest row of the outbox falls due.
+
+The outbox rows are the truth: at start the one job is rebuilt from them, and after any change that
+adds rows (`poke`) it is moved. A safety job also runs every minute, so a missed poke costs a minute
+at most. Running the sender when nothing is due does no harm, so several processes may all wake.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from datetime import UTC, datetime, timedelta
+
+from apscheduler.schedulers.asyncio import AsyncIOScheduler
+
+from bot.database import Database
+from scheduler import outbox
+from scheduler.sender import Sender
+
+log = logging.getLogger(__name__)
+JOB = "outbox"
+
+
+class Wakeup:
+    def __init__(self, *, db: Database, sender: Sender, clock: Callable[[], datetime]) -> None:
+        self.db = db
+        self.sender = sender
+        self.clock = clock
+        self.scheduler = AsyncIOScheduler(timezone=UTC)
+
+    async def start(self) -> None:
+        interrupted = await self.sender.recover()
+        if interrupted:
+            log.warning("%s deliveries were interrupted by the last stop; they will be sent again", interrupted)
+        self.scheduler.add_job(self._run, "interval", minutes=1, id="safety", coalesce=True, max_instances=1)
+        self.scheduler.start()
+        await self.poke()
+
+    def stop(self) -> None:
+        if self.scheduler.running:
+            self.scheduler.shutdown(wait=False)
+
+    async def poke(self) -> None:
+        """Move the wake-up to the earliest due row (now, if it is already due)."""
+        async with self.db.session() as session:
+            due = await outbox.next_due(session)
+        if due is None:
+            return
+        delay = max((due - self.clock()).total_seconds(), 0.0)
+        run_at = datetime.now(UTC) + timedelta(seconds=delay)
+        self.scheduler.add_job(
+            self._run, "date", run_date=run_at, id=JOB, replace_existing=True, misfire_grace_time=None
+        )
+
+    async def _run(self) -> None:
+        try:
+            await self.sender.run_due()
+        except Exception:
+            log.exception("the sender stopped early; the next wake-up will carry on")
+        await self.poke()
