@@ -88,10 +88,10 @@ async def _db_upgrade(settings: Settings, args: argparse.Namespace) -> int:
 
 async def _center_add(settings: Settings, args: argparse.Namespace) -> int:
     db = Database(settings.database_url)
-    await db.upgrade()
     now = utcnow()
-    async with db.session() as session, session.begin():
-        try:
+    try:
+        await db.upgrade()
+        async with db.session() as session, session.begin():
             center = await centers.create_center(
                 session,
                 name=args.name,
@@ -102,12 +102,13 @@ async def _center_add(settings: Settings, args: argparse.Namespace) -> int:
                 locale=args.locale or settings.default_locale,
                 population_15_plus=args.population,
             )
-        except ValueError as error:
-            print(f"Could not create the center: {error}.", file=sys.stderr)
-            return 2
-        claim = await invites.create(session, center_id=center.id, kind=InviteKind.DIRECTOR, now=now)
-        payload = invites.payload(claim)
-    await db.dispose()
+            claim = await invites.create(session, center_id=center.id, kind=InviteKind.DIRECTOR, now=now)
+            payload = invites.payload(claim)
+    except ValueError as error:
+        print(f"Could not create the center: {error}.", file=sys.stderr)
+        return 2
+    finally:
+        await db.dispose()
     print(f"Created center #{center.id}: {center.name} ({len(center.villages)} villages).")
     print("The director claims it by opening this one-time link in a private chat with the bot:")
     print(await _deep_link(settings, payload))

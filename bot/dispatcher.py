@@ -92,9 +92,10 @@ class Dispatcher:
             group = await groups.by_chat(session, incoming.chat_id)
             center_id = group.center_id if group else None
         center = await session.get(Center, center_id) if center_id else None
+        personal = not incoming.is_group  # a group reads the center's language, whoever spoke
         locale = pick_locale(
-            person.language if person else None,
-            client_language,
+            person.language if person and personal else None,
+            client_language if personal else None,
             center.locale if center else None,
             self.settings.default_locale,
         )
@@ -132,7 +133,9 @@ class Dispatcher:
         where = Where.GROUP if ctx.incoming.is_group else Where.PRIVATE
         if command is None:
             if where is Where.PRIVATE:
-                raise Refusal(N_("I don't know the command /{command}. Send /help to see what I can do."), command=name)
+                raise Refusal(
+                    N_("I don't know the command /{command}. Send /help to see what I can do."), command=name[:32]
+                )
             return  # groups hold other bots too: stay quiet
         if command.where not in (where, Where.ANY):
             if command.where is Where.GROUP:
@@ -146,17 +149,24 @@ class Dispatcher:
 
     async def _answer(self, ctx: Context, text: str) -> None:
         """Plain text (or a button's answer) goes to the step the person is at, if any."""
-        if ctx.person is not None:
-            conversation = await conversations.current(ctx.session, ctx.person.id)
-            if conversation is not None:
-                journey = self.registry.journeys[conversation.journey]
-                forwarded = ctx.incoming.forwarded_from or ctx.incoming.forwarded_hidden
-                if forwarded and journey.on_forward is not None:
-                    await journey.on_forward(ctx, conversation)
-                else:
-                    await journey.on_text(ctx, conversation, text)
-                return
-        ctx.reply(ctx._("I didn't understand that. Send /help to see what I can do."))
+        conversation = await conversations.current(ctx.session, ctx.person.id) if ctx.person else None
+        journey = self.registry.journeys.get(conversation.journey) if conversation else None
+        if conversation is not None and (
+            journey is None
+            or access_of(ctx.person) < journey.access
+            or (journey.expires is not None and conversation.updated_at < ctx.now - journey.expires)
+        ):
+            await conversations.finish(ctx.session, conversation.person_id)  # stale, renamed or no longer allowed
+            journey = None
+        if conversation is None or journey is None:
+            ctx.reply(ctx._("I didn't understand that. Send /help to see what I can do."))
+            return
+        if ctx.incoming.forwarded_from or ctx.incoming.forwarded_hidden:
+            if journey.on_forward is None:
+                raise Refusal(N_("Please type your answer rather than forwarding a message."))
+            await journey.on_forward(ctx, conversation)
+        else:
+            await journey.on_text(ctx, conversation, text)
 
     async def deliver(self, outcome: Outcome) -> None:
         for effect in outcome.effects:

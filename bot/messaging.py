@@ -53,9 +53,11 @@ class Incoming:
         """("start", "claim_abc") for "/start claim_abc"; None for plain text."""
         if not self.text or not self.text.startswith("/"):
             return None
-        head, _, args = self.text[1:].partition(" ")
-        name = head.split("@", 1)[0].lower()
-        return (name, args.strip()) if name else None
+        parts = self.text[1:].split(maxsplit=1)
+        if not parts:
+            return None
+        name = parts[0].split("@", 1)[0].lower()
+        return (name, parts[1].strip() if len(parts) > 1 else "") if name else None
 
 
 @dataclass(frozen=True)

@@ -9,6 +9,7 @@ from __future__ import annotations
 import enum
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
+from datetime import timedelta
 from typing import TYPE_CHECKING
 
 from bot.messaging import Event
@@ -70,6 +71,8 @@ class Journey:
     name: str
     on_text: StepHandler
     on_forward: ForwardHandler | None = None
+    access: Access = Access.MEMBER
+    expires: timedelta | None = None  # an unfinished step older than this is forgotten
 
 
 @dataclass

@@ -10,6 +10,7 @@
 from __future__ import annotations
 
 import enum
+from datetime import timedelta
 
 from bot.context import Context
 from bot.errors import Refusal
@@ -22,6 +23,7 @@ from bot.text import fold
 from handlers.start import ROLE_NAMES
 
 JOURNEY = "appoint"
+EXPIRES = timedelta(minutes=30)  # a forgotten /appoint must not turn a later forward into an appointment
 
 
 class Step(enum.StrEnum):
@@ -57,7 +59,7 @@ async def _choose_kind(ctx: Context, kind: RoleKind, village_text: str) -> None:
         villages = await centers.villages_of(ctx.session, _center_id(ctx))
         village = centers.match_village(villages, village_text) if village_text else None
         if village is None:
-            choices = tuple((Choice(v.name, f"/appoint head {v.name}"),) for v in villages)
+            choices = tuple((Choice(v.name, f"/appoint head {centers.village_key(v)}"),) for v in villages)
             if village_text:
                 raise Refusal(
                     N_("I could not find the village “{typed}”. Please choose one:"), choices, typed=village_text[:40]
@@ -71,13 +73,12 @@ async def _choose_kind(ctx: Context, kind: RoleKind, village_text: str) -> None:
     ]
     rows = [(Choice(f"{p.full_name} ({p.birth_year})", f"/appoint pick {p.id}"),) for p in candidates]
     rows.append((Choice(ctx._("🔗 Make a one-time invite link"), "/appoint link"),))
-    ctx.reply(
-        ctx._(
-            "Who should it be? Forward me any message they wrote, choose them below if they have already "
-            "opened the bot, or make an invite link to send them."
-        ),
-        tuple(rows),
+    typed = [f"• {p.full_name} ({p.birth_year}): /appoint pick {p.id}" for p in candidates]  # for button-less chats
+    question = ctx._(
+        "Who should it be? Forward me any message they wrote, choose them below if they have already "
+        "opened the bot, or make an invite link to send them."
     )
+    ctx.reply("\n".join([question, *typed]), tuple(rows))
 
 
 async def on_forward(ctx: Context, conversation: Conversation) -> None:
@@ -87,7 +88,7 @@ async def on_forward(ctx: Context, conversation: Conversation) -> None:
             N_("Their privacy settings hide who they are. Please make an invite link instead."), _link_choice(ctx)
         )
     person = await people.by_telegram_id(ctx.session, forwarded.user_id)
-    if person is None or person.center_id != _center_id(ctx):
+    if person is None or person.center_id != _center_id(ctx) or not person.profile_complete:
         raise Refusal(
             N_("{name} has not opened the bot for this center yet. Please make an invite link and send it to them."),
             _link_choice(ctx),
@@ -106,8 +107,18 @@ def _link_choice(ctx: Context) -> Keyboard:
 
 async def _pick(ctx: Context, text: str) -> None:
     conversation = await _waiting(ctx)
-    person = await people.by_id(ctx.session, int(text)) if text.strip().isdigit() else None
-    if person is None or person.center_id != _center_id(ctx) or person.telegram_user_id is None:
+    wanted = text.strip()
+    person = (
+        await people.by_id(ctx.session, int(wanted))
+        if wanted.isascii() and wanted.isdigit() and len(wanted) < 10
+        else None
+    )
+    if (
+        person is None
+        or person.center_id != _center_id(ctx)
+        or person.telegram_user_id is None
+        or not person.profile_complete
+    ):
         raise Refusal(N_("I cannot find that person among the people of your center."))
     ctx.close_buttons()
     await _grant(ctx, conversation, person)
@@ -137,7 +148,7 @@ async def _invite_link(ctx: Context) -> None:
 
 async def _waiting(ctx: Context) -> Conversation:
     conversation = await conversations.current(ctx.session, _director(ctx).id)
-    if conversation is None or conversation.journey != JOURNEY:
+    if conversation is None or conversation.journey != JOURNEY or conversation.updated_at < ctx.now - EXPIRES:
         raise Refusal(N_("Please start again with /appoint."))
     return conversation
 
@@ -179,7 +190,8 @@ def _tell(ctx: Context, person: Person, message: str, kind: RoleKind, village: V
     t = ctx.translator_for(person)
     label = t.gettext(ROLE_NAMES[kind]) + (f" ({village.name})" if village else "")
     center = ctx.center.name if ctx.center else ""
-    text = t.gettext(message).format(director=_director(ctx).full_name, role=label, center=center)
+    director = _director(ctx).full_name or (ctx.incoming.sender.display_name if ctx.incoming.sender else "")
+    text = t.gettext(message).format(director=director, role=label, center=center)
     ctx.send(person.telegram_user_id, text)
 
 
@@ -189,12 +201,13 @@ async def remove(ctx: Context, args: str) -> None:
         if not helpers:
             ctx.reply(ctx._("There are no staff members or village heads yet. Use /appoint to add one."))
             return
-        rows = []
+        rows, typed = [], []
         for role in helpers:
             person = await people.by_id(ctx.session, role.person_id)
-            label = f"✖ {person.full_name if person else '?'} — {_role_label(ctx, role.kind, role.village)}"
-            rows.append((Choice(label, f"/remove {role.id}"),))
-        ctx.reply(ctx._("Whom do you want to remove?"), tuple(rows))
+            label = f"{person.full_name if person else '?'} — {_role_label(ctx, role.kind, role.village)}"
+            rows.append((Choice(f"✖ {label}", f"/remove {role.id}"),))
+            typed.append(f"• {label}: /remove {role.id}")
+        ctx.reply("\n".join([ctx._("Whom do you want to remove?"), *typed]), tuple(rows))
         return
     role: Role | None = next((r for r in helpers if str(r.id) == args.strip()), None)
     if role is None:
@@ -225,4 +238,4 @@ COMMANDS = (
     Command("appoint", appoint, N_("Appoint a staff member or a village head"), Access.DIRECTOR),
     Command("remove", remove, N_("Remove a staff member or a village head"), Access.DIRECTOR),
 )
-JOURNEYS = (Journey(JOURNEY, on_text, on_forward),)
+JOURNEYS = (Journey(JOURNEY, on_text, on_forward, access=Access.DIRECTOR, expires=EXPIRES),)

@@ -52,7 +52,10 @@ async def link(ctx: Context, args: str) -> None:
     if not wide:
         allowed = [v for v in allowed if v.id in headed_village_ids(person)]
     if not args.strip():
-        rows = [tuple(Choice(v.name, f"/link {v.name}") for v in allowed[i : i + 2]) for i in range(0, len(allowed), 2)]
+        rows = [
+            tuple(Choice(v.name, f"/link {centers.village_key(v)}") for v in allowed[i : i + 2])
+            for i in range(0, len(allowed), 2)
+        ]
         if wide:
             rows.append((Choice(ctx._("The whole commune"), "/link all"),))
         ctx.reply(ctx._("Which village is this group for?"), tuple(rows))
@@ -60,6 +63,13 @@ async def link(ctx: Context, args: str) -> None:
     existing = await groups.by_chat(ctx.session, ctx.incoming.chat_id)
     if existing is not None and existing.center_id not in (None, person.center_id):
         raise Refusal(N_("This group is already linked to another center."))
+    if (
+        existing is not None
+        and existing.center_id is not None
+        and not wide
+        and (existing.village_id not in headed_village_ids(person))
+    ):
+        raise Refusal(N_("This group is already linked by the director or staff; only they can change it."))
     village: Village | None = None
     if fold(args) in WHOLE_COMMUNE:
         if not wide:

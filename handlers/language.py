@@ -12,7 +12,9 @@ from handlers.start import LANGUAGE_NAMES, show_notice
 
 
 async def switch(ctx: Context, args: str) -> None:
-    wanted = args.strip().lower()
+    words = args.split()
+    wanted = words[0].lower() if words else ""
+    start_payload = words[1] if len(words) > 1 else ""  # the link the notice was opened with
     choices = (tuple(Choice(LANGUAGE_NAMES[code], f"/lang {code}") for code in SUPPORTED_LOCALES),)
     if not wanted:
         ctx.reply(ctx._("Choose your language:"), choices)
@@ -22,7 +24,9 @@ async def switch(ctx: Context, args: str) -> None:
     ctx.close_buttons()
     ctx.t = Translator(wanted, ctx.t.timezone)
     if ctx.person is None:
-        show_notice(ctx, ctx.t, chosen=True)  # nothing may be stored before consent: just show it in that language
+        show_notice(
+            ctx, ctx.t, start_payload, chosen=True
+        )  # nothing may be stored before consent: just show it in that language
         return
     ctx.person.language = wanted
     ctx.reply(ctx._("Done: I will speak English with you from now on."))

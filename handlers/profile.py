@@ -60,11 +60,28 @@ async def continue_or_welcome(ctx: Context) -> None:
 
 
 async def edit(ctx: Context, args: str) -> None:
+    """Show what is stored, then walk through it again (starting with the center if none yet)."""
     person = _person(ctx)
-    await conversations.move_to(ctx.session, person.id, JOURNEY, Step.NAME, ctx.now)
+    first = Step.NAME if person.center_id is not None else Step.CENTER
+    await conversations.move_to(ctx.session, person.id, JOURNEY, first, ctx.now)
     if person.profile_complete:
-        ctx.reply(ctx._("Let's update your profile. Press “Keep” or send - to keep an answer as it is."))
-    await _ask(ctx, Step.NAME)
+        ctx.reply(
+            _summary(ctx, person)
+            + "\n\n"
+            + ctx._("To change it, answer again. Press “Keep” or send - to keep an answer as it is.")
+        )
+    await _ask(ctx, first)
+
+
+async def answer(ctx: Context, args: str) -> None:
+    """A button's answer carries its question, so a button left over from an earlier question cannot
+    answer the current one."""
+    step, _, value = args.partition(" ")
+    conversation = await conversations.current(ctx.session, _person(ctx).id)
+    if conversation is None or conversation.journey != JOURNEY or conversation.step != step:
+        ctx.close_buttons()
+        raise Refusal(N_("That button belongs to an earlier question. Please answer the latest question."))
+    await on_text(ctx, conversation, value)
 
 
 async def on_text(ctx: Context, conversation: Conversation, text: str) -> None:
@@ -83,11 +100,12 @@ async def on_text(ctx: Context, conversation: Conversation, text: str) -> None:
 async def _read(ctx: Context, step: Step, text: str) -> str | int | None:
     """The answer in stored form; None keeps the current value; bad input is refused."""
     person = _person(ctx)
-    if text == KEEP and _current(person, step) is not None:
+    if text == KEEP and _current(ctx, person, step) is not None:
         return None
     if step is Step.CENTER:
         found = next(
-            (c for c in await centers.all_centers(ctx.session) if text == str(c.id) or fold(text) == fold(c.name)), None
+            (c for c in await centers.all_centers(ctx.session) if text == f"#{c.id}" or fold(text) == fold(c.name)),
+            None,
         )
         if found is None:
             raise Refusal(N_("Please choose your center from the list."), await _choices(ctx, step))
@@ -108,7 +126,7 @@ async def _read(ctx: Context, step: Step, text: str) -> str | int | None:
         return gender.value
     if step is Step.BIRTH_YEAR:
         low, high = people.birth_year_bounds(ctx.now)
-        if not (text.isdigit() and low <= int(text) <= high):
+        if not (text.isascii() and text.isdigit() and len(text) == 4 and low <= int(text) <= high):
             raise Refusal(
                 N_("Please send your birth year as four digits between {low} and {high}, for example 1965."),
                 await _choices(ctx, step),
@@ -147,23 +165,30 @@ async def _ask(ctx: Context, step: Step) -> None:
 
 async def _choices(ctx: Context, step: Step) -> Keyboard:
     person = _person(ctx)
+
+    def choice(label: str, value: str) -> Choice:
+        return Choice(label, f"/answer {step.value} {value}")
+
     rows: list[tuple[Choice, ...]] = []
     if step is Step.CENTER:
-        rows = [(Choice(c.name, str(c.id)),) for c in await centers.all_centers(ctx.session)]
+        rows = [(choice(c.name, f"#{c.id}"),) for c in await centers.all_centers(ctx.session)]
     elif step is Step.GENDER:
-        rows = [tuple(Choice(ctx._(GENDER_LABELS[g]), g.value) for g in Gender)]
+        rows = [tuple(choice(ctx._(GENDER_LABELS[g]), g.value) for g in Gender)]
     elif step is Step.VILLAGE:
-        names = [v.name for v in await centers.villages_of(ctx.session, person.center_id or 0)]
-        rows = [tuple(Choice(n, n) for n in names[i : i + 2]) for i in range(0, len(names), 2)]
-    current = _current(person, step)
+        villages = await centers.villages_of(ctx.session, person.center_id or 0)
+        pairs = [villages[i : i + 2] for i in range(0, len(villages), 2)]
+        rows = [tuple(choice(v.name, centers.village_key(v)) for v in pair) for pair in pairs]
+    current = _current(ctx, person, step)
     if current is not None:
-        rows.append((Choice(ctx._("Keep: {value}", value=current), KEEP),))
+        rows.append((choice(ctx._("Keep: {value}", value=current), KEEP),))
     return tuple(rows)
 
 
-def _current(person: Person, step: Step) -> str | None:
+def _current(ctx: Context, person: Person, step: Step) -> str | None:
     if step is Step.NAME:
         return person.full_name
+    if step is Step.GENDER:
+        return ctx._(GENDER_LABELS[person.gender]) if person.gender else None
     if step is Step.BIRTH_YEAR:
         return None if person.birth_year is None else str(person.birth_year)
     if step is Step.VILLAGE:
@@ -184,17 +209,18 @@ async def _save(ctx: Context, answers: dict[str, object]) -> None:
     await conversations.finish(ctx.session, person.id)
     await ctx.session.flush()
     await ctx.session.refresh(person, ["village"])
+    ctx.reply(_summary(ctx, person) + "\n\n" + ctx._("Send /help to see what you can do, or /profile to change it."))
+
+
+def _summary(ctx: Context, person: Person) -> str:
     gender = ctx._(GENDER_LABELS[person.gender]) if person.gender else "-"
     village = person.village.name if person.village else "-"
-    ctx.reply(
-        ctx._(
-            "Your profile is saved:\n• {name}\n• {gender}, born {year}\n• {village}\n\nSend /help to see what "
-            "you can do, or /profile to change it.",
-            name=person.full_name,
-            gender=gender,
-            year=person.birth_year,
-            village=village,
-        )
+    return ctx._(
+        "Your profile:\n• {name}\n• {gender}, born {year}\n• {village}",
+        name=person.full_name,
+        gender=gender,
+        year=person.birth_year,
+        village=village,
     )
 
 
@@ -203,5 +229,8 @@ def _person(ctx: Context) -> Person:
     return ctx.person
 
 
-COMMANDS = (Command("profile", edit, N_("Change your name, gender, birth year or village"), Access.MEMBER),)
+COMMANDS = (
+    Command("profile", edit, N_("See or change your name, gender, birth year or village"), Access.MEMBER),
+    Command("answer", answer, N_("Answer a question with a button"), Access.MEMBER, in_menu=False),
+)
 JOURNEYS = (Journey(JOURNEY, on_text),)

@@ -70,7 +70,7 @@ def show_notice(ctx: Context, t: Translator, start_payload: str = "", *, chosen:
     other = next(code for code in SUPPORTED_LOCALES if code != t.locale)
     choices = (
         (Choice(t.gettext("✅ Đồng ý (I agree)"), agree),),
-        (Choice(LANGUAGE_NAMES[other], f"/lang {other}"),),
+        (Choice(LANGUAGE_NAMES[other], f"/lang {other} {start_payload}".strip()),),
     )
     ctx.reply(text, choices)
 
@@ -103,6 +103,8 @@ async def agree(ctx: Context, args: str) -> None:
         ctx.t = Translator(language, ctx.t.timezone)
     if center_id is not None and ctx.center is None:
         ctx.center = await ctx.session.get(Center, center_id)
+    if ctx.center is not None:
+        ctx.t = Translator(ctx.t.locale, ctx.center.timezone)
     if token is not None:
         await _redeem(ctx, token)
     ctx.reply(ctx._("Thank you! Your consent was recorded on {moment}.", moment=ctx.t.datetime(ctx.now)))

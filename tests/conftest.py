@@ -78,12 +78,17 @@ class Bot:
         return user.private_chat.bot_messages[before:]
 
     async def create_center(
-        self, name: str = "TTHTCĐ xã Thanh Bình", villages: tuple[str, ...] = ("Thôn Đông", "Thôn Tây", "Thôn Bắc")
+        self,
+        name: str = "TTHTCĐ xã Thanh Bình",
+        villages: tuple[str, ...] = ("Thôn Đông", "Thôn Tây", "Thôn Bắc"),
+        locale: str = "vi",
     ) -> str:
         """A center as `loalang center add` makes it; returns the director's claim payload."""
         assert self.app is not None
         async with self.app.db.session() as session, session.begin():
-            center = await centers.create_center(session, name=name, villages=list(villages), now=self.clock())
+            center = await centers.create_center(
+                session, name=name, villages=list(villages), now=self.clock(), locale=locale
+            )
             claim = await invites.create(session, center_id=center.id, kind=InviteKind.DIRECTOR, now=self.clock())
             return invites.payload(claim)
 

@@ -182,12 +182,21 @@ def _markup(choices: Keyboard) -> InlineKeyboardMarkup | None:
             [
                 InlineKeyboardButton(c.label, url=c.url)
                 if c.url
-                else InlineKeyboardButton(c.label, callback_data=c.command[:64])
+                else InlineKeyboardButton(c.label, callback_data=_fit(c.command))
                 for c in row
             ]
             for row in choices
         ]
     )
+
+
+def _fit(command: str) -> str:
+    """Telegram takes at most 64 bytes of button data; journeys keep theirs short, this is the last guard."""
+    data = command.encode()
+    if len(data) <= 64:
+        return command
+    log.warning("button command cut to 64 bytes: %r", command)
+    return data[:64].decode(errors="ignore")
 
 
 def _sender(user: User | None) -> Sender | None:

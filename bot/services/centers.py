@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -23,6 +24,14 @@ async def create_center(
     locale: str = "vi",
     population_15_plus: int | None = None,
 ) -> Center:
+    if not clean_name(name, 200):
+        raise ValueError("the center needs a name")
+    try:
+        ZoneInfo(timezone)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise ValueError(f"unknown time zone {timezone!r}; try Asia/Ho_Chi_Minh") from None
+    if population_15_plus is not None and population_15_plus < 0:
+        raise ValueError("the population cannot be negative")
     names = list(dict.fromkeys(clean_name(v, 200) for v in villages if v.strip()))
     if not names:
         raise ValueError("a center needs at least one village")
@@ -53,17 +62,21 @@ async def all_centers(session: AsyncSession) -> list[Center]:
     return list(await session.scalars(select(Center).order_by(Center.name)))
 
 
-def match_village(villages: list[Village], typed: str) -> Village | None:
-    """Find the village a person means: its id, or its name typed with or without accents.
+def village_key(village: Village) -> str:
+    """What a button sends for a village: short, so it fits Telegram's 64 bytes whatever the name."""
+    return f"#{village.id}"
 
-    A bare number only matches an id; names are compared whole, then by a unique run of
-    whole words, so "dong" finds "Thôn Đông" but never guesses between two villages.
+
+def match_village(villages: list[Village], typed: str) -> Village | None:
+    """Find the village a person means: "#<id>" (what buttons send), or its name typed with or
+    without accents. Names are compared whole, then by a unique run of whole words, so "dong" finds
+    "Thôn Đông" and "5" finds "Thôn 5", but nothing is guessed between two villages.
     """
     wanted = fold(typed)
     if not wanted:
         return None
-    if wanted.isdigit():
-        return next((v for v in villages if v.id == int(wanted)), None)
+    if wanted.startswith("#"):
+        return next((v for v in villages if f"#{v.id}" == wanted), None)
     exact = [v for v in villages if fold(v.name) == wanted]
     if exact:
         return exact[0]

@@ -29,10 +29,10 @@ async def test_director_appoints_staff_by_forwarding_their_message(bot: Bot, fak
     assert done[-1].text == tr(lang, "Done: {name} is now {role}.", name="Đỗ Thị Mai", role=tr(lang, "staff member"))
 
     told = mai.private_chat.bot_messages[-1].text
-    assert told.startswith("Phạm Văn Hùng đã giao cho bạn làm cán bộ của TTHTCĐ xã Thanh Bình.")
+    assert told.startswith("Phạm Văn Hùng đã chọn bạn làm cán bộ của TTHTCĐ xã Thanh Bình.")
     person = await person_of(bot, mai)
     assert person is not None and [r.kind for r in person.roles] == [RoleKind.STAFF]
-    assert "help" in chat_menu(fake, mai.id)  # her own menu was refreshed for her new role
+    assert chat_menu(fake, mai.id) == ["start", "profile", "lang", "notify", "help"]  # refreshed for her role
 
 
 async def test_director_picks_a_village_head_from_the_people_who_started_the_bot(
@@ -114,7 +114,7 @@ async def test_director_removes_a_helper_who_is_told(bot: Bot, fake: FakeTelegra
     assert listing.buttons == [label]
     done = (await bot.press(director, listing, label))[-1]
     assert done.text == tr(lang, "Done: {name} is no longer {role}.", name="Đỗ Thị Mai", role=tr(lang, "staff member"))
-    assert mai.private_chat.bot_messages[-1].text.startswith("Phạm Văn Hùng đã thôi giao việc cán bộ")
+    assert mai.private_chat.bot_messages[-1].text.startswith("Phạm Văn Hùng đã bỏ vai trò cán bộ của bạn")
     person = await person_of(bot, mai)
     assert person is not None and person.roles == []
     refused = await bot.say(mai, "/remove")

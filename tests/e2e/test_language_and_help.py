@@ -66,7 +66,7 @@ async def test_help_differs_for_residents_heads_staff_and_the_director(bot: Bot,
     assert resident_help.splitlines()[0] == tr(lang, "Here is what you can do:")
     assert director_help.splitlines()[0] == tr(lang, "As the center's director, you can:")
     assert "/appoint" not in resident_help and "/appoint" in director_help
-    assert f"/profile — {tr(lang, 'Change your name, gender, birth year or village')}" in resident_help
+    assert f"/profile — {tr(lang, 'See or change your name, gender, birth year or village')}" in resident_help
 
     await bot.say(director, "/appoint head Thôn Đông")
     await bot.press(director, director.private_chat.bot_messages[-1], "Nguyễn Thị Lan (1965)")

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from sqlalchemy import func, select
+
 from bot.channels.fake_telegram import FakeTelegram, FakeUser
-from bot.models import Gender
+from bot.models import AuditEntry, Conversation, Gender
 from tests.conftest import Bot
 from tests.journeys import AGREE, onboard, people_count, person_of, tr
 
@@ -61,6 +63,10 @@ async def test_nothing_personal_is_kept_for_someone_who_never_agrees(bot: Bot, f
     assert refused[-1].text == tr(lang, "Please send /start and agree to the privacy notice first.")
     await bot.say(visitor, "Nguyễn Văn A")
     assert await people_count(bot) == 0
+    assert bot.app is not None
+    async with bot.app.db.session() as session:
+        for table in (Conversation, AuditEntry):
+            assert await session.scalar(select(func.count()).select_from(table)) == 0
 
 
 async def _at_birth_year(bot: Bot, fake: FakeTelegram, lang: str) -> FakeUser:

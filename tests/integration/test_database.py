@@ -9,11 +9,12 @@ from pathlib import Path
 import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
+from alembic.script import ScriptDirectory
 from sqlalchemy import func, select
 
 from bot.config import Settings
 from bot.context import Context
-from bot.database import Database
+from bot.database import Database, alembic_config
 from bot.dispatcher import Dispatcher
 from bot.messaging import Edit, Event, Incoming, Menu, Send, Sender
 from bot.models import Base, Person
@@ -53,8 +54,12 @@ async def test_migrations_create_exactly_the_tables_of_the_models(db: Database) 
     assert diff == []
 
 
-async def test_upgrading_twice_is_harmless(db: Database) -> None:
+async def test_upgrading_twice_is_harmless_and_reaches_the_head(db: Database) -> None:
     await db.upgrade()
+    async with db.engine.connect() as connection:
+        current = await connection.run_sync(lambda sync: MigrationContext.configure(sync).get_current_revision())
+    head = ScriptDirectory.from_config(alembic_config()).get_current_head()
+    assert current == head is not None
 
 
 async def _dispatch(db: Database, handler, text: str = "/try") -> tuple[RecordingMessenger, Dispatcher]:  # type: ignore[no-untyped-def]

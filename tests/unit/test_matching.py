@@ -9,7 +9,12 @@ from bot.models import Village
 from bot.services.centers import match_village
 from bot.text import clean_name, fold
 
-VILLAGES = [Village(id=1, name="Thôn Đông"), Village(id=2, name="Thôn Đông Hạ"), Village(id=3, name="Xóm Bến")]
+VILLAGES = [
+    Village(id=1, name="Thôn Đông"),
+    Village(id=2, name="Thôn Đông Hạ"),
+    Village(id=3, name="Xóm Bến"),
+    Village(id=4, name="Thôn 5"),
+]
 
 
 def test_fold_removes_accents_case_and_extra_spaces() -> None:
@@ -20,7 +25,9 @@ def test_fold_removes_accents_case_and_extra_spaces() -> None:
 def test_village_is_found_typed_without_accents_or_by_its_own_words() -> None:
     assert match_village(VILLAGES, "thon dong") is VILLAGES[0]
     assert match_village(VILLAGES, "ben") is VILLAGES[2]
-    assert match_village(VILLAGES, "3") is VILLAGES[2]
+    assert match_village(VILLAGES, "#3") is VILLAGES[2]  # what a button sends
+    assert match_village(VILLAGES, "5") is VILLAGES[3]  # a typed number is part of a name, never an id
+    assert match_village(VILLAGES, "4") is None
 
 
 def test_an_ambiguous_or_unknown_village_is_not_guessed() -> None:
