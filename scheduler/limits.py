@@ -10,6 +10,11 @@ from collections import defaultdict, deque
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+# Windows a little longer than Telegram's, so that a send booked at the edge of a window is not counted
+# in the previous one by Telegram's clock (our bookings are made when a request starts, its when it ends).
+SECOND = 1.05
+MINUTE = 63.0
+
 
 @dataclass(frozen=True)
 class Limits:
@@ -28,28 +33,23 @@ class Limiter:
     _overall: deque[float] = field(default_factory=deque)
     _groups: dict[int, deque[float]] = field(default_factory=lambda: defaultdict(deque))
     _chat_next: dict[int, float] = field(default_factory=dict)
-    _held: dict[int, float] = field(default_factory=dict)
 
     def reserve(self, chat_id: int) -> float:
         """Book the earliest slot for a message to `chat_id`; returns how many seconds until it.
         The slot is taken at once, so concurrent senders never book the same one."""
         now = self.monotonic()
-        at = max(now, self._held.get(chat_id, now), self._chat_next.get(chat_id, now))
-        at = max(at, _window_opens(self._overall, self.limits.overall_per_second, 1.0, at))
+        at = max(now, self._chat_next.get(chat_id, now))
+        at = max(at, _window_opens(self._overall, self.limits.overall_per_second, SECOND, at))
         if chat_id < 0:
-            at = max(at, _window_opens(self._groups[chat_id], self.limits.group_per_minute, 60.0, at))
+            at = max(at, _window_opens(self._groups[chat_id], self.limits.group_per_minute, MINUTE, at))
             self._groups[chat_id].append(at)
         self._overall.append(at)
-        self._chat_next[chat_id] = at + 1.0 / self.limits.chat_per_second
+        self._chat_next[chat_id] = at + SECOND / self.limits.chat_per_second
         return at - now
 
     def release(self, chat_id: int) -> None:
         """Give back a booked slot that will not be used (the message was handed back)."""
         self._chat_next.pop(chat_id, None)
-
-    def hold(self, chat_id: int, seconds: float) -> None:
-        """Telegram said to wait (429): nothing goes to this chat before then."""
-        self._held[chat_id] = self.monotonic() + seconds
 
 
 def _window_opens(sent: deque[float], allowed: float, window: float, at: float) -> float:

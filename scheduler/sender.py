@@ -139,7 +139,6 @@ class Sender:
         try:
             message_id = await self.messenger.send(job.message)
         except RateLimited as limited:
-            self.limiter.hold(job.chat_id, limited.retry_after)
             await self._record(job, _later(limited.retry_after, "429: retry after", count=False))
         except ChatMoved as moved:
             await self._record(job, _Moved(moved.new_chat_id))

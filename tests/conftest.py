@@ -14,6 +14,7 @@ from bot.channels.fake_telegram import FakeChat, FakeMessage, FakeTelegram, Fake
 from bot.config import Settings
 from bot.models import InviteKind
 from bot.services import centers, invites
+from scheduler.limits import Limits
 
 
 class Clock:
@@ -37,9 +38,12 @@ class Bot:
         self.fake = fake
         self.clock = clock
         self.app: LoaLang | None = None
+        # Our own limiter runs on real time; scaled up so retries in a frozen-clock test need no real waiting.
+        # tests/e2e/test_outbox_faults.py runs the real limits against the fake's enforcement.
+        self.limits = Limits().scaled(20)
 
     async def start(self) -> None:
-        self.app = bootstrap(self.settings, clock=self.clock, transport=self.fake.transport())
+        self.app = bootstrap(self.settings, clock=self.clock, transport=self.fake.transport(), limits=self.limits)
         await self.app.start()
 
     async def stop(self) -> None:
@@ -76,6 +80,11 @@ class Bot:
         user.forward(message, hidden=hidden)
         await self.settle()
         return user.private_chat.bot_messages[before:]
+
+    async def deliver(self) -> None:
+        """Run the sender now, as the scheduler would when the frozen clock says rows are due."""
+        assert self.app is not None
+        await self.app.sender.run_due()
 
     async def create_center(
         self,

@@ -1,0 +1,58 @@
+"""Our side of Telegram's limits: 30 a second overall, 20 a minute per group, 1 a second per chat."""
+
+from __future__ import annotations
+
+import pytest
+
+from scheduler.limits import Limiter, Limits
+from scheduler.reminders import BadRule, due_times, parse
+from tests.journeys import local
+
+
+class Ticker:
+    def __init__(self) -> None:
+        self.now = 1000.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+def test_thirty_chats_go_at_once_and_the_thirty_first_waits_about_a_second() -> None:
+    limiter = Limiter(Limits(), Ticker())
+    assert [limiter.reserve(chat) for chat in range(1, 31)] == [0.0] * 30
+    assert limiter.reserve(31) == pytest.approx(1.05)
+
+
+def test_one_chat_gets_one_message_a_second() -> None:
+    limiter = Limiter(Limits(), Ticker())
+    assert limiter.reserve(7) == 0.0
+    assert limiter.reserve(7) == pytest.approx(1.05)
+    assert limiter.reserve(8) == 0.0
+
+
+def test_a_group_gets_twenty_messages_a_minute() -> None:
+    clock = Ticker()
+    limiter = Limiter(Limits(), clock)
+    for _ in range(20):
+        clock.now += 2
+        assert limiter.reserve(-100) == 0.0
+    clock.now += 2
+    assert limiter.reserve(-100) == pytest.approx(1002 + 63.0 - 1042)  # the first of the twenty leaves the window
+
+
+def test_scaling_multiplies_every_rate() -> None:
+    limiter = Limiter(Limits().scaled(10), Ticker())
+    assert limiter.reserve(7) == 0.0
+    assert limiter.reserve(7) == pytest.approx(0.105)
+
+
+def test_reminder_rules_read_like_a_director_says_them() -> None:
+    assert parse(" 1d@19:00, 2h ,30m") == ["1d@19:00", "2h", "30m"]
+    assert parse("") == []
+    for bad in ("tomorrow", "1d@25:00", "2x", "1d@7"):
+        with pytest.raises(BadRule):
+            parse(bad)
+    start = local("06/10/2025 13:30")
+    assert due_times("1d@19:00,2h", start, "Asia/Ho_Chi_Minh") == [local("05/10/2025 19:00"), local("06/10/2025 11:30")]
+    assert due_times("1d@19:00", local("06/10/2025 06:00"), "Asia/Ho_Chi_Minh") == [local("05/10/2025 19:00")]
+    assert due_times("8h", local("06/10/2025 06:00"), "Asia/Ho_Chi_Minh") == [local("05/10/2025 22:00")]
