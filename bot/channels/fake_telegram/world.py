@@ -62,6 +62,12 @@ class World:
     def pending_updates(self) -> list[JSON]:
         return list(self._updates)
 
+    def drop_pending_updates(self) -> int:
+        """Forget updates nobody has fetched, as `deleteWebhook(drop_pending_updates=True)` does."""
+        dropped = len(self._updates)
+        self._updates.clear()
+        return dropped
+
     @property
     def waiting_polls(self) -> int:
         """getUpdates calls currently parked in long polling."""
