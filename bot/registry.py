@@ -71,6 +71,7 @@ class Journey:
     name: str
     on_text: StepHandler
     on_forward: ForwardHandler | None = None
+    on_back: ForwardHandler | None = None
     access: Access = Access.MEMBER
     expires: timedelta | None = None  # an unfinished step older than this is forgotten
 

@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 from bot.registry import Registry
-from handlers import appoint, blocking, groups, help, language, notices, profile, start
+from handlers import appoint, blocking, groups, help, language, new_activity, notices, profile, start, steps
 
 
 def build_registry() -> Registry:
     registry = Registry()
-    for module in (start, profile, language, notices, help, appoint, groups):
+    for module in (start, profile, language, notices, help, steps, new_activity, appoint, groups):
         registry.add(*module.COMMANDS)
-    for module in (profile, appoint):
+    for module in (profile, new_activity, appoint):
         registry.add(*module.JOURNEYS)
     for module in (groups, blocking):
         for event, handler in module.EVENTS.items():

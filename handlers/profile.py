@@ -73,17 +73,6 @@ async def edit(ctx: Context, args: str) -> None:
     await _ask(ctx, first)
 
 
-async def answer(ctx: Context, args: str) -> None:
-    """A button's answer carries its question, so a button left over from an earlier question cannot
-    answer the current one."""
-    step, _, value = args.partition(" ")
-    conversation = await conversations.current(ctx.session, _person(ctx).id)
-    if conversation is None or conversation.journey != JOURNEY or conversation.step != step:
-        ctx.close_buttons()
-        raise Refusal(N_("That button belongs to an earlier question. Please answer the latest question."))
-    await on_text(ctx, conversation, value)
-
-
 async def on_text(ctx: Context, conversation: Conversation, text: str) -> None:
     step = Step(conversation.step)
     ctx.close_buttons()
@@ -229,8 +218,5 @@ def _person(ctx: Context) -> Person:
     return ctx.person
 
 
-COMMANDS = (
-    Command("profile", edit, N_("See or change your name, gender, birth year or village"), Access.MEMBER),
-    Command("answer", answer, N_("Answer a question with a button"), Access.MEMBER, in_menu=False),
-)
+COMMANDS = (Command("profile", edit, N_("See or change your name, gender, birth year or village"), Access.MEMBER),)
 JOURNEYS = (Journey(JOURNEY, on_text),)

@@ -1,0 +1,52 @@
+"""Dates typed the way people write them are understood; anything unsure is asked, never guessed."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+import pytest
+
+from bot.dates import Doubt, read
+
+NOW = datetime(2025, 9, 29, 2, 0, tzinfo=UTC)  # Monday 29/09/2025, 09:00 in Vietnam
+ZONE = "Asia/Ho_Chi_Minh"
+
+
+@pytest.mark.parametrize(
+    ("typed", "expected"),
+    [
+        ("6/10 13h30", "2025-10-06 13:30"),
+        ("13:30 06/10/2025", "2025-10-06 13:30"),
+        ("06-10-25 7h", "2025-10-06 07:00"),
+        ("thứ 2 tuần sau 14h", "2025-10-06 14:00"),
+        ("Thứ Sáu 8 giờ 30", "2025-10-03 08:30"),
+        ("chủ nhật 7h sáng", "2025-10-05 07:00"),
+        ("mai 2 giờ chiều", "2025-09-30 14:00"),
+        ("ngày 1/10 lúc 19h", "2025-10-01 19:00"),
+        ("hôm nay 15h", "2025-09-29 15:00"),
+        ("next monday 2pm", "2025-10-06 14:00"),
+        ("tomorrow 9:15", "2025-09-30 09:15"),
+    ],
+)
+def test_dates_people_type_are_understood(typed: str, expected: str) -> None:
+    reading = read(typed, NOW, ZONE)
+    assert reading.doubt is None and reading.moment is not None
+    assert reading.moment.strftime("%Y-%m-%d %H:%M") == expected
+
+
+@pytest.mark.parametrize(
+    ("typed", "doubt"),
+    [
+        ("6/10", Doubt.NO_TIME),
+        ("thứ 2 tuần sau", Doubt.NO_TIME),
+        ("14h", Doubt.NO_DATE),
+        ("31/9 8h", Doubt.NO_SUCH_DAY),
+        ("1/9 8h", Doubt.WHICH_YEAR),
+        ("hôm nay 7h", Doubt.PAST),
+        ("1/9/2025 8h", Doubt.PAST),
+        ("sớm nhất có thể", Doubt.UNREADABLE),
+        ("25h 6/10", Doubt.NO_TIME),
+    ],
+)
+def test_unsure_or_past_dates_are_questioned(typed: str, doubt: Doubt) -> None:
+    assert read(typed, NOW, ZONE).doubt is doubt
