@@ -79,4 +79,5 @@ def buttons(
                 Choice(calendar, url=deep_link(f"ics{activity.id}")),
             ),
         )
-    return ((Choice(register, f"/register {activity.id}"), Choice(calendar, f"/ics {activity.id}")),)
+    credit = f" v{village_id}" if village_id else ""  # the village whose card brought the person here
+    return ((Choice(register, f"/register {activity.id}{credit}"), Choice(calendar, f"/ics {activity.id}")),)

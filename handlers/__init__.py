@@ -3,12 +3,24 @@
 from __future__ import annotations
 
 from bot.registry import Registry
-from handlers import appoint, blocking, groups, help, language, new_activity, notices, profile, start, steps
+from handlers import (
+    appoint,
+    blocking,
+    events,
+    groups,
+    help,
+    language,
+    new_activity,
+    notices,
+    profile,
+    start,
+    steps,
+)
 
 
 def build_registry() -> Registry:
     registry = Registry()
-    for module in (start, profile, language, notices, help, steps, new_activity, appoint, groups):
+    for module in (start, profile, events, language, notices, help, steps, new_activity, appoint, groups):
         registry.add(*module.COMMANDS)
     for module in (profile, new_activity, appoint):
         registry.add(*module.JOURNEYS)

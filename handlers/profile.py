@@ -19,9 +19,11 @@ from bot.models import Conversation, Gender, Person
 from bot.registry import Access, Command, Journey
 from bot.services import centers, conversations, people
 from bot.text import clean_name, fold
+from handlers import events
 
 JOURNEY = "profile"
 KEEP = "-"
+THEN = "then"  # a card's link that brought the person here, opened once the profile is complete
 
 
 class Step(enum.StrEnum):
@@ -40,21 +42,25 @@ GENDER_WORDS = {
 GENDER_LABELS = {Gender.FEMALE: N_("Female"), Gender.MALE: N_("Male"), Gender.OTHER: N_("Other")}
 
 
-async def begin(ctx: Context) -> None:
+async def begin(ctx: Context, then: str = "") -> None:
+    """Start the questions; `then` is a card's link to open once they are answered."""
     person = _person(ctx)
     first = Step.NAME if person.center_id is not None else Step.CENTER
-    await conversations.move_to(ctx.session, person.id, JOURNEY, first, ctx.now)
+    data = {THEN: then} if events.activity_payload(then) else {}
+    await conversations.move_to(ctx.session, person.id, JOURNEY, first, ctx.now, data)
     await _ask(ctx, first)
 
 
-async def continue_or_welcome(ctx: Context) -> None:
+async def continue_or_welcome(ctx: Context, then: str = "") -> None:
     """Someone who already agreed opens the bot again: resume the profile, or say hello."""
     person = _person(ctx)
     conversation = await conversations.current(ctx.session, person.id)
     if conversation is not None and conversation.journey == JOURNEY:
+        if events.activity_payload(then):
+            await conversations.move_to(ctx.session, person.id, JOURNEY, Step(conversation.step), ctx.now, {THEN: then})
         await _ask(ctx, Step(conversation.step))
     elif not person.profile_complete:
-        await begin(ctx)
+        await begin(ctx, then)
     else:
         ctx.reply(ctx._("Welcome back, {name}! Send /help to see what you can do.", name=person.full_name))
 
@@ -199,6 +205,8 @@ async def _save(ctx: Context, answers: dict[str, object]) -> None:
     await ctx.session.flush()
     await ctx.session.refresh(person, ["village"])
     ctx.reply(_summary(ctx, person) + "\n\n" + ctx._("Send /help to see what you can do, or /profile to change it."))
+    if answers.get(THEN):
+        await events.open_link(ctx, str(answers[THEN]))
 
 
 def _summary(ctx: Context, person: Person) -> str:

@@ -16,10 +16,10 @@ from bot.context import Context
 from bot.errors import Refusal
 from bot.i18n import N_, Translator
 from bot.messaging import Choice
-from bot.models import Center, Invite, InviteKind, RoleKind
+from bot.models import Activity, Center, Invite, InviteKind, RoleKind
 from bot.registry import Command
 from bot.services import audit, centers, invites, people, roles
-from handlers import profile
+from handlers import events, profile
 
 LANGUAGE_NAMES = {"vi": "Tiếng Việt", "en": "English"}
 USED_LINK = N_(
@@ -33,14 +33,16 @@ async def start(ctx: Context, args: str) -> None:
     if token is not None and invite is None:
         raise Refusal(USED_LINK)
     if ctx.person is None:
-        center_id = invite.center_id if invite else await _only_center(ctx)
+        center_id = invite.center_id if invite else await _center_of_link(ctx, args)
         if ctx.center is None and center_id is not None:
             ctx.center = await ctx.session.get(Center, center_id)
         show_notice(ctx, ctx.t, args)
         return
     if token is not None:
         await _redeem(ctx, token)
-    await profile.continue_or_welcome(ctx)
+    if ctx.person.profile_complete and await events.open_link(ctx, args):
+        return
+    await profile.continue_or_welcome(ctx, then=args)
 
 
 def show_notice(ctx: Context, t: Translator, start_payload: str = "", *, chosen: bool = False) -> None:
@@ -86,7 +88,7 @@ async def agree(ctx: Context, args: str) -> None:
     invite = await invites.usable(ctx.session, token) if token else None
     if token is not None and invite is None:
         raise Refusal(USED_LINK)
-    center_id = invite.center_id if invite else await _only_center(ctx)
+    center_id = invite.center_id if invite else await _center_of_link(ctx, " ".join(words))
     sender = ctx.incoming.sender
     assert sender is not None
     person = await people.consent(
@@ -108,7 +110,14 @@ async def agree(ctx: Context, args: str) -> None:
     if token is not None:
         await _redeem(ctx, token)
     ctx.reply(ctx._("Thank you! Your consent was recorded on {moment}.", moment=ctx.t.datetime(ctx.now)))
-    await profile.begin(ctx)
+    await profile.begin(ctx, then=" ".join(words))
+
+
+async def _center_of_link(ctx: Context, payload: str) -> int | None:
+    """The center a card's link belongs to; without one, the only center there is."""
+    found = events.activity_payload(payload)
+    activity = await ctx.session.get(Activity, found[0]) if found else None
+    return activity.center_id if activity is not None else await _only_center(ctx)
 
 
 async def _only_center(ctx: Context) -> int | None:

@@ -1,0 +1,115 @@
+"""Seeing activities: /events lists what is coming for the person's village, a card's link opens one
+activity privately, a calendar file adds it to the phone, and a village head can copy a plain-text
+version into other messengers."""
+
+from __future__ import annotations
+
+import re
+
+from sqlalchemy import or_, select
+
+from bot import calendar, cards
+from bot.context import Context
+from bot.errors import Refusal
+from bot.i18n import N_
+from bot.messaging import Attachment, Choice
+from bot.models import Activity, ActivitySession, ActivityStatus, RoleKind, activity_village
+from bot.registry import Access, Command, Where
+from bot.services.people import has_role
+
+VISIBLE = (ActivityStatus.PUBLISHED, ActivityStatus.CHANGED)
+_PAYLOAD = re.compile(r"^a(\d{1,9})(?:-v(\d{1,9}))?$")
+
+
+def activity_payload(payload: str) -> tuple[int, int | None] | None:
+    """ "a12-v3" -> (12, 3): the activity a card's link opens, and the village credited for it."""
+    match = _PAYLOAD.match(payload)
+    if match is None:
+        return None
+    return int(match.group(1)), int(match.group(2)) if match.group(2) else None
+
+
+async def open_link(ctx: Context, payload: str) -> bool:
+    """Open what a card's link points at ("a12-v3": the activity; "ics12": its calendar file) in private.
+    Returns False when the payload is no such link."""
+    if payload.startswith("ics") and payload[3:].isascii() and payload[3:].isdigit():
+        await calendar_file(ctx, payload[3:])
+        return True
+    found = activity_payload(payload)
+    if found is None:
+        return False
+    activity = await _visible(ctx, found[0])
+    if activity is None:
+        raise Refusal(N_("This activity is no longer available."))
+    ctx.reply(cards.card(activity, ctx.t), _private_buttons(ctx, activity, found[1]))
+    return True
+
+
+async def events(ctx: Context, args: str) -> None:
+    person = ctx.person
+    assert person is not None and person.center_id is not None
+    not_over = select(ActivitySession.activity_id).where(ActivitySession.ends_at > ctx.now)
+    query = select(Activity).where(
+        Activity.center_id == person.center_id, Activity.status.in_(VISIBLE), Activity.id.in_(not_over)
+    )
+    if not has_role(person, RoleKind.DIRECTOR, RoleKind.STAFF):
+        mine = select(activity_village.c.activity_id).where(activity_village.c.village_id == person.village_id)
+        query = query.where(or_(Activity.all_villages.is_(True), Activity.id.in_(mine)))
+    upcoming = sorted(await ctx.session.scalars(query), key=lambda a: a.starts_at)[:5]
+    if not upcoming:
+        ctx.reply(ctx._("There are no upcoming activities for your village yet. I will tell you when there are."))
+        return
+    ctx.reply(ctx._("Coming up:"))
+    for activity in upcoming:
+        ctx.reply(cards.card(activity, ctx.t), _private_buttons(ctx, activity, person.village_id))
+
+
+def _private_buttons(ctx: Context, activity: Activity, village_id: int | None) -> tuple[tuple[Choice, ...], ...]:
+    rows = list(cards.buttons(activity, ctx.t, in_group=False, village_id=village_id, deep_link=ctx.deep_link))
+    if has_role(ctx.person, RoleKind.DIRECTOR, RoleKind.STAFF, RoleKind.VILLAGE_HEAD):
+        rows.append((Choice(ctx._("📋 Text to copy"), f"/text {activity.id}"),))
+    return tuple(rows)
+
+
+async def calendar_file(ctx: Context, args: str) -> None:
+    activity = await _visible(ctx, int(args)) if args.isascii() and args.isdigit() and len(args) < 10 else None
+    if activity is None:
+        raise Refusal(N_("This activity is no longer available."))
+    ctx.reply(
+        ctx._("Open this file to add the activity to your phone's calendar."),
+        file=Attachment(f"loalang-{activity.id}.ics", calendar.ics(activity, ctx.now)),
+    )
+
+
+async def plain_text(ctx: Context, args: str) -> None:
+    """The card as plain text with the registration link, to paste into Zalo or read on the loudspeaker."""
+    activity = await _visible(ctx, int(args)) if args.isascii() and args.isdigit() and len(args) < 10 else None
+    if activity is None:
+        raise Refusal(N_("This activity is no longer available."))
+    person = ctx.person
+    assert person is not None
+    village_id = next(iter(sorted(r.village_id for r in person.roles if r.village_id)), None)
+    link = ctx.deep_link(cards.start_payload(activity, village_id))
+    ctx.reply(cards.card(activity, ctx.t) + "\n\n" + ctx._("Register here: {link}", link=link))
+
+
+async def register(ctx: Context, args: str) -> None:
+    ctx.reply(
+        ctx._("Registration in the bot opens soon. Until then, please tell your village head that you are coming.")
+    )
+
+
+async def _visible(ctx: Context, activity_id: int) -> Activity | None:
+    """An activity this person may see: published, of their own center."""
+    activity = await ctx.session.get(Activity, activity_id)
+    if activity is None or activity.status not in VISIBLE or ctx.person is None:
+        return None
+    return activity if activity.center_id == ctx.person.center_id else None
+
+
+COMMANDS = (
+    Command("events", events, N_("Upcoming talks, classes and events"), Access.MEMBER),
+    Command("ics", calendar_file, N_("Add an activity to your calendar"), Access.MEMBER, in_menu=False),
+    Command("text", plain_text, N_("An activity as text to copy"), Access.HELPER, in_menu=False),
+    Command("register", register, N_("Register for an activity"), Access.MEMBER, Where.PRIVATE, in_menu=False),
+)
