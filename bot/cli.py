@@ -7,13 +7,16 @@ import asyncio
 import logging
 import signal
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from datetime import datetime
+from pathlib import Path
 
 from bot.bootstrap import bootstrap, utcnow
 from bot.config import ConfigError, Settings, load_settings
 from bot.database import Database
-from bot.models import InviteKind
-from bot.services import centers, invites
+from bot.i18n import Translator
+from bot.models import Center, InviteKind
+from bot.services import areas, audit, centers, invites, plan_import
 
 NO_TOKEN = (
     "No BOT_TOKEN is set: put the token from @BotFather in BOT_TOKEN (environment or .env), "
@@ -21,8 +24,10 @@ NO_TOKEN = (
 )
 
 
-def main(argv: Sequence[str] | None = None) -> int:
+def main(argv: Sequence[str] | None = None, *, clock: Callable[[], datetime] = utcnow) -> int:
+    """The console script. `clock` lets tests run the commands at a chosen moment."""
     args = _parser().parse_args(argv)
+    args.clock = clock
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     logging.getLogger("httpx").setLevel(logging.WARNING)  # its request lines would print the token
     try:
@@ -55,6 +60,13 @@ def _parser() -> argparse.ArgumentParser:
     add.add_argument("--locale", choices=["vi", "en"], help="default: DEFAULT_LOCALE")
     add.add_argument("--population", type=int, help="population aged 15 and over")
     add.set_defaults(action=_center_add)
+
+    plan = commands.add_parser("plan", help="plans").add_subparsers(title="plan tasks", required=True)
+    load = plan.add_parser("import", help="import activities from an .xlsx or .csv plan (see samples/)")
+    load.add_argument("file")
+    load.add_argument("--center", type=int, required=True, help="the center's number")
+    load.add_argument("--yes", action="store_true", help="create without asking")
+    load.set_defaults(action=_plan_import)
     return parser
 
 
@@ -88,7 +100,7 @@ async def _db_upgrade(settings: Settings, args: argparse.Namespace) -> int:
 
 async def _center_add(settings: Settings, args: argparse.Namespace) -> int:
     db = Database(settings.database_url)
-    now = utcnow()
+    now = args.clock()
     try:
         await db.upgrade()
         async with db.session() as session, session.begin():
@@ -113,6 +125,51 @@ async def _center_add(settings: Settings, args: argparse.Namespace) -> int:
     print("The director claims it by opening this one-time link in a private chat with the bot:")
     print(await _deep_link(settings, payload))
     return 0
+
+
+async def _plan_import(settings: Settings, args: argparse.Namespace) -> int:
+    """Show what the file holds, then create the drafts once confirmed (or at once with --yes)."""
+    path = Path(args.file)
+    if not await asyncio.to_thread(path.is_file):
+        print(f"No such file: {path}", file=sys.stderr)
+        return 2
+    db = Database(settings.database_url)
+    try:
+        await db.upgrade()
+        async with db.session() as session, session.begin():
+            center = await session.get(Center, args.center)
+            if center is None:
+                print(f"There is no center #{args.center}.", file=sys.stderr)
+                return 2
+            t = Translator(center.locale, center.timezone)
+            try:
+                rows = plan_import.table(path.name, await asyncio.to_thread(path.read_bytes))
+            except plan_import.PlanFileError as error:
+                print(t.gettext(str(error)), file=sys.stderr)
+                return 2
+            plan = await plan_import.read_plan(session, center, rows, args.clock())
+            names = {a.id: areas.display_name(a, t) for a in await areas.areas_of(session, center.id)}
+            print(plan_import.describe(plan, t, names, limit=10_000))
+            if not plan.planned:
+                return 0
+            answer = "y" if args.yes else await asyncio.to_thread(input, "Create them? [y/N] ")
+            if answer.strip().lower() not in ("y", "yes", "c", "co", "có"):
+                print("Nothing was created.")
+                return 1
+            made = await plan_import.create(session, center, plan, now=args.clock(), by=None)
+            audit.record(
+                session,
+                action="plan.import",
+                at=args.clock(),
+                center_id=center.id,
+                actor_id=None,
+                file=path.name,
+                created=made,
+            )
+        print(f"Created {made} draft activities.")
+        return 0
+    finally:
+        await db.dispose()
 
 
 async def _deep_link(settings: Settings, payload: str) -> str:

@@ -32,7 +32,16 @@ async def test_director_appoints_staff_by_forwarding_their_message(bot: Bot, fak
     assert told.startswith("Phạm Văn Hùng đã chọn bạn làm cán bộ của TTHTCĐ xã Thanh Bình.")
     person = await person_of(bot, mai)
     assert person is not None and [r.kind for r in person.roles] == [RoleKind.STAFF]
-    assert chat_menu(fake, mai.id) == ["start", "profile", "events", "lang", "notify", "help", "cancel", "new"]  # her role
+    assert chat_menu(fake, mai.id) == [
+        "start",
+        "profile",
+        "events",
+        "lang",
+        "notify",
+        "help",
+        "cancel",
+        "new",
+    ]  # her role
 
 
 async def test_director_picks_a_village_head_from_the_people_who_started_the_bot(

@@ -1,0 +1,130 @@
+"""Both sample plans import correctly: the number of activities, their local times and their areas.
+Nothing is created before confirmation, and importing twice creates nothing new."""
+
+from __future__ import annotations
+
+import asyncio
+import io
+from pathlib import Path
+
+import pytest
+from openpyxl import Workbook
+from sqlalchemy import select
+
+from bot.cli import main
+from bot.config import Settings
+from bot.models import Activity, ActivityKind, ActivityStatus
+from tests.conftest import Bot
+from tests.journeys import local
+
+SAMPLES = Path(__file__).resolve().parents[2] / "samples"
+WEEK = SAMPLES / "tuan-le-hoc-tap-suot-doi-2025.csv"
+MONTHLY = SAMPLES / "ke-hoach-tung-thang-2025-2026.csv"
+
+
+@pytest.fixture
+def cli_env(monkeypatch: pytest.MonkeyPatch, settings: Settings, tmp_path: Path) -> None:
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("DATABASE_URL", settings.database_url)
+    monkeypatch.delenv("BOT_TOKEN", raising=False)
+
+
+async def _activities(bot: Bot) -> list[Activity]:
+    assert bot.app is not None
+    async with bot.app.db.session() as session:
+        return sorted(await session.scalars(select(Activity)), key=lambda a: a.starts_at)
+
+
+async def _import(bot: Bot, path: Path, *extra: str) -> int:
+    return await asyncio.to_thread(main, ["plan", "import", str(path), "--center", "1", *extra], clock=bot.clock)
+
+
+async def test_the_lifelong_learning_week_sample_imports_its_five_activities(
+    bot: Bot, cli_env: None, capsys: pytest.CaptureFixture[str]
+) -> None:
+    await bot.create_center()
+    assert await _import(bot, WEEK, "--yes") == 0
+    out = capsys.readouterr().out
+    assert "Tôi sẽ tạo 5 hoạt động ở dạng nháp:" in out
+    assert "• 06/10/2025 13:30 — Lễ khai giảng TTHT" in out
+    made = await _activities(bot)
+    assert [a.starts_at for a in made] == [
+        local("03/10/2025 07:30"),
+        local("05/10/2025 07:30"),
+        local("06/10/2025 13:30"),
+        local("07/10/2025 07:30"),
+        local("08/10/2025 14:00"),
+    ]
+    assert [a.area.code for a in made if a.area] == ["culture", "economy", "other", "law", "other"]
+    assert [a.expected for a in made] == [150, 120, None, 100, None]
+    assert {a.status for a in made} == {ActivityStatus.DRAFT}
+    assert made[2].kind is ActivityKind.EVENT and made[2].campaign == "Tuần lễ hưởng ứng học tập suốt đời 2025"
+
+    assert await _import(bot, WEEK, "--yes") == 0
+    assert "5 dòng đã được nhập trước đây nên được bỏ qua." in capsys.readouterr().out
+    assert len(await _activities(bot)) == 5
+
+
+async def test_the_monthly_plan_sample_imports_a_years_activities(
+    bot: Bot, cli_env: None, capsys: pytest.CaptureFixture[str]
+) -> None:
+    await bot.create_center()
+    assert await _import(bot, MONTHLY, "--yes") == 0
+    made = await _activities(bot)
+    assert len(made) == 34
+    assert made[0].title == "Tổ chức lễ kỷ niệm ngày quốc tế người cao tuổi"
+    assert made[0].starts_at == local("01/10/2025 08:00")
+    assert made[-1].starts_at == local("17/08/2026 08:00")
+    by_area: dict[str, int] = {}
+    for activity in made:
+        assert activity.area is not None
+        by_area[activity.area.code or ""] = by_area.get(activity.area.code or "", 0) + 1
+    assert by_area == {
+        "law": 5, "arts_sports": 6, "health": 4, "environment": 3,
+        "culture": 5, "other": 1, "economy": 8, "life_skills": 2,
+    }  # fmt: skip
+    rice = next(a for a in made if a.title == "Tập huấn kỹ thuật chăm sóc cây lúa")
+    assert rice.budget_vnd == 2_000_000 and rice.partner == "Hội nông dân phường"
+
+
+async def test_an_xlsx_plan_with_bad_rows_reports_them_and_creates_nothing_until_confirmed(
+    bot: Bot, cli_env: None, capsys: pytest.CaptureFixture[str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    await bot.create_center()
+    book = Workbook()
+    sheet = book.active
+    sheet.append(["KẾ HOẠCH THÁNG 10"])
+    sheet.append(["Ngày", "Giờ", "Nội dung", "Lĩnh vực"])
+    sheet.append(["06/10/2025", "13:30", "Chuyên đề phòng chống lừa đảo", "3"])
+    sheet.append(["31/09/2025", "08:00", "Ngày không có", ""])
+    sheet.append(["07/10/2025", "", "Thiếu giờ", ""])
+    sheet.append(["01/09/2025", "08:00", "Đã qua", ""])
+    sheet.append(["09/10/2025", "08:00", "Sai lĩnh vực", "99"])
+    buffer = io.BytesIO()
+    book.save(buffer)
+    path = tmp_path / "ke-hoach.xlsx"
+    path.write_bytes(buffer.getvalue())
+
+    monkeypatch.setattr("builtins.input", lambda prompt: "n")
+    assert await _import(bot, path) == 1
+    out = capsys.readouterr().out
+    assert "Tôi sẽ tạo 1 hoạt động ở dạng nháp:" in out
+    assert "• dòng 4: ngày 31/09/2025 không có trên lịch" in out
+    assert "• dòng 5: thiếu giờ: ghi giờ (ví dụ 13:30) vào cột Giờ" in out
+    assert "• dòng 6: 01/09/2025 08:00 đã qua" in out
+    assert "• dòng 7: lĩnh vực “99” không có: dùng số từ 1 đến 10" in out
+    assert await _activities(bot) == []
+
+    monkeypatch.setattr("builtins.input", lambda prompt: "y")
+    assert await _import(bot, path) == 0
+    assert [a.title for a in await _activities(bot)] == ["Chuyên đề phòng chống lừa đảo"]
+
+
+async def test_a_file_that_is_not_a_plan_is_refused_in_one_line(
+    bot: Bot, cli_env: None, capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    await bot.create_center()
+    broken = tmp_path / "ke-hoach.xlsx"
+    broken.write_bytes(b"PK\x03\x04 not really a workbook")
+    assert await _import(bot, broken) == 2
+    assert capsys.readouterr().err.strip() == "Tôi không mở được tệp này. Xin lưu lại dưới dạng .xlsx hoặc .csv."
