@@ -3,7 +3,7 @@ put the messages it wants sent. Nothing is sent from here: the dispatcher sends 
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -27,6 +27,7 @@ class Context:
     settings: Settings
     registry: Registry
     deep_link: Callable[[str], str]
+    download: Callable[[str], Awaitable[bytes]]
     outcome: Outcome = field(default_factory=Outcome)
 
     def _(self, message: str, **fields: object) -> str:

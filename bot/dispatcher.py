@@ -110,6 +110,7 @@ class Dispatcher:
             settings=self.settings,
             registry=self.registry,
             deep_link=self.messenger.deep_link,
+            download=self.messenger.download,
         )
 
     async def _route(self, ctx: Context) -> None:
@@ -125,6 +126,8 @@ class Dispatcher:
             command = (ALIASES[fold(text)][1:], "")
         if command is not None:
             await self._command(ctx, *command)
+        elif incoming.document is not None and not incoming.is_group and self.registry.on_document is not None:
+            await self.registry.on_document(ctx)
         elif not incoming.is_group:
             await self._answer(ctx, text)
 

@@ -34,6 +34,15 @@ class Sender:
 
 
 @dataclass(frozen=True)
+class FileRef:
+    """A file someone sent: its name, size and the messenger's handle to download it."""
+
+    name: str
+    ref: str
+    size: int | None = None
+
+
+@dataclass(frozen=True)
 class Incoming:
     """One thing that happened in a chat. For a button, `text` is the button's command."""
 
@@ -47,6 +56,7 @@ class Incoming:
     forwarded_from: Sender | None = None
     forwarded_hidden: bool = False
     migrated_to: int | None = None
+    document: FileRef | None = None
 
     @property
     def command(self) -> tuple[str, str] | None:
@@ -160,3 +170,5 @@ class Messenger(Protocol):
     async def set_menu(self, menu: Menu) -> None: ...
 
     def deep_link(self, payload: str) -> str: ...
+
+    async def download(self, ref: str) -> bytes: ...

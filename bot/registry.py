@@ -81,6 +81,7 @@ class Registry:
     commands: dict[str, Command] = field(default_factory=dict)
     journeys: dict[str, Journey] = field(default_factory=dict)
     events: dict[Event, EventHandler] = field(default_factory=dict)
+    on_document: EventHandler | None = None  # a file sent in a private chat
 
     def add(self, *items: Command | Journey) -> None:
         for item in items:

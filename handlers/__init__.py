@@ -12,6 +12,7 @@ from handlers import (
     language,
     new_activity,
     notices,
+    plan_upload,
     profile,
     start,
     steps,
@@ -20,11 +21,12 @@ from handlers import (
 
 def build_registry() -> Registry:
     registry = Registry()
-    for module in (start, profile, events, language, notices, help, steps, new_activity, appoint, groups):
+    for module in (start, profile, events, language, notices, help, steps, new_activity, plan_upload, appoint, groups):
         registry.add(*module.COMMANDS)
-    for module in (profile, new_activity, appoint):
+    for module in (profile, new_activity, plan_upload, appoint):
         registry.add(*module.JOURNEYS)
     for module in (groups, blocking):
         for event, handler in module.EVENTS.items():
             registry.on(event, handler)
+    registry.on_document = plan_upload.on_document
     return registry

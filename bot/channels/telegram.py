@@ -32,6 +32,7 @@ from bot.messaging import (
     ChatMoved,
     Edit,
     Event,
+    FileRef,
     Incoming,
     Keyboard,
     Menu,
@@ -173,6 +174,10 @@ class TelegramChannel:
         base = f"https://t.me/{self.bot.username}"
         return f"{base}?start={payload}" if payload else base
 
+    async def download(self, ref: str) -> bytes:
+        telegram_file = await self.bot.get_file(ref)
+        return bytes(await telegram_file.download_as_bytearray())
+
 
 def _markup(choices: Keyboard) -> InlineKeyboardMarkup | None:
     if not choices:
@@ -238,6 +243,7 @@ def to_incoming(update: Update, bot_id: int, bot_username: str | None) -> Incomi
     if text is None and message.forward_origin is None and not message.effective_attachment:
         return None  # service messages: members joining, titles changing…
     origin = message.forward_origin
+    document = message.document
     return Incoming(
         Event.MESSAGE,
         chat.id,
@@ -248,6 +254,7 @@ def to_incoming(update: Update, bot_id: int, bot_username: str | None) -> Incomi
         message_id=message.message_id,
         forwarded_from=_sender(origin.sender_user) if isinstance(origin, MessageOriginUser) else None,
         forwarded_hidden=origin is not None and not isinstance(origin, MessageOriginUser),
+        document=FileRef(document.file_name or "file", document.file_id, document.file_size) if document else None,
     )
 
 

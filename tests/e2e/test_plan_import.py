@@ -11,11 +11,12 @@ import pytest
 from openpyxl import Workbook
 from sqlalchemy import select
 
+from bot.channels.fake_telegram import FakeTelegram
 from bot.cli import main
 from bot.config import Settings
 from bot.models import Activity, ActivityKind, ActivityStatus
 from tests.conftest import Bot
-from tests.journeys import local
+from tests.journeys import commune, local, onboard
 
 SAMPLES = Path(__file__).resolve().parents[2] / "samples"
 WEEK = SAMPLES / "tuan-le-hoc-tap-suot-doi-2025.csv"
@@ -128,3 +129,39 @@ async def test_a_file_that_is_not_a_plan_is_refused_in_one_line(
     broken.write_bytes(b"PK\x03\x04 not really a workbook")
     assert await _import(bot, broken) == 2
     assert capsys.readouterr().err.strip() == "Tôi không mở được tệp này. Xin lưu lại dưới dạng .xlsx hoặc .csv."
+
+
+async def test_the_director_sends_the_plan_file_in_chat_confirms_and_publishes_a_draft(
+    bot: Bot, fake: FakeTelegram
+) -> None:
+    place = await commune(bot, fake)
+    hung = place.director
+    hung.send_document(WEEK.name, WEEK.read_bytes())
+    await bot.settle()
+    preview = hung.private_chat.bot_messages[-1]
+    assert preview.text.startswith("Tôi sẽ tạo 5 hoạt động ở dạng nháp:")
+    assert preview.buttons == ["✅ Tạo 5 bản nháp", "✖ Hủy"]
+    assert await _activities(bot) == []
+
+    done = (await bot.press(hung, preview, "✅ Tạo 5 bản nháp"))[-1]
+    assert done.text == "Đã tạo 5 hoạt động nháp. Gửi /publish để đăng từng hoạt động."
+    assert len(await _activities(bot)) == 5
+
+    drafts = (await bot.say(hung, "/publish"))[-1]
+    assert drafts.buttons[0].startswith("03/10 07:30 Chuyên đề: Khái niệm và các loại AI")
+    published = (await bot.press(hung, drafts, drafts.buttons[0]))[-1]
+    assert published.text.startswith("Đã đăng!")
+    await bot.deliver()
+    assert place.groups["Thôn Bắc"].bot_messages[-1].text.startswith("📢 Chuyên đề: Khái niệm và các loại AI")
+
+
+async def test_a_resident_sending_a_file_is_thanked_but_nothing_is_read(bot: Bot, fake: FakeTelegram) -> None:
+    await bot.create_center()
+    lan = fake.add_user("Lan")
+    await onboard(bot, lan)
+    lan.send_document(WEEK.name, WEEK.read_bytes())
+    await bot.settle()
+    assert lan.private_chat.bot_messages[-1].text == (
+        "Cảm ơn bạn, nhưng tôi chỉ đọc tệp kế hoạch của Giám đốc và cán bộ Trung tâm."
+    )
+    assert await _activities(bot) == []

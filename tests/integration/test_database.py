@@ -39,6 +39,9 @@ class RecordingMessenger:
     def deep_link(self, payload: str) -> str:
         return f"https://t.me/test_bot?start={payload}"
 
+    async def download(self, ref: str) -> bytes:
+        raise AssertionError("no files in these tests")
+
 
 @pytest.fixture
 async def db(tmp_path: Path):  # type: ignore[no-untyped-def]

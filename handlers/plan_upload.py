@@ -1,0 +1,130 @@
+"""The director (or staff) sends a plan file in a private chat; the bot shows what it will create and
+what it could not read, and creates the drafts only after "Create". /publish then announces a draft.
+
+    file ──> preview (stored with the file) ──/answer confirm yes──> drafts created
+                                            └─/cancel──────────────> nothing
+"""
+
+from __future__ import annotations
+
+import base64
+import enum
+
+from sqlalchemy import select
+
+from bot.context import Context
+from bot.errors import Refusal
+from bot.i18n import N_
+from bot.messaging import Choice
+from bot.models import Activity, ActivitySession, ActivityStatus, Conversation, RoleKind
+from bot.registry import Access, Command, Journey
+from bot.services import activities, areas, audit, conversations, plan_import
+from bot.services.people import has_role
+
+JOURNEY = "plan_import"
+MAX_UPLOAD = 1024 * 1024
+
+
+class Step(enum.StrEnum):
+    CONFIRM = "confirm"
+
+
+async def on_document(ctx: Context) -> None:
+    document = ctx.incoming.document
+    assert document is not None
+    if not has_role(ctx.person, RoleKind.DIRECTOR, RoleKind.STAFF):
+        raise Refusal(N_("Thank you, but I only read plan files from the center's director and staff."))
+    if document.size is not None and document.size > MAX_UPLOAD:
+        raise Refusal(N_("The file is too large (at most 1 MB). Please send only the plan table."))
+    content = await ctx.download(document.ref)
+    plan = await _read(ctx, document.name, content)
+    names = {a.id: areas.display_name(a, ctx.t) for a in await areas.areas_of(ctx.session, _center_id(ctx))}
+    text = plan_import.describe(plan, ctx.t, names)
+    if not plan.planned:
+        ctx.reply(text)
+        return
+    data = {"name": document.name, "content": base64.b64encode(content).decode()}
+    assert ctx.person is not None
+    await conversations.move_to(ctx.session, ctx.person.id, JOURNEY, Step.CONFIRM, ctx.now, data)
+    choices = (
+        (Choice(ctx._("✅ Create {count} drafts", count=len(plan.planned)), f"/answer {Step.CONFIRM} yes"),),
+        (Choice(ctx._("✖ Cancel"), "/cancel"),),
+    )
+    ctx.reply(text, choices)
+
+
+async def on_text(ctx: Context, conversation: Conversation, text: str) -> None:
+    if text.strip().lower() not in ("yes", "co", "có", "tao", "tạo"):
+        raise Refusal(N_("Press “Create” to import the plan, or /cancel."))
+    ctx.close_buttons()
+    content = base64.b64decode(conversation.data["content"])
+    plan = await _read(ctx, conversation.data["name"], content)
+    made = await plan_import.create(ctx.session, ctx.center, plan, now=ctx.now, by=ctx.person)  # type: ignore[arg-type]
+    await conversations.finish(ctx.session, conversation.person_id)
+    audit.record(
+        ctx.session,
+        action="plan.import",
+        at=ctx.now,
+        center_id=_center_id(ctx),
+        actor_id=conversation.person_id,
+        file=conversation.data["name"],
+        created=made,
+    )
+    ctx.reply(ctx._("Created {count} draft activities. Send /publish to announce them one by one.", count=made))
+
+
+async def _read(ctx: Context, name: str, content: bytes) -> plan_import.Plan:
+    try:
+        rows = plan_import.table(name, content)
+    except plan_import.PlanFileError as error:
+        raise Refusal(str(error)) from None
+    assert ctx.center is not None
+    return await plan_import.read_plan(ctx.session, ctx.center, rows, ctx.now)
+
+
+async def publish(ctx: Context, args: str) -> None:
+    """Without a number: the next drafts to choose from. With one: announce it now."""
+    center_id = _center_id(ctx)
+    if not args.strip():
+        not_over = select(ActivitySession.activity_id).where(ActivitySession.ends_at > ctx.now)
+        drafts = sorted(
+            await ctx.session.scalars(
+                select(Activity).where(
+                    Activity.center_id == center_id,
+                    Activity.status == ActivityStatus.DRAFT,
+                    Activity.id.in_(not_over),
+                )
+            ),
+            key=lambda a: a.starts_at,
+        )[:10]
+        if not drafts:
+            ctx.reply(ctx._("There are no drafts waiting. Create one with /new or send a plan file."))
+            return
+        rows = []
+        lines = [ctx._("Which draft do you want to announce now?")]
+        for draft in drafts:
+            label = f"{ctx.t.datetime(draft.starts_at, 'dd/MM HH:mm')} {draft.title}"
+            rows.append((Choice(label[:60], f"/publish {draft.id}"),))
+            lines.append(f"• {label}: /publish {draft.id}")
+        ctx.reply("\n".join(lines), tuple(rows))
+        return
+    wanted = args.strip()
+    activity = await ctx.session.get(Activity, int(wanted)) if wanted.isascii() and wanted.isdigit() else None
+    if activity is None or activity.center_id != center_id or activity.status is not ActivityStatus.DRAFT:
+        raise Refusal(N_("There is no such draft in your center."))
+    ctx.close_buttons()
+    try:
+        told = await activities.publish(ctx.session, activity, now=ctx.now, by=ctx.person)
+    except activities.ActivityError:
+        raise Refusal(N_("This activity is already over, so it cannot be announced.")) from None
+    ctx.outcome.outbox_changed = True
+    ctx.reply(ctx._("Published! The announcement is going out to {count} chats now.", count=told))
+
+
+def _center_id(ctx: Context) -> int:
+    assert ctx.person is not None and ctx.person.center_id is not None
+    return ctx.person.center_id
+
+
+COMMANDS = (Command("publish", publish, N_("Announce a draft activity"), Access.STAFF),)
+JOURNEYS = (Journey(JOURNEY, on_text, access=Access.STAFF),)
