@@ -44,19 +44,25 @@ def card(activity: Activity, t: Translator, *, registered: int = 0) -> str:
     lines.append(f"🏷 {' · '.join(details)}")
     if activity.capacity:
         left = max(activity.capacity - registered, 0)
-        lines.append(t.gettext("Seats left: {left}/{capacity}").format(left=left, capacity=activity.capacity))
+        lines.append(
+            t.gettext("✍️ Registered: {registered}/{capacity} ({left} seats left)").format(
+                registered=registered, capacity=activity.capacity, left=left
+            )
+        )
+    elif registered:
+        lines.append(t.gettext("✍️ Registered: {registered}").format(registered=registered))
     return "\n".join(lines)
 
 
-def reminder(activity: Activity, t: Translator) -> str:
-    return t.gettext("⏰ Reminder") + "\n" + card(activity, t)
+def reminder(activity: Activity, t: Translator, *, registered: int = 0) -> str:
+    return t.gettext("⏰ Reminder") + "\n" + card(activity, t, registered=registered)
 
 
-def update(activity: Activity, t: Translator) -> str:
-    return t.gettext("🔔 Changed: please note the new time or place.") + "\n" + card(activity, t)
+def update(activity: Activity, t: Translator, *, registered: int = 0) -> str:
+    return t.gettext("🔔 Changed: please note the new time or place.") + "\n" + card(activity, t, registered=registered)
 
 
-def cancellation(activity: Activity, t: Translator) -> str:
+def cancellation(activity: Activity, t: Translator, *, registered: int = 0) -> str:
     return t.gettext("❌ Cancelled: {title} ({when}) will not take place. We are sorry.").format(
         title=activity.title, when=when(activity, t)
     )

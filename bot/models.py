@@ -275,6 +275,9 @@ class Activity(Base):
     status: Mapped[ActivityStatus] = mapped_column(_enum(ActivityStatus), default=ActivityStatus.DRAFT)
     reminders: Mapped[str | None] = mapped_column(String(100))  # overrides the center's rules, e.g. "2h"
     import_key: Mapped[str | None] = mapped_column(String(64), index=True)
+    counts_version: Mapped[int] = mapped_column(Integer, default=0)  # bumped by every registration change
+    cards_version: Mapped[int] = mapped_column(Integer, default=0)  # the version the group cards show
+    cards_edited_at: Mapped[datetime | None]  # group cards are edited at most once a minute
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("person.id"))
     created_at: Mapped[datetime]
     updated_at: Mapped[datetime]
@@ -343,3 +346,24 @@ class Delivery(Base):
     telegram_message_id: Mapped[int | None] = mapped_column(BigInteger)
     last_error: Mapped[str | None] = mapped_column(Text)
     detail: Mapped[dict[str, Any]] = mapped_column(default=dict)
+
+
+class RegistrationStatus(enum.StrEnum):
+    REGISTERED = "registered"
+    CANCELLED = "cancelled"
+
+
+class Registration(Base):
+    """A person's place at an activity, credited to the village whose card or link brought them."""
+
+    __tablename__ = "registration"
+    __table_args__ = (UniqueConstraint("activity_id", "person_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    activity_id: Mapped[int] = mapped_column(ForeignKey("activity.id", ondelete="CASCADE"), index=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("person.id", ondelete="CASCADE"), index=True)
+    village_id: Mapped[int | None] = mapped_column(ForeignKey("village.id"))
+    status: Mapped[RegistrationStatus] = mapped_column(_enum(RegistrationStatus), default=RegistrationStatus.REGISTERED)
+    registered_by_id: Mapped[int | None] = mapped_column(ForeignKey("person.id"))
+    created_at: Mapped[datetime]
+    updated_at: Mapped[datetime]

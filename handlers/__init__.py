@@ -14,6 +14,7 @@ from handlers import (
     notices,
     plan_upload,
     profile,
+    registration,
     start,
     steps,
 )
@@ -21,7 +22,20 @@ from handlers import (
 
 def build_registry() -> Registry:
     registry = Registry()
-    for module in (start, profile, events, language, notices, help, steps, new_activity, plan_upload, appoint, groups):
+    for module in (
+        start,
+        profile,
+        events,
+        registration,
+        language,
+        notices,
+        help,
+        steps,
+        new_activity,
+        plan_upload,
+        appoint,
+        groups,
+    ):
         registry.add(*module.COMMANDS)
     for module in (profile, new_activity, plan_upload, appoint):
         registry.add(*module.JOURNEYS)

@@ -14,7 +14,7 @@ from bot.errors import Refusal
 from bot.i18n import N_
 from bot.messaging import Attachment, Choice
 from bot.models import Activity, ActivitySession, ActivityStatus, RoleKind, activity_village
-from bot.registry import Access, Command, Where
+from bot.registry import Access, Command
 from bot.services.people import has_role
 
 VISIBLE = (ActivityStatus.PUBLISHED, ActivityStatus.CHANGED)
@@ -38,7 +38,7 @@ async def open_link(ctx: Context, payload: str) -> bool:
     found = activity_payload(payload)
     if found is None:
         return False
-    activity = await _visible(ctx, found[0])
+    activity = await visible(ctx, found[0])
     if activity is None:
         raise Refusal(N_("This activity is no longer available."))
     ctx.reply(cards.card(activity, ctx.t), _private_buttons(ctx, activity, found[1]))
@@ -72,7 +72,7 @@ def _private_buttons(ctx: Context, activity: Activity, village_id: int | None) -
 
 
 async def calendar_file(ctx: Context, args: str) -> None:
-    activity = await _visible(ctx, int(args)) if args.isascii() and args.isdigit() and len(args) < 10 else None
+    activity = await visible(ctx, int(args)) if args.isascii() and args.isdigit() and len(args) < 10 else None
     if activity is None:
         raise Refusal(N_("This activity is no longer available."))
     ctx.reply(
@@ -83,7 +83,7 @@ async def calendar_file(ctx: Context, args: str) -> None:
 
 async def plain_text(ctx: Context, args: str) -> None:
     """The card as plain text with the registration link, to paste into Zalo or read on the loudspeaker."""
-    activity = await _visible(ctx, int(args)) if args.isascii() and args.isdigit() and len(args) < 10 else None
+    activity = await visible(ctx, int(args)) if args.isascii() and args.isdigit() and len(args) < 10 else None
     if activity is None:
         raise Refusal(N_("This activity is no longer available."))
     person = ctx.person
@@ -93,13 +93,7 @@ async def plain_text(ctx: Context, args: str) -> None:
     ctx.reply(cards.card(activity, ctx.t) + "\n\n" + ctx._("Register here: {link}", link=link))
 
 
-async def register(ctx: Context, args: str) -> None:
-    ctx.reply(
-        ctx._("Registration in the bot opens soon. Until then, please tell your village head that you are coming.")
-    )
-
-
-async def _visible(ctx: Context, activity_id: int) -> Activity | None:
+async def visible(ctx: Context, activity_id: int) -> Activity | None:
     """An activity this person may see: published, of their own center."""
     activity = await ctx.session.get(Activity, activity_id)
     if activity is None or activity.status not in VISIBLE or ctx.person is None:
@@ -111,5 +105,4 @@ COMMANDS = (
     Command("events", events, N_("Upcoming talks, classes and events"), Access.MEMBER),
     Command("ics", calendar_file, N_("Add an activity to your calendar"), Access.MEMBER, in_menu=False),
     Command("text", plain_text, N_("An activity as text to copy"), Access.HELPER, in_menu=False),
-    Command("register", register, N_("Register for an activity"), Access.MEMBER, Where.PRIVATE, in_menu=False),
 )

@@ -23,7 +23,8 @@ from handlers import events
 
 JOURNEY = "profile"
 KEEP = "-"
-THEN = "then"  # a card's link that brought the person here, opened once the profile is complete
+THEN = "then"  # what brought the person here (a card's link, a registration), finished after the profile
+REGISTER = "/register "
 
 
 class Step(enum.StrEnum):
@@ -46,7 +47,7 @@ async def begin(ctx: Context, then: str = "") -> None:
     """Start the questions; `then` is a card's link to open once they are answered."""
     person = _person(ctx)
     first = Step.NAME if person.center_id is not None else Step.CENTER
-    data = {THEN: then} if events.activity_payload(then) else {}
+    data = {THEN: then} if _worth_resuming(then) else {}
     await conversations.move_to(ctx.session, person.id, JOURNEY, first, ctx.now, data)
     await _ask(ctx, first)
 
@@ -56,7 +57,7 @@ async def continue_or_welcome(ctx: Context, then: str = "") -> None:
     person = _person(ctx)
     conversation = await conversations.current(ctx.session, person.id)
     if conversation is not None and conversation.journey == JOURNEY:
-        if events.activity_payload(then):
+        if _worth_resuming(then):
             await conversations.move_to(ctx.session, person.id, JOURNEY, Step(conversation.step), ctx.now, {THEN: then})
         await _ask(ctx, Step(conversation.step))
     elif not person.profile_complete:
@@ -205,8 +206,16 @@ async def _save(ctx: Context, answers: dict[str, object]) -> None:
     await ctx.session.flush()
     await ctx.session.refresh(person, ["village"])
     ctx.reply(_summary(ctx, person) + "\n\n" + ctx._("Send /help to see what you can do, or /profile to change it."))
-    if answers.get(THEN):
-        await events.open_link(ctx, str(answers[THEN]))
+    then = str(answers.get(THEN) or "")
+    if then.startswith(REGISTER):
+        await ctx.registry.commands["register"].handler(ctx, then.removeprefix(REGISTER))
+    elif then:
+        await events.open_link(ctx, then)
+
+
+def _worth_resuming(then: str) -> bool:
+    """A card's link or a registration that brought the person here, to finish after the profile."""
+    return then.startswith(REGISTER) or events.activity_payload(then) is not None
 
 
 def _summary(ctx: Context, person: Person) -> str:

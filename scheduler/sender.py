@@ -18,8 +18,8 @@ from bot.database import Database
 from bot.i18n import Translator, pick_locale
 from bot.messaging import ChatMoved, Messenger, RateLimited, RecipientGone, Send, TransientFailure
 from bot.models import Activity, ActivityStatus, Center, Delivery, DeliveryKind, DeliveryStatus, GroupChat, Person
-from bot.services import groups, recipients
-from scheduler import outbox
+from bot.services import groups, recipients, registrations
+from scheduler import live_cards, outbox
 from scheduler.limits import Limiter
 
 log = logging.getLogger(__name__)
@@ -57,7 +57,7 @@ class Sender:
     async def run_due(self) -> int:
         """Send everything that is due now; returns how many rows were handled. One run at a time."""
         async with self._lock:
-            handled = 0
+            handled = await live_cards.refresh(self.db, self.messenger, self.clock())
             while True:
                 claimed, jobs = await self._claim()
                 if not claimed:
@@ -106,7 +106,7 @@ class Sender:
             DeliveryKind.REMINDER: cards.reminder,
             DeliveryKind.UPDATE: cards.update,
             DeliveryKind.CANCEL: cards.cancellation,
-        }[delivery.kind](activity, t)
+        }[delivery.kind](activity, t, registered=await registrations.count(session, activity.id))
         choices = ()
         if delivery.kind is not DeliveryKind.CANCEL:
             village_id = group.village_id if isinstance(group, GroupChat) else None

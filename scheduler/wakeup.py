@@ -14,7 +14,7 @@ from datetime import UTC, datetime, timedelta
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
 from bot.database import Database
-from scheduler import outbox
+from scheduler import live_cards, outbox
 from scheduler.sender import Sender
 
 log = logging.getLogger(__name__)
@@ -43,7 +43,9 @@ class Wakeup:
     async def poke(self) -> None:
         """Move the wake-up to the earliest due row (now, if it is already due)."""
         async with self.db.session() as session:
-            due = await outbox.next_due(session)
+            owed = await outbox.next_due(session)
+        cards = await live_cards.next_due(self.db, self.clock())
+        due = min((d for d in (owed, cards) if d is not None), default=None)
         if due is None:
             return
         delay = max((due - self.clock()).total_seconds(), 0.0)

@@ -18,6 +18,7 @@ from bot.models import (
     ActivitySession,
     ActivityStatus,
     Center,
+    Delivery,
     DeliveryKind,
     GroupChat,
     Person,
@@ -145,7 +146,7 @@ async def publish(session: AsyncSession, activity: Activity, *, now: datetime, b
         kind=DeliveryKind.ANNOUNCE,
         due_at=now,
     )
-    await _plan_reminders(session, activity, recipients, now)
+    await plan_reminders(session, activity, recipients, now)
     audit.record(
         session,
         action="activity.publish",
@@ -190,7 +191,7 @@ async def reschedule(
         kind=DeliveryKind.UPDATE,
         due_at=now,
     )
-    await _plan_reminders(session, activity, await outbox.announced_chats(session, activity.id, waiting_too=True), now)
+    await plan_reminders(session, activity, await outbox.announced_chats(session, activity.id, waiting_too=True), now)
     audit.record(
         session,
         action="activity.change",
@@ -230,9 +231,18 @@ async def cancel(session: AsyncSession, activity: Activity, *, now: datetime, by
     )
 
 
-async def _plan_reminders(
-    session: AsyncSession, activity: Activity, recipients: list[Recipient], now: datetime
-) -> None:
+async def plan_reminders(session: AsyncSession, activity: Activity, recipients: list[Recipient], now: datetime) -> None:
+    """Queue the future reminders of every session for these recipients, unless they already have some."""
+    waiting = set(
+        await session.scalars(
+            select(Delivery.chat_id).where(
+                Delivery.activity_id == activity.id,
+                Delivery.kind == DeliveryKind.REMINDER,
+                Delivery.status.in_(outbox.WAITING),
+            )
+        )
+    )
+    recipients = [r for r in recipients if r.chat_id not in waiting]
     center = await session.get(Center, activity.center_id)
     assert center is not None
     rules = activity.reminders if activity.reminders is not None else center.reminders

@@ -1,0 +1,82 @@
+"""Group cards show the current count ("Đã đăng ký: 37/100"). After registrations change, each card
+already posted in a group is edited in place, at most once a minute per activity, so a busy
+registration day never floods Telegram with edits. The two timestamps on the activity are the truth;
+the edit itself is harmless to repeat."""
+
+from __future__ import annotations
+
+import logging
+from datetime import datetime, timedelta
+
+from sqlalchemy import func, or_, select
+
+from bot import cards
+from bot.database import Database
+from bot.i18n import Translator
+from bot.messaging import Edit, Messenger
+from bot.models import Activity, ActivityStatus, Center, Delivery, DeliveryKind, DeliveryStatus
+from bot.services import groups, registrations
+
+log = logging.getLogger(__name__)
+EVERY = timedelta(minutes=1)
+
+
+def _stale():  # type: ignore[no-untyped-def]
+    return (
+        Activity.counts_version > Activity.cards_version,
+        Activity.status.in_((ActivityStatus.PUBLISHED, ActivityStatus.CHANGED)),
+    )
+
+
+async def next_due(db: Database, now: datetime) -> datetime | None:
+    """When the next card edit is allowed, if any card shows an old count."""
+    async with db.session() as session:
+        waiting, last = (
+            await session.execute(select(func.count(), func.min(Activity.cards_edited_at)).where(*_stale()))
+        ).one()
+    if not waiting:
+        return None
+    return now if last is None else max(last + EVERY, now)
+
+
+async def refresh(db: Database, messenger: Messenger, now: datetime) -> int:
+    """Edit the group cards of every activity whose count changed; returns how many edits were made."""
+    edits: list[Edit] = []
+    async with db.session() as session, session.begin():
+        due = list(
+            await session.scalars(
+                select(Activity).where(
+                    *_stale(), or_(Activity.cards_edited_at.is_(None), Activity.cards_edited_at <= now - EVERY)
+                )
+            )
+        )
+        for activity in due:
+            activity.cards_edited_at = now  # saved first: a crash after this costs one missed edit, never a flood
+            activity.cards_version = activity.counts_version
+            center = await session.get(Center, activity.center_id)
+            assert center is not None
+            t = Translator(center.locale, center.timezone)
+            count = await registrations.count(session, activity.id)
+            posted = await session.execute(
+                select(Delivery.chat_id, Delivery.telegram_message_id).where(
+                    Delivery.activity_id == activity.id,
+                    Delivery.kind == DeliveryKind.ANNOUNCE,
+                    Delivery.status == DeliveryStatus.SENT,
+                    Delivery.chat_id < 0,
+                    Delivery.telegram_message_id.is_not(None),
+                )
+            )
+            for chat_id, message_id in posted:
+                group = await groups.by_chat(session, chat_id)
+                if group is None or not group.active:
+                    continue
+                choices = cards.buttons(
+                    activity, t, in_group=True, village_id=group.village_id, deep_link=messenger.deep_link
+                )
+                edits.append(Edit(chat_id, message_id, cards.card(activity, t, registered=count), choices))
+    for edit in edits:
+        try:
+            await messenger.edit(edit)
+        except Exception as error:  # a deleted card or a group that left: the next count fixes nothing, fine
+            log.info("card %s in %s not edited: %s", edit.message_id, edit.chat_id, type(error).__name__)
+    return len(edits)

@@ -1,0 +1,101 @@
+"""Registering from a card: the village whose card brought the person is credited, the group cards
+show the count (edited at most once a minute), and the registrant is reminded in private."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+
+from bot.channels.fake_telegram import FakeTelegram
+from bot.models import Registration
+from tests.conftest import Bot
+from tests.journeys import commune, local, onboard, publish
+
+
+async def _registrations(bot: Bot) -> list[Registration]:
+    assert bot.app is not None
+    async with bot.app.db.session() as session:
+        return list(await session.scalars(select(Registration).order_by(Registration.id)))
+
+
+async def test_a_registration_from_a_forwarded_card_is_credited_to_that_cards_village(
+    bot: Bot, fake: FakeTelegram
+) -> None:
+    place = await commune(bot, fake)
+    activity_id = await publish(bot, place)
+    await bot.deliver()
+    card = place.groups["Thôn Đông"].bot_messages[-1]
+    payload = card.reply_markup["inline_keyboard"][0][0]["url"].split("?start=")[1]  # type: ignore[index]
+
+    hoa = fake.add_user("Hoa")  # lives in Thôn Tây, but the Thôn Đông head forwarded the card to her
+    await onboard(bot, hoa, name="Trần Thị Hoa", village="Thôn Tây", start=f"/start {payload}")
+    shown = hoa.private_chat.bot_messages[-1]
+    done = (await bot.press(hoa, shown, "✍️ Đăng ký"))[-1]
+    assert done.text == (
+        "Bạn đã đăng ký Chuyên đề phòng chống lừa đảo qua mạng, Thứ Hai, 06/10/2025 lúc 13:30. "
+        "Tôi sẽ nhắc bạn trước khi diễn ra."
+    )
+    [registration] = await _registrations(bot)
+    assert registration.activity_id == activity_id and registration.village_id == place.villages["Thôn Đông"]
+
+    again = (await bot.say(hoa, f"/register {activity_id}"))[-1]
+    assert again.text.startswith("Bạn đã đăng ký Chuyên đề phòng chống lừa đảo qua mạng rồi.")
+    assert len(await _registrations(bot)) == 1
+
+    bot.clock.current = local("05/10/2025 19:00")
+    await bot.deliver()
+    assert hoa.private_chat.bot_messages[-1].text.startswith("⏰ Nhắc lịch\n📢 Chuyên đề phòng chống lừa đảo")
+
+
+async def test_someone_without_a_profile_registers_after_answering_it(bot: Bot, fake: FakeTelegram) -> None:
+    place = await commune(bot, fake)
+    activity_id = await publish(bot, place)
+    lan = fake.add_user("Lan")
+    notice = (await bot.say(lan, "/start"))[-1]
+    await bot.press(lan, notice, "✅ Đồng ý")
+    first = await bot.say(lan, f"/register {activity_id}")
+    assert first[0].text == "Trước hết, xin trả lời vài câu hỏi về bạn; xong tôi sẽ đăng ký cho bạn."
+    await bot.say(lan, "Nguyễn Thị Lan")
+    await bot.say(lan, "nữ")
+    await bot.say(lan, "1965")
+    finished = await bot.say(lan, "Thôn Bắc")
+    assert finished[-1].text.startswith("Bạn đã đăng ký Chuyên đề phòng chống lừa đảo qua mạng")
+    [registration] = await _registrations(bot)
+    assert registration.village_id == place.villages["Thôn Bắc"]
+
+
+async def test_group_cards_show_the_count_edited_at_most_once_a_minute(bot: Bot, fake: FakeTelegram) -> None:
+    place = await commune(bot, fake)
+    activity_id = await publish(bot, place, capacity=100)
+    await bot.deliver()
+    card = place.groups["Xã"].bot_messages[-1]
+    assert "✍️ Đã đăng ký: 0/100 (còn 100 chỗ)" in card.text
+
+    people = [fake.add_user(f"Người {i}") for i in range(3)]
+    for index, person in enumerate(people):
+        await onboard(bot, person, name=f"Người Số {index}")
+    await bot.say(people[0], f"/register {activity_id}")
+    await bot.deliver()
+    assert "✍️ Đã đăng ký: 1/100 (còn 99 chỗ)" in card.text and card.edits == 1
+
+    await bot.say(people[1], f"/register {activity_id}")
+    await bot.say(people[2], f"/register {activity_id}")
+    bot.clock.advance(seconds=30)
+    await bot.deliver()
+    assert card.edits == 1  # not yet: one edit a minute
+    bot.clock.advance(seconds=30)
+    await bot.deliver()
+    assert "✍️ Đã đăng ký: 3/100 (còn 97 chỗ)" in card.text and card.edits == 2
+    assert card.buttons == ["✍️ Đăng ký", "📅 Thêm vào lịch"]
+
+
+async def test_a_full_activity_says_so_and_registers_no_one_more(bot: Bot, fake: FakeTelegram) -> None:
+    place = await commune(bot, fake)
+    activity_id = await publish(bot, place, capacity=1)
+    first, second = fake.add_user("Một"), fake.add_user("Hai")
+    await onboard(bot, first, name="Người Một")
+    await onboard(bot, second, name="Người Hai")
+    await bot.say(first, f"/register {activity_id}")
+    full = (await bot.say(second, f"/register {activity_id}"))[-1]
+    assert full.text == "Xin lỗi, Chuyên đề phòng chống lừa đảo qua mạng đã hết chỗ."
+    assert len(await _registrations(bot)) == 1
+    assert (await bot.say(second, "/register abc"))[-1].text.startswith("Xin ghi số của hoạt động")
