@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import shutil
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -12,6 +13,7 @@ import pytest
 from bot.bootstrap import LoaLang, bootstrap
 from bot.channels.fake_telegram import FakeChat, FakeMessage, FakeTelegram, FakeUser
 from bot.config import Settings
+from bot.database import Database
 from bot.models import InviteKind
 from bot.services import centers, invites
 from scheduler.limits import Limits
@@ -44,7 +46,7 @@ class Bot:
 
     async def start(self) -> None:
         self.app = bootstrap(self.settings, clock=self.clock, transport=self.fake.transport(), limits=self.limits)
-        await self.app.start()
+        await self.app.start(migrate=False)  # the database is a copy of one migrated once per run
 
     async def stop(self) -> None:
         if self.app is not None:
@@ -112,8 +114,23 @@ def fake(clock: Clock) -> FakeTelegram:
     return FakeTelegram(clock=clock)
 
 
+@pytest.fixture(scope="session")
+def migrated_database(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """One database brought to the head revision by Alembic; each test starts from a copy of it."""
+    path = tmp_path_factory.mktemp("template") / "loalang.db"
+
+    async def migrate() -> None:
+        database = Database(f"sqlite+aiosqlite:///{path}")
+        await database.upgrade()
+        await database.dispose()
+
+    asyncio.run(migrate())
+    return path
+
+
 @pytest.fixture
-def settings(tmp_path: Path, fake: FakeTelegram) -> Settings:
+def settings(tmp_path: Path, fake: FakeTelegram, migrated_database: Path) -> Settings:
+    shutil.copyfile(migrated_database, tmp_path / "loalang.db")
     return Settings(
         bot_token=fake.token,
         bot_api_base_url=fake.base_url,

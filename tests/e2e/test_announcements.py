@@ -45,7 +45,7 @@ async def test_an_announcement_reaches_exactly_the_chosen_villages(bot: Bot, fak
         "📍 Hội trường UBND xã",
         "🤝 Công an xã",
     ]
-    assert "Còn chỗ: 100/100" in card.text
+    assert "✍️ Đã đăng ký: 0/100 (còn 100 chỗ)" in card.text
     assert card.buttons == ["✍️ Đăng ký", "📅 Thêm vào lịch"]
     register = card.reply_markup["inline_keyboard"][0][0]["url"]  # type: ignore[index]
     assert register == f"https://t.me/loalang_bot?start=a1-v{place.villages['Thôn Đông']}"
