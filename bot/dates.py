@@ -43,7 +43,17 @@ WEEKDAYS = {
     "thu 7": 5, "thu bay": 5, "t7": 5, "saturday": 5, "sat": 5,
     "chu nhat": 6, "cn": 6, "sunday": 6, "sun": 6,
 }  # fmt: skip
-RELATIVE = {"hom nay": 0, "today": 0, "ngay mai": 1, "mai": 1, "tomorrow": 1, "ngay kia": 2, "mot": 2}
+RELATIVE = {
+    "hom qua": -1,
+    "yesterday": -1,
+    "hom nay": 0,
+    "today": 0,
+    "ngay mai": 1,
+    "mai": 1,
+    "tomorrow": 1,
+    "ngay kia": 2,
+    "mot": 2,
+}
 NEXT_WEEK = ("tuan sau", "tuan toi", "next week", "next")
 AFTERNOON = ("chieu", "toi", "pm", "dem")
 MORNING = ("sang", "am", "trua")

@@ -6,6 +6,8 @@ from bot.registry import Registry
 from handlers import (
     appoint,
     blocking,
+    center_settings,
+    change_activity,
     events,
     groups,
     help,
@@ -32,12 +34,14 @@ def build_registry() -> Registry:
         help,
         steps,
         new_activity,
+        change_activity,
         plan_upload,
         appoint,
+        center_settings,
         groups,
     ):
         registry.add(*module.COMMANDS)
-    for module in (profile, new_activity, plan_upload, appoint):
+    for module in (profile, new_activity, change_activity, plan_upload, appoint):
         registry.add(*module.JOURNEYS)
     for module in (groups, blocking):
         for event, handler in module.EVENTS.items():

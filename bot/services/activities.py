@@ -22,6 +22,8 @@ from bot.models import (
     DeliveryKind,
     GroupChat,
     Person,
+    Registration,
+    RegistrationStatus,
     Village,
 )
 from bot.services import audit
@@ -167,31 +169,23 @@ async def reschedule(
     by: Person | None,
     sessions: list[tuple[datetime, datetime]] | None = None,
     place: str | None = None,
+    reminder_rules: str | None = None,
 ) -> None:
-    """A new time or place: everyone already told gets a short update; reminders follow the new time."""
-    if activity.status not in (ActivityStatus.PUBLISHED, ActivityStatus.CHANGED):
-        raise ActivityError("only a published activity can be changed this way")
+    """A new time, place or reminder rule. Everyone already told (groups, residents, registrants) gets a
+    short update when the time or place moves; reminders follow the new time. A draft just changes."""
+    if activity.status in (ActivityStatus.CANCELLED, ActivityStatus.FINISHED):
+        raise ActivityError("a cancelled or finished activity cannot be changed")
     if sessions is not None:
         if not sessions:
             raise ActivityError("an activity needs at least one session")
-        activity.sessions = [ActivitySession(starts_at=s, ends_at=e) for s, e in sorted(sessions)]
+        for old, (starts, ends) in zip(activity.sessions, sorted(sessions), strict=True):
+            old.starts_at, old.ends_at = starts, ends  # the same sessions, moved: attendance stays attached
     if place is not None:
         activity.place = place
-    activity.status = ActivityStatus.CHANGED
+    if reminder_rules is not None:
+        reminders.parse(reminder_rules)
+        activity.reminders = reminder_rules
     activity.updated_at = now
-    await session.flush()
-    await session.refresh(activity, ["sessions"])
-    told = await outbox.announced_chats(session, activity.id, waiting_too=False)
-    await outbox.drop_waiting(session, activity.id, (DeliveryKind.REMINDER,), "activity moved", now)
-    outbox.enqueue(
-        session,
-        center_id=activity.center_id,
-        activity_id=activity.id,
-        recipients=told,
-        kind=DeliveryKind.UPDATE,
-        due_at=now,
-    )
-    await plan_reminders(session, activity, await outbox.announced_chats(session, activity.id, waiting_too=True), now)
     audit.record(
         session,
         action="activity.change",
@@ -200,12 +194,46 @@ async def reschedule(
         actor_id=by.id if by else None,
         activity_id=activity.id,
     )
+    if activity.status is ActivityStatus.DRAFT:
+        return
+    await session.flush()
+    await outbox.drop_waiting(session, activity.id, (DeliveryKind.REMINDER,), "activity changed", now)
+    await plan_reminders(session, activity, await _everyone_told(session, activity, waiting_too=True), now)
+    if sessions is None and place is None:
+        return
+    activity.status = ActivityStatus.CHANGED
+    told = await _everyone_told(session, activity, waiting_too=False)
+    outbox.enqueue(
+        session,
+        center_id=activity.center_id,
+        activity_id=activity.id,
+        recipients=told,
+        kind=DeliveryKind.UPDATE,
+        due_at=now,
+    )
+
+
+async def _everyone_told(session: AsyncSession, activity: Activity, *, waiting_too: bool) -> list[Recipient]:
+    """The chats that got (or, with `waiting_too`, are owed) the announcement, and the registrants."""
+    told = await outbox.announced_chats(session, activity.id, waiting_too=waiting_too)
+    seen = {r.chat_id for r in told}
+    registrants = await session.execute(
+        select(Person.telegram_user_id, Person.id)
+        .join(Registration, Registration.person_id == Person.id)
+        .where(
+            Registration.activity_id == activity.id,
+            Registration.status == RegistrationStatus.REGISTERED,
+            Person.telegram_user_id.is_not(None),
+            Person.blocked_at.is_(None),
+        )
+    )
+    return told + [Recipient(chat, pid) for chat, pid in registrants if chat not in seen]
 
 
 async def cancel(session: AsyncSession, activity: Activity, *, now: datetime, by: Person | None) -> None:
     if activity.status is ActivityStatus.CANCELLED:
         return
-    told = await outbox.announced_chats(session, activity.id, waiting_too=False)
+    told = await _everyone_told(session, activity, waiting_too=False)
     was_published = activity.status is not ActivityStatus.DRAFT
     activity.status = ActivityStatus.CANCELLED
     activity.updated_at = now

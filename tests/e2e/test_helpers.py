@@ -41,6 +41,8 @@ async def test_director_appoints_staff_by_forwarding_their_message(bot: Bot, fak
         "help",
         "cancel",
         "new",
+        "change",
+        "calloff",
         "publish",
     ]  # her role: staff can create and publish
 

@@ -1,0 +1,152 @@
+"""Changing or calling off an activity, for directors and staff.
+
+/change <n> ──> what: time | place | reminders ──> the new value ──> saved; everyone told is updated
+/calloff <n> ──> "Yes, call it off" ──> cancelled; everyone told gets the cancellation
+"""
+
+from __future__ import annotations
+
+import enum
+
+from bot import cards, dates
+from bot.context import Context
+from bot.errors import Refusal
+from bot.i18n import N_
+from bot.messaging import Choice, Keyboard
+from bot.models import Activity, ActivityStatus, Conversation
+from bot.registry import Access, Command, Journey
+from bot.services import activities, conversations
+from bot.text import clean_name, fold
+from handlers.new_activity import DOUBTS
+from scheduler import reminders
+
+JOURNEY = "change_activity"
+CHANGEABLE = (ActivityStatus.DRAFT, ActivityStatus.PUBLISHED, ActivityStatus.CHANGED)
+
+
+class Step(enum.StrEnum):
+    WHAT = "what"
+    TIME = "time"
+    PLACE = "place"
+    REMINDERS = "reminders"
+
+
+WORDS = {
+    Step.TIME: {"time", "thoi gian", "gio", "ngay", "ngay gio"},
+    Step.PLACE: {"place", "dia diem", "noi"},
+    Step.REMINDERS: {"reminders", "nhac", "nhac lich", "loi nhac"},
+}
+QUESTIONS = {
+    Step.WHAT: N_("What do you want to change?"),
+    Step.TIME: N_("When does it start now? For example: 7/10 14h."),
+    Step.PLACE: N_("Where is it now?"),
+    Step.REMINDERS: N_(
+        "When should reminders go out? For example 1d@19:00,2h (the day before at 19:00 and two hours "
+        "before), or 30m. Send - for no reminders."
+    ),
+}
+
+
+async def change(ctx: Context, args: str) -> None:
+    activity = await _activity(ctx, args)
+    await conversations.move_to(ctx.session, _person_id(ctx), JOURNEY, Step.WHAT, ctx.now, {"id": activity.id})
+    ctx.reply(cards.card(activity, ctx.t) + "\n\n" + ctx._(QUESTIONS[Step.WHAT]), _what(ctx))
+
+
+def _what(ctx: Context) -> Keyboard:
+    def choice(label: str, value: Step) -> Choice:
+        return Choice(label, f"/answer {Step.WHAT} {value}")
+
+    return (
+        (choice(ctx._("🗓 Time"), Step.TIME), choice(ctx._("📍 Place"), Step.PLACE)),
+        (choice(ctx._("⏰ Reminders"), Step.REMINDERS), Choice(ctx._("✖ Cancel"), "/cancel")),
+    )
+
+
+async def on_text(ctx: Context, conversation: Conversation, text: str) -> None:
+    step = Step(conversation.step)
+    activity = await _activity(ctx, str(conversation.data["id"]))
+    text = text.strip()
+    if step is Step.WHAT:
+        chosen = next((s for s, words in WORDS.items() if fold(text) in words), None)
+        if chosen is None:
+            raise Refusal(N_("Please choose one of the buttons."), _what(ctx))
+        ctx.close_buttons()
+        await conversations.move_to(ctx.session, conversation.person_id, JOURNEY, chosen, ctx.now)
+        ctx.reply(ctx._(QUESTIONS[chosen]), ((Choice(ctx._("✖ Cancel"), "/cancel"),),))
+        return
+    changes: dict[str, object] = {}
+    if step is Step.TIME:
+        reading = dates.read(text, ctx.now, ctx.t.timezone)
+        if reading.doubt is not None or reading.moment is None:
+            moment = ctx.t.datetime(reading.moment) if reading.moment else ""
+            raise Refusal(DOUBTS[reading.doubt or dates.Doubt.UNREADABLE], moment=moment)
+        shift = reading.moment - activity.starts_at
+        changes["sessions"] = [(s.starts_at + shift, s.ends_at + shift) for s in activity.sessions]
+    elif step is Step.PLACE:
+        place = clean_name(text, 300)
+        if len(place) < 3:
+            raise Refusal(N_("Please write a few words."))
+        changes["place"] = place
+    else:
+        rules = "" if text == "-" else text
+        try:
+            reminders.parse(rules)
+        except reminders.BadRule as bad:
+            raise Refusal(
+                N_("I could not read “{rule}”. Write for example 1d@19:00,2h or 30m."), rule=str(bad)
+            ) from None
+        changes["reminder_rules"] = rules
+    try:
+        await activities.reschedule(ctx.session, activity, now=ctx.now, by=ctx.person, **changes)  # type: ignore[arg-type]
+    except activities.ActivityError:
+        raise Refusal(N_("This activity can no longer be changed.")) from None
+    await conversations.finish(ctx.session, conversation.person_id)
+    ctx.outcome.outbox_changed = True
+    told = ctx._("Everyone who was told about it will get the change.") if "reminder_rules" not in changes else ""
+    ctx.reply("\n\n".join(part for part in (ctx._("Saved:"), cards.card(activity, ctx.t), told) if part))
+
+
+async def call_off(ctx: Context, args: str) -> None:
+    words = args.split()
+    activity = await _activity(ctx, words[0] if words else "")
+    if words[1:] != ["yes"]:
+        ctx.reply(
+            cards.card(activity, ctx.t)
+            + "\n\n"
+            + ctx._("Call off this activity? Everyone who was told will be told it is cancelled."),
+            ((Choice(ctx._("Yes, call it off"), f"/calloff {activity.id} yes"), Choice(ctx._("✖ No"), "/cancel")),),
+        )
+        return
+    ctx.close_buttons()
+    await activities.cancel(ctx.session, activity, now=ctx.now, by=ctx.person)
+    ctx.outcome.outbox_changed = True
+    ctx.reply(ctx._("{title} is called off. The cancellation is going out now.", title=activity.title))
+
+
+async def _activity(ctx: Context, text: str) -> Activity:
+    wanted = text.strip()
+    activity = (
+        await ctx.session.get(Activity, int(wanted))
+        if wanted.isascii() and wanted.isdigit() and len(wanted) < 10
+        else None
+    )
+    if activity is None or ctx.person is None or activity.center_id != ctx.person.center_id:
+        raise Refusal(
+            N_("Please write the number of one of your center's activities, like /change 12. /events lists them.")
+        )
+    if activity.status not in CHANGEABLE or activity.ends_at <= ctx.now:
+        raise Refusal(N_("This activity can no longer be changed."))
+    return activity
+
+
+def _person_id(ctx: Context) -> int:
+    assert ctx.person is not None
+    return ctx.person.id
+
+
+COMMANDS = (
+    Command("change", change, N_("Change an activity's time, place or reminders"), Access.STAFF),
+    Command("calloff", call_off, N_("Call off an activity"), Access.STAFF),
+)
+JOURNEYS = (Journey(JOURNEY, on_text, access=Access.STAFF),)
