@@ -50,6 +50,14 @@ def _is(gender: str, label: str) -> bool:
     return label in {"female": ("Nữ", "Female"), "male": ("Nam", "Male"), "other": ("Khác", "Other")}[gender]
 
 
+async def center_with_director(bot: Bot, fake: FakeTelegram, lang: str = "vi") -> FakeUser:
+    """A new center whose director, Phạm Văn Hùng, has claimed it and filled in the profile."""
+    payload = await bot.create_center()
+    director = fake.add_user("Hùng", language_code=lang)
+    await onboard(bot, director, name="Phạm Văn Hùng", gender="male", start=f"/start {payload}")
+    return director
+
+
 async def people_count(bot: Bot) -> int:
     assert bot.app is not None
     async with bot.app.db.session() as session:

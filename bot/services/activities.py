@@ -93,14 +93,7 @@ async def create(session: AsyncSession, center: Center, draft: Draft, *, now: da
     )
     session.add(activity)
     await session.flush()
-    audit.record(
-        session,
-        action="activity.create",
-        at=now,
-        center_id=center.id,
-        actor_id=by.id if by else None,
-        activity_id=activity.id,
-    )
+    _audit(session, "activity.create", activity, by, now)
     return activity
 
 
@@ -149,15 +142,7 @@ async def publish(session: AsyncSession, activity: Activity, *, now: datetime, b
         due_at=now,
     )
     await plan_reminders(session, activity, recipients, now)
-    audit.record(
-        session,
-        action="activity.publish",
-        at=now,
-        center_id=activity.center_id,
-        actor_id=by.id if by else None,
-        activity_id=activity.id,
-        recipients=len(recipients),
-    )
+    _audit(session, "activity.publish", activity, by, now, recipients=len(recipients))
     return len(recipients)
 
 
@@ -186,14 +171,7 @@ async def reschedule(
         reminders.parse(reminder_rules)
         activity.reminders = reminder_rules
     activity.updated_at = now
-    audit.record(
-        session,
-        action="activity.change",
-        at=now,
-        center_id=activity.center_id,
-        actor_id=by.id if by else None,
-        activity_id=activity.id,
-    )
+    _audit(session, "activity.change", activity, by, now)
     if activity.status is ActivityStatus.DRAFT:
         return
     await session.flush()
@@ -210,6 +188,20 @@ async def reschedule(
         recipients=told,
         kind=DeliveryKind.UPDATE,
         due_at=now,
+    )
+
+
+def _audit(
+    session: AsyncSession, action: str, activity: Activity, by: Person | None, now: datetime, **detail: object
+) -> None:
+    audit.record(
+        session,
+        action=action,
+        at=now,
+        center_id=activity.center_id,
+        actor_id=by.id if by else None,
+        activity_id=activity.id,
+        **detail,
     )
 
 
@@ -249,14 +241,7 @@ async def cancel(session: AsyncSession, activity: Activity, *, now: datetime, by
             kind=DeliveryKind.CANCEL,
             due_at=now,
         )
-    audit.record(
-        session,
-        action="activity.cancel",
-        at=now,
-        center_id=activity.center_id,
-        actor_id=by.id if by else None,
-        activity_id=activity.id,
-    )
+    _audit(session, "activity.cancel", activity, by, now)
 
 
 async def plan_reminders(session: AsyncSession, activity: Activity, recipients: list[Recipient], now: datetime) -> None:

@@ -7,15 +7,13 @@ from sqlalchemy import select
 from bot.channels.fake_telegram import FakeTelegram, Fault
 from bot.models import GroupChat, RoleKind
 from tests.conftest import Bot
-from tests.journeys import onboard, person_of
+from tests.journeys import center_with_director, onboard, person_of
 
 
 async def test_a_person_who_blocked_the_bot_unnoticed_is_recorded_when_a_message_bounces(
     bot: Bot, fake: FakeTelegram
 ) -> None:
-    payload = await bot.create_center()
-    director = fake.add_user("Hùng")
-    await onboard(bot, director, name="Phạm Văn Hùng", start=f"/start {payload}")
+    director = await center_with_director(bot, fake)
     mai = fake.add_user("Mai")
     await onboard(bot, mai, name="Đỗ Thị Mai")
 

@@ -2,21 +2,14 @@
 
 from __future__ import annotations
 
-from bot.channels.fake_telegram import FakeTelegram, FakeUser
+from bot.channels.fake_telegram import FakeTelegram
 from bot.models import RoleKind
 from tests.conftest import Bot
-from tests.journeys import chat_menu, onboard, person_of, tr
-
-
-async def _center_with_director(bot: Bot, fake: FakeTelegram, lang: str = "vi") -> FakeUser:
-    payload = await bot.create_center()
-    director = fake.add_user("Hùng", language_code=lang)
-    await onboard(bot, director, name="Phạm Văn Hùng", gender="male", start=f"/start {payload}")
-    return director
+from tests.journeys import center_with_director, chat_menu, onboard, person_of, tr
 
 
 async def test_director_appoints_staff_by_forwarding_their_message(bot: Bot, fake: FakeTelegram, lang: str) -> None:
-    director = await _center_with_director(bot, fake, lang)
+    director = await center_with_director(bot, fake, lang)
     mai = fake.add_user("Mai", language_code="vi")
     await onboard(bot, mai, name="Đỗ Thị Mai")
     group = fake.add_group("Thôn Đông")
@@ -50,7 +43,7 @@ async def test_director_appoints_staff_by_forwarding_their_message(bot: Bot, fak
 async def test_director_picks_a_village_head_from_the_people_who_started_the_bot(
     bot: Bot, fake: FakeTelegram, lang: str
 ) -> None:
-    director = await _center_with_director(bot, fake, lang)
+    director = await center_with_director(bot, fake, lang)
     tam = fake.add_user("Tâm", language_code="en")
     await onboard(bot, tam, name="Vũ Văn Tâm", gender="male", year="1960", village="Thôn Tây")
 
@@ -68,7 +61,7 @@ async def test_director_picks_a_village_head_from_the_people_who_started_the_bot
 
 
 async def test_an_invite_link_appoints_whoever_opens_it_once(bot: Bot, fake: FakeTelegram, lang: str) -> None:
-    director = await _center_with_director(bot, fake, lang)
+    director = await center_with_director(bot, fake, lang)
     await bot.say(director, "/appoint staff")
     ask = director.private_chat.bot_messages[-1]
     link_text = (await bot.press(director, ask, tr(lang, "🔗 Make a one-time invite link")))[-1].text
@@ -87,7 +80,7 @@ async def test_an_invite_link_appoints_whoever_opens_it_once(bot: Bot, fake: Fak
 
 
 async def test_a_hidden_forward_or_a_stranger_forward_asks_for_an_invite_link(bot: Bot, fake: FakeTelegram) -> None:
-    director = await _center_with_director(bot, fake)
+    director = await center_with_director(bot, fake)
     outsider = fake.add_user("Người lạ")
     group = fake.add_group("Chợ")
     said = outsider.send("xin chào", group)
@@ -101,7 +94,7 @@ async def test_a_hidden_forward_or_a_stranger_forward_asks_for_an_invite_link(bo
 
 
 async def test_a_resident_cannot_use_director_commands(bot: Bot, fake: FakeTelegram, lang: str) -> None:
-    await _center_with_director(bot, fake)
+    await center_with_director(bot, fake)
     lan = fake.add_user("Lan", language_code=lang)
     await onboard(bot, lan)
     for command in ("/appoint", "/appoint staff", "/remove", "/remove 1", "/appoint pick 1"):
@@ -115,7 +108,7 @@ async def test_a_resident_cannot_use_director_commands(bot: Bot, fake: FakeTeleg
 
 
 async def test_director_removes_a_helper_who_is_told(bot: Bot, fake: FakeTelegram, lang: str) -> None:
-    director = await _center_with_director(bot, fake, lang)
+    director = await center_with_director(bot, fake, lang)
     mai = fake.add_user("Mai", language_code="vi")
     await onboard(bot, mai, name="Đỗ Thị Mai")
     await bot.say(director, "/appoint staff")

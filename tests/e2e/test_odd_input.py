@@ -8,7 +8,7 @@ from bot.channels.fake_telegram import FakeTelegram
 from bot.cli import main
 from bot.models import RoleKind
 from tests.conftest import Bot
-from tests.journeys import onboard, person_of
+from tests.journeys import center_with_director, onboard, person_of
 
 
 async def test_switching_language_on_a_claim_notice_keeps_the_claim(bot: Bot, fake: FakeTelegram) -> None:
@@ -102,9 +102,7 @@ async def test_with_two_centers_the_profile_asks_which_one_first(bot: Bot, fake:
 async def test_a_forgotten_appoint_does_not_turn_a_later_forward_into_an_appointment(
     bot: Bot, fake: FakeTelegram
 ) -> None:
-    payload = await bot.create_center()
-    director = fake.add_user("Hùng")
-    await onboard(bot, director, name="Phạm Văn Hùng", start=f"/start {payload}")
+    director = await center_with_director(bot, fake)
     mai = fake.add_user("Mai")
     await onboard(bot, mai, name="Đỗ Thị Mai")
     await bot.say(director, "/appoint staff")
