@@ -350,6 +350,7 @@ class Delivery(Base):
 
 class RegistrationStatus(enum.StrEnum):
     REGISTERED = "registered"
+    WAITLISTED = "waitlisted"
     CANCELLED = "cancelled"
 
 
@@ -365,5 +366,6 @@ class Registration(Base):
     village_id: Mapped[int | None] = mapped_column(ForeignKey("village.id"))
     status: Mapped[RegistrationStatus] = mapped_column(_enum(RegistrationStatus), default=RegistrationStatus.REGISTERED)
     registered_by_id: Mapped[int | None] = mapped_column(ForeignKey("person.id"))
+    queued_at: Mapped[datetime | None]  # when they joined the waitlist: first come, first served
     created_at: Mapped[datetime]
     updated_at: Mapped[datetime]

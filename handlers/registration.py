@@ -1,8 +1,12 @@
-"""/register: a resident takes a seat, from a card's button, a village head's forwarded link, or typed
-("/register 12"). Someone without a profile answers its questions first and lands back here.
+"""Registering, the waitlist, giving a seat back, and /my.
 
-The village credited is the one whose card or link brought the person (v<id> in the command),
-otherwise their own."""
+A resident registers from a card's button, a village head's forwarded link, or by typing
+("/register 12"). Someone without a profile answers it first and lands back here. When the activity
+is full they go on the waitlist (first come, first served) and can leave it; a seat given back goes at
+once to the first person waiting, who is told and can decline ("Can't come").
+
+The village credited is the one whose card or link brought the person (v<id>), otherwise their own.
+"""
 
 from __future__ import annotations
 
@@ -12,6 +16,8 @@ from bot import cards
 from bot.context import Context
 from bot.errors import Refusal
 from bot.i18n import N_
+from bot.messaging import Choice
+from bot.models import Activity, Person, Registration, RegistrationStatus
 from bot.registry import Access, Command
 from bot.services import centers, registrations
 from bot.services.registrations import Outcome
@@ -27,32 +33,110 @@ async def register(ctx: Context, args: str) -> None:
     activity = await events.visible(ctx, int(match.group(1)))
     if activity is None:
         raise Refusal(N_("This activity is no longer available."))
-    person = ctx.person
-    assert person is not None
+    person = _person(ctx)
     credited = int(match.group(2)) if match.group(2) else None
-    if credited is not None and credited not in {
-        v.id for v in await centers.villages_of(ctx.session, activity.center_id)
-    }:
+    villages = {v.id for v in await centers.villages_of(ctx.session, activity.center_id)}
+    if credited not in villages:
         credited = None
     if not person.profile_complete:
         ctx.close_buttons()
         ctx.reply(ctx._("First, a few questions about you; then I will register you."))
         await profile.begin(ctx, then=f"/register {args.strip()}")
         return
-    outcome = await registrations.register(ctx.session, activity, person, village_id=credited, now=ctx.now)
-    if outcome is Outcome.ALREADY:
-        ctx.reply(ctx._("You are already registered for {title}. See you there!", title=activity.title))
-    elif outcome is Outcome.FULL:
-        ctx.reply(ctx._("Sorry, {title} is full.", title=activity.title))
+    result = await registrations.register(ctx.session, activity, person, village_id=credited, now=ctx.now)
+    ctx.outcome.outbox_changed = True  # reminders for this person, and the group cards' counts
+    give_back = ((Choice(ctx._("🙅 Can't come"), f"/unregister {activity.id}"),),)
+    if result.outcome is Outcome.ALREADY:
+        ctx.reply(ctx._("You are already registered for {title}. See you there!", title=activity.title), give_back)
+    elif result.outcome in (Outcome.WAITLISTED, Outcome.ALREADY_WAITING):
+        leave = ((Choice(ctx._("Leave the waitlist"), f"/unregister {activity.id}"),),)
+        ctx.reply(
+            ctx._(
+                "{title} is full. You are number {position} on the waitlist: if a seat is freed, it is yours "
+                "and I will tell you.",
+                title=activity.title,
+                position=result.position,
+            ),
+            leave,
+        )
     else:
-        ctx.outcome.outbox_changed = True  # reminders for this person, and the group cards' counts
         ctx.reply(
             ctx._(
                 "You are registered for {title}, {when}. I will remind you before it starts.",
                 title=activity.title,
                 when=cards.when(activity, ctx.t),
-            )
+            ),
+            give_back,
         )
 
 
-COMMANDS = (Command("register", register, N_("Register for an activity"), Access.MEMBER, in_menu=False),)
+async def unregister(ctx: Context, args: str) -> None:
+    wanted = args.strip()
+    activity = (
+        await ctx.session.get(Activity, int(wanted))
+        if wanted.isascii() and wanted.isdigit() and len(wanted) < 10
+        else None
+    )
+    mine = await _registration(ctx, activity)
+    if activity is None or mine is None:
+        raise Refusal(N_("You are not registered for that activity."))
+    ctx.close_buttons()
+    was_waiting = mine.status is RegistrationStatus.WAITLISTED
+    promoted = await registrations.give_up(ctx.session, mine, ctx.now)
+    ctx.outcome.outbox_changed = True
+    if was_waiting:
+        ctx.reply(ctx._("You have left the waitlist for {title}.", title=activity.title))
+    else:
+        ctx.reply(ctx._("Your seat for {title} is given back. Thank you for telling us!", title=activity.title))
+    if promoted is not None:
+        await _tell_promoted(ctx, activity, promoted)
+
+
+async def _tell_promoted(ctx: Context, activity: Activity, registration: Registration) -> None:
+    person = await ctx.session.get(Person, registration.person_id)
+    if person is None or person.telegram_user_id is None or person.blocked_at is not None:
+        return
+    t = ctx.translator_for(person)
+    text = t.gettext("Good news: a seat is free and it is yours. You are registered for {title}, {when}.").format(
+        title=activity.title, when=cards.when(activity, t)
+    )
+    ctx.send(person.telegram_user_id, text, ((Choice(t.gettext("🙅 Can't come"), f"/unregister {activity.id}"),),))
+
+
+async def mine(ctx: Context, args: str) -> None:
+    person = _person(ctx)
+    rows = []
+    for registration in await registrations.of_person(ctx.session, person.id):
+        activity = await ctx.session.get(Activity, registration.activity_id)
+        if activity is not None and activity.ends_at > ctx.now:
+            rows.append((activity, registration))
+    if not rows:
+        ctx.reply(ctx._("You have not registered for anything coming up. Send /events to see what is on."))
+        return
+    ctx.reply(ctx._("Your registrations:"))
+    for activity, registration in sorted(rows, key=lambda row: row[0].starts_at):
+        waiting = registration.status is RegistrationStatus.WAITLISTED
+        label = ctx._("Leave the waitlist") if waiting else ctx._("🙅 Can't come")
+        status = ctx._("⏳ On the waitlist") if waiting else ctx._("✅ Registered")
+        ctx.reply(f"{status}\n{cards.card(activity, ctx.t)}", ((Choice(label, f"/unregister {activity.id}"),),))
+
+
+async def _registration(ctx: Context, activity: Activity | None) -> Registration | None:
+    if activity is None:
+        return None
+    for registration in await registrations.of_person(ctx.session, _person(ctx).id):
+        if registration.activity_id == activity.id:
+            return registration
+    return None
+
+
+def _person(ctx: Context) -> Person:
+    assert ctx.person is not None
+    return ctx.person
+
+
+COMMANDS = (
+    Command("my", mine, N_("What you registered for"), Access.MEMBER),
+    Command("register", register, N_("Register for an activity"), Access.MEMBER, in_menu=False),
+    Command("unregister", unregister, N_("Give back a seat or leave a waitlist"), Access.MEMBER, in_menu=False),
+)

@@ -104,6 +104,20 @@ async def drop_waiting(
     )
 
 
+async def drop_for_chat(session: AsyncSession, activity_id: int, chat_id: int, reason: str, now: datetime) -> None:
+    """Withdraw the reminders still owed to one person (they gave their seat back)."""
+    await session.execute(
+        update(Delivery)
+        .where(
+            Delivery.activity_id == activity_id,
+            Delivery.chat_id == chat_id,
+            Delivery.kind == DeliveryKind.REMINDER,
+            Delivery.status.in_(WAITING),
+        )
+        .values(status=DeliveryStatus.DROPPED, last_error=reason, next_attempt_at=now)
+    )
+
+
 async def announced_chats(session: AsyncSession, activity_id: int, *, waiting_too: bool) -> list[Recipient]:
     """Everyone an activity's announcement has reached, and with `waiting_too` those still owed it."""
     statuses = (DeliveryStatus.SENT, *WAITING) if waiting_too else (DeliveryStatus.SENT,)

@@ -1,9 +1,14 @@
-"""Registering for an activity. The activity row is locked while seats are counted, so two people
-pressing for the last seat at the same moment never both get it."""
+"""Registering for an activity, the waitlist, and giving a seat back.
+
+The activity row is locked while seats are counted, so two people pressing for the last seat at the
+same moment never both get it. When the activity is full the person goes on the waitlist, first come
+first served; a freed seat goes at once to the first person waiting, who is told and can decline.
+"""
 
 from __future__ import annotations
 
 import enum
+from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import func, select
@@ -11,24 +16,39 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.models import Activity, Person, Registration, RegistrationStatus
 from bot.services import activities
+from scheduler import outbox
 from scheduler.outbox import Recipient
 
 
 class Outcome(enum.Enum):
     REGISTERED = "registered"
     ALREADY = "already"
-    FULL = "full"
+    WAITLISTED = "waitlisted"
+    ALREADY_WAITING = "already_waiting"
 
 
-async def count(session: AsyncSession, activity_id: int) -> int:
+@dataclass(frozen=True)
+class Result:
+    outcome: Outcome
+    registration: Registration
+    position: int = 0  # on the waitlist, counting from 1
+
+
+async def count(
+    session: AsyncSession, activity_id: int, status: RegistrationStatus = RegistrationStatus.REGISTERED
+) -> int:
     return int(
         await session.scalar(
             select(func.count())
             .select_from(Registration)
-            .where(Registration.activity_id == activity_id, Registration.status == RegistrationStatus.REGISTERED)
+            .where(Registration.activity_id == activity_id, Registration.status == status)
         )
         or 0
     )
+
+
+async def _lock(session: AsyncSession, activity: Activity) -> None:
+    await session.execute(select(Activity.id).where(Activity.id == activity.id).with_for_update())
 
 
 async def register(
@@ -39,23 +59,94 @@ async def register(
     village_id: int | None,
     now: datetime,
     by: Person | None = None,
-) -> Outcome:
-    await session.execute(select(Activity.id).where(Activity.id == activity.id).with_for_update())
+) -> Result:
+    await _lock(session, activity)
     existing = await session.scalar(
         select(Registration).where(Registration.activity_id == activity.id, Registration.person_id == person.id)
     )
     if existing is not None and existing.status is RegistrationStatus.REGISTERED:
-        return Outcome.ALREADY
-    if activity.capacity is not None and await count(session, activity.id) >= activity.capacity:
-        return Outcome.FULL
+        return Result(Outcome.ALREADY, existing)
+    if existing is not None and existing.status is RegistrationStatus.WAITLISTED:
+        return Result(Outcome.ALREADY_WAITING, existing, await _position(session, existing))
+    full = activity.capacity is not None and await count(session, activity.id) >= activity.capacity
     if existing is None:
-        existing = Registration(activity_id=activity.id, person_id=person.id, created_at=now)
+        existing = Registration(
+            activity_id=activity.id, person_id=person.id, created_at=now, status=RegistrationStatus.CANCELLED
+        )
         session.add(existing)
-    existing.status = RegistrationStatus.REGISTERED
     existing.village_id = village_id if village_id is not None else person.village_id
     existing.registered_by_id = by.id if by else None
     existing.updated_at = now
+    if full:
+        existing.status = RegistrationStatus.WAITLISTED
+        existing.queued_at = now
+        await session.flush()
+        return Result(Outcome.WAITLISTED, existing, await _position(session, existing))
+    await _seat(session, activity, existing, person, now)
+    return Result(Outcome.REGISTERED, existing)
+
+
+async def give_up(session: AsyncSession, registration: Registration, now: datetime) -> Registration | None:
+    """Cancel a seat or leave the waitlist. Returns whoever got the freed seat, if anyone."""
+    activity = await session.get(Activity, registration.activity_id)
+    assert activity is not None
+    await _lock(session, activity)
+    had_seat = registration.status is RegistrationStatus.REGISTERED
+    registration.status = RegistrationStatus.CANCELLED
+    registration.updated_at = now
+    activity.counts_version = Activity.counts_version + 1
+    person = await session.get(Person, registration.person_id)
+    if person is not None and person.telegram_user_id is not None:
+        await outbox.drop_for_chat(session, activity.id, person.telegram_user_id, "the seat was given back", now)
+    await session.flush()
+    if not had_seat:
+        return None
+    first = await session.scalar(
+        select(Registration)
+        .where(Registration.activity_id == activity.id, Registration.status == RegistrationStatus.WAITLISTED)
+        .order_by(Registration.queued_at, Registration.id)
+        .limit(1)
+        .with_for_update(skip_locked=True)
+    )
+    if first is None:
+        return None
+    person = await session.get(Person, first.person_id)
+    assert person is not None
+    await _seat(session, activity, first, person, now)
+    return first
+
+
+async def _seat(
+    session: AsyncSession, activity: Activity, registration: Registration, person: Person, now: datetime
+) -> None:
+    registration.status = RegistrationStatus.REGISTERED
+    registration.queued_at = None
+    registration.updated_at = now
     activity.counts_version = Activity.counts_version + 1  # counted in SQL: concurrent changes all count
+    await session.flush()
     if person.telegram_user_id is not None:
         await activities.plan_reminders(session, activity, [Recipient(person.telegram_user_id, person.id)], now)
-    return Outcome.REGISTERED
+
+
+async def _position(session: AsyncSession, registration: Registration) -> int:
+    ahead = await session.scalar(
+        select(func.count())
+        .select_from(Registration)
+        .where(
+            Registration.activity_id == registration.activity_id,
+            Registration.status == RegistrationStatus.WAITLISTED,
+            (Registration.queued_at < registration.queued_at)
+            | ((Registration.queued_at == registration.queued_at) & (Registration.id < registration.id)),
+        )
+    )
+    return int(ahead or 0) + 1
+
+
+async def of_person(session: AsyncSession, person_id: int) -> list[Registration]:
+    rows = await session.scalars(
+        select(Registration).where(
+            Registration.person_id == person_id,
+            Registration.status.in_((RegistrationStatus.REGISTERED, RegistrationStatus.WAITLISTED)),
+        )
+    )
+    return list(rows)

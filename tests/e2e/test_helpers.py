@@ -29,6 +29,7 @@ async def test_director_appoints_staff_by_forwarding_their_message(bot: Bot, fak
         "start",
         "profile",
         "events",
+        "my",
         "lang",
         "notify",
         "help",

@@ -18,7 +18,7 @@ async def test_saved_language_wins_over_the_phone_language(bot: Bot, fake: FakeT
     assert (await bot.say(lan, "hello?"))[-1].text == "I didn't understand that. Send /help to see what I can do."
     person = await person_of(bot, lan)
     assert person is not None and person.language == "en"
-    assert chat_menu(fake, lan.id)[:7] == ["start", "profile", "events", "lang", "notify", "help", "cancel"]
+    assert chat_menu(fake, lan.id)[:8] == ["start", "profile", "events", "my", "lang", "notify", "help", "cancel"]
 
 
 async def test_phone_language_is_used_until_a_choice_and_unknown_ones_fall_back_to_vietnamese(
@@ -76,7 +76,7 @@ async def test_help_differs_for_residents_heads_staff_and_the_director(bot: Bot,
 
 async def test_command_menus_are_set_per_language_and_role(bot: Bot, fake: FakeTelegram) -> None:
     payload = await bot.create_center()
-    assert default_menu(fake, "all_private_chats") == ["start", "profile", "events", "lang", "notify", "help", "cancel"]
+    assert default_menu(fake, "all_private_chats") == ["start", "profile", "events", "my", "lang", "notify", "help", "cancel"]
     assert default_menu(fake, "all_group_chats") == ["help", "link"]
     vi = {
         c["command"]: c["description"]

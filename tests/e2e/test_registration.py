@@ -88,14 +88,32 @@ async def test_group_cards_show_the_count_edited_at_most_once_a_minute(bot: Bot,
     assert card.buttons == ["✍️ Đăng ký", "📅 Thêm vào lịch"]
 
 
-async def test_a_full_activity_says_so_and_registers_no_one_more(bot: Bot, fake: FakeTelegram) -> None:
+async def test_a_full_activity_puts_people_on_the_waitlist_and_a_freed_seat_goes_to_the_first(
+    bot: Bot, fake: FakeTelegram
+) -> None:
     place = await commune(bot, fake)
     activity_id = await publish(bot, place, capacity=1)
-    first, second = fake.add_user("Một"), fake.add_user("Hai")
-    await onboard(bot, first, name="Người Một")
-    await onboard(bot, second, name="Người Hai")
+    first, second, third = fake.add_user("Một"), fake.add_user("Hai"), fake.add_user("Ba", language_code="en")
+    for user, name in ((first, "Người Một"), (second, "Người Hai"), (third, "Người Ba")):
+        await onboard(bot, user, name=name)
     await bot.say(first, f"/register {activity_id}")
     full = (await bot.say(second, f"/register {activity_id}"))[-1]
-    assert full.text == "Xin lỗi, Chuyên đề phòng chống lừa đảo qua mạng đã hết chỗ."
-    assert len(await _registrations(bot)) == 1
+    assert full.text.startswith("Chuyên đề phòng chống lừa đảo qua mạng đã hết chỗ. Bạn đứng thứ 1 trong danh sách chờ")
+    assert full.buttons == ["Rời danh sách chờ"]
+    third_full = (await bot.say(third, f"/register {activity_id}"))[-1]
+    assert "You are number 2 on the waitlist" in third_full.text
+
+    mine = await bot.say(first, "/my")
+    assert mine[1].text.startswith("✅ Đã đăng ký\n📢 Chuyên đề phòng chống lừa đảo qua mạng")
+    given_back = (await bot.press(first, mine[1], "🙅 Không đi được"))[-1]
+    assert given_back.text == "Đã trả lại chỗ của bạn ở Chuyên đề phòng chống lừa đảo qua mạng. Cảm ơn bạn đã báo!"
+    told = second.private_chat.bot_messages[-1]
+    assert told.text.startswith("Tin vui: đã có chỗ trống dành cho bạn.")
+    declined = (await bot.press(second, told, "🙅 Không đi được"))[-1]
+    assert declined.text.startswith("Đã trả lại chỗ của bạn")
+    assert third.private_chat.bot_messages[-1].text.startswith("Good news: a seat is free and it is yours.")
+
+    statuses = {r.person_id: r.status.value for r in await _registrations(bot)}
+    assert sorted(statuses.values()) == ["cancelled", "cancelled", "registered"]
     assert (await bot.say(second, "/register abc"))[-1].text.startswith("Xin ghi số của hoạt động")
+    assert (await bot.say(second, f"/unregister {activity_id}"))[-1].text == "Bạn chưa đăng ký hoạt động này."
