@@ -68,6 +68,16 @@ def cancellation(activity: Activity, t: Translator, *, registered: int = 0) -> s
     )
 
 
+def still_coming(activity: Activity, t: Translator) -> Keyboard:
+    """The registrant's answer to a reminder: coming, or giving the seat back to the waitlist."""
+    return (
+        (
+            Choice(t.gettext("✅ Yes, I'm coming"), f"/coming {activity.id}"),
+            Choice(t.gettext("🙅 Can't come"), f"/unregister {activity.id}"),
+        ),
+    )
+
+
 def start_payload(activity: Activity, village_id: int | None) -> str:
     """Opens the bot on this activity; the village credits whoever forwarded the card."""
     return f"a{activity.id}" + (f"-v{village_id}" if village_id else "")

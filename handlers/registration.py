@@ -92,6 +92,21 @@ async def unregister(ctx: Context, args: str) -> None:
         await _tell_promoted(ctx, activity, promoted)
 
 
+async def coming(ctx: Context, args: str) -> None:
+    """The answer "Yes" to "Are you still coming?": nothing changes but the person knows it counted."""
+    wanted = args.strip()
+    activity = (
+        await ctx.session.get(Activity, int(wanted))
+        if wanted.isascii() and wanted.isdigit() and len(wanted) < 10
+        else None
+    )
+    registration = await _registration(ctx, activity)
+    if activity is None or registration is None or registration.status is not RegistrationStatus.REGISTERED:
+        raise Refusal(N_("You are not registered for that activity."))
+    ctx.close_buttons()
+    ctx.reply(ctx._("Thank you! See you at {title}.", title=activity.title))
+
+
 async def _tell_promoted(ctx: Context, activity: Activity, registration: Registration) -> None:
     person = await ctx.session.get(Person, registration.person_id)
     if person is None or person.telegram_user_id is None or person.blocked_at is not None:
@@ -138,5 +153,6 @@ def _person(ctx: Context) -> Person:
 COMMANDS = (
     Command("my", mine, N_("What you registered for"), Access.MEMBER),
     Command("register", register, N_("Register for an activity"), Access.MEMBER, in_menu=False),
+    Command("coming", coming, N_("Confirm you are still coming"), Access.MEMBER, in_menu=False),
     Command("unregister", unregister, N_("Give back a seat or leave a waitlist"), Access.MEMBER, in_menu=False),
 )

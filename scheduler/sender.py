@@ -17,7 +17,18 @@ from bot import cards
 from bot.database import Database
 from bot.i18n import Translator, pick_locale
 from bot.messaging import ChatMoved, Messenger, RateLimited, RecipientGone, Send, TransientFailure
-from bot.models import Activity, ActivityStatus, Center, Delivery, DeliveryKind, DeliveryStatus, GroupChat, Person
+from bot.models import (
+    Activity,
+    ActivityStatus,
+    Center,
+    Delivery,
+    DeliveryKind,
+    DeliveryStatus,
+    GroupChat,
+    Person,
+    Registration,
+    RegistrationStatus,
+)
 from bot.services import groups, recipients, registrations
 from scheduler import live_cards, outbox
 from scheduler.limits import Limiter
@@ -108,7 +119,10 @@ class Sender:
             DeliveryKind.CANCEL: cards.cancellation,
         }[delivery.kind](activity, t, registered=await registrations.count(session, activity.id))
         choices = ()
-        if delivery.kind is not DeliveryKind.CANCEL:
+        if delivery.kind is DeliveryKind.REMINDER and person is not None and await _has_seat(session, activity, person):
+            text += "\n\n" + t.gettext("Are you still coming?")
+            choices = cards.still_coming(activity, t)
+        elif delivery.kind is not DeliveryKind.CANCEL:
             village_id = group.village_id if isinstance(group, GroupChat) else None
             choices = cards.buttons(
                 activity, t, in_group=in_group, village_id=village_id, deep_link=self.messenger.deep_link
@@ -220,6 +234,13 @@ class _Moved(_Result):
         delivery.attempts -= 1
         delivery.next_attempt_at = now
         delivery.last_error = f"group moved to {self.new_chat_id}"
+
+
+async def _has_seat(session: AsyncSession, activity: Activity, person: Person) -> bool:
+    status = await session.scalar(
+        select(Registration.status).where(Registration.activity_id == activity.id, Registration.person_id == person.id)
+    )
+    return status is RegistrationStatus.REGISTERED
 
 
 async def _superseded(session: AsyncSession, delivery: Delivery, now: datetime) -> str | None:

@@ -76,7 +76,16 @@ async def test_help_differs_for_residents_heads_staff_and_the_director(bot: Bot,
 
 async def test_command_menus_are_set_per_language_and_role(bot: Bot, fake: FakeTelegram) -> None:
     payload = await bot.create_center()
-    assert default_menu(fake, "all_private_chats") == ["start", "profile", "events", "my", "lang", "notify", "help", "cancel"]
+    assert default_menu(fake, "all_private_chats") == [
+        "start",
+        "profile",
+        "events",
+        "my",
+        "lang",
+        "notify",
+        "help",
+        "cancel",
+    ]
     assert default_menu(fake, "all_group_chats") == ["help", "link"]
     vi = {
         c["command"]: c["description"]

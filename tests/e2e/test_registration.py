@@ -117,3 +117,29 @@ async def test_a_full_activity_puts_people_on_the_waitlist_and_a_freed_seat_goes
     assert sorted(statuses.values()) == ["cancelled", "cancelled", "registered"]
     assert (await bot.say(second, "/register abc"))[-1].text.startswith("Xin ghi số của hoạt động")
     assert (await bot.say(second, f"/unregister {activity_id}"))[-1].text == "Bạn chưa đăng ký hoạt động này."
+
+
+async def test_the_evening_reminder_asks_registrants_if_they_still_come(bot: Bot, fake: FakeTelegram) -> None:
+    place = await commune(bot, fake)
+    activity_id = await publish(bot, place, capacity=1)
+    lan, hoa = fake.add_user("Lan"), fake.add_user("Hoa")
+    await onboard(bot, lan)
+    await onboard(bot, hoa, name="Trần Thị Hoa")
+    await bot.say(lan, f"/register {activity_id}")
+    await bot.say(hoa, f"/register {activity_id}")  # waitlisted
+    bot.clock.current = local("05/10/2025 19:00")
+    await bot.deliver()
+    question = lan.private_chat.bot_messages[-1]
+    assert question.text.startswith("⏰ Nhắc lịch") and question.text.endswith("Bạn vẫn tham gia chứ?")
+    assert question.buttons == ["✅ Có, tôi sẽ đến", "🙅 Không đi được"]
+    assert (await bot.press(lan, question, "🙅 Không đi được"))[-1].text.startswith("Đã trả lại chỗ của bạn")
+    assert hoa.private_chat.bot_messages[-1].text.startswith("Tin vui: đã có chỗ trống dành cho bạn.")
+
+    bot.clock.current = local("06/10/2025 11:30")
+    await bot.deliver()
+    second = hoa.private_chat.bot_messages[-1]
+    assert second.text.endswith("Bạn vẫn tham gia chứ?")
+    assert (await bot.press(hoa, second, "✅ Có, tôi sẽ đến"))[-1].text == (
+        "Cảm ơn bạn! Hẹn gặp bạn ở Chuyên đề phòng chống lừa đảo qua mạng."
+    )
+    assert lan.private_chat.bot_messages[-1].text.startswith("Đã trả lại chỗ")  # no reminder after giving it back
