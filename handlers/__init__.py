@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from bot.registry import Registry
 from handlers import (
+    add_person,
     appoint,
     blocking,
     center_settings,
@@ -29,6 +30,7 @@ def build_registry() -> Registry:
         profile,
         events,
         registration,
+        add_person,
         language,
         notices,
         help,
@@ -41,7 +43,7 @@ def build_registry() -> Registry:
         groups,
     ):
         registry.add(*module.COMMANDS)
-    for module in (profile, new_activity, change_activity, plan_upload, appoint):
+    for module in (profile, new_activity, change_activity, plan_upload, add_person, appoint):
         registry.add(*module.JOURNEYS)
     for module in (groups, blocking):
         for event, handler in module.EVENTS.items():

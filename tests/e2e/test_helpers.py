@@ -30,6 +30,7 @@ async def test_director_appoints_staff_by_forwarding_their_message(bot: Bot, fak
         "profile",
         "events",
         "my",
+        "add",
         "lang",
         "notify",
         "help",

@@ -1,0 +1,228 @@
+"""/add <n>: a village head or staff member registers someone who has no phone.
+
+    CONSENT (they agreed, aloud, to have their name kept) -> NAME -> GENDER -> BIRTH_YEAR -> VILLAGE
+        -> the same person already known? exact match: use them · close match: ask · none: create
+        -> registered, with a note of who registered them
+
+A person is never created twice: name (accents and case aside), birth year and village must match;
+a close match (same name and village, or same name and year) is asked about, not guessed.
+"""
+
+from __future__ import annotations
+
+import enum
+from typing import Any
+
+from sqlalchemy import select
+
+from bot.context import Context
+from bot.errors import Refusal
+from bot.i18n import N_
+from bot.messaging import Choice, Keyboard
+from bot.models import Activity, Conversation, Gender, Person, RoleKind
+from bot.registry import Access, Command, Journey
+from bot.services import audit, centers, conversations, people, registrations
+from bot.services.people import has_role, headed_village_ids
+from bot.services.registrations import Outcome
+from bot.text import clean_name, fold
+from handlers import events
+from handlers.profile import GENDER_LABELS, GENDER_WORDS
+
+JOURNEY = "add_person"
+
+
+class Step(enum.StrEnum):
+    CONSENT = "consent"
+    NAME = "name"
+    GENDER = "gender"
+    BIRTH_YEAR = "birth_year"
+    VILLAGE = "village"
+    SAME = "same"
+
+
+QUESTIONS = {
+    Step.CONSENT: N_(
+        "You are registering someone without a phone. Did they agree to have their name, gender, birth year and "
+        "village kept by the center, to count them and call them to activities?"
+    ),
+    Step.NAME: N_("Their full name?"),
+    Step.GENDER: N_("Female or male?"),
+    Step.BIRTH_YEAR: N_("Their birth year? (for example 1950)"),
+    Step.VILLAGE: N_("Which village do they live in?"),
+}
+
+
+async def start(ctx: Context, args: str) -> None:
+    wanted = args.strip()
+    activity = (
+        await events.visible(ctx, int(wanted)) if wanted.isascii() and wanted.isdigit() and len(wanted) < 10 else None
+    )
+    if activity is None:
+        raise Refusal(N_("Please write the activity's number, like /add 12. Send /events to see them."))
+    await conversations.move_to(ctx.session, _helper(ctx).id, JOURNEY, Step.CONSENT, ctx.now, {"activity": activity.id})
+    await _ask(ctx, Step.CONSENT)
+
+
+async def on_text(ctx: Context, conversation: Conversation, text: str) -> None:
+    step = Step(conversation.step)
+    data: dict[str, Any] = dict(conversation.data)
+    text = text.strip()
+    ctx.close_buttons()
+    if step is Step.CONSENT:
+        if fold(text) not in ("yes", "co", "dong y"):
+            await conversations.finish(ctx.session, conversation.person_id)
+            ctx.reply(ctx._("Then I will not keep their name. Nothing was saved."))
+            return
+    elif step is Step.NAME:
+        name = clean_name(text)
+        if len(name) < 2 or not any(ch.isalpha() for ch in name):
+            raise Refusal(N_("Please send the full name in letters, for example: Nguyễn Thị Lan."))
+        data["name"] = name
+    elif step is Step.GENDER:
+        gender = next((g for g, words in GENDER_WORDS.items() if fold(text) in words or text == g.value), None)
+        if gender is None:
+            raise Refusal(N_("Please choose one of the buttons."), await _choices(ctx, step))
+        data["gender"] = gender.value
+    elif step is Step.BIRTH_YEAR:
+        low, high = people.birth_year_bounds(ctx.now)
+        if not (text.isascii() and text.isdigit() and len(text) == 4 and low <= int(text) <= high):
+            raise Refusal(N_("Please send the birth year as four digits between {low} and {high}."), low=low, high=high)
+        data["year"] = int(text)
+    elif step is Step.VILLAGE:
+        village = centers.match_village(await _villages(ctx), text)
+        if village is None:
+            raise Refusal(N_("Please choose the village from the list."), await _choices(ctx, step))
+        data["village"] = village.id
+        await _find_or_ask(ctx, conversation, data)
+        return
+    else:  # SAME
+        same = fold(text) in ("yes", "co", "same")
+        person = await ctx.session.get(Person, int(data["candidate"])) if same else None
+        await _register(ctx, conversation, data, person)
+        return
+    following = list(Step)[list(Step).index(step) + 1]
+    await conversations.move_to(ctx.session, conversation.person_id, JOURNEY, following, ctx.now, data)
+    await _ask(ctx, following)
+
+
+async def _find_or_ask(ctx: Context, conversation: Conversation, data: dict[str, Any]) -> None:
+    center_id = _helper(ctx).center_id
+    named = [
+        p
+        for p in await ctx.session.scalars(
+            select(Person).where(Person.center_id == center_id, Person.full_name.is_not(None))
+        )
+        if fold(p.full_name or "") == fold(data["name"])
+    ]
+    exact = [p for p in named if p.birth_year == data["year"] and p.village_id == data["village"]]
+    if exact:
+        await _register(ctx, conversation, data, exact[0])
+        return
+    close = [p for p in named if p.birth_year == data["year"] or p.village_id == data["village"]]
+    if not close:
+        await _register(ctx, conversation, data, None)
+        return
+    candidate = close[0]
+    data["candidate"] = candidate.id
+    await conversations.move_to(ctx.session, conversation.person_id, JOURNEY, Step.SAME, ctx.now, data)
+    village = candidate.village.name if candidate.village else "-"
+    ctx.reply(
+        ctx._(
+            "I already know {name}, born {year}, of {village}. Is this the same person?",
+            name=candidate.full_name,
+            year=candidate.birth_year,
+            village=village,
+        ),
+        (
+            (
+                Choice(ctx._("Yes, the same person"), f"/answer {Step.SAME} yes"),
+                Choice(ctx._("No, someone else"), f"/answer {Step.SAME} no"),
+            ),
+        ),
+    )
+
+
+async def _register(ctx: Context, conversation: Conversation, data: dict[str, Any], person: Person | None) -> None:
+    helper = _helper(ctx)
+    activity = await ctx.session.get(Activity, int(data["activity"]))
+    assert activity is not None
+    if person is None:
+        person = Person(
+            center_id=helper.center_id,
+            full_name=data["name"],
+            gender=Gender(data["gender"]),
+            birth_year=data["year"],
+            village_id=data["village"],
+            consent_at=ctx.now,
+            created_at=ctx.now,
+            registered_by_id=helper.id,
+            roles=[],
+        )
+        ctx.session.add(person)
+        await ctx.session.flush()
+        audit.record(
+            ctx.session,
+            action="person.add_without_phone",
+            at=ctx.now,
+            center_id=helper.center_id,
+            actor_id=helper.id,
+            person_id=person.id,
+        )
+    await conversations.finish(ctx.session, conversation.person_id)
+    result = await registrations.register(ctx.session, activity, person, village_id=None, now=ctx.now, by=helper)
+    ctx.outcome.outbox_changed = True
+    if result.outcome in (Outcome.WAITLISTED, Outcome.ALREADY_WAITING):
+        ctx.reply(
+            ctx._(
+                "{title} is full: {name} is number {position} on the waitlist.",
+                title=activity.title,
+                name=person.full_name,
+                position=result.position,
+            )
+        )
+    elif result.outcome is Outcome.ALREADY:
+        ctx.reply(ctx._("{name} was already registered for {title}.", name=person.full_name, title=activity.title))
+    else:
+        ctx.reply(
+            ctx._(
+                "Done: {name} is registered for {title}. Send /add {id} for the next person.",
+                name=person.full_name,
+                title=activity.title,
+                id=activity.id,
+            )
+        )
+
+
+async def _ask(ctx: Context, step: Step) -> None:
+    ctx.reply(ctx._(QUESTIONS[step]), await _choices(ctx, step))
+
+
+async def _choices(ctx: Context, step: Step) -> Keyboard:
+    def choice(label: str, value: str) -> Choice:
+        return Choice(label, f"/answer {step.value} {value}")
+
+    if step is Step.CONSENT:
+        return ((choice(ctx._("Yes, they agreed"), "yes"), choice(ctx._("No"), "no")),)
+    if step is Step.GENDER:
+        return (tuple(choice(ctx._(GENDER_LABELS[g]), g.value) for g in Gender),)
+    if step is Step.VILLAGE:
+        return tuple((choice(v.name, centers.village_key(v)),) for v in await _villages(ctx))
+    return ()
+
+
+async def _villages(ctx: Context) -> list:  # type: ignore[type-arg]
+    """Staff register anyone of the commune; a village head, people of their own village."""
+    helper = _helper(ctx)
+    villages = await centers.villages_of(ctx.session, helper.center_id or 0)
+    if has_role(helper, RoleKind.DIRECTOR, RoleKind.STAFF):
+        return villages
+    return [v for v in villages if v.id in headed_village_ids(helper)]
+
+
+def _helper(ctx: Context) -> Person:
+    assert ctx.person is not None
+    return ctx.person
+
+
+COMMANDS = (Command("add", start, N_("Register someone who has no phone"), Access.HELPER),)
+JOURNEYS = (Journey(JOURNEY, on_text, access=Access.HELPER),)
