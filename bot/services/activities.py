@@ -133,14 +133,7 @@ async def publish(session: AsyncSession, activity: Activity, *, now: datetime, b
     activity.status = ActivityStatus.PUBLISHED
     activity.updated_at = now
     recipients = await audience(session, activity)
-    outbox.enqueue(
-        session,
-        center_id=activity.center_id,
-        activity_id=activity.id,
-        recipients=recipients,
-        kind=DeliveryKind.ANNOUNCE,
-        due_at=now,
-    )
+    _owe(session, activity, recipients, DeliveryKind.ANNOUNCE, now)
     await plan_reminders(session, activity, recipients, now)
     _audit(session, "activity.publish", activity, by, now, recipients=len(recipients))
     return len(recipients)
@@ -181,13 +174,26 @@ async def reschedule(
         return
     activity.status = ActivityStatus.CHANGED
     told = await _everyone_told(session, activity, waiting_too=False)
+    _owe(session, activity, told, DeliveryKind.UPDATE, now)
+
+
+def _owe(
+    session: AsyncSession,
+    activity: Activity,
+    recipients: list[Recipient],
+    kind: DeliveryKind,
+    due_at: datetime,
+    detail: dict | None = None,
+) -> None:
+    """Write the messages this activity now owes into the outbox, in the caller's transaction."""
     outbox.enqueue(
         session,
         center_id=activity.center_id,
         activity_id=activity.id,
-        recipients=told,
-        kind=DeliveryKind.UPDATE,
-        due_at=now,
+        recipients=recipients,
+        kind=kind,
+        due_at=due_at,
+        detail=detail,
     )
 
 
@@ -233,14 +239,7 @@ async def cancel(session: AsyncSession, activity: Activity, *, now: datetime, by
         session, activity.id, (DeliveryKind.ANNOUNCE, DeliveryKind.REMINDER, DeliveryKind.UPDATE), "cancelled", now
     )
     if was_published:
-        outbox.enqueue(
-            session,
-            center_id=activity.center_id,
-            activity_id=activity.id,
-            recipients=told,
-            kind=DeliveryKind.CANCEL,
-            due_at=now,
-        )
+        _owe(session, activity, told, DeliveryKind.CANCEL, now)
     _audit(session, "activity.cancel", activity, by, now)
 
 
@@ -262,12 +261,11 @@ async def plan_reminders(session: AsyncSession, activity: Activity, recipients: 
     for activity_session in activity.sessions:
         for due in reminders.due_times(rules, activity_session.starts_at, center.timezone):
             if due > now:
-                outbox.enqueue(
+                _owe(
                     session,
-                    center_id=activity.center_id,
-                    activity_id=activity.id,
-                    recipients=recipients,
-                    kind=DeliveryKind.REMINDER,
-                    due_at=due,
+                    activity,
+                    recipients,
+                    DeliveryKind.REMINDER,
+                    due,
                     detail={"session_id": activity_session.id},
                 )
