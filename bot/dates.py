@@ -56,11 +56,13 @@ RELATIVE = {
 }
 NEXT_WEEK = ("tuan sau", "tuan toi", "next week", "next")
 AFTERNOON = ("chieu", "toi", "pm", "dem")
-MORNING = ("sang", "am", "trua")
+MORNING = ("sang", "am")
+NOON = "trua"  # "12h trưa" is noon, "1h trưa" is 13:00
 
 _DATE = re.compile(r"(?<!\d)(\d{1,2})[/.-](\d{1,2})(?:[/.-](\d{2,4}))?(?!\d)")
 _TIME = re.compile(
-    r"(?<![\d/.-])(\d{1,2})\s*(?:h|:|gio|g)\s*(\d{2})?(?:\s*(?:phut|p))?(?![\d/])|(?<![\d/.-])(\d{1,2})\s*(am|pm)\b"
+    r"(?<![\d/.-])(\d{1,2})\s*(?:h|:|gio|g)(?![a-z])\s*(\d{2})?(?:\s*(?:phut|p))?(?![\d/])"
+    r"|(?<![\d/.-])(\d{1,2})\s*(am|pm)\b"
 )
 
 
@@ -91,10 +93,13 @@ def _time_of(plain: str) -> tuple[time | None, str]:
     else:
         hour, minute, half = int(match.group(1)), int(match.group(2) or 0), None
     rest = plain[: match.start()] + " " + plain[match.end() :]
-    words = rest.split()
-    if half == "pm" or (hour < 12 and any(w in AFTERNOON for w in words)):
-        hour += 12 if hour < 12 else 0
-    elif (half == "am" or any(w in MORNING for w in words)) and hour == 12:
+    words = rest
+    for phrase in NEXT_WEEK:  # "tuần tới" (next week) is not "tối" (evening)
+        words = words.replace(phrase, " ")
+    words_list = words.split()
+    if half == "pm" or (hour < 12 and any(w in AFTERNOON for w in words_list)) or (NOON in words_list and hour <= 2):
+        hour += 12
+    elif (half == "am" or any(w in MORNING for w in words_list)) and hour == 12:
         hour = 0
     if hour > 23 or minute > 59:
         return None, rest

@@ -19,7 +19,7 @@ from bot.context import Context
 from bot.errors import Refusal
 from bot.i18n import N_
 from bot.messaging import Choice, Keyboard
-from bot.models import Activity, Conversation, Gender, Person, RoleKind
+from bot.models import Conversation, Gender, Person, RoleKind
 from bot.registry import Access, Command, Journey
 from bot.services import audit, centers, conversations, people, registrations
 from bot.services.people import has_role, headed_village_ids
@@ -144,8 +144,10 @@ async def _find_or_ask(ctx: Context, conversation: Conversation, data: dict[str,
 
 async def _register(ctx: Context, conversation: Conversation, data: dict[str, Any], person: Person | None) -> None:
     helper = _helper(ctx)
-    activity = await ctx.session.get(Activity, int(data["activity"]))
-    assert activity is not None
+    activity = await events.visible(ctx, int(data["activity"]))  # called off or over while they were typing?
+    if activity is None:
+        await conversations.finish(ctx.session, conversation.person_id)
+        raise Refusal(N_("This activity is no longer available."))
     if person is None:
         person = Person(
             center_id=helper.center_id,

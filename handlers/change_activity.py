@@ -103,7 +103,8 @@ async def on_text(ctx: Context, conversation: Conversation, text: str) -> None:
         raise Refusal(N_("This activity can no longer be changed.")) from None
     await conversations.finish(ctx.session, conversation.person_id)
     ctx.outcome.outbox_changed = True
-    told = ctx._("Everyone who was told about it will get the change.") if "reminder_rules" not in changes else ""
+    announced = activity.status is not ActivityStatus.DRAFT and "reminder_rules" not in changes
+    told = ctx._("Everyone who was told about it will get the change.") if announced else ""
     ctx.reply("\n\n".join(part for part in (ctx._("Saved:"), cards.card(activity, ctx.t), told) if part))
 
 

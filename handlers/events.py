@@ -94,11 +94,13 @@ async def plain_text(ctx: Context, args: str) -> None:
 
 
 async def visible(ctx: Context, activity_id: int) -> Activity | None:
-    """An activity this person may see: published, of their own center."""
+    """An activity this person may see: published, of their own center, not over yet."""
     activity = await ctx.session.get(Activity, activity_id)
     if activity is None or activity.status not in VISIBLE or ctx.person is None:
         return None
-    return activity if activity.center_id == ctx.person.center_id else None
+    if activity.center_id != ctx.person.center_id or activity.ends_at <= ctx.now:
+        return None
+    return activity
 
 
 COMMANDS = (

@@ -156,6 +156,8 @@ async def reschedule(
     if sessions is not None:
         if not sessions:
             raise ActivityError("an activity needs at least one session")
+        if len(sessions) != len(activity.sessions):
+            raise ActivityError("the number of sessions cannot change this way")
         for old, (starts, ends) in zip(activity.sessions, sorted(sessions), strict=True):
             old.starts_at, old.ends_at = starts, ends  # the same sessions, moved: attendance stays attached
     if place is not None:

@@ -240,7 +240,7 @@ def _start(row: dict[str, str], month: str, zone: ZoneInfo) -> datetime:
         if not (day_text.isdigit() and month_match):
             raise _Skip(N_("no day: write the date (for example 06/10/2025) in the Ngày column"))
         day, mon, year = int(day_text), int(month_match.group(1)), int(month_match.group(2))
-    clock = re.search(r"(\d{1,2})\s*[:hH]\s*(\d{2})?", time_text or day_text[full.end() :] if full else time_text)
+    clock = re.search(r"(\d{1,2})\s*[:hH.]\s*(\d{2})?", time_text or day_text[full.end() :] if full else time_text)
     if clock is None:
         raise _Skip(N_("no time: write it (for example 13:30) in the Giờ column"))
     try:

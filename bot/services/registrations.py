@@ -91,6 +91,9 @@ async def give_up(session: AsyncSession, registration: Registration, now: dateti
     activity = await session.get(Activity, registration.activity_id)
     assert activity is not None
     await _lock(session, activity)
+    await session.refresh(registration, with_for_update=True)  # a double tap must not hand the seat on twice
+    if registration.status is RegistrationStatus.CANCELLED:
+        return None
     had_seat = registration.status is RegistrationStatus.REGISTERED
     registration.status = RegistrationStatus.CANCELLED
     registration.updated_at = now
@@ -99,7 +102,7 @@ async def give_up(session: AsyncSession, registration: Registration, now: dateti
     if person is not None and person.telegram_user_id is not None:
         await outbox.drop_for_chat(session, activity.id, person.telegram_user_id, "the seat was given back", now)
     await session.flush()
-    if not had_seat:
+    if not had_seat or activity.starts_at <= now:  # no "a seat is free" for something already under way
         return None
     first = await session.scalar(
         select(Registration)

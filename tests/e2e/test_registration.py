@@ -143,3 +143,26 @@ async def test_the_evening_reminder_asks_registrants_if_they_still_come(bot: Bot
         "Cảm ơn bạn! Hẹn gặp bạn ở Chuyên đề phòng chống lừa đảo qua mạng."
     )
     assert lan.private_chat.bot_messages[-1].text.startswith("Đã trả lại chỗ")  # no reminder after giving it back
+
+
+async def test_a_double_tap_on_cant_come_hands_the_seat_on_once_and_old_cards_do_not_register(
+    bot: Bot, fake: FakeTelegram
+) -> None:
+    place = await commune(bot, fake)
+    activity_id = await publish(bot, place, capacity=1)
+    users = [fake.add_user(name) for name in ("Một", "Hai", "Ba")]
+    for user, name in zip(users, ("Người Một", "Người Hai", "Người Ba"), strict=True):
+        await onboard(bot, user, name=name)
+        await bot.say(user, f"/register {activity_id}")
+    seated = users[0].private_chat.bot_messages[-1]
+    users[0].press(seated, "🙅 Không đi được")
+    users[0].send(f"/unregister {activity_id}")  # the same wish twice, before the bot answers either
+    await bot.settle()
+    assert users[1].private_chat.bot_messages[-1].text.startswith("Tin vui")
+    assert not users[2].private_chat.bot_messages[-1].text.startswith("Tin vui")
+    assert sorted(r.status.value for r in await _registrations(bot)) == ["cancelled", "registered", "waitlisted"]
+
+    bot.clock.current = local("06/10/2025 16:00")  # the talk is over
+    late = fake.add_user("Muộn")
+    await onboard(bot, late, name="Người Muộn")
+    assert (await bot.say(late, f"/register {activity_id}"))[-1].text == "Hoạt động này không còn nữa."

@@ -26,6 +26,11 @@ ZONE = "Asia/Ho_Chi_Minh"
         ("hôm nay 15h", "2025-09-29 15:00"),
         ("next monday 2pm", "2025-10-06 14:00"),
         ("tomorrow 9:15", "2025-09-30 09:15"),
+        ("thứ 2 tuần tới 9h", "2025-10-06 09:00"),
+        ("mai 12h trưa", "2025-09-30 12:00"),
+        ("mai 1h trưa", "2025-09-30 13:00"),
+        ("thứ 2 tuần sau gặp ở nhà văn hoá 14h", "2025-10-06 14:00"),
+        ("6/10 7h tối", "2025-10-06 19:00"),
     ],
 )
 def test_dates_people_type_are_understood(typed: str, expected: str) -> None:
