@@ -44,7 +44,7 @@ class LoaLang:
         await self.wakeup.start()
 
     async def stop(self) -> None:
-        self.wakeup.stop()
+        await self.wakeup.stop()
         await self.channel.stop()
         await self.db.dispose()
 

@@ -64,17 +64,25 @@ class Sender:
         self.batch = batch
         self.concurrency = concurrency
         self._lock = asyncio.Lock()
+        self._stopping = False
 
     async def run_due(self) -> int:
         """Send everything that is due now; returns how many rows were handled. One run at a time."""
         async with self._lock:
             handled = await live_cards.refresh(self.db, self.messenger, self.clock())
-            while True:
+            while not self._stopping:
                 claimed, jobs = await self._claim()
                 if not claimed:
                     return handled
                 await self._send_all(jobs)
                 handled += claimed
+            return handled
+
+    async def stop(self) -> None:
+        """Finish the batch being sent, claim no more, and return once nothing is in flight."""
+        self._stopping = True
+        async with self._lock:
+            pass
 
     async def recover(self) -> int:
         async with self.db.session() as session, session.begin():

@@ -36,9 +36,11 @@ class Wakeup:
         self.scheduler.start()
         await self.poke()
 
-    def stop(self) -> None:
+    async def stop(self) -> None:
+        """No more wake-ups; deliveries being sent are finished (their rows recorded) first."""
         if self.scheduler.running:
             self.scheduler.shutdown(wait=False)
+        await self.sender.stop()
 
     async def poke(self) -> None:
         """Move the wake-up to the earliest due row (now, if it is already due)."""
