@@ -6,6 +6,7 @@ calls it with nothing but settings.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -17,6 +18,7 @@ from bot.config import SUPPORTED_LOCALES, ConfigError, Settings
 from bot.database import Database
 from bot.dispatcher import Dispatcher
 from handlers import build_registry
+from scheduler import checkin_codes
 from scheduler.limits import Limiter, Limits
 from scheduler.sender import Sender
 from scheduler.wakeup import Wakeup
@@ -72,4 +74,5 @@ def bootstrap(
     )
     wakeup = Wakeup(db=db, sender=sender, clock=clock)
     dispatcher.on_outbox_change = wakeup.poke
+    dispatcher.on_tagged_send = functools.partial(checkin_codes.remember, db)
     return LoaLang(settings=settings, db=db, channel=channel, dispatcher=dispatcher, sender=sender, wakeup=wakeup)

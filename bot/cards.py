@@ -68,6 +68,14 @@ def cancellation(activity: Activity, t: Translator, *, registered: int = 0) -> s
     )
 
 
+def checkin_screen(activity: Activity, code: str, t: Translator) -> str:
+    """What staff show at the door; edited to the new code every minute."""
+    return t.gettext(
+        "Check-in: {title}\nCode: {code} (it changes every minute)\n\nResidents type these 4 numbers to the bot, "
+        "or scan the QR."
+    ).format(title=activity.title, code=code)
+
+
 def still_coming(activity: Activity, t: Translator) -> Keyboard:
     """The registrant's answer to a reminder: coming, or giving the seat back to the waitlist."""
     return (

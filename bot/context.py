@@ -39,9 +39,14 @@ class Context:
         return self.incoming.event is Event.BUTTON
 
     def reply(
-        self, text: str, choices: Keyboard = (), image: bytes | None = None, file: Attachment | None = None
+        self,
+        text: str,
+        choices: Keyboard = (),
+        image: bytes | None = None,
+        file: Attachment | None = None,
+        tag: str | None = None,
     ) -> None:
-        self.send(self.incoming.chat_id, text, choices, image=image, file=file)
+        self.outcome.effects.append(Send(self.incoming.chat_id, text, choices, image=image, file=file, tag=tag))
 
     def send(
         self,

@@ -7,6 +7,7 @@ out after the commit, and a rollback (a refusal or a crash) drops them with the 
 from __future__ import annotations
 
 import logging
+import re
 from collections.abc import Awaitable, Callable
 from datetime import datetime
 
@@ -34,6 +35,8 @@ ALIASES = {
     "help": "/help",
 }
 
+FOUR_DIGITS = re.compile(r"^\d{4}$")
+
 DENIED = {
     Access.MEMBER: N_("Please send /start and agree to the privacy notice first."),
     Access.HELPER: N_("Sorry, only the center's director, staff and village heads can use /{command}."),
@@ -58,6 +61,7 @@ class Dispatcher:
         self.messenger = messenger
         self.clock = clock
         self.on_outbox_change: Callable[[], Awaitable[None]] | None = None
+        self.on_tagged_send: Callable[[str, int, int], Awaitable[None]] | None = None
 
     async def handle(self, incoming: Incoming) -> Outcome:
         """Run the journey for one incoming message and deliver what it produced."""
@@ -162,6 +166,9 @@ class Dispatcher:
             await conversations.finish(ctx.session, conversation.person_id)  # stale, renamed or no longer allowed
             journey = None
         if conversation is None or journey is None:
+            if FOUR_DIGITS.match(text.strip()) and "code" in self.registry.commands:
+                await self._command(ctx, "code", text.strip())  # the check-in code shown at the venue
+                return
             ctx.reply(ctx._("I didn't understand that. Send /help to see what I can do."))
             return
         if ctx.incoming.forwarded_from or ctx.incoming.forwarded_hidden:
@@ -183,7 +190,9 @@ class Dispatcher:
     async def _deliver_one(self, effect: Send | Edit | Menu) -> None:
         if isinstance(effect, Send):
             try:
-                await self.messenger.send(effect)
+                message_id = await self.messenger.send(effect)
+                if effect.tag and message_id is not None and self.on_tagged_send is not None:
+                    await self.on_tagged_send(effect.tag, effect.chat_id, message_id)
             except ChatMoved as moved:
                 await self.chat_moved(moved.chat_id, moved.new_chat_id)
                 await self.messenger.send(

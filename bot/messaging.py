@@ -95,6 +95,7 @@ class Send:
     choices: Keyboard = ()
     image: bytes | None = None
     file: Attachment | None = None
+    tag: str | None = None  # names a message the core will edit later; its id is handed back after sending
 
 
 @dataclass(frozen=True)

@@ -7,6 +7,7 @@ table carries its center (directly or through a parent) so data never crosses ce
 from __future__ import annotations
 
 import enum
+import secrets
 from datetime import UTC, datetime
 from typing import Any, ClassVar
 
@@ -94,6 +95,7 @@ class Center(Base):
     locale: Mapped[str] = mapped_column(String(8), default="vi")
     population_15_plus: Mapped[int | None] = mapped_column(Integer)
     reminders: Mapped[str] = mapped_column(String(100), default="1d@19:00,2h")  # see scheduler.reminders
+    secret: Mapped[str] = mapped_column(String(64), default=lambda: secrets.token_hex(16))  # signs check-in codes
     created_at: Mapped[datetime]
 
     villages: Mapped[list[Village]] = relationship(back_populates="center", order_by="Village.name")
@@ -304,6 +306,9 @@ class ActivitySession(Base):
     activity_id: Mapped[int] = mapped_column(ForeignKey("activity.id", ondelete="CASCADE"), index=True)
     starts_at: Mapped[datetime] = mapped_column(index=True)
     ends_at: Mapped[datetime]
+    checkin_chat_id: Mapped[int | None] = mapped_column(BigInteger)  # where staff show the rotating code
+    checkin_message_id: Mapped[int | None] = mapped_column(BigInteger)
+    checkin_shown_minute: Mapped[int | None] = mapped_column(BigInteger)  # the minute whose code is on screen
 
     activity: Mapped[Activity] = relationship(back_populates="sessions")
 
@@ -369,3 +374,21 @@ class Registration(Base):
     queued_at: Mapped[datetime | None]  # when they joined the waitlist: first come, first served
     created_at: Mapped[datetime]
     updated_at: Mapped[datetime]
+
+
+class AttendanceMethod(enum.StrEnum):
+    CODE = "code"  # typed or scanned the rotating code at the venue
+
+
+class Attendance(Base):
+    """One person at one session: one learner-visit. Checking in twice counts once."""
+
+    __tablename__ = "attendance"
+    __table_args__ = (UniqueConstraint("session_id", "person_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    session_id: Mapped[int] = mapped_column(ForeignKey("activity_session.id", ondelete="CASCADE"), index=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("person.id", ondelete="CASCADE"), index=True)
+    method: Mapped[AttendanceMethod] = mapped_column(_enum(AttendanceMethod))
+    recorded_by_id: Mapped[int | None] = mapped_column(ForeignKey("person.id"))
+    at: Mapped[datetime]

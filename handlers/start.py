@@ -19,7 +19,7 @@ from bot.messaging import Choice
 from bot.models import Activity, Center, Invite, InviteKind, RoleKind
 from bot.registry import Command
 from bot.services import audit, centers, invites, people, roles
-from handlers import events, profile
+from handlers import checkin, events, profile
 
 LANGUAGE_NAMES = {"vi": "Tiếng Việt", "en": "English"}
 USED_LINK = N_(
@@ -40,7 +40,7 @@ async def start(ctx: Context, args: str) -> None:
         return
     if token is not None:
         await _redeem(ctx, token)
-    if ctx.person.profile_complete and await events.open_link(ctx, args):
+    if ctx.person.profile_complete and (await events.open_link(ctx, args) or await checkin.by_qr(ctx, args)):
         return
     await profile.continue_or_welcome(ctx, then=args)
 

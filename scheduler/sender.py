@@ -30,7 +30,7 @@ from bot.models import (
     RegistrationStatus,
 )
 from bot.services import groups, recipients, registrations
-from scheduler import live_cards, outbox
+from scheduler import checkin_codes, live_cards, outbox
 from scheduler.limits import Limiter
 
 log = logging.getLogger(__name__)
@@ -70,6 +70,7 @@ class Sender:
         """Send everything that is due now; returns how many rows were handled. One run at a time."""
         async with self._lock:
             handled = await live_cards.refresh(self.db, self.messenger, self.clock())
+            handled += await checkin_codes.refresh(self.db, self.messenger, self.clock())
             while not self._stopping:
                 claimed, jobs = await self._claim()
                 if not claimed:

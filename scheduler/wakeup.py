@@ -14,7 +14,7 @@ from datetime import UTC, datetime, timedelta
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
 from bot.database import Database
-from scheduler import live_cards, outbox
+from scheduler import checkin_codes, live_cards, outbox
 from scheduler.sender import Sender
 
 log = logging.getLogger(__name__)
@@ -47,7 +47,8 @@ class Wakeup:
         async with self.db.session() as session:
             owed = await outbox.next_due(session)
         cards = await live_cards.next_due(self.db, self.clock())
-        due = min((d for d in (owed, cards) if d is not None), default=None)
+        codes = await checkin_codes.next_due(self.db, self.clock())
+        due = min((d for d in (owed, cards, codes) if d is not None), default=None)
         if due is None:
             return
         delay = max((due - self.clock()).total_seconds(), 0.0)

@@ -31,6 +31,7 @@ async def test_director_appoints_staff_by_forwarding_their_message(bot: Bot, fak
         "events",
         "my",
         "add",
+        "checkin",
         "lang",
         "notify",
         "help",

@@ -1,0 +1,108 @@
+"""Check-in at the venue with a code that changes every minute.
+
+The code is an HMAC of the center's secret, the session and the minute, so any process can show or
+check it with nothing stored, and a code photographed yesterday is worthless. The window runs from
+30 minutes before a session starts to 60 minutes after.
+"""
+
+from __future__ import annotations
+
+import enum
+import hashlib
+import hmac
+from datetime import datetime, timedelta
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.models import (
+    Activity,
+    ActivitySession,
+    ActivityStatus,
+    Attendance,
+    AttendanceMethod,
+    Center,
+    Person,
+)
+
+BEFORE = timedelta(minutes=30)
+AFTER = timedelta(minutes=60)
+GRACE_MINUTES = 1  # the code shown a moment ago still works while someone types it
+
+
+class Check(enum.Enum):
+    OK = "ok"
+    EXPIRED = "expired"
+    WRONG = "wrong"
+
+
+def minute_of(now: datetime) -> int:
+    return int(now.timestamp() // 60)
+
+
+def code(secret: str, session_id: int, minute: int) -> str:
+    digest = hmac.new(secret.encode(), f"{session_id}:{minute}".encode(), hashlib.sha256).digest()
+    return f"{int.from_bytes(digest[:4], 'big') % 10000:04d}"
+
+
+def verify(secret: str, session_id: int, typed: str, now: datetime, since: datetime) -> Check:
+    """OK for this minute's code (or the last one's); EXPIRED for an older code of this session's window;
+    WRONG otherwise. Only the window is searched: with four digits, a longer look-back would match by chance."""
+    current = minute_of(now)
+    for age in range(max(current - minute_of(since), GRACE_MINUTES) + 1):
+        if hmac.compare_digest(code(secret, session_id, current - age), typed):
+            return Check.OK if age <= GRACE_MINUTES else Check.EXPIRED
+    return Check.WRONG
+
+
+def window_open(activity_session: ActivitySession, now: datetime) -> bool:
+    return activity_session.starts_at - BEFORE <= now <= activity_session.starts_at + AFTER
+
+
+async def open_sessions(session: AsyncSession, center_id: int, now: datetime) -> list[ActivitySession]:
+    rows = await session.scalars(
+        select(ActivitySession)
+        .join(Activity)
+        .where(
+            Activity.center_id == center_id,
+            Activity.status.in_((ActivityStatus.PUBLISHED, ActivityStatus.CHANGED)),
+            ActivitySession.starts_at <= now + BEFORE,
+            ActivitySession.starts_at >= now - AFTER,
+        )
+    )
+    return list(rows)
+
+
+async def secret_of(session: AsyncSession, activity_session: ActivitySession) -> str:
+    activity = await session.get(Activity, activity_session.activity_id)
+    assert activity is not None
+    center = await session.get(Center, activity.center_id)
+    assert center is not None
+    return center.secret
+
+
+async def record(
+    session: AsyncSession,
+    activity_session: ActivitySession,
+    person: Person,
+    now: datetime,
+    method: AttendanceMethod,
+    by: Person | None = None,
+) -> bool:
+    """Mark the person present; False when they already were (checking in twice counts once)."""
+    existing = await session.scalar(
+        select(Attendance.id).where(Attendance.session_id == activity_session.id, Attendance.person_id == person.id)
+    )
+    if existing is not None:
+        return False
+    session.add(
+        Attendance(
+            session_id=activity_session.id,
+            person_id=person.id,
+            method=method,
+            at=now,
+            recorded_by_id=by.id if by else None,
+        )
+    )
+    await session.flush()
+    return True

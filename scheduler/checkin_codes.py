@@ -1,0 +1,75 @@
+"""The check-in code on the staff's screen changes every minute: while a session's window is open,
+the message that shows it is edited to the code of the new minute."""
+
+from __future__ import annotations
+
+import logging
+from datetime import datetime, timedelta
+
+from sqlalchemy import select, update
+
+from bot import cards
+from bot.database import Database
+from bot.i18n import Translator
+from bot.messaging import Choice, Edit, Messenger
+from bot.models import Activity, ActivitySession, Center
+from bot.services import checkin
+
+log = logging.getLogger(__name__)
+
+
+def _showing(now: datetime):  # type: ignore[no-untyped-def]
+    return (
+        ActivitySession.checkin_message_id.is_not(None),
+        ActivitySession.starts_at <= now + checkin.BEFORE,
+        ActivitySession.starts_at >= now - checkin.AFTER,
+    )
+
+
+async def remember(db: Database, tag: str, chat_id: int, message_id: int) -> None:
+    """The staff message for "checkin:<session>" was sent: keep its id to edit it every minute."""
+    kind, _, key = tag.partition(":")
+    if kind != "checkin" or not key.isdigit():
+        return
+    async with db.session() as session, session.begin():
+        await session.execute(
+            update(ActivitySession)
+            .where(ActivitySession.id == int(key))
+            .values(checkin_chat_id=chat_id, checkin_message_id=message_id)
+        )
+
+
+async def next_due(db: Database, now: datetime) -> datetime | None:
+    async with db.session() as session:
+        any_open = await session.scalar(select(ActivitySession.id).where(*_showing(now)).limit(1))
+    if any_open is None:
+        return None
+    return datetime.fromtimestamp((checkin.minute_of(now) + 1) * 60, tz=now.tzinfo) + timedelta(seconds=0)
+
+
+async def refresh(db: Database, messenger: Messenger, now: datetime) -> int:
+    minute = checkin.minute_of(now)
+    edits: list[Edit] = []
+    async with db.session() as session, session.begin():
+        rows = await session.scalars(
+            select(ActivitySession).where(
+                *_showing(now),
+                (ActivitySession.checkin_shown_minute.is_(None)) | (ActivitySession.checkin_shown_minute != minute),
+            )
+        )
+        for current in rows:
+            activity = await session.get(Activity, current.activity_id)
+            center = await session.get(Center, activity.center_id) if activity else None
+            if activity is None or center is None or current.checkin_chat_id is None:
+                continue
+            current.checkin_shown_minute = minute
+            t = Translator(center.locale, center.timezone)
+            text = cards.checkin_screen(activity, checkin.code(center.secret, current.id, minute), t)
+            choices = ((Choice(t.gettext("📷 Show the QR"), f"/checkinqr {current.id}"),),)
+            edits.append(Edit(current.checkin_chat_id, int(current.checkin_message_id or 0), text, choices))
+    for edit in edits:
+        try:
+            await messenger.edit(edit)
+        except Exception as error:
+            log.info("check-in code not renewed in %s: %s", edit.chat_id, type(error).__name__)
+    return len(edits)

@@ -1,0 +1,95 @@
+"""Self check-in at the venue with a code that changes every minute, and its refusals."""
+
+from __future__ import annotations
+
+import re
+
+from sqlalchemy import func, select
+
+from bot.channels.fake_telegram import FakeTelegram
+from bot.models import ActivitySession, Attendance, Center
+from bot.services import checkin
+from tests.conftest import Bot
+from tests.journeys import commune, local, onboard, publish
+
+
+def _code(text: str) -> str:
+    match = re.search(r"Mã: (\d{4})", text)
+    assert match is not None, text
+    return match.group(1)
+
+
+async def _present(bot: Bot) -> int:
+    assert bot.app is not None
+    async with bot.app.db.session() as session:
+        return int(await session.scalar(select(func.count()).select_from(Attendance)) or 0)
+
+
+async def test_residents_check_in_with_the_code_of_the_minute_and_count_once(bot: Bot, fake: FakeTelegram) -> None:
+    place = await commune(bot, fake)
+    activity_id = await publish(bot, place, start="06/10/2025 13:30")
+    lan = fake.add_user("Lan")
+    await onboard(bot, lan)
+    bot.clock.current = local("06/10/2025 13:10")
+
+    screen = (await bot.say(place.director, f"/checkin {activity_id}"))[-1]
+    assert screen.text.startswith("Điểm danh: Chuyên đề phòng chống lừa đảo qua mạng\nMã: ")
+    code = _code(screen.text)
+    done = (await bot.say(lan, code))[-1]
+    assert done.text.startswith("✅ Đã điểm danh: Chuyên đề phòng chống lừa đảo qua mạng. Chào mừng bạn!")
+    assert (await bot.say(lan, code))[-1].text == "Bạn đã điểm danh Chuyên đề phòng chống lừa đảo qua mạng rồi."
+    assert await _present(bot) == 1
+
+    bot.clock.advance(minutes=1)
+    await bot.deliver()
+    assert screen.edits == 1 and _code(screen.text) != code  # the screen shows the new minute's code
+    bot.clock.advance(minutes=2)
+    hoa = fake.add_user("Hoa")
+    await onboard(bot, hoa, name="Trần Thị Hoa")
+    assert (await bot.say(hoa, code))[-1].text == "Mã này đã hết hạn. Xin gõ mã đang hiện bây giờ."
+    assert bot.app is not None
+    async with bot.app.db.session() as session:
+        secret = (await session.scalar(select(Center))).secret  # type: ignore[union-attr]
+        [session_id] = [s.id for s in await session.scalars(select(ActivitySession))]
+    window = {checkin.code(secret, session_id, checkin.minute_of(local("06/10/2025 13:00")) + m) for m in range(20)}
+    wrong = next(f"{n:04d}" for n in range(10000) if f"{n:04d}" not in window)
+    assert (await bot.say(hoa, wrong))[-1].text.startswith("Mã chưa đúng")
+    assert await _present(bot) == 1
+
+
+async def test_the_qr_checks_in_and_refuses_another_sessions_code(bot: Bot, fake: FakeTelegram) -> None:
+    place = await commune(bot, fake)
+    first = await publish(bot, place, start="06/10/2025 13:30")
+    second = await publish(bot, place, "Lớp dưỡng sinh", start="06/10/2025 14:00")
+    bot.clock.current = local("06/10/2025 13:35")  # both windows are open
+    first_screen = (await bot.say(place.director, f"/checkin {first}"))[-1]
+    other_screen = (await bot.say(place.director, f"/checkin {second}"))[-1]
+    qr = (await bot.press(place.director, first_screen, "📷 Hiện mã QR"))[-1]
+    assert qr.photo is not None and qr.photo.startswith(b"\x89PNG")
+    button = first_screen.reply_markup["inline_keyboard"][0][0]  # type: ignore[index]
+    session_id = int(button["callback_data"].split()[-1])
+
+    lan = fake.add_user("Lan")
+    await onboard(bot, lan)
+    wrong = await bot.say(lan, f"/start k{session_id}-{_code(other_screen.text)}")
+    assert wrong[-1].text == "Mã điểm danh này thuộc hoạt động khác."
+    right = await bot.say(lan, f"/start k{session_id}-{_code(qr.text)}")
+    assert right[-1].text.startswith("✅ Đã điểm danh: Chuyên đề phòng chống lừa đảo qua mạng.")
+
+
+async def test_check_in_is_refused_outside_the_window_and_to_residents(bot: Bot, fake: FakeTelegram) -> None:
+    place = await commune(bot, fake)
+    activity_id = await publish(bot, place, start="06/10/2025 13:30")
+    lan = fake.add_user("Lan")
+    await onboard(bot, lan)
+    refused = (await bot.say(lan, f"/checkin {activity_id}"))[-1]
+    assert refused.text == "Xin lỗi, chỉ Giám đốc và cán bộ Trung tâm mới dùng được lệnh /checkin."
+    bot.clock.current = local("06/10/2025 12:30")
+    early = (await bot.say(place.director, f"/checkin {activity_id}"))[-1]
+    assert early.text.startswith("Điểm danh cho Chuyên đề phòng chống lừa đảo qua mạng mở từ 30 phút trước")
+    bot.clock.current = local("06/10/2025 13:40")
+    code = _code((await bot.say(place.director, f"/checkin {activity_id}"))[-1].text)
+    bot.clock.current = local("06/10/2025 14:31")  # more than an hour after the start
+    late = (await bot.say(lan, code))[-1]
+    assert late.text.startswith("Mã chưa đúng, hoặc chưa đến giờ điểm danh.")
+    assert await _present(bot) == 0
