@@ -378,6 +378,7 @@ class Registration(Base):
 
 class AttendanceMethod(enum.StrEnum):
     CODE = "code"  # typed or scanned the rotating code at the venue
+    TICKET = "ticket"  # staff scanned the person's own QR ticket
 
 
 class Attendance(Base):

@@ -14,15 +14,27 @@ import io
 import re
 
 import segno
+from sqlalchemy import select
 
 from bot import cards
 from bot.context import Context
 from bot.errors import Refusal
 from bot.i18n import N_
 from bot.messaging import Choice
-from bot.models import Activity, ActivitySession, AttendanceMethod
+from bot.models import (
+    Activity,
+    ActivitySession,
+    AttendanceMethod,
+    Center,
+    Person,
+    Registration,
+    RegistrationStatus,
+    RoleKind,
+)
 from bot.registry import Access, Command
 from bot.services import checkin
+from bot.services.people import has_role
+from handlers import events
 
 _QR = re.compile(r"^k(\d{1,9})-(\d{4})$")
 CODE = re.compile(r"^\d{4}$")
@@ -140,4 +152,95 @@ COMMANDS = (
     Command("checkin", open_checkin, N_("Open check-in and show the code"), Access.STAFF),
     Command("code", typed_code, N_("Check in with the code shown at the venue"), Access.MEMBER, in_menu=False),
     Command("checkinqr", show_qr, N_("Show the check-in QR"), Access.STAFF, in_menu=False),
+)
+
+
+_TICKET = re.compile(r"^t(\d{1,9})-([0-9a-f]{12})$")
+
+
+async def ticket(ctx: Context, args: str) -> None:
+    """A registered person's own QR: staff scan it with the phone camera at the desk."""
+    wanted = args.strip()
+    activity = (
+        await events.visible(ctx, int(wanted)) if wanted.isascii() and wanted.isdigit() and len(wanted) < 10 else None
+    )
+    registration = None
+    if activity is not None and ctx.person is not None:
+        registration = await ctx.session.scalar(
+            select(Registration).where(
+                Registration.activity_id == activity.id,
+                Registration.person_id == ctx.person.id,
+                Registration.status == RegistrationStatus.REGISTERED,
+            )
+        )
+    if activity is None or registration is None:
+        raise Refusal(N_("You are not registered for that activity."))
+    center = await ctx.session.get(Center, activity.center_id)
+    assert center is not None
+    link = ctx.deep_link(f"t{registration.id}-{checkin.ticket_signature(center.secret, registration.id)}")
+    image = io.BytesIO()
+    segno.make(link, error="m").save(image, kind="png", scale=10, border=2)
+    ctx.reply(
+        ctx._("Your ticket for {title}. Show it at the check-in desk.", title=activity.title), image=image.getvalue()
+    )
+
+
+async def by_ticket(ctx: Context, payload: str, confirm: bool = False) -> bool:
+    """Staff opened a scanned ticket: show whose it is and confirm, or refuse a forged one."""
+    match = _TICKET.match(payload)
+    if match is None:
+        return False
+    registration = await ctx.session.get(Registration, int(match.group(1)))
+    activity = await ctx.session.get(Activity, registration.activity_id) if registration else None
+    center = await ctx.session.get(Center, activity.center_id) if activity else None
+    if (
+        registration is None
+        or activity is None
+        or center is None
+        or not checkin.ticket_valid(center.secret, registration.id, match.group(2))
+    ):
+        raise Refusal(N_("This ticket is not valid."))
+    if not has_role(ctx.person, RoleKind.DIRECTOR, RoleKind.STAFF, RoleKind.VILLAGE_HEAD) or (
+        ctx.person is not None and ctx.person.center_id != activity.center_id
+    ):
+        ctx.reply(ctx._("This is a check-in ticket. Please show it at the check-in desk."))
+        return True
+    current = next((s for s in activity.sessions if checkin.window_open(s, ctx.now)), None)
+    if current is None:
+        raise Refusal(N_("Check-in for this session has closed."))
+    person = await ctx.session.get(Person, registration.person_id)
+    assert person is not None
+    if registration.status is not RegistrationStatus.REGISTERED:
+        raise Refusal(N_("{name} is not registered for {title} any more."), name=person.full_name, title=activity.title)
+    village = person.village.name if person.village else "-"
+    if not confirm:
+        ctx.reply(
+            ctx._(
+                "Check in {name} ({year}, {village}) for {title}?",
+                name=person.full_name,
+                year=person.birth_year,
+                village=village,
+                title=activity.title,
+            ),
+            ((Choice(ctx._("✅ Confirm"), f"/ticketok {payload}"),),),
+        )
+        return True
+    ctx.close_buttons()
+    new = await checkin.record(ctx.session, current, person, ctx.now, AttendanceMethod.TICKET, by=ctx.person)
+    if new:
+        ctx.reply(ctx._("✅ {name} is checked in.", name=person.full_name))
+    else:
+        ctx.reply(ctx._("{name} was already checked in.", name=person.full_name))
+    return True
+
+
+async def ticket_ok(ctx: Context, args: str) -> None:
+    if not await by_ticket(ctx, args.strip(), confirm=True):
+        raise Refusal(N_("This ticket is not valid."))
+
+
+COMMANDS = (
+    *COMMANDS,
+    Command("ticket", ticket, N_("Your ticket to show at the check-in desk"), Access.MEMBER, in_menu=False),
+    Command("ticketok", ticket_ok, N_("Confirm a scanned ticket"), Access.HELPER, in_menu=False),
 )

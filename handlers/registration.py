@@ -133,7 +133,10 @@ async def mine(ctx: Context, args: str) -> None:
         waiting = registration.status is RegistrationStatus.WAITLISTED
         label = ctx._("Leave the waitlist") if waiting else ctx._("🙅 Can't come")
         status = ctx._("⏳ On the waitlist") if waiting else ctx._("✅ Registered")
-        ctx.reply(f"{status}\n{cards.card(activity, ctx.t)}", ((Choice(label, f"/unregister {activity.id}"),),))
+        buttons = [Choice(label, f"/unregister {activity.id}")]
+        if not waiting:
+            buttons.insert(0, Choice(ctx._("🎫 Ticket"), f"/ticket {activity.id}"))
+        ctx.reply(f"{status}\n{cards.card(activity, ctx.t)}", (tuple(buttons),))
 
 
 async def _registration(ctx: Context, activity: Activity | None) -> Registration | None:

@@ -40,7 +40,9 @@ async def start(ctx: Context, args: str) -> None:
         return
     if token is not None:
         await _redeem(ctx, token)
-    if ctx.person.profile_complete and (await events.open_link(ctx, args) or await checkin.by_qr(ctx, args)):
+    if ctx.person.profile_complete and (
+        await events.open_link(ctx, args) or await checkin.by_qr(ctx, args) or await checkin.by_ticket(ctx, args)
+    ):
         return
     await profile.continue_or_welcome(ctx, then=args)
 

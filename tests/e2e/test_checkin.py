@@ -7,7 +7,7 @@ import re
 from sqlalchemy import func, select
 
 from bot.channels.fake_telegram import FakeTelegram
-from bot.models import ActivitySession, Attendance, Center
+from bot.models import ActivitySession, Attendance, Center, Registration
 from bot.services import checkin
 from tests.conftest import Bot
 from tests.journeys import commune, local, onboard, publish
@@ -93,3 +93,38 @@ async def test_check_in_is_refused_outside_the_window_and_to_residents(bot: Bot,
     late = (await bot.say(lan, code))[-1]
     assert late.text.startswith("Mã chưa đúng, hoặc chưa đến giờ điểm danh.")
     assert await _present(bot) == 0
+
+
+async def test_staff_scan_a_residents_ticket_and_forged_tickets_are_refused(bot: Bot, fake: FakeTelegram) -> None:
+    place = await commune(bot, fake)
+    activity_id = await publish(bot, place, start="06/10/2025 13:30")
+    lan = fake.add_user("Lan")
+    await onboard(bot, lan)
+    await bot.say(lan, f"/register {activity_id}")
+    mine = await bot.say(lan, "/my")
+    ticket = (await bot.press(lan, mine[1], "🎫 Vé"))[-1]
+    assert ticket.photo is not None and ticket.photo.startswith(b"\x89PNG")
+    assert ticket.text == "Vé của bạn cho Chuyên đề phòng chống lừa đảo qua mạng. Xin đưa vé này ở bàn điểm danh."
+
+    assert bot.app is not None
+    async with bot.app.db.session() as session:
+        secret = (await session.scalar(select(Center))).secret  # type: ignore[union-attr]
+        [registration] = list(await session.scalars(select(Registration)))
+    payload = f"t{registration.id}-{checkin.ticket_signature(secret, registration.id)}"  # what the QR holds
+
+    bot.clock.current = local("06/10/2025 13:20")
+    hung = place.director
+    forged = await bot.say(hung, f"/start t{registration.id}-000000000000")
+    assert forged[-1].text == "Vé này không hợp lệ."
+    other = await bot.say(hung, f"/start t{registration.id + 1}-{payload.split('-')[1]}")
+    assert other[-1].text == "Vé này không hợp lệ."
+    shown = (await bot.say(lan, f"/start {payload}"))[-1]
+    assert shown.text == "Đây là vé điểm danh. Xin đưa vé ở bàn điểm danh."
+
+    ask = (await bot.say(hung, f"/start {payload}"))[-1]
+    assert ask.text == "Điểm danh Nguyễn Thị Lan (1965, Thôn Đông) cho Chuyên đề phòng chống lừa đảo qua mạng?"
+    done = (await bot.press(hung, ask, "✅ Xác nhận"))[-1]
+    assert done.text == "✅ Đã điểm danh Nguyễn Thị Lan."
+    assert await _present(bot) == 1
+    assert (await bot.say(hung, f"/ticketok t{registration.id}-ffffffffffff"))[-1].text == "Vé này không hợp lệ."
+    assert (await bot.say(lan, f"/ticketok {payload}"))[-1].text.startswith("Xin lỗi, chỉ Giám đốc, cán bộ")
