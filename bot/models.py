@@ -309,6 +309,7 @@ class ActivitySession(Base):
     checkin_chat_id: Mapped[int | None] = mapped_column(BigInteger)  # where staff show the rotating code
     checkin_message_id: Mapped[int | None] = mapped_column(BigInteger)
     checkin_shown_minute: Mapped[int | None] = mapped_column(BigInteger)  # the minute whose code is on screen
+    closed_at: Mapped[datetime | None]  # staff closed the session: no more check-ins
 
     activity: Mapped[Activity] = relationship(back_populates="sessions")
 
@@ -379,6 +380,8 @@ class Registration(Base):
 class AttendanceMethod(enum.StrEnum):
     CODE = "code"  # typed or scanned the rotating code at the venue
     TICKET = "ticket"  # staff scanned the person's own QR ticket
+    DESK = "desk"  # staff found the person by name at the desk
+    SHEET = "sheet"  # entered afterwards from a paper sign-in sheet
 
 
 class Attendance(Base):
@@ -391,5 +394,18 @@ class Attendance(Base):
     session_id: Mapped[int] = mapped_column(ForeignKey("activity_session.id", ondelete="CASCADE"), index=True)
     person_id: Mapped[int] = mapped_column(ForeignKey("person.id", ondelete="CASCADE"), index=True)
     method: Mapped[AttendanceMethod] = mapped_column(_enum(AttendanceMethod))
+    recorded_by_id: Mapped[int | None] = mapped_column(ForeignKey("person.id"))
+    at: Mapped[datetime]
+
+
+class HeadCount(Base):
+    """Walk-ins counted without names: a total and how many of them are women."""
+
+    __tablename__ = "head_count"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    session_id: Mapped[int] = mapped_column(ForeignKey("activity_session.id", ondelete="CASCADE"), index=True)
+    total: Mapped[int] = mapped_column(Integer)
+    women: Mapped[int] = mapped_column(Integer)
     recorded_by_id: Mapped[int | None] = mapped_column(ForeignKey("person.id"))
     at: Mapped[datetime]

@@ -10,6 +10,7 @@ from handlers import (
     center_settings,
     change_activity,
     checkin,
+    desk,
     events,
     groups,
     help,
@@ -33,6 +34,7 @@ def build_registry() -> Registry:
         registration,
         add_person,
         checkin,
+        desk,
         language,
         notices,
         help,
@@ -45,7 +47,7 @@ def build_registry() -> Registry:
         groups,
     ):
         registry.add(*module.COMMANDS)
-    for module in (profile, new_activity, change_activity, plan_upload, add_person, appoint):
+    for module in (profile, new_activity, change_activity, plan_upload, add_person, desk, appoint):
         registry.add(*module.JOURNEYS)
     for module in (groups, blocking):
         for event, handler in module.EVENTS.items():

@@ -66,6 +66,8 @@ def ticket_valid(secret: str, registration_id: int, signature: str) -> bool:
 
 
 def window_open(activity_session: ActivitySession, now: datetime) -> bool:
+    if activity_session.closed_at is not None:
+        return False
     return activity_session.starts_at - BEFORE <= now <= activity_session.starts_at + AFTER
 
 
@@ -78,6 +80,7 @@ async def open_sessions(session: AsyncSession, center_id: int, now: datetime) ->
             Activity.status.in_((ActivityStatus.PUBLISHED, ActivityStatus.CHANGED)),
             ActivitySession.starts_at <= now + BEFORE,
             ActivitySession.starts_at >= now - AFTER,
+            ActivitySession.closed_at.is_(None),
         )
     )
     return list(rows)

@@ -32,6 +32,7 @@ async def test_director_appoints_staff_by_forwarding_their_message(bot: Bot, fak
         "my",
         "add",
         "checkin",
+        "desk",
         "lang",
         "notify",
         "help",

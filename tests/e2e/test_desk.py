@@ -1,0 +1,42 @@
+"""The check-in desk: people without phones found by name (accents optional), a paper sheet pasted
+afterwards, walk-ins counted without names, and closing the session."""
+
+from __future__ import annotations
+
+import re
+
+from bot.channels.fake_telegram import FakeTelegram
+from tests.conftest import Bot
+from tests.journeys import commune, local, onboard, publish
+
+
+async def test_staff_check_people_in_at_the_desk_and_close_the_session(bot: Bot, fake: FakeTelegram) -> None:
+    place = await commune(bot, fake)
+    activity_id = await publish(bot, place, start="06/10/2025 13:30")
+    lan, hoa = fake.add_user("Lan"), fake.add_user("Hoa")
+    await onboard(bot, lan)
+    await onboard(bot, hoa, name="Trần Thị Hoa", village="Thôn Tây")
+    await bot.say(lan, f"/register {activity_id}")
+    bot.clock.current = local("06/10/2025 13:20")
+    hung = place.director
+    code = re.search(r"Mã: (\d{4})", (await bot.say(hung, f"/checkin {activity_id}"))[-1].text or "").group(1)  # type: ignore[union-attr]
+
+    opened = (await bot.say(hung, f"/desk {activity_id}"))[-1]
+    assert opened.text.startswith("Bàn điểm danh đã mở cho Chuyên đề phòng chống lừa đảo qua mạng")
+    found = (await bot.say(hung, "nguyen thi lan"))[-1]
+    assert found.buttons == ["Nguyễn Thị Lan (1965, Thôn Đông)"]
+    assert (await bot.press(hung, found, found.buttons[0]))[-1].text == "✅ Đã điểm danh Nguyễn Thị Lan."
+    sheet = (await bot.say(hung, "Trần Thị Hoa\nLê Văn Khách\n- Nguyễn Thị Lan"))[-1]
+    assert sheet.text.splitlines() == [
+        "Từ tờ ký: đã điểm danh 1 người.",
+        "Không tìm thấy (đăng ký bằng /add, hoặc đếm bằng /headcount): Lê Văn Khách",
+    ]
+    assert (await bot.say(hung, "/headcount 5 9"))[-1].text.startswith("Số nữ không thể nhiều hơn tổng số.")
+    assert (await bot.say(hung, "/headcount 12 7"))[-1].text == "Đã đếm 12 người đến không đăng ký, trong đó 7 nữ."
+    closed = (await bot.say(hung, "/close"))[-1]
+    assert closed.text == "Đã đóng buổi. Có mặt: 2 người có tên và 12 người đếm thêm; 1 người đã đăng ký."
+
+    late = fake.add_user("Muộn")
+    await onboard(bot, late, name="Người Muộn")
+    assert (await bot.say(late, code))[-1].text.startswith("Mã chưa đúng, hoặc chưa đến giờ điểm danh.")
+    assert (await bot.say(lan, "/desk 1"))[-1].text.startswith("Xin lỗi, chỉ Giám đốc, cán bộ Trung tâm và trưởng thôn")
