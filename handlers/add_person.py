@@ -19,13 +19,13 @@ from bot.context import Context
 from bot.errors import Refusal
 from bot.i18n import N_
 from bot.messaging import Choice, Keyboard
-from bot.models import Conversation, Gender, Person, RoleKind
+from bot.models import ActivitySession, AttendanceMethod, Conversation, Gender, Person, RoleKind
 from bot.registry import Access, Command, Journey
-from bot.services import audit, centers, conversations, people, registrations
+from bot.services import audit, centers, checkin, conversations, people, registrations
 from bot.services.people import has_role, headed_village_ids
 from bot.services.registrations import Outcome
 from bot.text import clean_name, fold
-from handlers import events
+from handlers import desk, events
 from handlers.profile import GENDER_LABELS, GENDER_WORDS
 
 JOURNEY = "add_person"
@@ -59,7 +59,11 @@ async def start(ctx: Context, args: str) -> None:
     )
     if activity is None:
         raise Refusal(N_("Please write the activity's number, like /add 12. Send /events to see them."))
-    await conversations.move_to(ctx.session, _helper(ctx).id, JOURNEY, Step.CONSENT, ctx.now, {"activity": activity.id})
+    before = await conversations.current(ctx.session, _helper(ctx).id)
+    data: dict[str, Any] = {"activity": activity.id}
+    if before is not None and before.journey == desk.JOURNEY:
+        data["desk"] = before.data["session"]  # a walk-in at the desk: back to the desk afterwards
+    await conversations.move_to(ctx.session, _helper(ctx).id, JOURNEY, Step.CONSENT, ctx.now, data)
     await _ask(ctx, Step.CONSENT)
 
 
@@ -171,6 +175,12 @@ async def _register(ctx: Context, conversation: Conversation, data: dict[str, An
             person_id=person.id,
         )
     await conversations.finish(ctx.session, conversation.person_id)
+    if data.get("desk"):
+        await _walk_in(ctx, int(data["desk"]), person)
+        await conversations.move_to(
+            ctx.session, helper.id, desk.JOURNEY, desk.Step.DESK, ctx.now, {"session": data["desk"]}
+        )
+        return
     result = await registrations.register(ctx.session, activity, person, village_id=None, now=ctx.now, by=helper)
     ctx.outcome.outbox_changed = True
     if result.outcome in (Outcome.WAITLISTED, Outcome.ALREADY_WAITING):
@@ -193,6 +203,14 @@ async def _register(ctx: Context, conversation: Conversation, data: dict[str, An
                 id=activity.id,
             )
         )
+
+
+async def _walk_in(ctx: Context, session_id: int, person: Person) -> None:
+    """Someone who came without registering: present at the desk's session, no seat taken from anyone."""
+    current = await ctx.session.get(ActivitySession, session_id)
+    assert current is not None
+    await checkin.record(ctx.session, current, person, ctx.now, AttendanceMethod.DESK, by=_helper(ctx))
+    ctx.reply(ctx._("✅ {name} is checked in.", name=person.full_name))
 
 
 async def _ask(ctx: Context, step: Step) -> None:

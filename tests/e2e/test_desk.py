@@ -40,3 +40,20 @@ async def test_staff_check_people_in_at_the_desk_and_close_the_session(bot: Bot,
     await onboard(bot, late, name="Người Muộn")
     assert (await bot.say(late, code))[-1].text.startswith("Mã chưa đúng, hoặc chưa đến giờ điểm danh.")
     assert (await bot.say(lan, "/desk 1"))[-1].text.startswith("Xin lỗi, chỉ Giám đốc, cán bộ Trung tâm và trưởng thôn")
+
+
+async def test_a_walk_in_is_added_by_name_at_the_desk_and_the_desk_stays_open(bot: Bot, fake: FakeTelegram) -> None:
+    place = await commune(bot, fake)
+    activity_id = await publish(bot, place, start="06/10/2025 13:30")
+    bot.clock.current = local("06/10/2025 13:40")
+    hung = place.director
+    await bot.say(hung, f"/desk {activity_id}")
+    consent = (await bot.say(hung, f"/add {activity_id}"))[-1]
+    await bot.press(hung, consent, "Có, họ đã đồng ý")
+    await bot.say(hung, "Đinh Thị Gấm")
+    await bot.say(hung, "nữ")
+    await bot.say(hung, "1944")
+    done = await bot.say(hung, "Thôn Bắc")
+    assert done[-1].text == "✅ Đã điểm danh Đinh Thị Gấm."
+    closed = (await bot.say(hung, "/close"))[-1]  # still at the desk
+    assert closed.text == "Đã đóng buổi. Có mặt: 1 người có tên và 0 người đếm thêm; 0 người đã đăng ký."
