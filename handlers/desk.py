@@ -30,7 +30,7 @@ from bot.models import (
     RegistrationStatus,
 )
 from bot.registry import Access, Command, Journey
-from bot.services import checkin, conversations
+from bot.services import centers, checkin, conversations
 from bot.text import fold
 
 JOURNEY = "desk"
@@ -77,6 +77,10 @@ async def on_text(ctx: Context, conversation: Conversation, text: str) -> None:
     if len(lines) > 1:
         await _sheet(ctx, current, lines)
         return
+    village = centers.match_village(await centers.villages_of(ctx.session, ctx.person.center_id or 0), text)
+    if village is not None and fold(village.name) == fold(text):
+        await _registered_of(ctx, current, village.id, village.name)
+        return
     wanted = fold(text)
     if len(wanted) < 2:
         raise Refusal(N_("Type at least two letters of the name."))
@@ -88,6 +92,28 @@ async def on_text(ctx: Context, conversation: Conversation, text: str) -> None:
     ctx.reply(
         ctx._("Who is it?"),
         tuple((Choice(_label(p), f"/answer {Step.DESK} #{p.id}"),) for p in found),
+    )
+
+
+async def _registered_of(ctx: Context, current: ActivitySession, village_id: int, name: str) -> None:
+    """A village's name typed at the desk: the people of that village registered for the activity."""
+    rows = await ctx.session.scalars(
+        select(Person)
+        .join(Registration, Registration.person_id == Person.id)
+        .where(
+            Registration.activity_id == current.activity_id,
+            Registration.status == RegistrationStatus.REGISTERED,
+            Person.village_id == village_id,
+        )
+        .order_by(Person.full_name)
+    )
+    people = list(rows)[:30]
+    if not people:
+        ctx.reply(ctx._("Nobody from {village} registered. Type a name to find someone.", village=name))
+        return
+    ctx.reply(
+        ctx._("Registered from {village}:", village=name),
+        tuple((Choice(_label(p), f"/answer {Step.DESK} #{p.id}"),) for p in people),
     )
 
 

@@ -12,12 +12,14 @@ from __future__ import annotations
 
 import re
 
+from sqlalchemy import func, select
+
 from bot import cards
 from bot.context import Context
 from bot.errors import Refusal
 from bot.i18n import N_
 from bot.messaging import Choice
-from bot.models import Activity, Person, Registration, RegistrationStatus
+from bot.models import Activity, Attendance, Person, Registration, RegistrationStatus
 from bot.registry import Access, Command
 from bot.services import centers, registrations
 from bot.services.registrations import Outcome
@@ -125,6 +127,17 @@ async def mine(ctx: Context, args: str) -> None:
         activity = await ctx.session.get(Activity, registration.activity_id)
         if activity is not None and activity.ends_at > ctx.now:
             rows.append((activity, registration))
+    visits = await ctx.session.scalar(
+        select(func.count()).select_from(Attendance).where(Attendance.person_id == person.id)
+    )
+    if visits:
+        ctx.reply(
+            ctx.t.ngettext(
+                "You have taken part in {count} session so far. Thank you!",
+                "You have taken part in {count} sessions so far. Thank you!",
+                visits,
+            ).format(count=visits)
+        )
     if not rows:
         ctx.reply(ctx._("You have not registered for anything coming up. Send /events to see what is on."))
         return

@@ -57,3 +57,25 @@ async def test_a_walk_in_is_added_by_name_at_the_desk_and_the_desk_stays_open(bo
     assert done[-1].text == "✅ Đã điểm danh Đinh Thị Gấm."
     closed = (await bot.say(hung, "/close"))[-1]  # still at the desk
     assert closed.text == "Đã đóng buổi. Có mặt: 1 người có tên và 0 người đếm thêm; 0 người đã đăng ký."
+
+
+async def test_a_class_counts_one_visit_per_session_and_my_shows_them(bot: Bot, fake: FakeTelegram) -> None:
+    place = await commune(bot, fake)
+    hung = place.director
+    for answer in ("/new", "Lớp dưỡng sinh", "lop hoc", "4", "thu 7 tuan sau 6h", "2", "1h", "Nhà văn hóa thôn Đông",
+                   "-", "tất cả", "-"):
+        await bot.say(hung, answer)
+    await bot.press(hung, hung.private_chat.bot_messages[-1], "📢 Đăng ngay")
+    lan = fake.add_user("Lan")
+    await onboard(bot, lan)
+    activity_id = 1
+    await bot.say(lan, f"/register {activity_id}")
+    for day in ("11/10/2025 06:10", "18/10/2025 06:10"):
+        bot.clock.current = local(day)
+        await bot.say(hung, f"/desk {activity_id}")
+        listed = (await bot.say(hung, "Thôn Đông"))[-1]
+        assert listed.text == "Đã đăng ký ở Thôn Đông:" and listed.buttons == ["Nguyễn Thị Lan (1965, Thôn Đông)"]
+        await bot.press(hung, listed, listed.buttons[0])
+        await bot.say(hung, "/close")
+    mine = await bot.say(lan, "/my")
+    assert mine[0].text == "Bạn đã tham gia 2 buổi. Cảm ơn bạn!"
