@@ -16,3 +16,9 @@ def clean_name(text: str, limit: int = 100) -> str:
     """A person's name as typed: printable characters only, single spaces, NFC, capped."""
     printable = "".join(ch for ch in unicodedata.normalize("NFC", text) if ch.isprintable())
     return " ".join(printable.split())[:limit]
+
+
+def number(text: str) -> int | None:
+    """A small whole number typed by a person ("12"), or None: never int() on odd digits like "²"."""
+    text = text.strip()
+    return int(text) if text.isascii() and text.isdigit() and len(text) < 10 else None

@@ -24,7 +24,7 @@ from bot.registry import Access, Command, Journey
 from bot.services import audit, centers, checkin, conversations, people, registrations
 from bot.services.people import has_role, headed_village_ids
 from bot.services.registrations import Outcome
-from bot.text import clean_name, fold
+from bot.text import clean_name, fold, number
 from handlers import desk, events
 from handlers.profile import GENDER_LABELS, GENDER_WORDS
 
@@ -54,9 +54,7 @@ QUESTIONS = {
 
 async def start(ctx: Context, args: str) -> None:
     wanted = args.strip()
-    activity = (
-        await events.visible(ctx, int(wanted)) if wanted.isascii() and wanted.isdigit() and len(wanted) < 10 else None
-    )
+    activity = await events.visible(ctx, found) if (found := number(wanted)) else None
     if activity is None:
         raise Refusal(N_("Please write the activity's number, like /add 12. Send /events to see them."))
     before = await conversations.current(ctx.session, _helper(ctx).id)

@@ -19,7 +19,7 @@ from bot.messaging import Choice, Keyboard
 from bot.models import Conversation, InviteKind, Person, Role, RoleKind, Village
 from bot.registry import Access, Command, Journey
 from bot.services import centers, conversations, invites, people, roles
-from bot.text import fold
+from bot.text import fold, number
 from handlers.start import ROLE_NAMES
 
 JOURNEY = "appoint"
@@ -108,11 +108,7 @@ def _link_choice(ctx: Context) -> Keyboard:
 async def _pick(ctx: Context, text: str) -> None:
     conversation = await _waiting(ctx)
     wanted = text.strip()
-    person = (
-        await people.by_id(ctx.session, int(wanted))
-        if wanted.isascii() and wanted.isdigit() and len(wanted) < 10
-        else None
-    )
+    person = await people.by_id(ctx.session, found) if (found := number(wanted)) else None
     if (
         person is None
         or person.center_id != _center_id(ctx)

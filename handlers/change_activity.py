@@ -16,7 +16,7 @@ from bot.messaging import Choice, Keyboard
 from bot.models import Activity, ActivityStatus, Conversation
 from bot.registry import Access, Command, Journey
 from bot.services import activities, conversations
-from bot.text import clean_name, fold
+from bot.text import clean_name, fold, number
 from handlers.new_activity import DOUBTS
 from scheduler import reminders
 
@@ -127,11 +127,7 @@ async def call_off(ctx: Context, args: str) -> None:
 
 async def _activity(ctx: Context, text: str) -> Activity:
     wanted = text.strip()
-    activity = (
-        await ctx.session.get(Activity, int(wanted))
-        if wanted.isascii() and wanted.isdigit() and len(wanted) < 10
-        else None
-    )
+    activity = await ctx.session.get(Activity, found) if (found := number(wanted)) else None
     if activity is None or ctx.person is None or activity.center_id != ctx.person.center_id:
         raise Refusal(
             N_("Please write the number of one of your center's activities, like /change 12. /events lists them.")

@@ -34,6 +34,7 @@ from bot.models import (
 from bot.registry import Access, Command
 from bot.services import checkin
 from bot.services.people import has_role
+from bot.text import number
 from handlers import events
 
 _QR = re.compile(r"^k(\d{1,9})-(\d{4})$")
@@ -42,11 +43,7 @@ CODE = re.compile(r"^\d{4}$")
 
 async def open_checkin(ctx: Context, args: str) -> None:
     wanted = args.strip()
-    activity = (
-        await ctx.session.get(Activity, int(wanted))
-        if wanted.isascii() and wanted.isdigit() and len(wanted) < 10
-        else None
-    )
+    activity = await ctx.session.get(Activity, found) if (found := number(wanted)) else None
     if activity is None or ctx.person is None or activity.center_id != ctx.person.center_id:
         raise Refusal(N_("Please write the number of one of your center's activities, like /checkin 12."))
     current = next((s for s in activity.sessions if checkin.window_open(s, ctx.now)), None)
@@ -69,11 +66,7 @@ async def open_checkin(ctx: Context, args: str) -> None:
 
 async def show_qr(ctx: Context, args: str) -> None:
     wanted = args.strip()
-    current = (
-        await ctx.session.get(ActivitySession, int(wanted))
-        if wanted.isascii() and wanted.isdigit() and len(wanted) < 10
-        else None
-    )
+    current = await ctx.session.get(ActivitySession, found) if (found := number(wanted)) else None
     activity = await ctx.session.get(Activity, current.activity_id) if current else None
     if current is None or activity is None or ctx.person is None or activity.center_id != ctx.person.center_id:
         raise Refusal(N_("Please write the number of one of your center's activities, like /checkin 12."))
@@ -161,9 +154,7 @@ _TICKET = re.compile(r"^t(\d{1,9})-([0-9a-f]{12})$")
 async def ticket(ctx: Context, args: str) -> None:
     """A registered person's own QR: staff scan it with the phone camera at the desk."""
     wanted = args.strip()
-    activity = (
-        await events.visible(ctx, int(wanted)) if wanted.isascii() and wanted.isdigit() and len(wanted) < 10 else None
-    )
+    activity = await events.visible(ctx, found) if (found := number(wanted)) else None
     registration = None
     if activity is not None and ctx.person is not None:
         registration = await ctx.session.scalar(

@@ -31,7 +31,7 @@ from bot.models import (
 )
 from bot.registry import Access, Command, Journey
 from bot.services import centers, checkin, conversations
-from bot.text import fold
+from bot.text import fold, number
 
 JOURNEY = "desk"
 SHEET_DAYS = 7  # a paper sheet can be entered up to a week after the session
@@ -43,11 +43,7 @@ class Step(enum.StrEnum):
 
 async def open_desk(ctx: Context, args: str) -> None:
     wanted = args.strip()
-    activity = (
-        await ctx.session.get(Activity, int(wanted))
-        if wanted.isascii() and wanted.isdigit() and len(wanted) < 10
-        else None
-    )
+    activity = await ctx.session.get(Activity, found) if (found := number(wanted)) else None
     if activity is None or ctx.person is None or activity.center_id != ctx.person.center_id:
         raise Refusal(N_("Please write the number of one of your center's activities, like /desk 12."))
     current = next((s for s in activity.sessions if checkin.window_open(s, ctx.now)), None)

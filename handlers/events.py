@@ -16,6 +16,7 @@ from bot.messaging import Attachment, Choice
 from bot.models import Activity, ActivitySession, ActivityStatus, RoleKind, activity_village
 from bot.registry import Access, Command
 from bot.services.people import has_role
+from bot.text import number
 
 VISIBLE = (ActivityStatus.PUBLISHED, ActivityStatus.CHANGED)
 _PAYLOAD = re.compile(r"^a(\d{1,9})(?:-v(\d{1,9}))?$")
@@ -72,7 +73,7 @@ def _private_buttons(ctx: Context, activity: Activity, village_id: int | None) -
 
 
 async def calendar_file(ctx: Context, args: str) -> None:
-    activity = await visible(ctx, int(args)) if args.isascii() and args.isdigit() and len(args) < 10 else None
+    activity = await visible(ctx, wanted) if (wanted := number(args)) else None
     if activity is None:
         raise Refusal(N_("This activity is no longer available."))
     ctx.reply(
@@ -83,7 +84,7 @@ async def calendar_file(ctx: Context, args: str) -> None:
 
 async def plain_text(ctx: Context, args: str) -> None:
     """The card as plain text with the registration link, to paste into Zalo or read on the loudspeaker."""
-    activity = await visible(ctx, int(args)) if args.isascii() and args.isdigit() and len(args) < 10 else None
+    activity = await visible(ctx, wanted) if (wanted := number(args)) else None
     if activity is None:
         raise Refusal(N_("This activity is no longer available."))
     person = ctx.person

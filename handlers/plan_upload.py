@@ -20,6 +20,7 @@ from bot.models import Activity, ActivitySession, ActivityStatus, Conversation, 
 from bot.registry import Access, Command, Journey
 from bot.services import activities, areas, audit, conversations, plan_import
 from bot.services.people import has_role
+from bot.text import number
 
 JOURNEY = "plan_import"
 MAX_UPLOAD = 1024 * 1024
@@ -109,7 +110,7 @@ async def publish(ctx: Context, args: str) -> None:
         ctx.reply("\n".join(lines), tuple(rows))
         return
     wanted = args.strip()
-    activity = await ctx.session.get(Activity, int(wanted)) if wanted.isascii() and wanted.isdigit() else None
+    activity = await ctx.session.get(Activity, found) if (found := number(wanted)) else None
     if activity is None or activity.center_id != center_id or activity.status is not ActivityStatus.DRAFT:
         raise Refusal(N_("There is no such draft in your center."))
     ctx.close_buttons()

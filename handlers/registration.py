@@ -23,6 +23,7 @@ from bot.models import Activity, Attendance, Person, Registration, RegistrationS
 from bot.registry import Access, Command
 from bot.services import centers, registrations
 from bot.services.registrations import Outcome
+from bot.text import number
 from handlers import events, profile
 
 _ARGS = re.compile(r"^(\d{1,9})(?:\s+v(\d{1,9}))?$")
@@ -74,11 +75,7 @@ async def register(ctx: Context, args: str) -> None:
 
 async def unregister(ctx: Context, args: str) -> None:
     wanted = args.strip()
-    activity = (
-        await ctx.session.get(Activity, int(wanted))
-        if wanted.isascii() and wanted.isdigit() and len(wanted) < 10
-        else None
-    )
+    activity = await ctx.session.get(Activity, found) if (found := number(wanted)) else None
     mine = await _registration(ctx, activity)
     if activity is None or mine is None:
         raise Refusal(N_("You are not registered for that activity."))
@@ -97,11 +94,7 @@ async def unregister(ctx: Context, args: str) -> None:
 async def coming(ctx: Context, args: str) -> None:
     """The answer "Yes" to "Are you still coming?": nothing changes but the person knows it counted."""
     wanted = args.strip()
-    activity = (
-        await ctx.session.get(Activity, int(wanted))
-        if wanted.isascii() and wanted.isdigit() and len(wanted) < 10
-        else None
-    )
+    activity = await ctx.session.get(Activity, found) if (found := number(wanted)) else None
     registration = await _registration(ctx, activity)
     if activity is None or registration is None or registration.status is not RegistrationStatus.REGISTERED:
         raise Refusal(N_("You are not registered for that activity."))

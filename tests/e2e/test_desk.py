@@ -62,8 +62,19 @@ async def test_a_walk_in_is_added_by_name_at_the_desk_and_the_desk_stays_open(bo
 async def test_a_class_counts_one_visit_per_session_and_my_shows_them(bot: Bot, fake: FakeTelegram) -> None:
     place = await commune(bot, fake)
     hung = place.director
-    for answer in ("/new", "Lớp dưỡng sinh", "lop hoc", "4", "thu 7 tuan sau 6h", "2", "1h", "Nhà văn hóa thôn Đông",
-                   "-", "tất cả", "-"):
+    for answer in (
+        "/new",
+        "Lớp dưỡng sinh",
+        "lop hoc",
+        "4",
+        "thu 7 tuan sau 6h",
+        "2",
+        "1h",
+        "Nhà văn hóa thôn Đông",
+        "-",
+        "tất cả",
+        "-",
+    ):
         await bot.say(hung, answer)
     await bot.press(hung, hung.private_chat.bot_messages[-1], "📢 Đăng ngay")
     lan = fake.add_user("Lan")
