@@ -11,7 +11,7 @@ from sqlalchemy import func, select
 
 from bot.channels.fake_telegram import FakeChat, FakeTelegram, FakeUser
 from bot.i18n import Translator
-from bot.models import ActivityKind, Center, Person, Village
+from bot.models import ActivityKind, Center, Gender, Person, Village
 from bot.services import activities
 from tests.conftest import Bot
 
@@ -150,3 +150,25 @@ async def publish(
         activity = await activities.create(session, center, draft, now=bot.clock(), by=None)
         await activities.publish(session, activity, now=bot.clock(), by=None)
         return activity.id
+
+
+async def residents_with_profiles(bot: Bot, place: Commune, users: list[FakeUser]) -> None:
+    """Many people who agreed and filled in their profile long ago (faster than chatting each one through)."""
+    assert bot.app is not None
+    async with bot.app.db.session() as session, session.begin():
+        village = await session.scalar(select(Village).where(Village.center_id == place.center_id))
+        assert village is not None
+        session.add_all(
+            Person(
+                telegram_user_id=user.id,
+                center_id=place.center_id,
+                full_name=f"Người Số {index}",
+                gender=Gender.FEMALE if index % 2 else Gender.MALE,
+                birth_year=1950 + index % 50,
+                village_id=village.id,
+                consent_at=bot.clock(),
+                created_at=bot.clock(),
+                roles=[],
+            )
+            for index, user in enumerate(users)
+        )

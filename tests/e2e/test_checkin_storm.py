@@ -8,34 +8,16 @@ import re
 from sqlalchemy import func, select
 
 from bot.channels.fake_telegram import FakeTelegram
-from bot.models import Attendance, Center, Gender, Person, Village
+from bot.models import Attendance
 from tests.conftest import Bot
-from tests.journeys import commune, local, publish
+from tests.journeys import commune, local, publish, residents_with_profiles
 
 
 async def test_five_hundred_residents_check_in_at_once(bot: Bot, fake: FakeTelegram) -> None:
     place = await commune(bot, fake)
     activity_id = await publish(bot, place, start="06/10/2025 13:30", capacity=None)
     residents = [fake.add_user(f"Người {i}") for i in range(500)]
-    assert bot.app is not None
-    async with bot.app.db.session() as session, session.begin():
-        center = await session.get(Center, place.center_id)
-        village = await session.scalar(select(Village).where(Village.center_id == place.center_id))
-        assert center is not None and village is not None
-        session.add_all(
-            Person(
-                telegram_user_id=user.id,
-                center_id=center.id,
-                full_name=f"Người Số {i}",
-                gender=Gender.FEMALE if i % 2 else Gender.MALE,
-                birth_year=1950 + i % 50,
-                village_id=village.id,
-                consent_at=bot.clock(),
-                created_at=bot.clock(),
-                roles=[],
-            )
-            for i, user in enumerate(residents)
-        )
+    await residents_with_profiles(bot, place, residents)
     bot.clock.current = local("06/10/2025 13:25")
     screen = (await bot.say(place.director, f"/checkin {activity_id}"))[-1]
     code = re.search(r"Mã: (\d{4})", screen.text or "").group(1)  # type: ignore[union-attr]

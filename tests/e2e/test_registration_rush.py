@@ -6,35 +6,16 @@ from __future__ import annotations
 from sqlalchemy import select
 
 from bot.channels.fake_telegram import FakeTelegram
-from bot.models import Center, Gender, Person, Registration, RegistrationStatus, Village
+from bot.models import Person, Registration, RegistrationStatus
 from tests.conftest import Bot
-from tests.journeys import commune, publish
+from tests.journeys import commune, publish, residents_with_profiles
 
 
 async def test_three_hundred_residents_rush_for_a_hundred_seats(bot: Bot, fake: FakeTelegram) -> None:
     place = await commune(bot, fake)
     activity_id = await publish(bot, place, capacity=100)
     residents = [fake.add_user(f"Người {i}") for i in range(300)]
-    assert bot.app is not None
-    async with bot.app.db.session() as session, session.begin():
-        center = await session.get(Center, place.center_id)
-        village = await session.scalar(select(Village).where(Village.center_id == place.center_id))
-        assert center is not None and village is not None
-        for index, user in enumerate(residents):
-            session.add(
-                Person(
-                    telegram_user_id=user.id,
-                    center_id=center.id,
-                    full_name=f"Người Số {index}",
-                    gender=Gender.FEMALE if index % 2 else Gender.MALE,
-                    birth_year=1960 + index % 40,
-                    village_id=village.id,
-                    consent_at=bot.clock(),
-                    created_at=bot.clock(),
-                    roles=[],
-                )
-            )
-
+    await residents_with_profiles(bot, place, residents)
     for user in residents:  # all at once: the bot sees 300 updates waiting
         user.send(f"/register {activity_id}")
     await bot.fake.wait_for(lambda: all(u.private_chat.bot_messages for u in residents), timeout=120)
