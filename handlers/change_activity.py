@@ -16,7 +16,8 @@ from bot.messaging import Choice, Keyboard
 from bot.models import Activity, ActivityStatus, Conversation
 from bot.registry import Access, Command, Journey
 from bot.services import activities, conversations
-from bot.text import clean_name, fold, number
+from bot.text import clean_name, fold
+from handlers import events
 from handlers.new_activity import DOUBTS
 from scheduler import reminders
 
@@ -126,12 +127,8 @@ async def call_off(ctx: Context, args: str) -> None:
 
 
 async def _activity(ctx: Context, text: str) -> Activity:
-    wanted = text.strip()
-    activity = await ctx.session.get(Activity, found) if (found := number(wanted)) else None
-    if activity is None or ctx.person is None or activity.center_id != ctx.person.center_id:
-        raise Refusal(
-            N_("Please write the number of one of your center's activities, like /change 12. /events lists them.")
-        )
+    usage = N_("Please write the number of one of your center's activities, like /change 12. /events lists them.")
+    activity = await events.of_my_center(ctx, text, usage)
     if activity.status not in CHANGEABLE or activity.ends_at <= ctx.now:
         raise Refusal(N_("This activity can no longer be changed."))
     return activity

@@ -42,10 +42,8 @@ CODE = re.compile(r"^\d{4}$")
 
 
 async def open_checkin(ctx: Context, args: str) -> None:
-    wanted = args.strip()
-    activity = await ctx.session.get(Activity, found) if (found := number(wanted)) else None
-    if activity is None or ctx.person is None or activity.center_id != ctx.person.center_id:
-        raise Refusal(N_("Please write the number of one of your center's activities, like /checkin 12."))
+    usage = N_("Please write the number of one of your center's activities, like /checkin 12.")
+    activity = await events.of_my_center(ctx, args, usage)
     current = next((s for s in activity.sessions if checkin.window_open(s, ctx.now)), None)
     if current is None:
         raise Refusal(

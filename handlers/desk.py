@@ -19,7 +19,6 @@ from bot.errors import Refusal
 from bot.i18n import N_
 from bot.messaging import Choice
 from bot.models import (
-    Activity,
     ActivitySession,
     Attendance,
     AttendanceMethod,
@@ -31,7 +30,8 @@ from bot.models import (
 )
 from bot.registry import Access, Command, Journey
 from bot.services import centers, checkin, conversations
-from bot.text import fold, number
+from bot.text import fold
+from handlers import events
 
 JOURNEY = "desk"
 SHEET_DAYS = 7  # a paper sheet can be entered up to a week after the session
@@ -42,10 +42,8 @@ class Step(enum.StrEnum):
 
 
 async def open_desk(ctx: Context, args: str) -> None:
-    wanted = args.strip()
-    activity = await ctx.session.get(Activity, found) if (found := number(wanted)) else None
-    if activity is None or ctx.person is None or activity.center_id != ctx.person.center_id:
-        raise Refusal(N_("Please write the number of one of your center's activities, like /desk 12."))
+    usage = N_("Please write the number of one of your center's activities, like /desk 12.")
+    activity = await events.of_my_center(ctx, args, usage)
     current = next((s for s in activity.sessions if checkin.window_open(s, ctx.now)), None)
     if current is None:
         started = [s for s in activity.sessions if ctx.now - timedelta(days=SHEET_DAYS) <= s.starts_at <= ctx.now]

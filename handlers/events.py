@@ -94,6 +94,15 @@ async def plain_text(ctx: Context, args: str) -> None:
     ctx.reply(cards.card(activity, ctx.t) + "\n\n" + ctx._("Register here: {link}", link=link))
 
 
+async def of_my_center(ctx: Context, typed: str, usage: str) -> Activity:
+    """The activity a staff member typed the number of, whatever its state, but only of their own center;
+    otherwise the polite `usage` message (an N_ id with the command's example)."""
+    activity = await ctx.session.get(Activity, found) if (found := number(typed)) else None
+    if activity is None or ctx.person is None or activity.center_id != ctx.person.center_id:
+        raise Refusal(usage)
+    return activity
+
+
 async def visible(ctx: Context, activity_id: int) -> Activity | None:
     """An activity this person may see: published, of their own center, not over yet."""
     activity = await ctx.session.get(Activity, activity_id)
