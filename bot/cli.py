@@ -15,8 +15,9 @@ from bot.bootstrap import bootstrap, utcnow
 from bot.config import ConfigError, Settings, load_settings
 from bot.database import Database
 from bot.i18n import Translator
-from bot.models import Center, InviteKind
-from bot.services import areas, audit, centers, invites, plan_import
+from bot.models import Center, InviteKind, Region
+from bot.reports import yearly
+from bot.services import areas, audit, centers, invites, plan_import, regions, stats
 
 NO_TOKEN = (
     "No BOT_TOKEN is set: put the token from @BotFather in BOT_TOKEN (environment or .env), "
@@ -59,7 +60,30 @@ def _parser() -> argparse.ArgumentParser:
     add.add_argument("--timezone", help="default: TIMEZONE")
     add.add_argument("--locale", choices=["vi", "en"], help="default: DEFAULT_LOCALE")
     add.add_argument("--population", type=int, help="population aged 15 and over")
+    add.add_argument("--region", type=int, help="the number of its district or province (see `loalang region add`)")
     add.set_defaults(action=_center_add)
+
+    region = commands.add_parser("region", help="districts and provinces").add_subparsers(
+        title="region tasks", required=True
+    )
+    new_region = region.add_parser("add", help="create a district or province")
+    new_region.add_argument("name", help='e.g. "Tỉnh Quảng Ninh"')
+    new_region.add_argument("--parent", type=int, help="the province a district belongs to")
+    new_region.add_argument("--centers", help="comma-separated numbers of centers to put in it")
+    new_region.set_defaults(action=_region_add)
+    officer = region.add_parser("officer", help="print a one-time link that makes its opener an officer of a region")
+    officer.add_argument("region", type=int)
+    officer.set_defaults(action=_region_officer)
+
+    report = commands.add_parser("report", help="write the yearly report file (the same figures as /stats)")
+    whose = report.add_mutually_exclusive_group(required=True)
+    whose.add_argument("--center", type=int, help="the center's number")
+    whose.add_argument("--region", type=int, help="a region's number: one block of rows per center")
+    report.add_argument("--year", type=int, required=True)
+    report.add_argument("--format", choices=["xlsx", "csv", "pdf"], default="xlsx")
+    report.add_argument("--lang", choices=["vi", "en"], help="default: the center's language")
+    report.add_argument("-o", "--output", required=True, help="the file to write")
+    report.set_defaults(action=_report)
 
     plan = commands.add_parser("plan", help="plans").add_subparsers(title="plan tasks", required=True)
     load = plan.add_parser("import", help="import activities from an .xlsx or .csv plan (see samples/)")
@@ -114,6 +138,10 @@ async def _center_add(settings: Settings, args: argparse.Namespace) -> int:
                 locale=args.locale or settings.default_locale,
                 population_15_plus=args.population,
             )
+            if args.region is not None:
+                if await session.get(Region, args.region) is None:
+                    raise ValueError(f"there is no region #{args.region}")
+                center.region_id = args.region
             claim = await invites.create(session, center_id=center.id, kind=InviteKind.DIRECTOR, now=now)
             payload = invites.payload(claim)
     except ValueError as error:
@@ -170,6 +198,79 @@ async def _plan_import(settings: Settings, args: argparse.Namespace) -> int:
         return 0
     finally:
         await db.dispose()
+
+
+async def _region_add(settings: Settings, args: argparse.Namespace) -> int:
+    db = Database(settings.database_url)
+    try:
+        await db.upgrade()
+        async with db.session() as session, session.begin():
+            region = await regions.create(session, name=args.name, now=args.clock(), parent_id=args.parent)
+            for number in filter(None, (args.centers or "").split(",")):
+                center = await session.get(Center, int(number))
+                if center is None:
+                    raise ValueError(f"there is no center #{number}")
+                center.region_id = region.id
+    except ValueError as error:
+        print(f"Could not create the region: {error}.", file=sys.stderr)
+        return 2
+    finally:
+        await db.dispose()
+    print(f"Created region #{region.id}: {region.name}.")
+    return 0
+
+
+async def _region_officer(settings: Settings, args: argparse.Namespace) -> int:
+    db = Database(settings.database_url)
+    try:
+        await db.upgrade()
+        async with db.session() as session, session.begin():
+            region = await session.get(Region, args.region)
+            if region is None:
+                print(f"There is no region #{args.region}.", file=sys.stderr)
+                return 2
+            invite = await invites.create(
+                session, center_id=None, kind=InviteKind.REGION, region_id=region.id, now=args.clock()
+            )
+            payload = invites.payload(invite)
+    finally:
+        await db.dispose()
+    print(f"An officer of {region.name} opens this one-time link in a private chat with the bot:")
+    print(await _deep_link(settings, payload))
+    return 0
+
+
+async def _report(settings: Settings, args: argparse.Namespace) -> int:
+    """The same file `/report` sends, written to disk."""
+    db = Database(settings.database_url)
+    try:
+        await db.upgrade()
+        async with db.session() as session:
+            if args.center is not None:
+                center = await session.get(Center, args.center)
+                if center is None:
+                    print(f"There is no center #{args.center}.", file=sys.stderr)
+                    return 2
+                scope = stats.Scope((center.id,), center.timezone)
+                locale = args.lang or center.locale
+            else:
+                region = await session.get(Region, args.region)
+                ids = await regions.center_ids(session, args.region) if region else []
+                first = await session.get(Center, ids[0]) if ids else None
+                if first is None:
+                    print(f"There is no region #{args.region} with centers.", file=sys.stderr)
+                    return 2
+                scope = stats.Scope(tuple(ids), first.timezone, region_id=args.region)
+                locale = args.lang or settings.default_locale
+            attachment, figures = await yearly(
+                session, scope, args.year, args.clock(), Translator(locale, scope.timezone), args.format
+            )
+    finally:
+        await db.dispose()
+    await asyncio.to_thread(Path(args.output).write_bytes, attachment.content)
+    total = figures.table.total
+    print(f"Wrote {args.output}: {total.classes} classes, {total.visits} learner-visits ({total.women} women).")
+    return 0
 
 
 async def _deep_link(settings: Settings, payload: str) -> str:

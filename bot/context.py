@@ -13,7 +13,7 @@ from bot.config import Settings
 from bot.i18n import Translator, pick_locale
 from bot.messaging import Attachment, Edit, Event, Incoming, Keyboard, Menu, Outcome, Send
 from bot.models import Center, Person
-from bot.registry import Registry, Where, access_of
+from bot.registry import Registry, Where
 
 
 @dataclass
@@ -82,7 +82,7 @@ class Context:
         if person.telegram_user_id is None:
             return
         t = self.translator_for(person)
-        commands = self.registry.menu_for(access_of(person), Where.PRIVATE)
+        commands = self.registry.menu_of(person, Where.PRIVATE)
         self.outcome.effects.append(
             Menu(tuple((c.name, t.gettext(c.description)) for c in commands), chat_id=person.telegram_user_id)
         )

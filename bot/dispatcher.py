@@ -18,8 +18,9 @@ from bot.errors import Refusal
 from bot.i18n import N_, Translator, pick_locale
 from bot.messaging import ChatMoved, Edit, Event, Incoming, Menu, Messenger, Outcome, RecipientGone, Send
 from bot.models import Center
-from bot.registry import Access, Registry, Where, access_of
+from bot.registry import Access, Registry, Where, access_of, allowed
 from bot.services import conversations, groups, people, recipients
+from bot.services.regions import officer_region
 from bot.text import fold
 
 log = logging.getLogger(__name__)
@@ -150,7 +151,9 @@ class Dispatcher:
             raise Refusal(
                 N_("Please send /{command} to me in a private chat: {link}"), command=name, link=ctx.deep_link("")
             )
-        if access_of(ctx.person) < command.access:
+        if not allowed(ctx.person, command):
+            if officer_region(ctx.person) is not None:
+                raise Refusal(N_("As an officer of a region, you can use /stats and /report."))
             raise Refusal(DENIED[command.access], command=name)
         await command.handler(ctx, args)
 

@@ -71,6 +71,7 @@ class RoleKind(enum.StrEnum):
     DIRECTOR = "director"
     STAFF = "staff"
     VILLAGE_HEAD = "village_head"
+    REGION = "region"  # a district's or province's officer: reads the totals of the region's centers
 
 
 class InviteKind(enum.StrEnum):
@@ -79,10 +80,22 @@ class InviteKind(enum.StrEnum):
     DIRECTOR = "director"
     STAFF = "staff"
     VILLAGE_HEAD = "village_head"
+    REGION = "region"
 
 
 def _enum(kind: type[enum.Enum]) -> Enum:
     return Enum(kind, native_enum=False, length=20, values_callable=lambda e: [m.value for m in e])
+
+
+class Region(Base):
+    """A district or a province: a tree whose leaves hold centers. Its officers see the summed totals."""
+
+    __tablename__ = "region"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(200))
+    parent_id: Mapped[int | None] = mapped_column(ForeignKey("region.id"), index=True)
+    created_at: Mapped[datetime]
 
 
 class Center(Base):
@@ -96,6 +109,7 @@ class Center(Base):
     population_15_plus: Mapped[int | None] = mapped_column(Integer)
     reminders: Mapped[str] = mapped_column(String(100), default="1d@19:00,2h")  # see scheduler.reminders
     secret: Mapped[str] = mapped_column(String(64), default=lambda: secrets.token_hex(16))  # signs check-in codes
+    region_id: Mapped[int | None] = mapped_column(ForeignKey("region.id"), index=True)
     created_at: Mapped[datetime]
 
     villages: Mapped[list[Village]] = relationship(back_populates="center", order_by="Village.name")
@@ -143,16 +157,18 @@ class Person(Base):
 
 
 class Role(Base):
-    """Roles are per center; a village head's also names the village."""
+    """Roles are per center; a village head's also names the village. A region officer's role names
+    the region instead, and no center."""
 
     __tablename__ = "role"
     __table_args__ = (UniqueConstraint("person_id", "center_id", "kind", "village_id"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     person_id: Mapped[int] = mapped_column(ForeignKey("person.id", ondelete="CASCADE"), index=True)
-    center_id: Mapped[int] = mapped_column(ForeignKey("center.id", ondelete="CASCADE"), index=True)
+    center_id: Mapped[int | None] = mapped_column(ForeignKey("center.id", ondelete="CASCADE"), index=True)
     kind: Mapped[RoleKind] = mapped_column(_enum(RoleKind))
     village_id: Mapped[int | None] = mapped_column(ForeignKey("village.id"))
+    region_id: Mapped[int | None] = mapped_column(ForeignKey("region.id"))
     granted_by_id: Mapped[int | None] = mapped_column(ForeignKey("person.id"))
     granted_at: Mapped[datetime]
 
@@ -179,15 +195,17 @@ class GroupChat(Base):
 
 
 class Invite(Base):
-    """A one-time deep link: the director's claim of a new center, or a helper's appointment."""
+    """A one-time deep link: the director's claim of a new center, a helper's appointment, or a
+    region officer's (which names a region and no center)."""
 
     __tablename__ = "invite"
 
     id: Mapped[int] = mapped_column(primary_key=True)
     token: Mapped[str] = mapped_column(String(64), unique=True)
-    center_id: Mapped[int] = mapped_column(ForeignKey("center.id", ondelete="CASCADE"))
+    center_id: Mapped[int | None] = mapped_column(ForeignKey("center.id", ondelete="CASCADE"))
     kind: Mapped[InviteKind] = mapped_column(_enum(InviteKind))
     village_id: Mapped[int | None] = mapped_column(ForeignKey("village.id"))
+    region_id: Mapped[int | None] = mapped_column(ForeignKey("region.id"))
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("person.id"))
     created_at: Mapped[datetime]
     used_at: Mapped[datetime | None]
@@ -409,3 +427,21 @@ class HeadCount(Base):
     women: Mapped[int] = mapped_column(Integer)
     recorded_by_id: Mapped[int | None] = mapped_column(ForeignKey("person.id"))
     at: Mapped[datetime]
+
+
+class Target(Base):
+    """What the center plans to reach in a year: classes and learner-visits, for the whole center
+    (`area_id` empty) or one report row, for the year (`quarter` 0) or one quarter (1-4)."""
+
+    __tablename__ = "target"
+    __table_args__ = (UniqueConstraint("center_id", "year", "quarter", "area_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    center_id: Mapped[int] = mapped_column(ForeignKey("center.id", ondelete="CASCADE"), index=True)
+    year: Mapped[int] = mapped_column(Integer)
+    quarter: Mapped[int] = mapped_column(Integer, default=0)
+    area_id: Mapped[int | None] = mapped_column(ForeignKey("area.id", ondelete="CASCADE"))
+    classes: Mapped[int | None] = mapped_column(Integer)
+    learners: Mapped[int | None] = mapped_column(Integer)
+    set_by_id: Mapped[int | None] = mapped_column(ForeignKey("person.id"))
+    updated_at: Mapped[datetime]

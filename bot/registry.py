@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 from bot.messaging import Event
 from bot.models import Conversation, Person, RoleKind
 from bot.services.people import has_role
+from bot.services.regions import officer_region
 
 if TYPE_CHECKING:
     from bot.context import Context
@@ -62,6 +63,18 @@ class Command:
     access: Access = Access.ANYONE
     where: Where = Where.PRIVATE
     in_menu: bool = True
+    regional: bool = False  # a district's or province's officer may use it too, for their region
+
+
+def allowed(person: Person | None, command: Command) -> bool:
+    """The one access rule for every command and button. A region officer who belongs to no center may
+    use the regional commands and those open to anyone, nothing that needs a center."""
+    if officer_region(person) is not None:
+        if command.regional:
+            return True
+        if person is not None and person.center_id is None:
+            return command.access is Access.ANYONE
+    return access_of(person) >= command.access
 
 
 @dataclass(frozen=True)
@@ -96,3 +109,13 @@ class Registry:
     def menu_for(self, access: Access, where: Where) -> list[Command]:
         """The commands a person with this access sees, in registration order."""
         return [c for c in self.commands.values() if c.in_menu and c.access <= access and c.where in (where, Where.ANY)]
+
+    def menu_of(self, person: Person | None, where: Where) -> list[Command]:
+        """A person's commands; a region officer who is no one in a center sees only the regional ones."""
+        if officer_region(person) is not None and access_of(person) <= Access.MEMBER:
+            return [
+                c
+                for c in self.commands.values()
+                if c.in_menu and (c.regional or c.access is Access.ANYONE) and c.where in (where, Where.ANY)
+            ]
+        return self.menu_for(access_of(person), where)

@@ -20,8 +20,11 @@ from handlers import (
     plan_upload,
     profile,
     registration,
+    report,
     start,
+    stats,
     steps,
+    targets,
 )
 
 
@@ -44,6 +47,9 @@ def build_registry() -> Registry:
         plan_upload,
         appoint,
         center_settings,
+        stats,
+        report,
+        targets,
         groups,
     ):
         registry.add(*module.COMMANDS)

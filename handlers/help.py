@@ -5,6 +5,7 @@ from __future__ import annotations
 from bot.context import Context
 from bot.i18n import N_
 from bot.registry import Access, Command, Where, access_of
+from bot.services.regions import officer_region
 
 INTRO = {
     Access.ANYONE: N_("Send /start to begin."),
@@ -13,13 +14,15 @@ INTRO = {
     Access.STAFF: N_("As a member of the center's staff, you can:"),
     Access.DIRECTOR: N_("As the center's director, you can:"),
 }
+OFFICER = N_("As an officer of your district or province, you can:")
 
 
 async def show(ctx: Context, args: str) -> None:
     access = access_of(ctx.person)
     where = Where.GROUP if ctx.incoming.is_group else Where.PRIVATE
-    lines = [ctx._(INTRO[access])]
-    lines += [f"/{c.name} — {ctx._(c.description)}" for c in ctx.registry.menu_for(access, where)]
+    regional = officer_region(ctx.person) is not None and access <= Access.MEMBER
+    lines = [ctx._(OFFICER if regional else INTRO[access])]
+    lines += [f"/{c.name} — {ctx._(c.description)}" for c in ctx.registry.menu_of(ctx.person, where)]
     ctx.reply("\n".join(lines))
 
 

@@ -1,5 +1,7 @@
 """The director (or staff) sends a plan file in a private chat; the bot shows what it will create and
 what it could not read, and creates the drafts only after "Create". /publish then announces a draft.
+Targets travel with the plan: a "Chỉ tiêu" sheet in the workbook (or a CSV of targets alone) is shown
+and saved the same way.
 
     file ──> preview (stored with the file) ──/answer confirm yes──> drafts created
                                             └─/cancel──────────────> nothing
@@ -18,7 +20,7 @@ from bot.i18n import N_
 from bot.messaging import Choice
 from bot.models import Activity, ActivitySession, ActivityStatus, Conversation, RoleKind
 from bot.registry import Access, Command, Journey
-from bot.services import activities, areas, audit, conversations, plan_import
+from bot.services import activities, areas, audit, conversations, plan_import, stats, targets
 from bot.services.people import has_role
 from bot.text import number
 
@@ -38,20 +40,48 @@ async def on_document(ctx: Context) -> None:
     if document.size is not None and document.size > MAX_UPLOAD:
         raise Refusal(N_("The file is too large (at most 1 MB). Please send only the plan table."))
     content = await ctx.download(document.ref)
-    plan = await _read(ctx, document.name, content)
-    names = {a.id: areas.display_name(a, ctx.t) for a in await areas.areas_of(ctx.session, _center_id(ctx))}
-    text = plan_import.describe(plan, ctx.t, names)
-    if not plan.planned:
+    plan, goals = await _read(ctx, document.name, content)
+    known = await areas.areas_of(ctx.session, _center_id(ctx))
+    names = {a.id: areas.display_name(a, ctx.t) for a in known}
+    parts = [plan_import.describe(plan, ctx.t, names)] if plan.planned or plan.problems or goals is None else []
+    if goals is not None:
+        parts.append(_describe_targets(ctx, goals, {a.id: f"{a.position}. {names[a.id]}" for a in known}))
+    text = "\n\n".join(parts)
+    if not plan.planned and not (goals and goals.lines):
         ctx.reply(text)
         return
     data = {"name": document.name, "content": base64.b64encode(content).decode()}
     assert ctx.person is not None
     await conversations.move_to(ctx.session, ctx.person.id, JOURNEY, Step.CONFIRM, ctx.now, data)
-    choices = (
-        (Choice(ctx._("✅ Create {count} drafts", count=len(plan.planned)), f"/answer {Step.CONFIRM} yes"),),
-        (Choice(ctx._("✖ Cancel"), "/cancel"),),
+    label = (
+        ctx._("✅ Create {count} drafts", count=len(plan.planned))
+        if plan.planned
+        else ctx._("✅ Save {count} targets", count=len(goals.lines) if goals else 0)
     )
+    choices = ((Choice(label, f"/answer {Step.CONFIRM} yes"),), (Choice(ctx._("✖ Cancel"), "/cancel"),))
     ctx.reply(text, choices)
+
+
+def _describe_targets(ctx: Context, goals: targets.Sheet, names: dict[int, str]) -> str:
+    lines = [ctx._("I will save {count} targets:", count=len(goals.lines))]
+    for line in goals.lines:
+        what = names.get(line.area_id or 0, ctx._("Whole center"))
+        if line.quarter:
+            what = ctx._("{what}, quarter {quarter}", what=what, quarter=line.quarter)
+        lines.append(
+            ctx._(
+                "• {year}, {what}: {classes} classes, {learners} learner-visits",
+                year=line.year,
+                what=what,
+                classes="-" if line.classes is None else line.classes,
+                learners="-" if line.learners is None else line.learners,
+            )
+        )
+    if goals.problems:
+        lines.append(ctx._("I could not read these rows:"))
+        for row, reason, fields in goals.problems:
+            lines.append(ctx._("• row {row}: {reason}", row=row, reason=ctx._(reason, **fields)))
+    return "\n".join(lines)
 
 
 async def on_text(ctx: Context, conversation: Conversation, text: str) -> None:
@@ -59,8 +89,10 @@ async def on_text(ctx: Context, conversation: Conversation, text: str) -> None:
         raise Refusal(N_("Press “Create” to import the plan, or /cancel."))
     ctx.close_buttons()
     content = base64.b64decode(conversation.data["content"])
-    plan = await _read(ctx, conversation.data["name"], content)
+    plan, goals = await _read(ctx, conversation.data["name"], content)
     made = await plan_import.create(ctx.session, ctx.center, plan, now=ctx.now, by=ctx.person)  # type: ignore[arg-type]
+    for line in goals.lines if goals else []:
+        await targets.put(ctx.session, _center_id(ctx), line, now=ctx.now, by=ctx.person)
     await conversations.finish(ctx.session, conversation.person_id)
     audit.record(
         ctx.session,
@@ -70,17 +102,26 @@ async def on_text(ctx: Context, conversation: Conversation, text: str) -> None:
         actor_id=conversation.person_id,
         file=conversation.data["name"],
         created=made,
+        targets=len(goals.lines) if goals else 0,
     )
-    ctx.reply(ctx._("Created {count} draft activities. Send /publish to announce them one by one.", count=made))
+    if made or not goals:
+        ctx.reply(ctx._("Created {count} draft activities. Send /publish to announce them one by one.", count=made))
+    if goals:
+        ctx.reply(ctx._("Saved {count} targets. /stats shows the progress towards them.", count=len(goals.lines)))
 
 
-async def _read(ctx: Context, name: str, content: bytes) -> plan_import.Plan:
+async def _read(ctx: Context, name: str, content: bytes) -> tuple[plan_import.Plan, targets.Sheet | None]:
+    """The activities of a plan file and the targets it holds (None when it holds none)."""
+    assert ctx.center is not None
+    year = stats.Period.containing(ctx.now, ctx.center.timezone).year
+    goals = targets.read_file(name, content, await areas.areas_of(ctx.session, ctx.center.id), year)
     try:
         rows = plan_import.table(name, content)
     except plan_import.PlanFileError as error:
+        if goals is not None:
+            return plan_import.Plan(), goals
         raise Refusal(str(error)) from None
-    assert ctx.center is not None
-    return await plan_import.read_plan(ctx.session, ctx.center, rows, ctx.now)
+    return await plan_import.read_plan(ctx.session, ctx.center, rows, ctx.now), goals
 
 
 async def publish(ctx: Context, args: str) -> None:

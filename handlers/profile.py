@@ -18,6 +18,7 @@ from bot.messaging import Choice, Keyboard
 from bot.models import Conversation, Gender, Person
 from bot.registry import Access, Command, Journey
 from bot.services import centers, conversations, people
+from bot.services.regions import officer_region
 from bot.text import clean_name, fold
 from handlers import events
 
@@ -60,8 +61,10 @@ async def continue_or_welcome(ctx: Context, then: str = "") -> None:
         if _worth_resuming(then):
             await conversations.move_to(ctx.session, person.id, JOURNEY, Step(conversation.step), ctx.now, {THEN: then})
         await _ask(ctx, Step(conversation.step))
-    elif not person.profile_complete:
+    elif not person.profile_complete and officer_region(person) is None:
         await begin(ctx, then)
+    elif not person.profile_complete:
+        ctx.reply(ctx._("Welcome back! Send /stats for your region's totals and /report for the yearly report."))
     else:
         ctx.reply(ctx._("Welcome back, {name}! Send /help to see what you can do.", name=person.full_name))
 

@@ -16,7 +16,7 @@ from bot.context import Context
 from bot.errors import Refusal
 from bot.i18n import N_, Translator
 from bot.messaging import Choice
-from bot.models import Activity, Center, Invite, InviteKind, RoleKind
+from bot.models import Activity, Center, Invite, InviteKind, Region, RoleKind
 from bot.registry import Command
 from bot.services import audit, centers, invites, people, roles
 from handlers import checkin, events, profile
@@ -109,9 +109,11 @@ async def agree(ctx: Context, args: str) -> None:
         ctx.center = await ctx.session.get(Center, center_id)
     if ctx.center is not None:
         ctx.t = Translator(ctx.t.locale, ctx.center.timezone)
+    ctx.reply(ctx._("Thank you! Your consent was recorded on {moment}.", moment=ctx.t.datetime(ctx.now)))
     if token is not None:
         await _redeem(ctx, token)
-    ctx.reply(ctx._("Thank you! Your consent was recorded on {moment}.", moment=ctx.t.datetime(ctx.now)))
+    if invite is not None and invite.kind is InviteKind.REGION:
+        return  # an officer reads totals only: no village, no profile
     await profile.begin(ctx, then=" ".join(words))
 
 
@@ -134,6 +136,7 @@ ROLE_FOR = {
     InviteKind.DIRECTOR: RoleKind.DIRECTOR,
     InviteKind.STAFF: RoleKind.STAFF,
     InviteKind.VILLAGE_HEAD: RoleKind.VILLAGE_HEAD,
+    InviteKind.REGION: RoleKind.REGION,
 }
 ROLE_NAMES = {
     RoleKind.DIRECTOR: N_("director"),
@@ -146,7 +149,7 @@ async def _redeem(ctx: Context, token: str) -> None:
     person = ctx.person
     assert person is not None
     invite: Invite | None = await invites.usable(ctx.session, token)
-    if invite is not None and person.center_id not in (None, invite.center_id):
+    if invite is not None and invite.kind is not InviteKind.REGION and person.center_id not in (None, invite.center_id):
         raise Refusal(N_("This link is for another center than yours, so I cannot use it for you."))
     invite = await invites.redeem(ctx.session, token, person.id, ctx.now)
     if invite is None:
@@ -159,8 +162,21 @@ async def _redeem(ctx: Context, token: str) -> None:
         kind=kind,
         now=ctx.now,
         village_id=invite.village_id,
+        region_id=invite.region_id,
         granted_by=await people.by_id(ctx.session, invite.created_by_id) if invite.created_by_id else None,
     )
+    if invite.region_id is not None:
+        region = await ctx.session.get(Region, invite.region_id)
+        assert region is not None
+        ctx.reply(
+            ctx._(
+                "You are now an officer of {region}. Send /stats for the totals of its centers and "
+                "/report for the yearly report.",
+                region=region.name,
+            )
+        )
+        ctx.refresh_menu(person)
+        return
     ctx.center = await ctx.session.get(Center, invite.center_id)
     assert ctx.center is not None
     ctx.reply(ctx._("You are now the {role} of {center}.", role=ctx._(ROLE_NAMES[kind]), center=ctx.center.name))

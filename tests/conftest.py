@@ -150,6 +150,14 @@ async def bot(settings: Settings, fake: FakeTelegram, clock: Clock) -> AsyncIter
         await asyncio.sleep(0)
 
 
+@pytest.fixture
+def cli_env(monkeypatch: pytest.MonkeyPatch, settings: Settings, tmp_path: Path) -> None:
+    """`loalang` run as a command on the test's database, with no token."""
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("DATABASE_URL", settings.database_url)
+    monkeypatch.delenv("BOT_TOKEN", raising=False)
+
+
 @pytest.fixture(params=["vi", "en"])
 def lang(request: pytest.FixtureRequest) -> str:
     """Run a journey once per language: the person's Telegram app is set to it."""

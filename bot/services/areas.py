@@ -23,6 +23,19 @@ DEFAULT_AREAS = (
     ("arts_sports", N_("Arts, culture and sports programmes")),
 )
 _ENGLISH = dict(DEFAULT_AREAS)
+# Short names for a phone screen (/stats), for the rows a center has not renamed.
+SHORT = {
+    "literacy": N_("Literacy"),
+    "vocational": N_("Vocational training"),
+    "law": N_("Law"),
+    "health": N_("Health"),
+    "environment": N_("Environment"),
+    "culture": N_("Culture and society"),
+    "economy": N_("Economy"),
+    "life_skills": N_("Life skills"),
+    "other": N_("Other programmes"),
+    "arts_sports": N_("Arts and sports"),
+}
 
 
 def default_areas(center_id: int) -> list[Area]:
@@ -35,10 +48,14 @@ def default_areas(center_id: int) -> list[Area]:
 
 def display_name(area: Area, t: Translator) -> str:
     """A built-in row keeps its translation until the center renames it."""
-    msgid = _ENGLISH.get(area.code or "")
-    if msgid and area.name == Translator("vi").gettext(msgid):
-        return t.gettext(msgid)
-    return area.name
+    return label(area.code, area.name, t)
+
+
+def label(code: str | None, name: str, t: Translator, *, short: bool = False) -> str:
+    msgid = _ENGLISH.get(code or "")
+    if msgid and name == Translator("vi").gettext(msgid):
+        return t.gettext(SHORT[code] if short and code else msgid)
+    return name
 
 
 async def areas_of(session: AsyncSession, center_id: int) -> list[Area]:

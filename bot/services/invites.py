@@ -17,10 +17,11 @@ PREFIX = "inv-"
 async def create(
     session: AsyncSession,
     *,
-    center_id: int,
+    center_id: int | None,
     kind: InviteKind,
     now: datetime,
     village_id: int | None = None,
+    region_id: int | None = None,
     created_by_id: int | None = None,
 ) -> Invite:
     invite = Invite(
@@ -28,6 +29,7 @@ async def create(
         center_id=center_id,
         kind=kind,
         village_id=village_id,
+        region_id=region_id,
         created_by_id=created_by_id,
         created_at=now,
     )

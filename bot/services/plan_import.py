@@ -128,7 +128,8 @@ def table(filename: str, content: bytes) -> list[tuple[int, dict[str, str]]]:
         elif name.endswith(".xlsx"):
             from openpyxl import load_workbook
 
-            sheet = load_workbook(io.BytesIO(content), read_only=True, data_only=True).worksheets[0]
+            book = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
+            sheet = next(s for s in book.worksheets if fold(s.title) != "chi tieu")  # that sheet holds targets
             grid = [["" if v is None else _cell(v) for v in row] for row in sheet.iter_rows(values_only=True)]
         else:
             raise PlanFileError(N_("Please send the plan as an .xlsx or .csv file."))

@@ -15,15 +15,20 @@ async def grant(
     session: AsyncSession,
     *,
     person: Person,
-    center_id: int,
+    center_id: int | None,
     kind: RoleKind,
     now: datetime,
     village_id: int | None = None,
+    region_id: int | None = None,
     granted_by: Person | None = None,
 ) -> Role:
     """Give a role (doing nothing if the person has it already), and log it."""
     existing = next(
-        (r for r in person.roles if (r.center_id, r.kind, r.village_id) == (center_id, kind, village_id)),
+        (
+            r
+            for r in person.roles
+            if (r.center_id, r.kind, r.village_id, r.region_id) == (center_id, kind, village_id, region_id)
+        ),
         None,
     )
     if existing is not None:
@@ -33,6 +38,7 @@ async def grant(
         center_id=center_id,
         kind=kind,
         village_id=village_id,
+        region_id=region_id,
         granted_by_id=granted_by.id if granted_by else None,
         granted_at=now,
     )
@@ -49,6 +55,7 @@ async def grant(
         person_id=person.id,
         role=kind.value,
         village_id=village_id,
+        region_id=region_id,
     )
     return role
 

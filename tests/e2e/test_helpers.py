@@ -41,7 +41,9 @@ async def test_director_appoints_staff_by_forwarding_their_message(bot: Bot, fak
         "change",
         "calloff",
         "publish",
-    ]  # her role: staff can create and publish
+        "stats",
+        "report",
+    ]  # her role: staff can create and publish, and read the numbers
 
 
 async def test_director_picks_a_village_head_from_the_people_who_started_the_bot(

@@ -13,7 +13,6 @@ from sqlalchemy import select
 
 from bot.channels.fake_telegram import FakeTelegram
 from bot.cli import main
-from bot.config import Settings
 from bot.models import Activity, ActivityKind, ActivityStatus
 from tests.conftest import Bot
 from tests.journeys import commune, local, onboard
@@ -21,13 +20,6 @@ from tests.journeys import commune, local, onboard
 SAMPLES = Path(__file__).resolve().parents[2] / "samples"
 WEEK = SAMPLES / "tuan-le-hoc-tap-suot-doi-2025.csv"
 MONTHLY = SAMPLES / "ke-hoach-tung-thang-2025-2026.csv"
-
-
-@pytest.fixture
-def cli_env(monkeypatch: pytest.MonkeyPatch, settings: Settings, tmp_path: Path) -> None:
-    monkeypatch.chdir(tmp_path)
-    monkeypatch.setenv("DATABASE_URL", settings.database_url)
-    monkeypatch.delenv("BOT_TOKEN", raising=False)
 
 
 async def _activities(bot: Bot) -> list[Activity]:

@@ -1,0 +1,62 @@
+"""The yearly report file and the /stats chart, drawn from one `stats.Figures`."""
+
+from __future__ import annotations
+
+import asyncio
+import re
+from datetime import datetime
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.i18n import N_, Translator
+from bot.messaging import Attachment
+from bot.models import Center, Person, Region, Role, RoleKind
+from bot.reports import csv_file, layout, pdf, xlsx
+from bot.services import stats
+
+FORMATS = ("xlsx", "csv", "pdf")
+_CENTER_WORDS = re.compile(r"^(tthtcđ|trung tâm học tập cộng đồng)\s+", re.IGNORECASE)
+
+
+async def yearly(
+    session: AsyncSession, scope: stats.Scope, year: int, now: datetime, t: Translator, fmt: str
+) -> tuple[Attachment, stats.Figures]:
+    """The report of a year as a file, and the figures it holds (the same `/stats` shows)."""
+    figures = await stats.figures(session, scope, stats.Period(year), now, villages=True, activities=True)
+    report = layout.report(figures, t, await signer(session, scope, t))
+    writers = {
+        "xlsx": lambda: xlsx.write(report),
+        "csv": lambda: csv_file.write(report),
+        "pdf": lambda: pdf.write(report, t),
+    }
+    content = await asyncio.to_thread(writers[fmt])
+    return Attachment(f"{_slug(report.filename)}.{fmt}", content), figures
+
+
+async def signer(session: AsyncSession, scope: stats.Scope, t: Translator) -> layout.Signer:
+    """The header and signature block: the commune and its director, or the region."""
+    if scope.region_id is not None:
+        region = await session.get(Region, scope.region_id)
+        name = region.name if region else ""
+        return layout.Signer(issuer=name, body=t.gettext(N_("Community learning centers")), place=name, name=None)
+    center = await session.get(Center, scope.center_ids[0])
+    assert center is not None
+    commune = _CENTER_WORDS.sub("", center.commune).strip()
+    director = await session.scalar(
+        select(Person.full_name)
+        .join(Role, Role.person_id == Person.id)
+        .where(Role.center_id == center.id, Role.kind == RoleKind.DIRECTOR)
+        .order_by(Role.granted_at.desc())
+        .limit(1)
+    )
+    return layout.Signer(
+        issuer=t.gettext(N_("People's Committee of {commune}")).format(commune=commune),
+        body=t.gettext(N_("Community learning center")),
+        place=commune[:1].upper() + commune[1:],
+        name=director,
+    )
+
+
+def _slug(text: str) -> str:
+    return re.sub(r"[^\w.-]+", "-", text, flags=re.UNICODE).strip("-")

@@ -1,0 +1,78 @@
+"""The report as a PDF to print and sign (fpdf2). Vietnamese needs a Unicode font: DejaVu Sans, which
+matplotlib already ships, so the report adds no font file of its own."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import matplotlib
+from fpdf import FPDF
+from fpdf.fonts import FontFace
+
+from bot.i18n import Translator
+from bot.reports.layout import Report, Sheet
+
+FONTS = Path(matplotlib.get_data_path()) / "fonts" / "ttf"
+FONT = "DejaVu"
+
+
+def write(report: Report, t: Translator) -> bytes:
+    pdf = FPDF(format="A4")
+    pdf.set_auto_page_break(auto=True, margin=15)
+    pdf.add_font(FONT, "", str(FONTS / "DejaVuSans.ttf"))
+    pdf.add_font(FONT, "B", str(FONTS / "DejaVuSans-Bold.ttf"))
+    pdf.add_font(FONT, "I", str(FONTS / "DejaVuSans-Oblique.ttf"))
+    pdf.set_title(report.filename)
+    for sheet in report.sheets:
+        _sheet(pdf, sheet, t)
+    return bytes(pdf.output())
+
+
+def _sheet(pdf: FPDF, sheet: Sheet, t: Translator) -> None:
+    pdf.add_page(orientation="L" if len(sheet.columns) > 6 else "P")
+    pdf.set_font(FONT, size=9)
+    if sheet.masthead:
+        left, right = sheet.masthead
+        half = pdf.epw / 2
+        top = pdf.get_y()
+        pdf.set_font(FONT, "B", 9)
+        for text in left:
+            pdf.cell(half, 5, text, align="C", new_x="LMARGIN", new_y="NEXT")
+        pdf.set_y(top)
+        for text in right:
+            pdf.set_x(pdf.l_margin + half)
+            pdf.cell(half, 5, text, align="C", new_x="LMARGIN", new_y="NEXT")
+        pdf.ln(6)
+    for number, text in enumerate(sheet.heading):
+        pdf.set_font(FONT, "B" if number == 0 else "", 12 if number == 0 else 10)
+        pdf.multi_cell(0, 6, text, align="C", new_x="LMARGIN", new_y="NEXT")
+    pdf.ln(3)
+    pdf.set_font(FONT, size=8)
+    columns = list(sheet.columns)
+    if sheet.group:
+        text, first, span = sheet.group
+        for column in range(first, first + span):
+            columns[column] = f"{text}: {columns[column]}"
+    with pdf.table(
+        col_widths=tuple(sheet.widths) or None,
+        text_align="CENTER",
+        headings_style=FontFace(emphasis="BOLD"),
+        line_height=4.5,
+    ) as table:
+        table.row(columns)
+        for index, values in enumerate(sheet.rows):
+            style = FontFace(emphasis="BOLD") if index in sheet.strong else None
+            row = table.row(style=style)
+            for value in values:
+                if isinstance(value, int):
+                    row.cell(t.number(value), align="RIGHT")
+                else:
+                    row.cell(value or "", align="LEFT")
+    pdf.ln(3)
+    pdf.set_font(FONT, size=9)
+    for text in sheet.footer:
+        pdf.multi_cell(0, 5, text, new_x="LMARGIN", new_y="NEXT")
+    for text in sheet.signature:
+        pdf.set_font(FONT, "B" if text.isupper() else ("I" if text.startswith("(") else ""), 9)
+        pdf.set_x(pdf.l_margin + pdf.epw / 2)
+        pdf.cell(pdf.epw / 2, 5, text, align="C", new_x="LMARGIN", new_y="NEXT")

@@ -1,0 +1,249 @@
+"""/stats: the running totals, with buttons to switch the period, the village and the area, and the chart.
+
+    /stats [period] [village | area] ──> totals (+ the chart, when typed) with buttons:
+        [This month] [This quarter] [This year]
+        [◀ the period before] [🏘 By village]
+        [Choose a village] [Choose an area]   (a region officer: [Choose a center])
+    a button ──> the same message, edited to the new choice
+
+Who sees what: the director and staff see their center; a village head sees their own village (or
+villages); a district's or province's officer sees the sum of the region's centers, or one of them.
+Buttons carry codes ("q2025-4", "#v12", "#a3", "#c5") that are checked against what the person may see.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, replace
+
+from sqlalchemy import select
+
+from bot.context import Context
+from bot.errors import Refusal
+from bot.i18n import N_
+from bot.messaging import Choice, Edit, Keyboard
+from bot.models import Area, Center, Region, RoleKind, Village
+from bot.registry import Access, Command
+from bot.reports import chart, summary
+from bot.services import areas, centers, regions, stats, targets
+from bot.services.people import has_role, headed_village_ids
+from bot.text import fold
+
+_CODE = re.compile(r"^#([vac])(\d{1,9})$")
+_PERIOD_CODE = re.compile(r"^(?:y\d{4}|[qm]\d{4}-\d{1,2})$")
+VIEWS = ("villages", "pickv", "picka", "pickc")
+USAGE = N_(
+    "I could not read “{typed}”. Write for example /stats 2025, /stats quý 4, /stats 10/2025, or the name of a village."
+)
+
+
+@dataclass(frozen=True)
+class Wanted:
+    """What the person asked to see: a period, a village, an area, a center of the region, a view."""
+
+    period: stats.Period | None = None
+    village_id: int | None = None
+    area_id: int | None = None
+    center_id: int | None = None
+    view: str | None = None
+
+    def command(self, period: stats.Period, **changes: object) -> str:
+        """The button command for these choices, with some changed; a view lasts one press."""
+        chosen = replace(self, **({"view": None} | changes))  # type: ignore[arg-type]
+        words = [period.code]
+        words += [
+            f"#{p}{v}" for p, v in (("v", chosen.village_id), ("a", chosen.area_id), ("c", chosen.center_id)) if v
+        ]
+        words += [chosen.view] if chosen.view else []
+        return "/stats " + " ".join(words)
+
+
+async def show(ctx: Context, args: str) -> None:
+    wanted = await _read(ctx, args)
+    scope, title = await scope_of(ctx, wanted)
+    period = wanted.period or stats.Period.containing(ctx.now, scope.timezone)
+    if wanted.view in ("pickv", "picka", "pickc"):
+        await PICKERS[wanted.view](ctx, wanted, period, scope)
+        return
+    by_village = wanted.view == "villages"
+    figures = await stats.figures(ctx.session, scope, period, ctx.now, villages=by_village)
+    if by_village:
+        body = summary.village_text(figures, ctx.t, title)
+    else:
+        body = summary.text(figures, ctx.t, title, await _area_key(ctx, wanted.area_id))
+    keyboard = _buttons(ctx, wanted, period, scope)
+    if ctx.is_button and ctx.incoming.message_id is not None:
+        ctx.outcome.effects.append(Edit(ctx.incoming.chat_id, ctx.incoming.message_id, body, keyboard))
+        return
+    ctx.reply(body, keyboard)
+    names = {row.key: summary.short_name(row, ctx.t) for row in figures.table.rows}
+    ctx.reply(ctx._("Learner-visits per month, women and the target line."), image=chart.png(figures, ctx.t, names))
+
+
+async def _read(ctx: Context, args: str) -> Wanted:
+    """Button codes first; what is left is a typed period, village or area."""
+    found: dict[str, object] = {}
+    rest = []
+    for word in args.split():
+        if match := _CODE.match(word):
+            found[{"v": "village_id", "a": "area_id", "c": "center_id"}[match.group(1)]] = int(match.group(2))
+        elif word in VIEWS:
+            found["view"] = word
+        elif _PERIOD_CODE.match(word) and (period := stats.parse_period(word, stats.Period(ctx.now.year))):
+            found["period"] = period
+        else:
+            rest.append(word)
+    typed = " ".join(rest)
+    if typed:
+        zone = ctx.center.timezone if ctx.center else ctx.t.timezone
+        center_id = ctx.person.center_id if ctx.person else None
+        if (period := stats.parse_period(typed, stats.Period.containing(ctx.now, zone))) is not None:
+            found["period"] = period
+        elif center_id is not None and (
+            village := centers.match_village(await centers.villages_of(ctx.session, center_id), typed)
+        ):
+            found["village_id"] = village.id
+        elif center_id is not None and (area := targets.find_area(typed, await areas.areas_of(ctx.session, center_id))):
+            found["area_id"] = area.id
+        else:
+            raise Refusal(USAGE, typed=typed[:40])
+    return Wanted(**found)  # type: ignore[arg-type]
+
+
+async def scope_of(ctx: Context, wanted: Wanted) -> tuple[stats.Scope, str]:
+    """The numbers this person may see, narrowed to what they chose; anything else is refused."""
+    person = ctx.person
+    assert person is not None
+    region_id = regions.officer_region(person)
+    staff = has_role(person, RoleKind.DIRECTOR, RoleKind.STAFF)
+    if not staff and region_id is not None:
+        return await _region_scope(ctx, wanted, region_id)
+    center = ctx.center
+    assert isinstance(center, Center)
+    if wanted.center_id not in (None, center.id):
+        raise Refusal(N_("You can only see the numbers of your own center."))
+    await _own_area(ctx, wanted.area_id, center.id)
+    village_id = wanted.village_id
+    if not staff:
+        headed = headed_village_ids(person)
+        village_id = village_id or min(headed)
+        if village_id not in headed:
+            raise Refusal(N_("You can see the numbers of your own village only."))
+    if village_id is None:
+        return stats.Scope((center.id,), center.timezone, area_id=wanted.area_id), center.name
+    village = await ctx.session.get(Village, village_id)
+    if village is None or village.center_id != center.id:
+        raise Refusal(N_("You can only see the numbers of your own center."))
+    return stats.Scope((center.id,), center.timezone, village_id, wanted.area_id), village.name
+
+
+async def _region_scope(ctx: Context, wanted: Wanted, region_id: int) -> tuple[stats.Scope, str]:
+    centre_ids = await regions.center_ids(ctx.session, region_id)
+    if wanted.center_id is not None:
+        center = await ctx.session.get(Center, wanted.center_id)
+        if center is None or center.id not in centre_ids:
+            raise Refusal(N_("That center is not in your region."))
+        await _own_area(ctx, wanted.area_id, center.id)
+        village = await ctx.session.get(Village, wanted.village_id) if wanted.village_id else None
+        if village is not None and village.center_id == center.id:
+            return stats.Scope((center.id,), center.timezone, village.id, wanted.area_id), village.name
+        return stats.Scope((center.id,), center.timezone, area_id=wanted.area_id), center.name
+    if wanted.village_id is not None or wanted.area_id is not None:
+        raise Refusal(N_("Choose a center first to see its villages and areas."))
+    region = await ctx.session.get(Region, region_id)
+    assert region is not None
+    first = await ctx.session.get(Center, centre_ids[0]) if centre_ids else None
+    if first is None:
+        raise Refusal(N_("No center of {region} uses Loa Làng yet."), region=region.name)
+    return stats.Scope(tuple(centre_ids), first.timezone, region_id=region_id), region.name
+
+
+async def _own_area(ctx: Context, area_id: int | None, center_id: int) -> None:
+    if area_id is None:
+        return
+    area = await ctx.session.get(Area, area_id)
+    if area is None or area.center_id != center_id:
+        raise Refusal(N_("You can only see the numbers of your own center."))
+
+
+async def _area_key(ctx: Context, area_id: int | None) -> str | None:
+    area = await ctx.session.get(Area, area_id) if area_id is not None else None
+    return None if area is None else (area.code or fold(area.name))
+
+
+def _buttons(ctx: Context, wanted: Wanted, period: stats.Period, scope: stats.Scope) -> Keyboard:
+    _ = ctx._
+    month, quarter, year = (
+        stats.Period.containing(ctx.now, scope.timezone, kind)
+        for kind in (stats.PeriodKind.MONTH, stats.PeriodKind.QUARTER, stats.PeriodKind.YEAR)
+    )
+    by_village = wanted.view == "villages"
+    rows: list[tuple[Choice, ...]] = [
+        (
+            Choice(_("This month"), wanted.command(month)),
+            Choice(_("This quarter"), wanted.command(quarter)),
+            Choice(_("This year"), wanted.command(year)),
+        ),
+        (
+            Choice("◀ " + summary.period_name(period.previous(), ctx.t), wanted.command(period.previous())),
+            Choice(
+                _("📋 Totals") if by_village else _("🏘 By village"),
+                wanted.command(period, view=None if by_village else "villages"),
+            ),
+        ),
+    ]
+    if scope.region_id is not None:
+        rows.append((Choice(_("🏢 Choose a center"), wanted.command(period, view="pickc")),))
+    else:
+        rows.append(
+            (
+                Choice(_("🏘 Choose a village"), wanted.command(period, view="pickv")),
+                Choice(_("📚 Choose an area"), wanted.command(period, view="picka")),
+            )
+        )
+    if wanted.village_id or wanted.area_id or wanted.center_id:
+        rows.append((Choice(_("↩ Everything"), wanted.command(period, village_id=None, area_id=None, center_id=None)),))
+    return tuple(rows)
+
+
+async def _pick_village(ctx: Context, wanted: Wanted, period: stats.Period, scope: stats.Scope) -> None:
+    person = ctx.person
+    assert person is not None
+    villages = await centers.villages_of(ctx.session, scope.center_ids[0])
+    if not has_role(person, RoleKind.DIRECTOR, RoleKind.STAFF) and regions.officer_region(person) is None:
+        villages = [v for v in villages if v.id in headed_village_ids(person)]
+    ctx.reply(
+        ctx._("Which village?"),
+        tuple((Choice(v.name, wanted.command(period, village_id=v.id, area_id=None)),) for v in villages[:40]),
+    )
+
+
+async def _pick_area(ctx: Context, wanted: Wanted, period: stats.Period, scope: stats.Scope) -> None:
+    rows = await areas.areas_of(ctx.session, scope.center_ids[0])
+    ctx.reply(
+        ctx._("Which area?"),
+        tuple(
+            (
+                Choice(
+                    f"{a.position}. {areas.label(a.code, a.name, ctx.t, short=True)}",
+                    wanted.command(period, area_id=a.id),
+                ),
+            )
+            for a in rows
+        ),
+    )
+
+
+async def _pick_center(ctx: Context, wanted: Wanted, period: stats.Period, scope: stats.Scope) -> None:
+    found = await ctx.session.scalars(
+        select(Center).where(Center.id.in_(scope.center_ids)).order_by(Center.name).limit(60)
+    )
+    ctx.reply(
+        ctx._("Which center?"),
+        tuple((Choice(c.name[:60], wanted.command(period, center_id=c.id)),) for c in found),
+    )
+
+
+PICKERS = {"pickv": _pick_village, "picka": _pick_area, "pickc": _pick_center}
+
+COMMANDS = (Command("stats", show, N_("Running totals, targets and the chart"), Access.HELPER, regional=True),)

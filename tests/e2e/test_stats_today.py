@@ -1,0 +1,57 @@
+"""/stats on the day: registrations, the waitlist, who checked in (and how many women), walk-ins and the
+attendance rate, for the whole center and by village; a village head sees only their own village."""
+
+from __future__ import annotations
+
+import re
+
+from bot.channels.fake_telegram import FakeTelegram
+from tests.conftest import Bot
+from tests.journeys import commune, local, onboard, publish
+
+
+async def test_on_the_day_stats_count_the_seated_the_waiting_the_present_and_the_walk_ins(
+    bot: Bot, fake: FakeTelegram
+) -> None:
+    place = await commune(bot, fake)
+    hung = place.director
+    activity_id = await publish(bot, place, "Phòng chống lừa đảo", start="06/10/2025 13:30", capacity=2)
+    lan, hoa, mai = fake.add_user("Lan"), fake.add_user("Hoa"), fake.add_user("Mai")
+    await onboard(bot, lan)  # Thôn Đông
+    await onboard(bot, hoa, name="Trần Thị Hoa", village="Thôn Tây")
+    await onboard(bot, mai, name="Lê Văn Mai", gender="male", village="Thôn Tây")
+    for person in (lan, hoa, mai):
+        await bot.say(person, f"/register {activity_id}")  # Mai is third: on the waitlist
+
+    bot.clock.current = local("06/10/2025 13:25")
+    screen = (await bot.say(hung, f"/checkin {activity_id}"))[-1]
+    code = re.search(r"Mã: (\d{4})", screen.text or "").group(1)  # type: ignore[union-attr]
+    await bot.say(lan, code)
+    await bot.say(mai, code)  # came although waiting: a walk-in
+    await bot.say(hung, f"/desk {activity_id}")
+    await bot.say(hung, "/headcount 5 3")
+    await bot.say(hung, "/close")
+    bot.clock.current = local("06/10/2025 14:00")
+
+    text = (await bot.say(hung, "/stats"))[0].text or ""
+    line = next(line for line in text.splitlines() if "Phòng chống lừa đảo" in line)
+    assert line == ("• 06/10 13:30 Phòng chống lừa đảo: đăng ký 2/2, chờ 1, có mặt 7 (4 nữ), vãng lai 6, đến 50%")
+    message = (await bot.say(hung, "/stats"))[0]
+    await bot.press(hung, message, "🏘 Theo thôn")
+    by_village = (message.text or "").splitlines()
+    assert "• Thôn Đông: 1 (1 nữ); đăng ký 1, chờ 0, có mặt 1" in by_village
+    assert "• Thôn Tây: 1 (0 nữ); đăng ký 1, chờ 1, có mặt 1" in by_village
+    assert "• Đếm không tên, và người không rõ thôn: 5 (3 nữ); đăng ký 0, chờ 0, có mặt 0" in by_village
+
+    head = fake.add_user("Tâm")
+    await onboard(bot, head, name="Vũ Văn Tâm", gender="male", village="Thôn Tây")
+    await bot.say(hung, "/appoint head Thôn Tây")
+    await bot.press(hung, hung.private_chat.bot_messages[-1], "Vũ Văn Tâm (1965)")
+    own = (await bot.say(head, "/stats"))[0]
+    assert (own.text or "").startswith("📊 Thôn Tây: năm 2025")
+    assert "• 06/10 13:30 Phòng chống lừa đảo: đăng ký 1/2, chờ 1, có mặt 1 (0 nữ), vãng lai 1, đến 0%" in (
+        own.text or ""
+    )
+    assert "Tổng: 1 lớp, 1 lượt người (0 nữ)" in (own.text or "")
+    forged = (await bot.say(head, f"/stats y2025 #v{place.villages['Thôn Đông']}"))[-1]
+    assert forged.text == "Bạn chỉ xem được số liệu của thôn mình."

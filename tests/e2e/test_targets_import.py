@@ -1,0 +1,67 @@
+"""Targets arrive with the plan: seed 002's targets as a CSV of their own, or a "Chỉ tiêu" sheet inside
+the plan's workbook. Nothing is saved before the director confirms."""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+
+from openpyxl import Workbook
+
+from bot.channels.fake_telegram import FakeTelegram
+from tests.conftest import Bot
+from tests.journeys import commune
+
+SAMPLE = Path(__file__).resolve().parents[2] / "samples" / "chi-tieu-2025.csv"
+
+
+async def test_the_targets_of_seed_002_are_imported_from_their_csv(bot: Bot, fake: FakeTelegram) -> None:
+    place = await commune(bot, fake)
+    hung = place.director
+    hung.send_document(SAMPLE.name, SAMPLE.read_bytes())
+    await bot.settle()
+    preview = hung.private_chat.bot_messages[-1]
+    assert (preview.text or "").splitlines()[:3] == [
+        "Tôi sẽ lưu 11 chỉ tiêu:",
+        "• 2025, Toàn trung tâm: 53 lớp, 4350 lượt người",
+        "• 2025, 7. Chuyên đề Phát triển kinh tế: 8 lớp, 800 lượt người",
+    ]
+    assert "• 2025, 5. Chuyên đề Giáo dục môi trường: 7 lớp, 800 lượt người" in (preview.text or "")
+    assert "• 2025, Toàn trung tâm, quý 4: 13 lớp, 1050 lượt người" in (preview.text or "")
+    assert (await bot.say(hung, "/target 2025"))[-1].text.splitlines()[1] == "• chưa có"
+
+    await bot.press(hung, preview, "✅ Lưu 11 chỉ tiêu")
+    assert hung.private_chat.bot_messages[-1].text == "Đã lưu 11 chỉ tiêu. /stats cho biết tiến độ thực hiện."
+    listed = (await bot.say(hung, "/target 2025"))[-1].text or ""
+    assert "• 9. Chương trình khác: 7 lớp, 450 lượt người" in listed
+    assert "• Toàn trung tâm, quý 2: 14 lớp, 1.200 lượt người" in listed
+
+
+async def test_a_plan_workbook_with_a_targets_sheet_creates_drafts_and_targets_together(
+    bot: Bot, fake: FakeTelegram
+) -> None:
+    place = await commune(bot, fake)
+    book = Workbook()
+    plan = book.active
+    plan.title = "Kế hoạch"
+    plan.append(["Ngày", "Giờ", "Nội dung", "Lĩnh vực"])
+    plan.append(["10/10/2025", "08:00", "Chuyên đề an toàn giao thông", 3])
+    goals = book.create_sheet("Chỉ tiêu")
+    goals.append(["Năm", "Quý", "Lĩnh vực", "Số lớp", "Số người"])
+    goals.append([2025, None, "Tiểu ban pháp luật", 8, 750])
+    goals.append([2025, None, "thiên văn", 1, 10])
+    content = io.BytesIO()
+    book.save(content)
+    hung = place.director
+    hung.send_document("ke-hoach-2025.xlsx", content.getvalue())
+    await bot.settle()
+    preview = hung.private_chat.bot_messages[-1]
+    text = preview.text or ""
+    assert text.startswith("Tôi sẽ tạo 1 hoạt động ở dạng nháp:")
+    assert "Tôi sẽ lưu 1 chỉ tiêu:\n• 2025, 3. Chuyên đề Giáo dục pháp luật: 8 lớp, 750 lượt người" in text
+    assert "• dòng 3: Tôi không biết lĩnh vực “thiên văn”." in text
+    done = await bot.press(hung, preview, "✅ Tạo 1 bản nháp")
+    assert [m.text for m in done] == [
+        "Đã tạo 1 hoạt động nháp. Gửi /publish để đăng từng hoạt động.",
+        "Đã lưu 1 chỉ tiêu. /stats cho biết tiến độ thực hiện.",
+    ]
