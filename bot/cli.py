@@ -17,7 +17,7 @@ from bot.database import Database
 from bot.i18n import Translator
 from bot.models import Center, InviteKind, Region
 from bot.reports import yearly
-from bot.services import areas, audit, centers, invites, plan_import, regions, stats
+from bot.services import areas, audit, centers, invites, plan_import, regions, stats, targets
 
 NO_TOKEN = (
     "No BOT_TOKEN is set: put the token from @BotFather in BOT_TOKEN (environment or .env), "
@@ -170,21 +170,28 @@ async def _plan_import(settings: Settings, args: argparse.Namespace) -> int:
                 print(f"There is no center #{args.center}.", file=sys.stderr)
                 return 2
             t = Translator(center.locale, center.timezone)
+            content = await asyncio.to_thread(path.read_bytes)
             try:
-                rows = plan_import.table(path.name, await asyncio.to_thread(path.read_bytes))
+                plan, goals = await plan_import.read_file(session, center, path.name, content, args.clock())
             except plan_import.PlanFileError as error:
                 print(t.gettext(str(error)), file=sys.stderr)
                 return 2
-            plan = await plan_import.read_plan(session, center, rows, args.clock())
-            names = {a.id: areas.display_name(a, t) for a in await areas.areas_of(session, center.id)}
-            print(plan_import.describe(plan, t, names, limit=10_000))
-            if not plan.planned:
+            known = await areas.areas_of(session, center.id)
+            names = {a.id: areas.display_name(a, t) for a in known}
+            if plan.planned or plan.problems or goals is None:
+                print(plan_import.describe(plan, t, names, limit=10_000))
+            if goals is not None:
+                print(targets.describe(goals, t, {a.id: f"{a.position}. {names[a.id]}" for a in known}))
+            if not plan.planned and not (goals and goals.lines):
                 return 0
             answer = "y" if args.yes else await asyncio.to_thread(input, "Create them? [y/N] ")
             if answer.strip().lower() not in ("y", "yes", "c", "co", "có"):
                 print("Nothing was created.")
                 return 1
             made = await plan_import.create(session, center, plan, now=args.clock(), by=None)
+            for line in goals.lines if goals else []:
+                await targets.put(session, center.id, line, now=args.clock(), by=None)
+            saved = len(goals.lines) if goals else 0
             audit.record(
                 session,
                 action="plan.import",
@@ -193,8 +200,9 @@ async def _plan_import(settings: Settings, args: argparse.Namespace) -> int:
                 actor_id=None,
                 file=path.name,
                 created=made,
+                targets=saved,
             )
-        print(f"Created {made} draft activities.")
+        print(f"Created {made} draft activities; saved {saved} targets.")
         return 0
     finally:
         await db.dispose()

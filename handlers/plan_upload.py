@@ -20,7 +20,7 @@ from bot.i18n import N_
 from bot.messaging import Choice
 from bot.models import Activity, ActivitySession, ActivityStatus, Conversation, RoleKind
 from bot.registry import Access, Command, Journey
-from bot.services import activities, areas, audit, conversations, plan_import, stats, targets
+from bot.services import activities, areas, audit, conversations, plan_import, targets
 from bot.services.people import has_role
 from bot.text import number
 
@@ -45,7 +45,7 @@ async def on_document(ctx: Context) -> None:
     names = {a.id: areas.display_name(a, ctx.t) for a in known}
     parts = [plan_import.describe(plan, ctx.t, names)] if plan.planned or plan.problems or goals is None else []
     if goals is not None:
-        parts.append(_describe_targets(ctx, goals, {a.id: f"{a.position}. {names[a.id]}" for a in known}))
+        parts.append(targets.describe(goals, ctx.t, {a.id: f"{a.position}. {names[a.id]}" for a in known}))
     text = "\n\n".join(parts)
     if not plan.planned and not (goals and goals.lines):
         ctx.reply(text)
@@ -60,28 +60,6 @@ async def on_document(ctx: Context) -> None:
     )
     choices = ((Choice(label, f"/answer {Step.CONFIRM} yes"),), (Choice(ctx._("✖ Cancel"), "/cancel"),))
     ctx.reply(text, choices)
-
-
-def _describe_targets(ctx: Context, goals: targets.Sheet, names: dict[int, str]) -> str:
-    lines = [ctx._("I will save {count} targets:", count=len(goals.lines))]
-    for line in goals.lines:
-        what = names.get(line.area_id or 0, ctx._("Whole center"))
-        if line.quarter:
-            what = ctx._("{what}, quarter {quarter}", what=what, quarter=line.quarter)
-        lines.append(
-            ctx._(
-                "• {year}, {what}: {classes} classes, {learners} learner-visits",
-                year=line.year,
-                what=what,
-                classes="-" if line.classes is None else line.classes,
-                learners="-" if line.learners is None else line.learners,
-            )
-        )
-    if goals.problems:
-        lines.append(ctx._("I could not read these rows:"))
-        for row, reason, fields in goals.problems:
-            lines.append(ctx._("• row {row}: {reason}", row=row, reason=ctx._(reason, **fields)))
-    return "\n".join(lines)
 
 
 async def on_text(ctx: Context, conversation: Conversation, text: str) -> None:
@@ -111,17 +89,11 @@ async def on_text(ctx: Context, conversation: Conversation, text: str) -> None:
 
 
 async def _read(ctx: Context, name: str, content: bytes) -> tuple[plan_import.Plan, targets.Sheet | None]:
-    """The activities of a plan file and the targets it holds (None when it holds none)."""
     assert ctx.center is not None
-    year = stats.Period.containing(ctx.now, ctx.center.timezone).year
-    goals = targets.read_file(name, content, await areas.areas_of(ctx.session, ctx.center.id), year)
     try:
-        rows = plan_import.table(name, content)
+        return await plan_import.read_file(ctx.session, ctx.center, name, content, ctx.now)
     except plan_import.PlanFileError as error:
-        if goals is not None:
-            return plan_import.Plan(), goals
         raise Refusal(str(error)) from None
-    return await plan_import.read_plan(ctx.session, ctx.center, rows, ctx.now), goals
 
 
 async def publish(ctx: Context, args: str) -> None:

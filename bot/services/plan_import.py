@@ -23,7 +23,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.i18n import N_
 from bot.models import Activity, ActivityKind, Area, Center, Person
-from bot.services import activities
+from bot.services import activities, targets
 from bot.text import clean_name, fold
 
 MAX_ROWS = 2000
@@ -155,6 +155,23 @@ def _cell(value: object) -> str:
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
     return str(value)
+
+
+async def read_file(
+    session: AsyncSession, center: Center, filename: str, content: bytes, now: datetime
+) -> tuple[Plan, targets.Sheet | None]:
+    """The activities of a plan file and the targets it holds (None when it holds none): a file of
+    targets alone is no error."""
+    year = now.astimezone(ZoneInfo(center.timezone)).year
+    known = list(await session.scalars(select(Area).where(Area.center_id == center.id).order_by(Area.position)))
+    goals = targets.read_file(filename, content, known, year)
+    try:
+        rows = table(filename, content)
+    except PlanFileError:
+        if goals is None:
+            raise
+        return Plan(), goals
+    return await read_plan(session, center, rows, now), goals
 
 
 async def read_plan(

@@ -166,6 +166,30 @@ async def of_year(session: AsyncSession, center_id: int, year: int) -> list[Targ
     return list(rows)
 
 
+def describe(sheet: Sheet, t: Any, names: dict[int, str]) -> str:
+    """What will be saved, row by row, in the reader's language (`t` is a Translator); `names` are the
+    areas' labels."""
+    _ = t.gettext
+    lines = [_("I will save {count} targets:").format(count=len(sheet.lines))]
+    for line in sheet.lines:
+        what = names.get(line.area_id or 0, _("Whole center"))
+        if line.quarter:
+            what = _("{what}, quarter {quarter}").format(what=what, quarter=line.quarter)
+        lines.append(
+            _("• {year}, {what}: {classes} classes, {learners} learner-visits").format(
+                year=line.year,
+                what=what,
+                classes="-" if line.classes is None else line.classes,
+                learners="-" if line.learners is None else line.learners,
+            )
+        )
+    if sheet.problems:
+        lines.append(_("I could not read these rows:"))
+        for row, reason, fields in sheet.problems:
+            lines.append(_("• row {row}: {reason}").format(row=row, reason=_(reason).format(**fields)))
+    return "\n".join(lines)
+
+
 def read_file(filename: str, content: bytes, areas: list[Area], this_year: int) -> Sheet | None:
     """The targets in a file: the "Chỉ tiêu" sheet of a workbook, or a CSV with target columns.
     None when the file holds no targets (an ordinary plan)."""

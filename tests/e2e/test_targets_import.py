@@ -3,12 +3,15 @@ the plan's workbook. Nothing is saved before the director confirms."""
 
 from __future__ import annotations
 
+import asyncio
 import io
 from pathlib import Path
 
+import pytest
 from openpyxl import Workbook
 
 from bot.channels.fake_telegram import FakeTelegram
+from bot.cli import main
 from tests.conftest import Bot
 from tests.journeys import commune
 
@@ -65,3 +68,15 @@ async def test_a_plan_workbook_with_a_targets_sheet_creates_drafts_and_targets_t
         "Đã tạo 1 hoạt động nháp. Gửi /publish để đăng từng hoạt động.",
         "Đã lưu 1 chỉ tiêu. /stats cho biết tiến độ thực hiện.",
     ]
+
+
+async def test_the_command_line_imports_targets_too(
+    bot: Bot, fake: FakeTelegram, cli_env: None, capsys: pytest.CaptureFixture[str]
+) -> None:
+    place = await commune(bot, fake)
+    arguments = ["plan", "import", str(SAMPLE), "--center", "1", "--yes"]
+    assert await asyncio.to_thread(main, arguments, clock=bot.clock) == 0
+    out = capsys.readouterr().out
+    assert "Tôi sẽ lưu 11 chỉ tiêu:" in out and out.rstrip().endswith("Created 0 draft activities; saved 11 targets.")
+    listed = (await bot.say(place.director, "/target 2025"))[-1].text or ""
+    assert "• Toàn trung tâm: 53 lớp, 4.350 lượt người" in listed
