@@ -13,6 +13,7 @@ Buttons carry codes ("q2025-4", "#v12", "#a3", "#c5") that are checked against w
 
 from __future__ import annotations
 
+import asyncio
 import re
 from dataclasses import dataclass, replace
 
@@ -77,7 +78,8 @@ async def show(ctx: Context, args: str) -> None:
         return
     ctx.reply(body, keyboard)
     names = {row.key: summary.short_name(row, ctx.t) for row in figures.table.rows}
-    ctx.reply(ctx._("Learner-visits per month, women and the target line."), image=chart.png(figures, ctx.t, names))
+    image = await asyncio.to_thread(chart.png, figures, ctx.t, names)  # the sender and the clock keep going
+    ctx.reply(ctx._("Learner-visits per month, women and the target line."), image=image)
 
 
 async def _read(ctx: Context, args: str) -> Wanted:
