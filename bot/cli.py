@@ -71,15 +71,18 @@ def _parser() -> argparse.ArgumentParser:
     new_region.add_argument("--parent", type=int, help="the province a district belongs to")
     new_region.add_argument("--centers", help="comma-separated numbers of centers to put in it")
     new_region.set_defaults(action=_region_add)
-    officer = region.add_parser("officer", help="print a one-time link that makes its opener an officer of a region")
+    officer = region.add_parser(
+        "officer", help="list a region's officers and print a one-time link that makes its opener one"
+    )
     officer.add_argument("region", type=int)
+    officer.add_argument("--revoke", type=int, metavar="PERSON", help="take the role back from this officer")
     officer.set_defaults(action=_region_officer)
 
     report = commands.add_parser("report", help="write the yearly report file (the same figures as /stats)")
     whose = report.add_mutually_exclusive_group(required=True)
     whose.add_argument("--center", type=int, help="the center's number")
     whose.add_argument("--region", type=int, help="a region's number: one block of rows per center")
-    report.add_argument("--year", type=int, required=True)
+    report.add_argument("--year", type=_year, required=True)
     report.add_argument("--format", choices=["xlsx", "csv", "pdf"], default="xlsx")
     report.add_argument("--lang", choices=["vi", "en"], help="default: the center's language")
     report.add_argument("-o", "--output", required=True, help="the file to write")
@@ -92,6 +95,12 @@ def _parser() -> argparse.ArgumentParser:
     load.add_argument("--yes", action="store_true", help="create without asking")
     load.set_defaults(action=_plan_import)
     return parser
+
+
+def _year(text: str) -> int:
+    if not (text.isdigit() and int(text) in stats.YEARS):
+        raise argparse.ArgumentTypeError("expected a year between 2000 and 2100")
+    return int(text)
 
 
 async def _default(settings: Settings, args: argparse.Namespace) -> int:
@@ -237,6 +246,14 @@ async def _region_officer(settings: Settings, args: argparse.Namespace) -> int:
             if region is None:
                 print(f"There is no region #{args.region}.", file=sys.stderr)
                 return 2
+            if args.revoke is not None:
+                if not await regions.revoke(session, region.id, args.revoke, now=args.clock()):
+                    print(f"Person #{args.revoke} is not an officer of {region.name}.", file=sys.stderr)
+                    return 2
+                print(f"Person #{args.revoke} is no longer an officer of {region.name}.")
+                return 0
+            for person_id, since in await regions.officers(session, region.id):
+                print(f"Officer: person #{person_id}, since {since:%Y-%m-%d}")
             invite = await invites.create(
                 session, center_id=None, kind=InviteKind.REGION, region_id=region.id, now=args.clock()
             )

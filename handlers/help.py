@@ -14,7 +14,7 @@ INTRO = {
     Access.STAFF: N_("As a member of the center's staff, you can:"),
     Access.DIRECTOR: N_("As the center's director, you can:"),
 }
-OFFICER = N_("As an officer of your district or province, you can:")
+OFFICER = N_("As an officer of your region, you can:")
 
 
 async def show(ctx: Context, args: str) -> None:

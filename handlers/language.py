@@ -24,9 +24,7 @@ async def switch(ctx: Context, args: str) -> None:
     ctx.close_buttons()
     ctx.t = Translator(wanted, ctx.t.timezone)
     if ctx.person is None:
-        show_notice(
-            ctx, ctx.t, start_payload, chosen=True
-        )  # nothing may be stored before consent: just show it in that language
+        await show_notice(ctx, ctx.t, start_payload, chosen=True)  # nothing is stored before consent
         return
     ctx.person.language = wanted
     ctx.reply(ctx._("Done: I will speak English with you from now on."))

@@ -89,11 +89,17 @@ async def on_text(ctx: Context, conversation: Conversation, text: str) -> None:
 
 
 async def _read(ctx: Context, name: str, content: bytes) -> tuple[plan_import.Plan, targets.Sheet | None]:
+    """The plan and its targets; staff may import activities, but only the director sets targets."""
     assert ctx.center is not None
     try:
-        return await plan_import.read_file(ctx.session, ctx.center, name, content, ctx.now)
+        plan, goals = await plan_import.read_file(ctx.session, ctx.center, name, content, ctx.now)
     except plan_import.PlanFileError as error:
         raise Refusal(str(error)) from None
+    if goals is not None and not has_role(ctx.person, RoleKind.DIRECTOR):
+        if not (plan.planned or plan.problems):
+            raise Refusal(N_("Only the center's director can set targets. Please ask them to send this file."))
+        return plan, None
+    return plan, goals
 
 
 async def publish(ctx: Context, args: str) -> None:

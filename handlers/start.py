@@ -36,7 +36,7 @@ async def start(ctx: Context, args: str) -> None:
         center_id = invite.center_id if invite else await _center_of_link(ctx, args)
         if ctx.center is None and center_id is not None:
             ctx.center = await ctx.session.get(Center, center_id)
-        show_notice(ctx, ctx.t, args)
+        await show_notice(ctx, ctx.t, args)
         return
     if token is not None:
         await _redeem(ctx, token)
@@ -47,30 +47,60 @@ async def start(ctx: Context, args: str) -> None:
     await profile.continue_or_welcome(ctx, then=args)
 
 
-def show_notice(ctx: Context, t: Translator, start_payload: str = "", *, chosen: bool = False) -> None:
+async def show_notice(ctx: Context, t: Translator, start_payload: str = "", *, chosen: bool = False) -> None:
     """The welcome and the privacy notice, with the only button that stores anything.
 
-    When the person picked the language with /lang, agreeing also saves that choice."""
+    When the person picked the language with /lang, agreeing also saves that choice. A region officer's
+    link gets its own notice: an officer gives no profile and reads totals only."""
+    token = invites.token_of(start_payload)
+    invite = await invites.usable(ctx.session, token) if token else None
+    region = await ctx.session.get(Region, invite.region_id) if invite and invite.region_id else None
     keeper = ctx.center.name if ctx.center else t.gettext("your commune's community learning center")
-    text = "\n\n".join(
+    text = (
+        _officer_notice(t, region.name)
+        if region
+        else "\n\n".join(
+            [
+                t.gettext(
+                    "Welcome to Loa Làng! I announce the talks, classes and events of your community "
+                    "learning center, and let you register and check in from your phone."
+                ),
+                t.gettext(
+                    "🔒 Before we start, please read how your data is used:\n"
+                    "• What: your name, gender, birth year and village, and your Telegram account number.\n"
+                    "• Why: to register you for activities, count attendance and send you reminders. "
+                    "Reports to the authorities contain totals only, never your name.\n"
+                    "• Who keeps it: {keeper}. It is never sold or shared for other purposes.\n"
+                    "• Your rights: you may see and correct your data at any time with /profile, ask the "
+                    "center to delete it, and withdraw your consent."
+                ).format(keeper=keeper),
+                t.gettext("Nothing about you is stored until you press “Đồng ý” (I agree)."),
+            ]
+        )
+    )
+    agree = " ".join(part for part in ("/agree", t.locale if chosen else "", start_payload) if part)
+    _ask_consent(ctx, t, text, agree, start_payload)
+
+
+def _officer_notice(t: Translator, region: str) -> str:
+    return "\n\n".join(
         [
             t.gettext(
-                "Welcome to Loa Làng! I announce the talks, classes and events of your community "
-                "learning center, and let you register and check in from your phone."
-            ),
+                "Welcome to Loa Làng! This link makes you an officer of {region}: you will read the totals of its "
+                "community learning centers (/stats) and their yearly reports (/report). They hold numbers only, "
+                "never residents' names."
+            ).format(region=region),
             t.gettext(
-                "🔒 Before we start, please read how your data is used:\n"
-                "• What: your name, gender, birth year and village, and your Telegram account number.\n"
-                "• Why: to register you for activities, count attendance and send you reminders. "
-                "Reports to the authorities contain totals only, never your name.\n"
-                "• Who keeps it: {keeper}. It is never sold or shared for other purposes.\n"
-                "• Your rights: you may see and correct your data at any time with /profile, ask the "
-                "center to delete it, and withdraw your consent."
-            ).format(keeper=keeper),
+                "🔒 What is stored about you: your Telegram account number, this role and the moment you agree; "
+                "nothing else. Why: so that only you can read these totals. Your rights: you may ask at any time "
+                "for the role and this data to be removed."
+            ),
             t.gettext("Nothing about you is stored until you press “Đồng ý” (I agree)."),
         ]
     )
-    agree = " ".join(part for part in ("/agree", t.locale if chosen else "", start_payload) if part)
+
+
+def _ask_consent(ctx: Context, t: Translator, text: str, agree: str, start_payload: str) -> None:
     other = next(code for code in SUPPORTED_LOCALES if code != t.locale)
     choices = (
         (Choice(t.gettext("✅ Đồng ý (I agree)"), agree),),

@@ -31,8 +31,10 @@ from bot.services.people import has_role, headed_village_ids
 from bot.text import fold
 
 _CODE = re.compile(r"^#([vac])(\d{1,9})$")
+_PAGE = re.compile(r"^p\d{1,3}$")
 _PERIOD_CODE = re.compile(r"^(?:y\d{4}|[qm]\d{4}-\d{1,2})$")
 VIEWS = ("villages", "pickv", "picka", "pickc")
+CENTERS_PER_PAGE = 30
 USAGE = N_(
     "I could not read “{typed}”. Write for example /stats 2025, /stats quý 4, /stats 10/2025, or the name of a village."
 )
@@ -47,15 +49,17 @@ class Wanted:
     area_id: int | None = None
     center_id: int | None = None
     view: str | None = None
+    page: int = 0  # of the list of centers
 
     def command(self, period: stats.Period, **changes: object) -> str:
         """The button command for these choices, with some changed; a view lasts one press."""
-        chosen = replace(self, **({"view": None} | changes))  # type: ignore[arg-type]
+        chosen = replace(self, **({"view": None, "page": 0} | changes))  # type: ignore[arg-type]
         words = [period.code]
         words += [
             f"#{p}{v}" for p, v in (("v", chosen.village_id), ("a", chosen.area_id), ("c", chosen.center_id)) if v
         ]
         words += [chosen.view] if chosen.view else []
+        words += [f"p{chosen.page}"] if chosen.page else []
         return "/stats " + " ".join(words)
 
 
@@ -63,6 +67,8 @@ async def show(ctx: Context, args: str) -> None:
     wanted = await _read(ctx, args)
     scope, title = await scope_of(ctx, wanted)
     period = wanted.period or stats.Period.containing(ctx.now, scope.timezone)
+    if scope.region_id is not None and wanted.view == "villages":
+        wanted = replace(wanted, view="pickc")
     if wanted.view in ("pickv", "picka", "pickc"):
         await PICKERS[wanted.view](ctx, wanted, period, scope)
         return
@@ -91,6 +97,8 @@ async def _read(ctx: Context, args: str) -> Wanted:
             found[{"v": "village_id", "a": "area_id", "c": "center_id"}[match.group(1)]] = int(match.group(2))
         elif word in VIEWS:
             found["view"] = word
+        elif _PAGE.match(word):
+            found["page"] = int(word[1:])
         elif _PERIOD_CODE.match(word) and (period := stats.parse_period(word, stats.Period(ctx.now.year))):
             found["period"] = period
         else:
@@ -186,17 +194,13 @@ def _buttons(ctx: Context, wanted: Wanted, period: stats.Period, scope: stats.Sc
             Choice(_("This quarter"), wanted.command(quarter)),
             Choice(_("This year"), wanted.command(year)),
         ),
-        (
-            Choice("◀ " + summary.period_name(period.previous(), ctx.t), wanted.command(period.previous())),
-            Choice(
-                _("📋 Totals") if by_village else _("🏘 By village"),
-                wanted.command(period, view=None if by_village else "villages"),
-            ),
-        ),
+        (Choice("◀ " + summary.period_name(period.previous(), ctx.t), wanted.command(period.previous())),),
     ]
-    if scope.region_id is not None:
+    if scope.region_id is not None:  # a province's villages would not fit one message: a center's do
         rows.append((Choice(_("🏢 Choose a center"), wanted.command(period, view="pickc")),))
     else:
+        toggle = _("📋 Totals") if by_village else _("🏘 By village")
+        rows[1] += (Choice(toggle, wanted.command(period, view=None if by_village else "villages")),)
         rows.append(
             (
                 Choice(_("🏘 Choose a village"), wanted.command(period, view="pickv")),
@@ -237,13 +241,20 @@ async def _pick_area(ctx: Context, wanted: Wanted, period: stats.Period, scope: 
 
 
 async def _pick_center(ctx: Context, wanted: Wanted, period: stats.Period, scope: stats.Scope) -> None:
-    found = await ctx.session.scalars(
-        select(Center).where(Center.id.in_(scope.center_ids)).order_by(Center.name).limit(60)
+    """The region's centers by name, a page at a time."""
+    found = list(
+        await ctx.session.scalars(
+            select(Center)
+            .where(Center.id.in_(scope.center_ids))
+            .order_by(Center.name, Center.id)
+            .offset(wanted.page * CENTERS_PER_PAGE)
+            .limit(CENTERS_PER_PAGE + 1)
+        )
     )
-    ctx.reply(
-        ctx._("Which center?"),
-        tuple((Choice(c.name[:60], wanted.command(period, center_id=c.id)),) for c in found),
-    )
+    rows = [(Choice(c.name[:60], wanted.command(period, center_id=c.id)),) for c in found[:CENTERS_PER_PAGE]]
+    if len(found) > CENTERS_PER_PAGE:
+        rows.append((Choice(ctx._("More ▶"), wanted.command(period, view="pickc", page=wanted.page + 1)),))
+    ctx.reply(ctx._("Which center?"), tuple(rows))
 
 
 PICKERS = {"pickv": _pick_village, "picka": _pick_area, "pickc": _pick_center}

@@ -6,6 +6,7 @@ matplotlib's object API is used (never pyplot), so charts can be drawn from any 
 from __future__ import annotations
 
 import io
+import math
 
 from babel.dates import get_month_names
 
@@ -17,14 +18,17 @@ COLOURS = ("#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c8c8c")
 
 
 def monthly_targets(figures: stats.Figures) -> list[float] | None:
-    """The learner-visits a month should bring: a quarter's target over its three months, else the year's
-    over twelve."""
-    whole = [g for g in figures.goals if g.key == "total" and g.learners_target]
-    quarters = {g.quarter: g.learners_target for g in whole if g.quarter}
-    if len(quarters) == 4:
-        return [quarters[(m - 1) // 3 + 1] / 3 for m in range(1, 13)]  # type: ignore[operator]
-    year = next((g.learners_target for g in whole if g.quarter == 0), None)
-    return [year / 12] * 12 if year else None
+    """The learner-visits a month should bring: its quarter's target over three months, else the year's
+    over twelve; NaN (no line) for a month with neither."""
+    whole = {g.quarter: g.learners_target for g in figures.goals if g.key == "total" and g.learners_target}
+    if not whole:
+        return None
+    year = whole.get(0)
+    line = []
+    for month in range(1, 13):
+        quarter = whole.get((month - 1) // 3 + 1)
+        line.append(quarter / 3 if quarter else year / 12 if year else math.nan)
+    return line
 
 
 def png(figures: stats.Figures, t: Translator, names: dict[str, str]) -> bytes:
@@ -55,7 +59,8 @@ def png(figures: stats.Figures, t: Translator, names: dict[str, str]) -> bytes:
     top.set_title(
         _(N_("Learner-visits per month, {year}")).format(year=figures.period.year), fontsize=14, fontweight="bold"
     )
-    top.legend(fontsize=9, loc="upper center", bbox_to_anchor=(0.5, -0.07), ncol=2, frameon=False)
+    if series or targets:
+        top.legend(fontsize=9, loc="upper center", bbox_to_anchor=(0.5, -0.07), ncol=2, frameon=False)
     bottom.plot(range(12), totals, marker="o", linewidth=2.5, color="#1f77b4", label=_(N_("All")))
     bottom.plot(range(12), figures.monthly_women, marker="o", linewidth=2.5, color="#d62728", label=_(N_("Women")))
     bottom.set_title(_(N_("Women and all")), fontsize=13, fontweight="bold")

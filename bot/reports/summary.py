@@ -36,7 +36,8 @@ def text(figures: stats.Figures, t: Translator, title: str, area_key: str | None
     ]
     if figures.scope.region_id is None:
         lines += ["", _(N_("Today and coming up:"))]
-        lines += [upcoming_line(u, t, figures.now) for u in figures.upcoming] or [_(N_("• nothing planned"))]
+        village = figures.scope.village_id is not None  # a village's seats are not the activity's capacity
+        lines += [upcoming_line(u, t, figures.now, village) for u in figures.upcoming] or [_(N_("• nothing planned"))]
     rows = [r for r in figures.table.rows if area_key is None or r.key == area_key]
     lines += ["", _(N_("Results of {period}:")).format(period=period_name(figures.period, t))]
     for number, row in enumerate(figures.table.rows, 1):
@@ -48,7 +49,7 @@ def text(figures: stats.Figures, t: Translator, title: str, area_key: str | None
     if goals:
         lines += ["", _(N_("Targets of {year}:")).format(year=figures.period.year)]
         lines += [goal_line(g, figures, t) for g in goals]
-    if figures.ratio is not None and area_key is None:
+    if figures.ratio is not None and area_key is None and figures.scope.village_id is None:
         lines.append(
             _(N_("Learners ÷ population aged 15+ ({year}): {visits}/{population} = {ratio}%")).format(
                 year=figures.period.year,
@@ -68,10 +69,10 @@ def counts(row: stats.Row, t: Translator) -> str:
     )
 
 
-def upcoming_line(line: stats.Upcoming, t: Translator, now: datetime) -> str:
+def upcoming_line(line: stats.Upcoming, t: Translator, now: datetime, village: bool = False) -> str:
     """Registrations; once check-in has opened, who came too."""
     _ = t.gettext
-    seats = f"{line.registered}/{line.capacity}" if line.capacity else str(line.registered)
+    seats = f"{line.registered}/{line.capacity}" if line.capacity and not village else str(line.registered)
     parts = [
         _(N_("registered {seats}")).format(seats=seats),
         _(N_("waiting {count}")).format(count=line.waitlisted),
@@ -89,7 +90,7 @@ def upcoming_line(line: stats.Upcoming, t: Translator, now: datetime) -> str:
 def goal_line(goal: stats.Goal, figures: stats.Figures, t: Translator) -> str:
     _ = t.gettext
     if goal.key == "total":
-        what = _(N_("Whole center"))
+        what = _(N_("Whole region")) if figures.scope.region_id is not None else _(N_("Whole center"))
     else:
         row = next((r for r in figures.table.rows if r.key == goal.key), stats.Row(goal.key, goal.key))
         what = short_name(row, t)

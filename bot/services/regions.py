@@ -8,7 +8,8 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.models import Center, Person, Region, RoleKind
+from bot.models import Center, Person, Region, Role, RoleKind
+from bot.services import audit
 from bot.text import clean_name
 
 
@@ -38,6 +39,36 @@ async def below(session: AsyncSession, region_id: int) -> list[int]:
 async def center_ids(session: AsyncSession, region_id: int) -> list[int]:
     regions = await below(session, region_id)
     return list(await session.scalars(select(Center.id).where(Center.region_id.in_(regions)).order_by(Center.id)))
+
+
+async def officers(session: AsyncSession, region_id: int) -> list[tuple[int, datetime]]:
+    rows = await session.execute(
+        select(Role.person_id, Role.granted_at)
+        .where(Role.region_id == region_id, Role.kind == RoleKind.REGION)
+        .order_by(Role.granted_at)
+    )
+    return [(person_id, since) for person_id, since in rows]
+
+
+async def revoke(session: AsyncSession, region_id: int, person_id: int, *, now: datetime) -> bool:
+    """Take an officer's role back; False when they had none. Logged like every role change."""
+    role = await session.scalar(
+        select(Role).where(Role.region_id == region_id, Role.kind == RoleKind.REGION, Role.person_id == person_id)
+    )
+    if role is None:
+        return False
+    await session.delete(role)
+    audit.record(
+        session,
+        action="role.revoke",
+        at=now,
+        center_id=None,
+        actor_id=None,
+        person_id=person_id,
+        role="region",
+        region_id=region_id,
+    )
+    return True
 
 
 def officer_region(person: Person | None) -> int | None:

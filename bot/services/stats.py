@@ -114,10 +114,20 @@ _QUARTER = re.compile(r"^(?:q|quy|quarter)\s*([1-4])(?:\s*[/-]?\s*(\d{4}))?$")
 _MONTH = re.compile(r"^(?:(?:t|thang|month)\s*)?(\d{1,2})\s*[/-]\s*(\d{4})$|^(?:t|thang|month)\s*(\d{1,2})$")
 
 
+YEARS = range(2000, 2101)
+
+
 def parse_period(text: str, today: Period) -> Period | None:
     """A period as a button sends it ("q2025-4") or as people type it ("2025", "quý 4", "10/2025",
-    "tháng 10"); a quarter or month without a year is of `today`'s year. None when it is none of these."""
-    plain = fold(text)
+    "tháng 10", "10"); a quarter or month without a year is of `today`'s year. None when it is none of
+    these, or its year is not between 2000 and 2100."""
+    period = _period(fold(text), today)
+    return period if period is not None and period.year in YEARS else None
+
+
+def _period(plain: str, today: Period) -> Period | None:
+    if plain.isascii() and plain.isdigit() and len(plain) <= 2 and 1 <= int(plain) <= 12:
+        return Period(today.year, PeriodKind.MONTH, int(plain))
     if match := _PERIOD_CODE.match(plain):
         if match.group(1):
             return Period(int(match.group(1)))
@@ -257,7 +267,7 @@ class Figures:
     table: Table  # summed over the centers
     goals: list[Goal]
     population_15_plus: int | None
-    year_visits: int  # learner-visits of the period's whole year, for the ratio to the population
+    year_visits: int  # learner-visits of the year in the centers that gave their population, for the ratio
     upcoming: list[Upcoming]
     monthly: dict[str, list[int]]  # area key -> learner-visits per month of the period's year
     monthly_women: list[int]
@@ -320,7 +330,7 @@ async def figures(
     for (_, area_id, month), (_, visits, women) in counts.items():
         monthly.setdefault(key_of.get(area_id or 0, UNCLASSIFIED), [0] * 12)[month - 1] += visits
         monthly_women[month - 1] += women
-    populations = [p for *_, p in center_rows if p]
+    populations = {c: p for c, *_, p in center_rows if p}
     upcoming = await _upcoming(session, scope, now)
     start, end = period.bounds(scope.timezone)
     return Figures(
@@ -330,8 +340,8 @@ async def figures(
         centers=per_center,
         table=_sum_tables([c.table for c in per_center]),
         goals=await _goals(session, scope, period, counts, key_of),
-        population_15_plus=sum(populations) if populations else None,
-        year_visits=sum(v for _, v, _ in counts.values()),
+        population_15_plus=sum(populations.values()) if populations else None,
+        year_visits=sum(v for (c, _, _), (_, v, _) in counts.items() if c in populations),
         upcoming=upcoming,
         monthly=monthly,
         monthly_women=monthly_women,
@@ -431,30 +441,31 @@ async def _goals(
     if period.kind is PeriodKind.MONTH or scope.village_id is not None:
         return []
     rows = await session.execute(
-        select(Target.area_id, Target.quarter, func.sum(Target.classes), func.sum(Target.learners))
-        .where(Target.center_id.in_(scope.center_ids), Target.year == period.year)
-        .group_by(Target.area_id, Target.quarter)
+        select(Target.center_id, Target.area_id, Target.quarter, Target.classes, Target.learners).where(
+            Target.center_id.in_(scope.center_ids), Target.year == period.year
+        )
     )
-    wanted: dict[tuple[str, int], list[int | None]] = {}
-    for area_id, quarter, classes_target, learners_target in rows:
+    # (key, quarter) -> the summed targets (classes, learners), and the centers that set each of them:
+    # in a region, a target is compared with what those centers reached, not with every center's work.
+    wanted: dict[tuple[str, int], tuple[list[int | None], list[set[int]]]] = {}
+    for center_id, area_id, quarter, classes_target, learners_target in rows:
         if period.kind is PeriodKind.QUARTER and quarter not in (0, period.number):
             continue
         key = "total" if area_id is None else key_of.get(area_id, UNCLASSIFIED)
-        into = wanted.setdefault((key, quarter), [None, None])
+        sums, setters = wanted.setdefault((key, quarter), ([None, None], [set(), set()]))
         for index, value in enumerate((classes_target, learners_target)):
             if value is not None:
-                into[index] = (into[index] or 0) + int(value)
+                sums[index] = (sums[index] or 0) + int(value)
+                setters[index].add(center_id)
     goals = []
-    for (key, quarter), (classes_target, learners_target) in sorted(
-        wanted.items(), key=lambda i: (i[0][1], i[0][0] != "total")
-    ):
+    for (key, quarter), (sums, setters) in sorted(wanted.items(), key=lambda i: (i[0][1], i[0][0] != "total")):
         months = range(1, 13) if quarter == 0 else range(3 * quarter - 2, 3 * quarter + 1)
         reached = [0, 0]
-        for (_, area_id, month), (classes, visits, _) in counts.items():
+        for (center_id, area_id, month), values in counts.items():
             if month in months and key in ("total", key_of.get(area_id or 0, UNCLASSIFIED)):
-                reached[0] += classes
-                reached[1] += visits
-        goals.append(Goal(key, quarter, classes_target, learners_target, reached[0], reached[1]))
+                for index in (0, 1):
+                    reached[index] += values[index] if center_id in setters[index] else 0
+        goals.append(Goal(key, quarter, sums[0], sums[1], reached[0], reached[1]))
     return goals
 
 
@@ -568,7 +579,9 @@ async def _villages(
         .join(ActivitySession, ActivitySession.id == Attendance.session_id)
         .join(Activity, Activity.id == ActivitySession.activity_id)
         .join(Person, Person.id == Attendance.person_id)
-        .where(*_activity_filter(scope), in_period)
+        .where(
+            *_activity_filter(scope), in_period, *([Person.village_id == scope.village_id] if scope.village_id else [])
+        )
         .group_by(Person.village_id)
     ):
         line = lines.get(v_id, elsewhere)

@@ -94,9 +94,14 @@ def find_area(text: str, areas: list[Area]) -> Area | None:
     return None
 
 
+UNITS = {"lop", "nguoi", "luot", "hoc", "vien", "classes", "learners", "visits", "learner-visits"}
+ROMAN = {"i": 1, "ii": 2, "iii": 3, "iv": 4}
+_QUARTER = re.compile(r"^(?:q|quy|quarter)\s*(\w+)$")
+
+
 def _amount(text: str) -> int | None:
-    """ "800", "8 lớp", "4.350" or "-" (not set)."""
-    digits = re.sub(r"[.,\s]|lop|nguoi|hoc vien|luot", "", fold(text))
+    """ "800", "4.350" or "-" (not set)."""
+    digits = re.sub(r"[.,\s]", "", text)
     if digits in ("", "-"):
         return None
     if not (digits.isascii() and digits.isdigit() and len(digits) <= 7):
@@ -104,26 +109,42 @@ def _amount(text: str) -> int | None:
     return int(digits)
 
 
+def quarter_of(text: str) -> int:
+    """ "q4", "Quý IV", "quý 4", "4" or "IV" as 4; empty, "-", "0" or "cả năm" as 0 (the whole year)."""
+    plain = fold(text)
+    if plain in ("", "-", "0", "ca nam", "year"):
+        return 0
+    match = _QUARTER.match(plain)
+    number = match.group(1) if match else plain
+    if number in ROMAN:
+        return ROMAN[number]
+    if number in ("1", "2", "3", "4"):
+        return int(number)
+    raise TargetError(N_("“{text}” is not a quarter: write q1, q2, q3 or q4."), text=text[:20])
+
+
 def parse(args: str, areas: list[Area], this_year: int) -> Line:
     """ "2025 q1 kinh tế 8 800": the year (this one if left out), a quarter, the area (or "tất cả"),
-    then classes and learner-visits ("-" leaves one unset)."""
+    then classes and learner-visits ("-" leaves one unset; "8 lớp 800 người" is understood too)."""
     words = args.split()
-    if len(words) < 3:
-        raise TargetError(N_("Please write the target like /target 2025 kinh tế 8 800."))
+    amounts: list[str] = []
+    while words and len(amounts) < 2:
+        word = words.pop()
+        if fold(word) not in UNITS:
+            amounts.insert(0, word)
     year = this_year
-    if re.fullmatch(r"\d{4}", words[0]):
+    if words and re.fullmatch(r"\d{4}", words[0]):
         year = int(words.pop(0))
     quarter = 0
-    if words and (match := re.fullmatch(r"[qQ]([1-4])", words[0])):
-        quarter = int(match.group(1))
-        words.pop(0)
-    elif len(words) > 1 and fold(words[0]) in ("quy", "quarter") and words[1] in ("1", "2", "3", "4"):
-        quarter = int(words[1])
+    if len(words) > 1 and fold(words[0]) in ("quy", "quarter"):
+        quarter = quarter_of(" ".join(words[:2]))
         del words[:2]
-    if len(words) < 3:
+    elif words and _QUARTER.match(fold(words[0])):
+        quarter = quarter_of(words.pop(0))
+    if len(amounts) < 2 or not words:
         raise TargetError(N_("Please write the target like /target 2025 kinh tế 8 800."))
-    classes, learners = _amount(words[-2]), _amount(words[-1])
-    area_text = " ".join(words[:-2])
+    classes, learners = _amount(amounts[0]), _amount(amounts[1])
+    area_text = " ".join(words)
     area_id = None
     if fold(area_text) not in WHOLE_CENTER:
         area = find_area(area_text, areas)
@@ -208,10 +229,10 @@ def read_file(filename: str, content: bytes, areas: list[Area], this_year: int) 
         if not any(row.values()):
             continue
         year = row.get("year", "") or str(this_year)
-        quarter = row.get("quarter", "")
-        text = f"{year} {'q' + quarter if quarter and quarter not in ('0', '-') else ''} {row.get('area', '') or '-'} "
-        text += f"{row.get('classes', '') or '-'} {row.get('learners', '') or '-'}"
         try:
+            quarter = quarter_of(row.get("quarter", ""))
+            text = f"{year} {f'q{quarter}' if quarter else ''} {row.get('area', '') or '-'} "
+            text += f"{row.get('classes', '') or '-'} {row.get('learners', '') or '-'}"
             sheet.lines.append(parse(text, areas, this_year))
         except TargetError as error:
             sheet.problems.append((number, str(error), error.fields))

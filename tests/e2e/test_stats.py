@@ -199,7 +199,7 @@ async def test_stats_and_the_report_files_agree_with_the_year_counted_by_hand(bo
         if label:
             assert shown.startswith(label + ":"), shown
     assert "Tổng: 6 lớp, 72 lượt người (43 nữ)" in (answer[0].text or "")
-    assert "Người học ÷ dân số từ 15 tuổi (2025): 72/5.550 = 1,3%" in (answer[0].text or "")
+    assert "Người học ÷ dân số từ 15 tuổi trở lên (2025): 72/5.550 = 1,3%" in (answer[0].text or "")
     chart = answer[1].photo
     assert chart is not None and chart.startswith(b"\x89PNG\r\n\x1a\n")
     width, height = struct.unpack(">II", chart[16:24])
@@ -233,7 +233,11 @@ async def test_stats_and_the_report_files_agree_with_the_year_counted_by_hand(bo
         for row in villages_sheet.iter_rows()
         if isinstance(row[1].value, int)
     }
-    assert by_village == {**VILLAGES, "Đếm không tên, và người không rõ thôn": WALK_INS, "Tổng cộng": TOTAL[1:]}
+    assert by_village == {
+        **VILLAGES,
+        "Khách vãng lai không ghi tên và người chưa rõ thôn": WALK_INS,
+        "Tổng cộng": TOTAL[1:],
+    }
 
     text = (await _report(bot, hung, "2025 csv")).decode("utf-8-sig")
     lines = list(csv.reader(io.StringIO(text)))
@@ -274,6 +278,9 @@ async def test_stats_speaks_the_directors_language_and_its_buttons_switch_the_pe
     assert quarter == []  # the same message is edited
     assert tr(lang, "quarter {quarter}/{year}", quarter=4, year=2025) in (message.text or "")
     assert stats_lines(message)[11].endswith(counts_text(lang, 1, 2, 1))  # October's talk with no row chosen
+    october = (await bot.say(hung, "/stats 10"))[0]
+    assert tr(lang, "{month}/{year}", month=10, year=2025) in (october.text or "")
+    assert stats_lines(october)[11].endswith(counts_text(lang, 1, 2, 1))
     assert stats_lines(message)[3].endswith("—")
     await bot.press(hung, message, "◀ " + tr(lang, "quarter {quarter}/{year}", quarter=3, year=2025))
     assert stats_lines(message)[10].endswith(counts_text(lang, 1, 40, 25))

@@ -18,7 +18,7 @@ from bot.cli import main
 from bot.models import Village
 from tests.conftest import Bot
 from tests.e2e.test_stats import EXPECTED, NOW, OFFICIAL, TOTAL, seed_year
-from tests.journeys import Commune, commune, local
+from tests.journeys import Commune, commune, local, person_of
 
 
 async def _second_center(bot: Bot, place: Commune) -> Commune:
@@ -39,8 +39,11 @@ async def test_a_province_officer_sees_its_centers_summed_and_one_block_per_cent
     assert await asyncio.to_thread(main, ["region", "officer", "1"]) == 0
     link = re.search(r"/start inv-\S+", capsys.readouterr().out).group(0)  # type: ignore[union-attr]
 
+    await bot.say(place.director, "/target 2025 tất cả 10 100")  # only Thanh Bình sets a target
+    await bot.say(place.director, "/population 5550")
     binh = fake.add_user("Bình")
     notice = (await bot.say(binh, link))[-1]
+    assert (notice.text or "").startswith("Chào mừng bạn đến với Loa Làng! Đường dẫn này giúp bạn trở thành cán bộ")
     welcome = await bot.press(binh, notice, "✅ Đồng ý")
     assert welcome[-1].text.startswith("Bạn đã là cán bộ phụ trách của Tỉnh Quảng Ninh.")
     assert (await bot.say(binh, "/events"))[-1].text == "Là cán bộ phụ trách địa bàn, bạn dùng được /stats và /report."
@@ -51,6 +54,9 @@ async def test_a_province_officer_sees_its_centers_summed_and_one_block_per_cent
     assert text.startswith("📊 Tỉnh Quảng Ninh: năm 2025")
     assert "3. Pháp luật: 2 lớp, 28 lượt người (18 nữ)" in text
     assert "Tổng: 12 lớp, 144 lượt người (86 nữ)" in text
+    # the target and the population are Thanh Bình's alone, so they are compared with its work alone
+    assert "• Toàn địa bàn: 6/10 lớp (60%), 72/100 lượt người (72%)" in text
+    assert "Người học ÷ dân số từ 15 tuổi trở lên (2025): 72/5.550 = 1,3%" in text
     picker = (await bot.press(binh, message, "🏢 Chọn trung tâm"))[-1]
     assert picker.buttons == ["TTHTCĐ xã Hồng Thái Tây", "TTHTCĐ xã Thanh Bình"]
     await bot.press(binh, picker, "TTHTCĐ xã Hồng Thái Tây")
@@ -65,6 +71,13 @@ async def test_a_province_officer_sees_its_centers_summed_and_one_block_per_cent
     assert blocks[:2] == ["TTHTCĐ xã Hồng Thái Tây", "TTHTCĐ xã Thanh Bình"]
     assert [row[2:5] for row in cells if row[1] == "Cộng"] == [list(TOTAL), list(TOTAL)]
     assert next(row[2:5] for row in cells if row[1] == "Tổng cộng") == [2 * n for n in TOTAL]
+
+    officer = await person_of(bot, binh)
+    assert officer is not None
+    assert await asyncio.to_thread(main, ["region", "officer", "1"]) == 0
+    assert f"Officer: person #{officer.id}, since 2025-" in capsys.readouterr().out
+    assert await asyncio.to_thread(main, ["region", "officer", "1", "--revoke", str(officer.id)]) == 0
+    assert (await bot.say(binh, "/stats"))[-1].text.startswith("Xin lỗi, chỉ Giám đốc, cán bộ Trung tâm và trưởng thôn")
 
 
 async def test_the_command_line_writes_the_centers_report(

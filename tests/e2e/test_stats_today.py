@@ -41,17 +41,21 @@ async def test_on_the_day_stats_count_the_seated_the_waiting_the_present_and_the
     by_village = (message.text or "").splitlines()
     assert "• Thôn Đông: 1 (1 nữ); đăng ký 1, chờ 0, có mặt 1" in by_village
     assert "• Thôn Tây: 1 (0 nữ); đăng ký 1, chờ 1, có mặt 1" in by_village
-    assert "• Đếm không tên, và người không rõ thôn: 5 (3 nữ); đăng ký 0, chờ 0, có mặt 0" in by_village
+    assert "• Khách vãng lai không ghi tên và người chưa rõ thôn: 5 (3 nữ); đăng ký 0, chờ 0, có mặt 0" in by_village
 
+    await bot.say(hung, "/population 5550")
     head = fake.add_user("Tâm")
     await onboard(bot, head, name="Vũ Văn Tâm", gender="male", village="Thôn Tây")
     await bot.say(hung, "/appoint head Thôn Tây")
     await bot.press(hung, hung.private_chat.bot_messages[-1], "Vũ Văn Tâm (1965)")
     own = (await bot.say(head, "/stats"))[0]
     assert (own.text or "").startswith("📊 Thôn Tây: năm 2025")
-    assert "• 06/10 13:30 Phòng chống lừa đảo: đăng ký 1/2, chờ 1, có mặt 1 (0 nữ), vãng lai 1, đến 0%" in (
+    assert "• 06/10 13:30 Phòng chống lừa đảo: đăng ký 1, chờ 1, có mặt 1 (0 nữ), vãng lai 1, đến 0%" in (
         own.text or ""
     )
     assert "Tổng: 1 lớp, 1 lượt người (0 nữ)" in (own.text or "")
+    assert "Người học ÷ dân số" not in (own.text or "")  # the commune's population is not the village's
+    await bot.press(head, own, "🏘 Theo thôn")
+    assert (own.text or "").splitlines()[2:] == ["• Thôn Tây: 1 (0 nữ); đăng ký 1, chờ 1, có mặt 1"]
     forged = (await bot.say(head, f"/stats y2025 #v{place.villages['Thôn Đông']}"))[-1]
     assert forged.text == "Bạn chỉ xem được số liệu của thôn mình."

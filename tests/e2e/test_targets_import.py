@@ -9,11 +9,14 @@ from pathlib import Path
 
 import pytest
 from openpyxl import Workbook
+from sqlalchemy import select
 
 from bot.channels.fake_telegram import FakeTelegram
 from bot.cli import main
+from bot.models import Person, RoleKind
+from bot.services import roles
 from tests.conftest import Bot
-from tests.journeys import commune
+from tests.journeys import commune, onboard
 
 SAMPLE = Path(__file__).resolve().parents[2] / "samples" / "chi-tieu-2025.csv"
 
@@ -80,3 +83,20 @@ async def test_the_command_line_imports_targets_too(
     assert "Tôi sẽ lưu 11 chỉ tiêu:" in out and out.rstrip().endswith("Created 0 draft activities; saved 11 targets.")
     listed = (await bot.say(place.director, "/target 2025"))[-1].text or ""
     assert "• Toàn trung tâm: 53 lớp, 4.350 lượt người" in listed
+
+
+async def test_staff_may_import_plans_but_not_targets(bot: Bot, fake: FakeTelegram) -> None:
+    place = await commune(bot, fake)
+    mai = fake.add_user("Mai")
+    await onboard(bot, mai, name="Lê Thị Mai")
+    assert bot.app is not None
+    async with bot.app.db.session() as session, session.begin():
+        person = await session.scalar(select(Person).where(Person.telegram_user_id == mai.id))
+        assert person is not None
+        await roles.grant(session, person=person, center_id=place.center_id, kind=RoleKind.STAFF, now=bot.clock())
+    mai.send_document(SAMPLE.name, SAMPLE.read_bytes())
+    await bot.settle()
+    assert mai.private_chat.bot_messages[-1].text == (
+        "Chỉ Giám đốc Trung tâm mới đặt được chỉ tiêu. Xin nhờ Giám đốc gửi tệp này."
+    )
+    assert (await bot.say(place.director, "/target 2025"))[-1].text.splitlines()[1] == "• chưa có"
