@@ -45,8 +45,11 @@ class Context:
         image: bytes | None = None,
         file: Attachment | None = None,
         tag: str | None = None,
+        draw: Callable[[], bytes] | None = None,
     ) -> None:
-        self.outcome.effects.append(Send(self.incoming.chat_id, text, choices, image=image, file=file, tag=tag))
+        self.outcome.effects.append(
+            Send(self.incoming.chat_id, text, choices, image=image, file=file, tag=tag, draw=draw)
+        )
 
     def send(
         self,

@@ -6,9 +6,11 @@ out after the commit, and a rollback (a refusal or a crash) drops them with the 
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import re
 from collections.abc import Awaitable, Callable
+from dataclasses import replace
 from datetime import datetime
 
 from bot.config import Settings
@@ -192,6 +194,8 @@ class Dispatcher:
 
     async def _deliver_one(self, effect: Send | Edit | Menu) -> None:
         if isinstance(effect, Send):
+            if effect.draw is not None:
+                effect = replace(effect, image=await asyncio.to_thread(effect.draw), draw=None)
             try:
                 message_id = await self.messenger.send(effect)
                 if effect.tag and message_id is not None and self.on_tagged_send is not None:

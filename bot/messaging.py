@@ -7,6 +7,7 @@ on a messenger that has none: typing the command does exactly what pressing does
 from __future__ import annotations
 
 import enum
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Protocol
 
@@ -96,6 +97,9 @@ class Send:
     image: bytes | None = None
     file: Attachment | None = None
     tag: str | None = None  # names a message the core will edit later; its id is handed back after sending
+    # An image drawn only when its turn to be sent comes, after the messages before it are out: a chart
+    # must not hold up the figures it illustrates. Drawing reads nothing from the database.
+    draw: Callable[[], bytes] | None = None
 
 
 @dataclass(frozen=True)

@@ -328,6 +328,10 @@ class ActivitySession(Base):
     checkin_message_id: Mapped[int | None] = mapped_column(BigInteger)
     checkin_shown_minute: Mapped[int | None] = mapped_column(BigInteger)  # the minute whose code is on screen
     closed_at: Mapped[datetime | None]  # staff closed the session: no more check-ins
+    # Its attendance rows counted, all and women, written in the same transaction as each row
+    # (bot.services.checkin.record), so a province's totals add up sessions instead of scanning visits.
+    visits: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    women_visits: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
 
     activity: Mapped[Activity] = relationship(back_populates="sessions")
 

@@ -17,7 +17,7 @@ from bot.i18n import N_
 from bot.messaging import Choice, Keyboard
 from bot.models import Conversation, Gender, Person
 from bot.registry import Access, Command, Journey
-from bot.services import centers, conversations, people
+from bot.services import centers, checkin, conversations, people
 from bot.services.regions import officer_region
 from bot.text import clean_name, fold
 from handlers import events
@@ -199,8 +199,10 @@ async def _save(ctx: Context, answers: dict[str, object]) -> None:
     person = _person(ctx)
     if Step.NAME in answers:
         person.full_name = str(answers[Step.NAME])
-    if Step.GENDER in answers:
+    if Step.GENDER in answers and person.gender is not Gender(answers[Step.GENDER]):
         person.gender = Gender(answers[Step.GENDER])
+        await ctx.session.flush()
+        await checkin.recount(ctx.session, person.id)  # the sessions they attended count their gender anew
     if Step.BIRTH_YEAR in answers:
         person.birth_year = int(answers[Step.BIRTH_YEAR])  # type: ignore[call-overload]
     if Step.VILLAGE in answers:

@@ -13,7 +13,7 @@ Buttons carry codes ("q2025-4", "#v12", "#a3", "#c5") that are checked against w
 
 from __future__ import annotations
 
-import asyncio
+import functools
 import re
 from dataclasses import dataclass, replace
 
@@ -84,8 +84,10 @@ async def show(ctx: Context, args: str) -> None:
         return
     ctx.reply(body, keyboard)
     names = {row.key: summary.short_name(row, ctx.t) for row in figures.table.rows}
-    image = await asyncio.to_thread(chart.png, figures, ctx.t, names)  # the sender and the clock keep going
-    ctx.reply(ctx._("Learner-visits per month, women and the target line."), image=image)
+    ctx.reply(
+        ctx._("Learner-visits per month, women and the target line."),
+        draw=functools.partial(chart.png, figures, ctx.t, names),  # drawn once the figures are out
+    )
 
 
 async def _read(ctx: Context, args: str) -> Wanted:

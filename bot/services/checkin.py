@@ -12,7 +12,7 @@ import hashlib
 import hmac
 from datetime import datetime, timedelta
 
-from sqlalchemy import select
+from sqlalchemy import func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.models import (
@@ -22,6 +22,7 @@ from bot.models import (
     Attendance,
     AttendanceMethod,
     Center,
+    Gender,
     Person,
 )
 
@@ -102,7 +103,8 @@ async def record(
     method: AttendanceMethod,
     by: Person | None = None,
 ) -> bool:
-    """Mark the person present; False when they already were (checking in twice counts once)."""
+    """Mark the person present; False when they already were (checking in twice counts once). The session's
+    tally moves with the row, in the same transaction."""
     existing = await session.scalar(
         select(Attendance.id).where(Attendance.session_id == activity_session.id, Attendance.person_id == person.id)
     )
@@ -117,5 +119,31 @@ async def record(
             recorded_by_id=by.id if by else None,
         )
     )
+    await session.execute(
+        update(ActivitySession)
+        .where(ActivitySession.id == activity_session.id)
+        .values(
+            visits=ActivitySession.visits + 1,
+            women_visits=ActivitySession.women_visits + (1 if person.gender is Gender.FEMALE else 0),
+        )
+    )
     await session.flush()
     return True
+
+
+async def recount(session: AsyncSession, person_id: int) -> None:
+    """Count again the sessions a person attended, after their gender was corrected."""
+    attended = select(Attendance.session_id).where(Attendance.person_id == person_id)
+    women = (
+        select(func.count())
+        .select_from(Attendance)
+        .join(Person, Person.id == Attendance.person_id)
+        .where(Attendance.session_id == ActivitySession.id, Person.gender == Gender.FEMALE)
+        .scalar_subquery()
+    )
+    await session.execute(
+        update(ActivitySession)
+        .where(ActivitySession.id.in_(attended))
+        .values(women_visits=women)
+        .execution_options(synchronize_session=False)
+    )

@@ -404,17 +404,29 @@ async def _year_counts(session: AsyncSession, scope: Scope, year: int, now: date
         add(c, a, m, 0, n)
     month = _month_of(ActivitySession.starts_at, year, scope.timezone)
     in_year = and_(ActivitySession.starts_at >= start, ActivitySession.starts_at < end)
-    named = (
-        select(Activity.center_id, Activity.area_id, month, func.count(Attendance.id), _women(Person.gender))
-        .select_from(Attendance)
-        .join(ActivitySession, ActivitySession.id == Attendance.session_id)
-        .join(Activity, Activity.id == ActivitySession.activity_id)
-        .join(Person, Person.id == Attendance.person_id)
-        .where(*_activity_filter(scope), in_year)
-        .group_by(Activity.center_id, Activity.area_id, month)
-    )
-    if scope.village_id is not None:
-        named = named.where(Person.village_id == scope.village_id)
+    if scope.village_id is None:  # the sessions' tallies: thousands of rows where visits are millions
+        named = (
+            select(
+                Activity.center_id,
+                Activity.area_id,
+                month,
+                func.sum(ActivitySession.visits),
+                func.sum(ActivitySession.women_visits),
+            )
+            .join(Activity, Activity.id == ActivitySession.activity_id)
+            .where(*_activity_filter(scope), in_year)
+            .group_by(Activity.center_id, Activity.area_id, month)
+        )
+    else:  # a village's residents: their own rows
+        named = (
+            select(Activity.center_id, Activity.area_id, month, func.count(Attendance.id), _women(Person.gender))
+            .select_from(Attendance)
+            .join(ActivitySession, ActivitySession.id == Attendance.session_id)
+            .join(Activity, Activity.id == ActivitySession.activity_id)
+            .join(Person, Person.id == Attendance.person_id)
+            .where(*_activity_filter(scope), in_year, Person.village_id == scope.village_id)
+            .group_by(Activity.center_id, Activity.area_id, month)
+        )
     for c, a, m, n, w in await session.execute(named):
         add(c, a, m, 1, n)
         add(c, a, m, 2, w)
@@ -632,20 +644,32 @@ async def _activities(
     """Every activity that counts in the period: held in it (a class) or with learner-visits in it."""
     first = _first_sessions()
     in_period = and_(ActivitySession.starts_at >= start, ActivitySession.starts_at < end)
-    village = [Person.village_id == scope.village_id] if scope.village_id is not None else []
-    named = (
-        select(
-            ActivitySession.activity_id.label("activity_id"),
-            func.count(Attendance.id).label("n"),
-            _women(Person.gender).label("w"),
+    own = select(Activity.id).where(Activity.center_id.in_(scope.center_ids))
+    if scope.village_id is None:
+        named = (
+            select(
+                ActivitySession.activity_id.label("activity_id"),
+                func.sum(ActivitySession.visits).label("n"),
+                func.sum(ActivitySession.women_visits).label("w"),
+            )
+            .where(in_period, ActivitySession.activity_id.in_(own))
+            .group_by(ActivitySession.activity_id)
+            .subquery()
         )
-        .select_from(Attendance)
-        .join(ActivitySession, ActivitySession.id == Attendance.session_id)
-        .join(Person, Person.id == Attendance.person_id)
-        .where(in_period, *village)
-        .group_by(ActivitySession.activity_id)
-        .subquery()
-    )
+    else:
+        named = (
+            select(
+                ActivitySession.activity_id.label("activity_id"),
+                func.count(Attendance.id).label("n"),
+                _women(Person.gender).label("w"),
+            )
+            .select_from(Attendance)
+            .join(ActivitySession, ActivitySession.id == Attendance.session_id)
+            .join(Person, Person.id == Attendance.person_id)
+            .where(in_period, ActivitySession.activity_id.in_(own), Person.village_id == scope.village_id)
+            .group_by(ActivitySession.activity_id)
+            .subquery()
+        )
     counted = (
         select(
             ActivitySession.activity_id.label("activity_id"),
@@ -653,7 +677,7 @@ async def _activities(
             func.sum(HeadCount.women).label("w"),
         )
         .join(ActivitySession, ActivitySession.id == HeadCount.session_id)
-        .where(in_period, *([literal(False)] if scope.village_id is not None else []))
+        .where(in_period, ActivitySession.activity_id.in_(own), *([literal(False)] if scope.village_id else []))
         .group_by(ActivitySession.activity_id)
         .subquery()
     )

@@ -20,14 +20,13 @@ from bot.models import (
     ActivityKind,
     ActivityStatus,
     Area,
-    Attendance,
     AttendanceMethod,
     Center,
     Gender,
     HeadCount,
     Person,
 )
-from bot.services import activities
+from bot.services import activities, checkin
 from tests.conftest import Bot
 from tests.journeys import Commune, commune, local, onboard, tr
 
@@ -152,14 +151,7 @@ async def seed_year(bot: Bot, place: Commune) -> None:
                     )
                     session.add(person)
                     await session.flush()
-                    session.add(
-                        Attendance(
-                            session_id=sitting.id,
-                            person_id=person.id,
-                            method=AttendanceMethod.DESK,
-                            at=sitting.starts_at,
-                        )
-                    )
+                    await checkin.record(session, sitting, person, sitting.starts_at, AttendanceMethod.DESK)
             if held.walk_ins[0]:
                 total, women = held.walk_ins
                 session.add(HeadCount(session_id=activity.sessions[0].id, total=total, women=women, at=begins[0]))

@@ -5,7 +5,10 @@ from __future__ import annotations
 
 import re
 
+from sqlalchemy import func, select
+
 from bot.channels.fake_telegram import FakeTelegram
+from bot.models import ActivitySession, Attendance
 from tests.conftest import Bot
 from tests.journeys import commune, local, onboard, publish
 
@@ -59,3 +62,27 @@ async def test_on_the_day_stats_count_the_seated_the_waiting_the_present_and_the
     assert (own.text or "").splitlines()[2:] == ["• Thôn Tây: 1 (0 nữ); đăng ký 1, chờ 1, có mặt 1"]
     forged = (await bot.say(head, f"/stats y2025 #v{place.villages['Thôn Đông']}"))[-1]
     assert forged.text == "Bạn chỉ xem được số liệu của thôn mình."
+
+
+async def test_a_corrected_gender_is_counted_again_and_tallies_equal_the_rows(bot: Bot, fake: FakeTelegram) -> None:
+    place = await commune(bot, fake)
+    hung = place.director
+    activity_id = await publish(bot, place, "Phòng chống lừa đảo", start="06/10/2025 13:30")
+    lan = fake.add_user("Lan")
+    await onboard(bot, lan)  # a woman, by mistake
+    bot.clock.current = local("06/10/2025 13:25")
+    screen = (await bot.say(hung, f"/checkin {activity_id}"))[-1]
+    await bot.say(lan, re.search(r"Mã: (\d{4})", screen.text or "").group(1))  # type: ignore[union-attr]
+    bot.clock.current = local("06/10/2025 14:00")
+    assert "Tổng: 1 lớp, 1 lượt người (1 nữ)" in ((await bot.say(hung, "/stats"))[0].text or "")
+
+    for answer in ("/profile", "-", "nam", "-", "-"):
+        await bot.say(lan, answer)
+    assert "Tổng: 1 lớp, 1 lượt người (0 nữ)" in ((await bot.say(hung, "/stats"))[0].text or "")
+    assert bot.app is not None
+    async with bot.app.db.session() as session:
+        tallies = (
+            await session.execute(select(func.sum(ActivitySession.visits), func.sum(ActivitySession.women_visits)))
+        ).one()
+        rows = await session.scalar(select(func.count()).select_from(Attendance))
+    assert tuple(tallies) == (rows, 0) == (1, 0)
