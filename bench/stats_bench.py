@@ -662,6 +662,7 @@ async def seed_sizes(db: Database) -> dict[str, str]:
         "activities": "SELECT count(*) FROM activity",
         "sessions": "SELECT count(*) FROM activity_session",
         "attendance (learner-visits)": "SELECT count(*) FROM attendance",
+        "session tallies (visits, women)": "SELECT sum(visits) || ', ' || sum(women_visits) FROM activity_session",
         "head counts": "SELECT count(*) || ' rows, ' || coalesce(sum(total), 0) || ' walk-ins' FROM head_count",
         "registrations": "SELECT count(*) FROM registration",
         "targets": "SELECT count(*) FROM target",
