@@ -279,13 +279,11 @@ async def _report(settings: Settings, args: argparse.Namespace) -> int:
                 scope = stats.Scope((center.id,), center.timezone)
                 locale = args.lang or center.locale
             else:
-                region = await session.get(Region, args.region)
-                ids = await regions.center_ids(session, args.region) if region else []
-                first = await session.get(Center, ids[0]) if ids else None
-                if first is None:
+                found = await stats.region_scope(session, args.region)
+                if found is None:
                     print(f"There is no region #{args.region} with centers.", file=sys.stderr)
                     return 2
-                scope = stats.Scope(tuple(ids), first.timezone, region_id=args.region)
+                scope = found
                 locale = args.lang or settings.default_locale
             attachment, figures = await yearly(
                 session, scope, args.year, args.clock(), Translator(locale, scope.timezone), args.format

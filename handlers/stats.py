@@ -150,10 +150,10 @@ async def scope_of(ctx: Context, wanted: Wanted) -> tuple[stats.Scope, str]:
 
 
 async def _region_scope(ctx: Context, wanted: Wanted, region_id: int) -> tuple[stats.Scope, str]:
-    centre_ids = await regions.center_ids(ctx.session, region_id)
+    whole = await stats.region_scope(ctx.session, region_id)
     if wanted.center_id is not None:
         center = await ctx.session.get(Center, wanted.center_id)
-        if center is None or center.id not in centre_ids:
+        if center is None or whole is None or center.id not in whole.center_ids:
             raise Refusal(N_("That center is not in your region."))
         await _own_area(ctx, wanted.area_id, center.id)
         village = await ctx.session.get(Village, wanted.village_id) if wanted.village_id else None
@@ -164,10 +164,9 @@ async def _region_scope(ctx: Context, wanted: Wanted, region_id: int) -> tuple[s
         raise Refusal(N_("Choose a center first to see its villages and areas."))
     region = await ctx.session.get(Region, region_id)
     assert region is not None
-    first = await ctx.session.get(Center, centre_ids[0]) if centre_ids else None
-    if first is None:
+    if whole is None:
         raise Refusal(N_("No center of {region} uses Loa Làng yet."), region=region.name)
-    return stats.Scope(tuple(centre_ids), first.timezone, region_id=region_id), region.name
+    return whole, region.name
 
 
 async def _own_area(ctx: Context, area_id: int | None, center_id: int) -> None:

@@ -56,9 +56,7 @@ async def _list(ctx: Context, center: Center, year: int, saved: bool = False) ->
     lines.append(ctx._("Targets of {year}:", year=year))
     found = await targets.of_year(ctx.session, center.id, year)
     for item in found:
-        what = names.get(item.area_id or 0, ctx._("Whole center"))
-        if item.quarter:
-            what = ctx._("{what}, quarter {quarter}", what=what, quarter=item.quarter)
+        what = targets.subject(item.area_id, item.quarter, names, ctx.t)
         classes = "-" if item.classes is None else ctx.t.number(item.classes)
         learners = "-" if item.learners is None else ctx.t.number(item.learners)
         lines.append(

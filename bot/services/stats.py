@@ -43,6 +43,7 @@ from bot.models import (
     Village,
     activity_village,
 )
+from bot.services import regions
 from bot.text import fold
 
 COUNTED = (ActivityStatus.PUBLISHED, ActivityStatus.CHANGED, ActivityStatus.FINISHED)
@@ -154,6 +155,13 @@ class Scope:
     village_id: int | None = None
     area_id: int | None = None  # narrows the upcoming activities to one report row
     region_id: int | None = None
+
+
+async def region_scope(session: AsyncSession, region_id: int) -> Scope | None:
+    """The centers below a region, read in the first one's time zone; None when it has none (or is none)."""
+    ids = await regions.center_ids(session, region_id)
+    first = await session.get(Center, ids[0]) if ids else None
+    return None if first is None else Scope(tuple(ids), first.timezone, region_id=region_id)
 
 
 @dataclass
@@ -281,9 +289,6 @@ class Figures:
             return None
         return 100 * self.year_visits / self.population_15_plus
 
-    def name_of(self, key: str) -> str:
-        return next((row.name for row in self.table.rows if row.key == key), key)
-
 
 # (center, area, local month of the year) -> [classes, visits, women]
 Counts = dict[tuple[int, int | None, int], list[int]]
@@ -316,13 +321,16 @@ async def figures(
     key_of = {area_id: (code or fold(name)) for area_id, _, code, name in area_rows}
     counts = await _year_counts(session, scope, period.year, now)
     months = set(period.months)
+    in_period: dict[int, list[tuple[int | None, list[int]]]] = {}  # center -> its counts of the period
+    for (c_id, area_id, month), values in counts.items():
+        if month in months:
+            in_period.setdefault(c_id, []).append((area_id, values))
     per_center = []
     for center_id, name, commune, _ in center_rows:
         rows = {a_id: Row(key_of[a_id], a_name) for a_id, c_id, _, a_name in area_rows if c_id == center_id}
         unclassified = Row(UNCLASSIFIED, "")
-        for (c_id, area_id, month), (classes, visits, women) in counts.items():
-            if c_id == center_id and month in months:
-                rows.get(area_id or 0, unclassified).add(Row("", "", classes, visits, women))
+        for area_id, (classes, visits, women) in in_period.get(center_id, []):
+            rows.get(area_id or 0, unclassified).add(Row("", "", classes, visits, women))
         table = Table([*rows.values(), *([unclassified] if unclassified.classes or unclassified.visits else [])])
         per_center.append(CenterFigures(center_id, name, commune, table))
     monthly: dict[str, list[int]] = {}
@@ -469,15 +477,18 @@ async def _goals(
             if value is not None:
                 sums[index] = (sums[index] or 0) + int(value)
                 setters[index].add(center_id)
+    # (center, key, quarter) -> classes and visits reached; quarter 0 is the whole year, "total" every row
+    reached: dict[tuple[int, str, int], list[int]] = {}
+    for (center_id, area_id, month), (classes, visits, _) in counts.items():
+        for key in ("total", key_of.get(area_id or 0, UNCLASSIFIED)):
+            for quarter in (0, (month - 1) // 3 + 1):
+                into = reached.setdefault((center_id, key, quarter), [0, 0])
+                into[0] += classes
+                into[1] += visits
     goals = []
     for (key, quarter), (sums, setters) in sorted(wanted.items(), key=lambda i: (i[0][1], i[0][0] != "total")):
-        months = range(1, 13) if quarter == 0 else range(3 * quarter - 2, 3 * quarter + 1)
-        reached = [0, 0]
-        for (center_id, area_id, month), values in counts.items():
-            if month in months and key in ("total", key_of.get(area_id or 0, UNCLASSIFIED)):
-                for index in (0, 1):
-                    reached[index] += values[index] if center_id in setters[index] else 0
-        goals.append(Goal(key, quarter, sums[0], sums[1], reached[0], reached[1]))
+        done = [sum(reached.get((c, key, quarter), [0, 0])[index] for c in setters[index]) for index in (0, 1)]
+        goals.append(Goal(key, quarter, sums[0], sums[1], done[0], done[1]))
     return goals
 
 

@@ -187,15 +187,19 @@ async def of_year(session: AsyncSession, center_id: int, year: int) -> list[Targ
     return list(rows)
 
 
+def subject(area_id: int | None, quarter: int, names: dict[int, str], t: Any) -> str:
+    """What a target is for: an area or the whole center, and its quarter if any (`t` is a Translator)."""
+    what = names.get(area_id or 0, t.gettext("Whole center"))
+    return t.gettext("{what}, quarter {quarter}").format(what=what, quarter=quarter) if quarter else what
+
+
 def describe(sheet: Sheet, t: Any, names: dict[int, str]) -> str:
     """What will be saved, row by row, in the reader's language (`t` is a Translator); `names` are the
     areas' labels."""
     _ = t.gettext
     lines = [_("I will save {count} targets:").format(count=len(sheet.lines))]
     for line in sheet.lines:
-        what = names.get(line.area_id or 0, _("Whole center"))
-        if line.quarter:
-            what = _("{what}, quarter {quarter}").format(what=what, quarter=line.quarter)
+        what = subject(line.area_id, line.quarter, names, t)
         lines.append(
             _("• {year}, {what}: {classes} classes, {learners} learner-visits").format(
                 year=line.year,
