@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import base64
+import io
+
 import httpx
 import pytest
+import segno
 from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup
 from telegram.error import TimedOut
 from telegram.request import HTTPXRequest
@@ -66,3 +70,54 @@ async def test_control_api(tg: FakeTelegram, ptb: Bot) -> None:
         unknown = await client.post("/_control/send", json={"user_id": 1, "text": "x"})
         assert unknown.status_code == 404
         assert (await client.get("/_control/users")).json() == [created]
+
+
+async def test_control_api_plays_what_a_phone_does(tg: FakeTelegram, ptb: Bot) -> None:
+    """Scanning a QR, tapping a bot link, forwarding, sending a file and reading the bot's toast."""
+    lan, hoa = tg.add_user("Lan"), tg.add_user("Hoa")
+    group = tg.add_group("Nhóm Thôn Đông")
+    group.add_member(lan)
+    group.add_member(hoa)
+    group.add_bot(lan)
+    lan.send("/start")
+    picture = io.BytesIO()
+    segno.make(f"https://t.me/{tg.bot_username}?start=k7-1234", error="m").save(picture, kind="png", scale=10)
+    qr = await ptb.send_photo(lan.id, picture.getvalue(), caption="Mã: 1234")
+    card = await ptb.send_message(
+        group.id, "Chuyên đề", reply_markup=InlineKeyboardMarkup([[InlineKeyboardButton("Đăng ký", callback_data="r")]])
+    )
+    async with httpx.AsyncClient(transport=tg.transport(), base_url="http://fake-telegram") as client:
+        scanned = await client.post(
+            "/_control/scan", json={"user_id": hoa.id, "chat_id": lan.id, "message_id": qr.message_id}
+        )
+        assert scanned.json() == {
+            "text": f"https://t.me/{tg.bot_username}?start=k7-1234",
+            "opened": True,
+            "chat_id": hoa.id,
+        }
+        assert hoa.private_chat.messages[-1].text == "/start k7-1234"
+        photo = await client.get(f"/_control/files/{qr.photo[-1].file_id}")
+        assert photo.content == picture.getvalue()
+
+        tapped = await client.post("/_control/open_link", json={"user_id": lan.id, "url": "https://example.org/x"})
+        assert tapped.json() == {"opened": False, "chat_id": None}
+
+        hop = {"user_id": hoa.id, "chat_id": group.id, "message_id": card.message_id, "to_chat_id": hoa.id}
+        forwarded = (await client.post("/_control/forward", json=hop)).json()
+        assert forwarded["text"] == "Chuyên đề" and forwarded["forward_origin"]["type"] == "user"
+
+        plan = base64.b64encode("Ngày,Giờ\n".encode()).decode()
+        sent = await client.post(
+            "/_control/send_document",
+            json={"user_id": lan.id, "chat_id": lan.id, "filename": "kế hoạch.csv", "content_base64": plan},
+        )
+        download = await client.get(f"/_control/files/{sent.json()['document']['file_id']}")
+        assert download.content == "Ngày,Giờ\n".encode()
+        assert "k%E1%BA%BF%20ho%E1%BA%A1ch.csv" in download.headers["content-disposition"]
+
+        press = {"user_id": hoa.id, "chat_id": group.id, "message_id": card.message_id, "button": "Đăng ký"}
+        query_id = (await client.post("/_control/press", json=press)).json()["callback_query_id"]
+        assert (await client.get(f"/_control/answers/{query_id}")).json() == {"answered": False}
+        await ptb.answer_callback_query(query_id, "Đã đăng ký")
+        answer = (await client.get(f"/_control/answers/{query_id}")).json()
+        assert answer == {"answered": True, "text": "Đã đăng ký", "show_alert": False}

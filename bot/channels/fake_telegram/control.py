@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import base64
+import binascii
 from collections.abc import Awaitable, Callable
 from typing import TYPE_CHECKING, Any
+from urllib.parse import quote
 
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
@@ -12,6 +15,7 @@ from starlette.routing import Route
 if TYPE_CHECKING:
     from bot.channels.fake_telegram.chats import FakeChat
     from bot.channels.fake_telegram.fake import FakeTelegram
+    from bot.channels.fake_telegram.messages import FakeMessage
     from bot.channels.fake_telegram.people import FakeUser
 
 
@@ -54,6 +58,12 @@ def control_routes(fake: FakeTelegram) -> list[Route]:
             raise _Refused(404, f"no chat {chat_id!r}")
         return found
 
+    def message(data: dict[str, Any]) -> FakeMessage:
+        found = chat(data.get("chat_id")).message(data.get("message_id"))  # type: ignore[arg-type]
+        if found is None:
+            raise _Refused(404, f"no message {data.get('message_id')!r} in chat {data.get('chat_id')!r}")
+        return found
+
     async def list_chats(request: Request) -> Any:
         return [
             {**c.to_json(), "bot_status": c.bot_status, "migrated_to": c.migrated_to, "messages": len(c.messages)}
@@ -66,6 +76,15 @@ def control_routes(fake: FakeTelegram) -> list[Route]:
         except ValueError:
             raise _Refused(404, "chat ids are integers") from None
         return [message.to_json() for message in chat(chat_id).messages]
+
+    async def download(request: Request) -> Response:
+        stored = fake.files.by_id.get(request.path_params["file_id"])
+        if stored is None:
+            return JSONResponse({"error": "no such file"}, status_code=404)
+        headers = {}
+        if stored.file_name:
+            headers["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(stored.file_name)}"
+        return Response(stored.content, media_type=stored.mime_type or "image/jpeg", headers=headers)
 
     async def list_users(request: Request) -> Any:
         return [u.to_json() for u in fake.users.values()]
@@ -93,10 +112,43 @@ def control_routes(fake: FakeTelegram) -> list[Route]:
     async def press(request: Request) -> Any:
         data = await body(request)
         sender = user(data)
-        message = chat(data.get("chat_id")).message(data.get("message_id"))  # type: ignore[arg-type]
-        if message is None:
-            raise _Refused(404, f"no message {data.get('message_id')!r} in chat {data.get('chat_id')!r}")
-        return {"callback_query_id": sender.press(message, str(data.get("button", "")))}
+        return {"callback_query_id": sender.press(message(data), str(data.get("button", "")))}
+
+    async def answer(request: Request) -> Any:
+        """What the bot answered a button press with (a toast or an alert), once it has."""
+        query_id = request.path_params["query_id"]
+        if query_id not in fake.callback_queries:
+            raise _Refused(404, f"no callback query {query_id!r}")
+        given = fake.callback_answers.get(query_id)
+        if given is None:
+            return {"answered": False}
+        return {"answered": True, "text": given.get("text"), "show_alert": bool(given.get("show_alert"))}
+
+    async def forward(request: Request) -> Any:
+        data = await body(request)
+        return user(data).forward(message(data), chat(data.get("to_chat_id"))).to_json()
+
+    async def open_link(request: Request) -> Any:
+        data = await body(request)
+        sent = user(data).open_link(str(data.get("url", "")))
+        return {"opened": sent is not None, "chat_id": sent.chat_id if sent else None}
+
+    async def scan(request: Request) -> Any:
+        data = await body(request)
+        text, sent = user(data).scan(message(data))
+        return {"text": text, "opened": sent is not None, "chat_id": sent.chat_id if sent else None}
+
+    async def send_document(request: Request) -> Any:
+        data = await body(request)
+        name = data.get("filename")
+        if not isinstance(name, str) or not name:
+            raise _Refused(400, "filename is required")
+        try:
+            content = base64.b64decode(str(data.get("content_base64", "")), validate=True)
+        except binascii.Error:
+            raise _Refused(400, "content_base64 is not base64") from None
+        target = chat(data["chat_id"]) if data.get("chat_id") is not None else None
+        return user(data).send_document(name, content, target, data.get("caption")).to_json()
 
     return [
         Route("/_control/chats", endpoint(list_chats), methods=["GET"]),
@@ -105,4 +157,10 @@ def control_routes(fake: FakeTelegram) -> list[Route]:
         Route("/_control/users", endpoint(create_user), methods=["POST"]),
         Route("/_control/send", endpoint(send), methods=["POST"]),
         Route("/_control/press", endpoint(press), methods=["POST"]),
+        Route("/_control/answers/{query_id}", endpoint(answer), methods=["GET"]),
+        Route("/_control/forward", endpoint(forward), methods=["POST"]),
+        Route("/_control/open_link", endpoint(open_link), methods=["POST"]),
+        Route("/_control/scan", endpoint(scan), methods=["POST"]),
+        Route("/_control/send_document", endpoint(send_document), methods=["POST"]),
+        Route("/_control/files/{file_id}", download, methods=["GET"]),
     ]

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
+from urllib.parse import parse_qs, urlsplit
 
+from bot.channels.fake_telegram import qr
 from bot.channels.fake_telegram.chats import COMMAND, FakeChat
 from bot.channels.fake_telegram.formatting import utf16_len
 from bot.channels.fake_telegram.keyboards import inline_buttons
@@ -126,6 +128,24 @@ class FakeUser:
         message = target.post(self, text=caption, photo=self.world.files.add_photo(content))
         target._deliver(message)
         return message
+
+    def open_link(self, url: str) -> FakeMessage | None:
+        """Tap a t.me link to this bot: the private chat opens and Start sends "/start <payload>".
+        None for any other link (the app would leave Telegram for it)."""
+        parsed = urlsplit(url.strip())
+        if parsed.scheme not in ("https", "http") or parsed.netloc.lower() not in ("t.me", "telegram.me"):
+            return None
+        if parsed.path.strip("/").lower() != self.world.bot.username.lower():
+            return None
+        payload = parse_qs(parsed.query).get("start", [""])[0]
+        return self.send(f"/start {payload}" if payload else "/start")
+
+    def scan(self, message: FakeMessage) -> tuple[str | None, FakeMessage | None]:
+        """Point the phone's camera at a photo: (the QR's text, the /start sent if it links to the bot)."""
+        texts = qr.read(message.photo) if message.photo else []
+        if not texts:
+            return None, None
+        return texts[0], self.open_link(texts[0])
 
     def block_bot(self) -> None:
         if not self.blocked_bot:
