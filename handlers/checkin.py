@@ -42,6 +42,10 @@ CODE = re.compile(r"^\d{4}$")
 
 
 async def open_checkin(ctx: Context, args: str) -> None:
+    """With a number, that activity; with none, the one whose check-in is open now (or a choice)."""
+    if not args.strip():
+        await _pick_open(ctx)
+        return
     usage = N_("Please write the number of one of your center's activities, like /checkin 12.")
     activity = await events.of_my_center(ctx, args, usage)
     current = next((s for s in activity.sessions if checkin.window_open(s, ctx.now)), None)
@@ -60,6 +64,29 @@ async def open_checkin(ctx: Context, args: str) -> None:
         ((Choice(ctx._("📷 Show the QR"), f"/checkinqr {current.id}"),),),
         tag=f"checkin:{current.id}",
     )
+
+
+async def _pick_open(ctx: Context) -> None:
+    """Staff at the venue rarely know an activity's number: offer what can be checked in now."""
+    assert ctx.person is not None and ctx.person.center_id is not None
+    now_open = await checkin.open_sessions(ctx.session, ctx.person.center_id, ctx.now)
+    if not now_open:
+        raise Refusal(
+            N_("No check-in is open now: it opens 30 minutes before a session starts. /events lists what is coming.")
+        )
+    first_of: dict[int, ActivitySession] = {}
+    for current in sorted(now_open, key=lambda s: s.starts_at):
+        first_of.setdefault(current.activity_id, current)
+    if len(first_of) == 1:
+        await open_checkin(ctx, str(next(iter(first_of))))
+        return
+    choices = []
+    for activity_id, current in first_of.items():
+        activity = await ctx.session.get(Activity, activity_id)
+        assert activity is not None
+        label = f"{ctx.t.datetime(current.starts_at, 'HH:mm')} · {activity.title}"
+        choices.append((Choice(label, f"/checkin {activity.id}"),))
+    ctx.reply(ctx._("Check-in is open for these activities. Which one?"), tuple(choices))
 
 
 async def show_qr(ctx: Context, args: str) -> None:

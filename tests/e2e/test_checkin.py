@@ -128,3 +128,22 @@ async def test_staff_scan_a_residents_ticket_and_forged_tickets_are_refused(bot:
     assert await _present(bot) == 1
     assert (await bot.say(hung, f"/ticketok t{registration.id}-ffffffffffff"))[-1].text == "Vé này không hợp lệ."
     assert (await bot.say(lan, f"/ticketok {payload}"))[-1].text.startswith("Xin lỗi, chỉ Giám đốc, cán bộ")
+
+
+async def test_staff_who_type_checkin_alone_get_what_is_open_now(bot: Bot, fake: FakeTelegram) -> None:
+    place = await commune(bot, fake)
+    await publish(bot, place, start="06/10/2025 13:30")
+    await publish(bot, place, "Lớp dưỡng sinh", start="06/10/2025 14:00")
+    bot.clock.current = local("06/10/2025 09:00")
+    closed = await bot.say(place.director, "/checkin")
+    assert closed[-1].text.startswith("Chưa mở điểm danh hoạt động nào")
+
+    bot.clock.current = local("06/10/2025 13:10")  # only the talk's window is open
+    screen = (await bot.say(place.director, "/checkin"))[-1]
+    assert screen.text.startswith("Điểm danh: Chuyên đề phòng chống lừa đảo qua mạng\nMã: ")
+
+    bot.clock.current = local("06/10/2025 13:40")  # both are open
+    choice = (await bot.say(place.director, "/checkin"))[-1]
+    assert choice.buttons == ["13:30 · Chuyên đề phòng chống lừa đảo qua mạng", "14:00 · Lớp dưỡng sinh"]
+    opened = await bot.press(place.director, choice, "14:00 · Lớp dưỡng sinh")
+    assert opened[-1].text.startswith("Điểm danh: Lớp dưỡng sinh\nMã: ")
