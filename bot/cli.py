@@ -20,8 +20,8 @@ from bot.reports import yearly
 from bot.services import areas, audit, centers, invites, plan_import, regions, stats, targets
 
 NO_TOKEN = (
-    "No BOT_TOKEN is set: put the token from @BotFather in BOT_TOKEN (environment or .env), "
-    "then run `uv run loalang run`."
+    "No BOT_TOKEN is set, so this is the local sandbox. To run on Telegram, put the token from @BotFather "
+    "in BOT_TOKEN (environment or .env)."
 )
 
 
@@ -31,6 +31,7 @@ def main(argv: Sequence[str] | None = None, *, clock: Callable[[], datetime] = u
     args.clock = clock
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     logging.getLogger("httpx").setLevel(logging.WARNING)  # its request lines would print the token
+    logging.getLogger("apscheduler").setLevel(logging.WARNING)  # a line for every wake-up
     try:
         settings = load_settings()
         return asyncio.run(args.action(settings, args))
@@ -48,6 +49,14 @@ def _parser() -> argparse.ArgumentParser:
 
     run = commands.add_parser("run", help="start the bot (long polling); applies pending migrations first")
     run.set_defaults(action=_run)
+
+    sandbox = commands.add_parser(
+        "sandbox", help="the whole bot in a browser, on this computer only, with no Telegram account"
+    )
+    sandbox.add_argument("--fresh", action="store_true", help="start over with an empty center (no demo data)")
+    sandbox.add_argument("--port", type=int, default=8080, help="default 8080; 0 picks a free one")
+    sandbox.add_argument("--data", default="data/sandbox", help="where it keeps its files (default data/sandbox)")
+    sandbox.set_defaults(action=_sandbox)
 
     db = commands.add_parser("db", help="database tasks").add_subparsers(title="database tasks", required=True)
     db.add_parser("upgrade", help="apply pending migrations").set_defaults(action=_db_upgrade)
@@ -106,8 +115,22 @@ def _year(text: str) -> int:
 async def _default(settings: Settings, args: argparse.Namespace) -> int:
     if settings.bot_token is None:
         print(NO_TOKEN)
-        return 1
+        args.fresh, args.port, args.data = False, 8080, "data/sandbox"
+        return await _sandbox(settings, args)
     return await _run(settings, args)
+
+
+async def _sandbox(settings: Settings, args: argparse.Namespace) -> int:
+    from bot import sandbox
+
+    def ready(url: str) -> None:
+        print(f"Loa Làng sandbox: open {url} in a browser. Ctrl-C stops it.", flush=True)
+
+    try:
+        return await sandbox.run(settings, folder=Path(args.data), fresh=args.fresh, port=args.port, ready=ready)
+    except OSError as error:
+        print(f"The sandbox could not start: {error}. Try another --port.", file=sys.stderr)
+        return 2
 
 
 async def _run(settings: Settings, args: argparse.Namespace) -> int:

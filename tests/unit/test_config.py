@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from bot.cli import main
@@ -37,15 +39,24 @@ def test_defaults_need_no_server(monkeypatch: pytest.MonkeyPatch) -> None:
     assert settings.bot_api_base_url == "https://api.telegram.org/bot"
 
 
-def test_cli_without_token_says_what_to_set(
+def test_cli_without_token_starts_the_sandbox_and_says_what_to_set(
     monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], tmp_path
 ) -> None:
+    """The sandbox itself is tested in tests/e2e/test_sandbox.py; here only that `loalang` chooses it."""
     monkeypatch.chdir(tmp_path)
     monkeypatch.delenv("BOT_TOKEN", raising=False)
-    assert main([]) == 1
+    started = []
+
+    async def sandbox(settings: object, **options: object) -> int:
+        started.append(options)
+        return 0
+
+    monkeypatch.setattr("bot.sandbox.run", sandbox)
+    assert main([]) == 0
     out = capsys.readouterr().out.strip()
-    assert len(out.splitlines()) == 1
-    assert "BOT_TOKEN" in out
+    assert len(out.splitlines()) == 1 and "BOT_TOKEN" in out and "sandbox" in out
+    [options] = started
+    assert (options["folder"], options["fresh"], options["port"]) == (Path("data/sandbox"), False, 8080)
 
 
 def test_cli_stops_on_a_bad_setting_with_one_line(

@@ -12,6 +12,7 @@ from typing import Any
 
 import httpx
 import uvicorn
+from starlette.types import ASGIApp
 
 from bot.channels.fake_telegram.faults import Fault, FaultBook
 from bot.channels.fake_telegram.limits import RateLimiter
@@ -58,29 +59,8 @@ class FakeTelegram(World):
     @contextlib.asynccontextmanager
     async def serve(self, host: str = "127.0.0.1", port: int = 0) -> AsyncIterator[str]:
         """Serve over real HTTP on loopback; yields the base URL to give the bot ("http://host:port/bot")."""
-        config = uvicorn.Config(
-            self.app,
-            host=host,
-            port=port,
-            lifespan="off",
-            ws="none",
-            log_config=None,
-            log_level="warning",
-            access_log=False,
-            timeout_graceful_shutdown=1,
-        )
-        server = uvicorn.Server(config)
-        task = asyncio.create_task(server.serve())
-        try:
-            await self.wait_for(lambda: server.started or task.done(), timeout=10)
-            if task.done():
-                task.result()
-                raise RuntimeError(f"the fake Bot API could not listen on {host}:{port}")
-            bound = server.servers[0].sockets[0].getsockname()[1]
-            yield f"http://{host}:{bound}/bot"
-        finally:
-            server.should_exit = True
-            await task
+        async with serve_app(self.app, host, port) as root:
+            yield f"{root}/bot"
 
     # --- observing ---
 
@@ -105,6 +85,39 @@ class FakeTelegram(World):
         """The next `times` calls of `method` ("sendMessage", "send_message" or "*"), to `chat_id` if given,
         fail with `fault`."""
         self.faults.add(method, fault, chat_id, times)
+
+
+@contextlib.asynccontextmanager
+async def serve_app(app: ASGIApp, host: str = "127.0.0.1", port: int = 0) -> AsyncIterator[str]:
+    """Serve an ASGI app (the fake, or the sandbox around it) on loopback; yields "http://host:port"."""
+    config = uvicorn.Config(
+        app,
+        host=host,
+        port=port,
+        lifespan="off",
+        ws="none",
+        log_config=None,
+        log_level="warning",
+        access_log=False,
+        timeout_graceful_shutdown=1,
+    )
+    server = uvicorn.Server(config)
+    task = asyncio.create_task(server.serve())
+    try:
+        for _ in range(1000):  # ten seconds at most
+            if server.started or task.done():
+                break
+            await asyncio.sleep(0.01)
+        if not server.started:
+            with contextlib.suppress(SystemExit):  # uvicorn exits when it cannot bind
+                if task.done():
+                    task.result()
+            raise OSError(f"could not listen on {host}:{port}")
+        bound = server.servers[0].sockets[0].getsockname()[1]
+        yield f"http://{host}:{bound}"
+    finally:
+        server.should_exit = True
+        await task
 
 
 def _describe(predicate: Callable[[], bool]) -> str:

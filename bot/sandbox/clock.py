@@ -1,0 +1,70 @@
+"""The sandbox's clock: real time plus an offset that only grows, so a trainer can jump to the
+next thing the bot will do (a reminder, an announcement, a check-in opening) instead of waiting."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+
+from sqlalchemy import select
+
+from bot.database import Database
+from bot.models import Activity, ActivitySession, ActivityStatus, Delivery, DeliveryKind
+from bot.services import checkin
+from scheduler import outbox
+
+VISIBLE = (ActivityStatus.PUBLISHED, ActivityStatus.CHANGED)
+
+
+class SandboxClock:
+    def __init__(self, offset: timedelta = timedelta(0)) -> None:
+        self.offset = offset
+
+    def __call__(self) -> datetime:
+        return datetime.now(UTC) + self.offset
+
+    def move_to(self, moment: datetime) -> None:
+        """Never backwards: rows already sent would otherwise be due again."""
+        self.offset = max(self.offset, moment - datetime.now(UTC))
+
+
+@dataclass(frozen=True)
+class Due:
+    at: datetime
+    kind: DeliveryKind | None  # None: a check-in window opens
+    title: str
+
+
+async def next_due(db: Database, now: datetime) -> Due | None:
+    """The earliest waiting message of the outbox, or the next opening of a check-in window."""
+    async with db.session() as session:
+        owed_at = await outbox.next_due(session)
+        owed = None
+        if owed_at is not None:
+            owed = (
+                await session.execute(
+                    select(Delivery.kind, Activity.title)
+                    .outerjoin(Activity, Activity.id == Delivery.activity_id)
+                    .where(Delivery.status.in_(outbox.WAITING), Delivery.next_attempt_at == owed_at)
+                    .limit(1)
+                )
+            ).one()
+        opening = (
+            await session.execute(
+                select(ActivitySession.starts_at, Activity.title)
+                .join(Activity, Activity.id == ActivitySession.activity_id)
+                .where(Activity.status.in_(VISIBLE), ActivitySession.starts_at > now + checkin.BEFORE)
+                .order_by(ActivitySession.starts_at)
+                .limit(1)
+            )
+        ).first()
+    candidates = []
+    if owed_at is not None and owed is not None:
+        candidates.append(Due(_aware(owed_at), owed.kind, owed.title or ""))
+    if opening is not None:
+        candidates.append(Due(_aware(opening.starts_at) - checkin.BEFORE, None, opening.title))
+    return min(candidates, key=lambda due: due.at, default=None)
+
+
+def _aware(moment: datetime) -> datetime:
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)

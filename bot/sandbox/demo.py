@@ -1,0 +1,193 @@
+"""The sandbox's cast and demo data: the center of seed 003 (TTHTCĐ xã Thanh Bình, Ninh Bình), its
+people and chat groups, and the Lifelong Learning Week 2025 programme from `samples/`, moved so
+that the week starts tomorrow.
+
+The Telegram side (accounts, groups, the bot joining them, `/link` typed in each group) is played
+through the fake, so the bot handles it as it would in production and the groups' histories show
+it. The center's own rows (people who agreed long ago, their roles, the published programme, a
+few registrations) are written with the same services the journeys use.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from collections.abc import Callable
+from dataclasses import asdict, dataclass
+from datetime import date, datetime, timedelta
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.bootstrap import LoaLang
+from bot.channels.fake_telegram import FakeTelegram, FakeUser
+from bot.models import Activity, Center, Gender, InviteKind, Person, RoleKind
+from bot.services import activities, centers, invites, plan_import, registrations, roles
+
+PLAN = Path(__file__).resolve().parents[2] / "samples" / "tuan-le-hoc-tap-suot-doi-2025.csv"
+CENTER = "TTHTCĐ xã Thanh Bình"
+VILLAGES = ("Thôn Thượng", "Thôn Trung", "Thôn Hạ", "Thôn Đồng Tâm")
+POPULATION_15_PLUS = 6850
+
+
+@dataclass(frozen=True)
+class Persona:
+    """One person of the cast, as Telegram knows them and as the center does."""
+
+    role: str  # director | staff | head | resident | newcomer
+    first_name: str
+    last_name: str
+    full_name: str
+    gender: Gender
+    birth_year: int
+    village: str
+
+
+PEOPLE = (
+    Persona("director", "Hùng", "Phạm Văn", "Phạm Văn Hùng", Gender.MALE, 1972, "Thôn Trung"),
+    Persona("staff", "Thu", "Đinh Thị", "Đinh Thị Thu", Gender.FEMALE, 1986, "Thôn Hạ"),
+    Persona("head", "Thắng", "Nguyễn Văn", "Nguyễn Văn Thắng", Gender.MALE, 1961, "Thôn Thượng"),
+    Persona("head", "Hoa", "Trần Thị", "Trần Thị Hoa", Gender.FEMALE, 1968, "Thôn Trung"),
+    Persona("resident", "Lan", "Bùi Thị", "Bùi Thị Lan", Gender.FEMALE, 1962, "Thôn Thượng"),
+    Persona("resident", "Tâm", "Lê Văn", "Lê Văn Tâm", Gender.MALE, 1979, "Thôn Trung"),
+    Persona("newcomer", "Mai", "Vũ Thị", "", Gender.FEMALE, 0, "Thôn Thượng"),  # has not opened the bot yet
+)
+
+# (group title, the village it is linked to or None for the whole commune, who is in it by PEOPLE index)
+GROUPS = (
+    ("Xã Thanh Bình", None, (0, 1, 2, 3, 4, 5, 6)),
+    ("Thôn Thượng", "Thôn Thượng", (0, 2, 4, 6)),
+    ("Thôn Trung", "Thôn Trung", (0, 1, 3, 5)),
+)
+
+
+@dataclass(frozen=True)
+class Chat:
+    """A chat of the page's list: whose private chat it is, or which group."""
+
+    chat_id: int
+    kind: str  # private | group
+    role: str  # a Persona role, or commune | village
+    village: str | None = None
+
+
+@dataclass
+class Cast:
+    chats: list[Chat]
+    claim: str | None = None  # the director's claim payload, in an empty sandbox
+
+    def to_json(self) -> dict[str, object]:
+        return {"chats": [asdict(chat) for chat in self.chats], "claim": self.claim}
+
+    @classmethod
+    def from_json(cls, data: dict[str, object]) -> Cast:
+        return cls([Chat(**chat) for chat in data["chats"]], data.get("claim"))  # type: ignore[arg-type, union-attr]
+
+
+async def stage(app: LoaLang, fake: FakeTelegram, clock: Callable[[], datetime], *, demo: bool) -> Cast:
+    """Create the cast; with `demo`, also the people's profiles, the programme and registrations."""
+    users = [fake.add_user(p.first_name, p.last_name, language_code="vi") for p in PEOPLE]
+    async with app.db.session() as session, session.begin():
+        center = await centers.create_center(
+            session, name=CENTER, villages=list(VILLAGES), now=clock(), population_15_plus=POPULATION_15_PLUS
+        )
+        claim = (
+            None
+            if demo
+            else invites.payload(
+                await invites.create(session, center_id=center.id, kind=InviteKind.DIRECTOR, now=clock())
+            )
+        )
+        if demo:
+            await _people(session, center, users, clock())
+    groups = []
+    for title, _village, members in GROUPS:
+        group = fake.add_group(title)
+        for index in members:
+            group.add_member(users[index])
+        group.add_bot(users[0])
+        groups.append(group)
+    await settle(app, fake)
+    if demo:
+        for group, (_title, village, _members) in zip(groups, GROUPS, strict=True):
+            users[0].send(f"/link {village or 'all'}", group)
+        for user, persona in zip(users, PEOPLE, strict=True):
+            if persona.role != "newcomer":
+                user.send("/help")
+        await settle(app, fake)
+        await _programme(app, clock)
+        await app.wakeup.poke()  # the announcements go out now
+    chats = [
+        Chat(user.id, "private", persona.role, persona.village if persona.role == "head" else None)
+        for user, persona in zip(users, PEOPLE, strict=True)
+    ]
+    chats += [
+        Chat(group.id, "group", "village" if village else "commune", village)
+        for group, (_title, village, _members) in zip(groups, GROUPS, strict=True)
+    ]
+    return Cast(chats, claim)
+
+
+async def settle(app: LoaLang, fake: FakeTelegram, timeout: float = 20.0) -> None:  # noqa: ASYNC109
+    """Wait until the bot has handled every update handed out so far."""
+    target = fake.last_update_id
+    deadline = time.monotonic() + timeout
+    while app.channel.last_update_id < target:
+        if time.monotonic() > deadline:
+            raise RuntimeError("the bot did not answer the sandbox's setup in time")
+        await asyncio.sleep(0.01)
+
+
+async def _people(session: AsyncSession, center: Center, users: list[FakeUser], now: datetime) -> None:
+    villages = {v.name: v for v in center.villages}
+    for user, persona in zip(users, PEOPLE, strict=True):
+        if persona.role == "newcomer":
+            continue
+        person = Person(
+            telegram_user_id=user.id,
+            center_id=center.id,
+            full_name=persona.full_name,
+            gender=persona.gender,
+            birth_year=persona.birth_year,
+            village_id=villages[persona.village].id,
+            messenger_language="vi",
+            consent_at=now - timedelta(days=30),
+            created_at=now - timedelta(days=30),
+            roles=[],
+        )
+        session.add(person)
+        await session.flush()
+        kind = {"director": RoleKind.DIRECTOR, "staff": RoleKind.STAFF, "head": RoleKind.VILLAGE_HEAD}.get(persona.role)
+        if kind is not None:
+            village_id = villages[persona.village].id if kind is RoleKind.VILLAGE_HEAD else None
+            await roles.grant(session, person=person, center_id=center.id, kind=kind, now=now, village_id=village_id)
+
+
+async def _programme(app: LoaLang, clock: Callable[[], datetime]) -> None:
+    """The week's plan, moved to start tomorrow, published; Lan and Tâm have registered already."""
+    async with app.db.session() as session, session.begin():
+        center = await session.scalar(select(Center))
+        assert center is not None
+        now = clock()
+        rows = plan_import.table(PLAN.name, await asyncio.to_thread(PLAN.read_bytes))
+        tomorrow = now.astimezone(ZoneInfo(center.timezone)).date() + timedelta(days=1)
+        first = min(_day(row["day"]) for _number, row in rows if row.get("day"))
+        for _number, row in rows:
+            if row.get("day"):
+                row["day"] = (_day(row["day"]) + (tomorrow - first)).strftime("%d/%m/%Y")
+        plan = await plan_import.read_plan(session, center, rows, now)
+        await plan_import.create(session, center, plan, now=now, by=None)
+        programme = sorted(await session.scalars(select(Activity)), key=lambda activity: activity.starts_at)
+        for second, activity in enumerate(programme):  # a second apart, so each group reads them in date order
+            await activities.publish(session, activity, now=now + timedelta(seconds=second), by=None)
+        people = {p.full_name: p for p in await session.scalars(select(Person).where(Person.full_name.is_not(None)))}
+        for name, picks in (("Bùi Thị Lan", (0, 2)), ("Lê Văn Tâm", (1,))):
+            for index in picks:
+                person = people[name]
+                await registrations.register(session, programme[index], person, village_id=person.village_id, now=now)
+
+
+def _day(text: str) -> date:
+    return datetime.strptime(text.strip(), "%d/%m/%Y").date()

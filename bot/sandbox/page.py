@@ -1,0 +1,192 @@
+"""The sandbox's web page and the few JSON routes it adds to the fake Bot API's control API: who is
+in the cast, the clock, and fast-forward. Every word the page shows comes from here, through
+gettext, so the page speaks Vietnamese or English like the bot."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from starlette.requests import Request
+from starlette.responses import FileResponse, JSONResponse, Response
+from starlette.routing import BaseRoute, Mount, Route
+from starlette.staticfiles import StaticFiles
+
+from bot.bootstrap import LoaLang
+from bot.channels.fake_telegram import FakeTelegram
+from bot.channels.fake_telegram.chats import PRESENT
+from bot.config import SUPPORTED_LOCALES
+from bot.i18n import N_, Translator
+from bot.models import DeliveryKind
+from bot.sandbox.clock import SandboxClock, next_due
+from bot.sandbox.demo import Cast
+
+WEB = Path(__file__).resolve().parent / "web"
+
+LABELS = {
+    "title": N_("Loa Làng sandbox"),
+    "chats": N_("Chats"),
+    "type_message": N_("Write a message…"),
+    "send": N_("Send"),
+    "attach": N_("Send a file"),
+    "as": N_("Writing as"),
+    "forward": N_("Forward"),
+    "forward_to": N_("Forward to…"),
+    "cancel": N_("Cancel"),
+    "scan": N_("Scan the QR code"),
+    "scan_as": N_("Scan this QR code with the phone of…"),
+    "not_a_qr": N_("There is no Loa Làng QR code in this picture."),
+    "fast_forward": N_("⏩ Jump to the next event"),
+    "nothing_due": N_("Nothing else is scheduled."),
+    "next": N_("Next"),
+    "now": N_("Now"),
+    "edited": N_("edited"),
+    "back": N_("Back"),
+    "empty_chat": N_("No messages yet."),
+    "bot": N_("Loa Làng"),
+    "file_sent": N_("File sent."),
+    "close": N_("Close"),
+}
+
+OTHER_LANGUAGE = {"vi": "English", "en": "Tiếng Việt"}
+
+ROLES = {
+    "director": N_("Director"),
+    "staff": N_("Staff"),
+    "head": N_("Village head, {village}"),
+    "resident": N_("Resident"),
+    "newcomer": N_("New resident: has never opened the bot"),
+    "commune": N_("The commune's group"),
+    "village": N_("Village group, {village}"),
+}
+
+WHAT = {
+    DeliveryKind.ANNOUNCE: N_("announcement: {title}"),
+    DeliveryKind.REMINDER: N_("reminder: {title}"),
+    DeliveryKind.UPDATE: N_("change notice: {title}"),
+    DeliveryKind.CANCEL: N_("cancellation notice: {title}"),
+    None: N_("check-in opens: {title}"),
+}
+
+
+@dataclass
+class Page:
+    """Filled in once the bot runs and the cast exists; until then the page is told to wait."""
+
+    fake: FakeTelegram
+    clock: SandboxClock
+    timezone: str
+    default_locale: str
+    app: LoaLang | None = None
+    cast: Cast | None = field(default=None)
+
+    def routes(self) -> list[BaseRoute]:
+        return [
+            Route("/", self.index, methods=["GET"]),
+            Mount("/static", app=StaticFiles(directory=WEB), name="static"),
+            Route("/_control/sandbox", self.sandbox, methods=["GET"]),
+            Route("/_control/clock", self.show_clock, methods=["GET"]),
+            Route("/_control/clock/next", self.fast_forward, methods=["POST"]),
+        ]
+
+    async def index(self, request: Request) -> Response:
+        return FileResponse(WEB / "index.html")
+
+    async def sandbox(self, request: Request) -> Response:
+        if self.cast is None:
+            return _starting()
+        t = self._translator(request)
+        labels = {key: t.gettext(text) for key, text in LABELS.items()}
+        labels["language"] = OTHER_LANGUAGE[t.locale]  # a language's own name, never translated
+        return JSONResponse(
+            {
+                "lang": t.locale,
+                "labels": labels,
+                "bot": {"id": self.fake.bot_id, "username": self.fake.bot_username, "name": labels["bot"]},
+                "hint": self._hint(t),
+                "chats": [self._chat(chat, t) for chat in self.cast.chats],
+            }
+        )
+
+    async def show_clock(self, request: Request) -> Response:
+        if self.app is None:
+            return _starting()
+        return JSONResponse(await self._clock(self._translator(request)))
+
+    async def fast_forward(self, request: Request) -> Response:
+        """Move time to the next event and let the bot act on it at once."""
+        if self.app is None:
+            return _starting()
+        due = await next_due(self.app.db, self.clock())
+        if due is not None:
+            self.clock.move_to(due.at)
+            await self.app.wakeup.poke()
+        return JSONResponse(await self._clock(self._translator(request)))
+
+    async def _clock(self, t: Translator) -> dict[str, Any]:
+        assert self.app is not None
+        now = self.clock()
+        due = await next_due(self.app.db, now)
+        upcoming = None
+        if due is not None:
+            upcoming = {
+                "at": due.at.isoformat(),
+                "shown": t.datetime(max(due.at, now), "HH:mm dd/MM"),
+                "what": t.gettext(WHAT[due.kind]).format(title=due.title),
+            }
+        return {"now": now.isoformat(), "shown": t.datetime(now, "HH:mm · EEEE, dd/MM/yyyy"), "next": upcoming}
+
+    def _chat(self, chat: Any, t: Translator) -> dict[str, Any]:
+        subtitle = t.gettext(ROLES[chat.role]).format(village=chat.village or "")
+        if chat.kind == "private":
+            user = self.fake.users[chat.chat_id]
+            members = [user]
+            title = _name(user.first_name, user.last_name)
+        else:
+            group = self.fake.chats[chat.chat_id]
+            members = [self.fake.users[i] for i, status in group.members.items() if status in PRESENT]
+            title = group.title or ""
+        roles = {c.chat_id: c for c in self.cast.chats if c.kind == "private"} if self.cast else {}
+        return {
+            "chat_id": chat.chat_id,
+            "kind": chat.kind,
+            "title": title,
+            "subtitle": subtitle,
+            "members": [
+                {
+                    "user_id": user.id,
+                    "name": _name(user.first_name, user.last_name),
+                    "role": t.gettext(ROLES[roles[user.id].role]).format(village=roles[user.id].village or "")
+                    if user.id in roles
+                    else "",
+                }
+                for user in members
+            ],
+        }
+
+    def _hint(self, t: Translator) -> str:
+        assert self.cast is not None
+        if self.cast.claim:
+            return t.gettext(
+                N_("An empty center: in the director's chat, type /start {code} to claim it, then /help.")
+            ).format(code=self.cast.claim)
+        return t.gettext(
+            N_(
+                "Start here: open the chat of Vũ Thị Mai, a resident who has never used the bot, and type /start. "
+                "Then open the Thôn Thượng group and press “Register” on a card as Mai."
+            )
+        )
+
+    def _translator(self, request: Request) -> Translator:
+        wanted = request.query_params.get("lang", self.default_locale)
+        return Translator(wanted if wanted in SUPPORTED_LOCALES else self.default_locale, self.timezone)
+
+
+def _name(first: str, last: str | None) -> str:
+    """Vietnamese order: family and middle names first."""
+    return f"{last} {first}" if last else first
+
+
+def _starting() -> Response:
+    return JSONResponse({"error": "the sandbox is starting"}, status_code=503)
