@@ -92,9 +92,11 @@ async def run(
 
 
 def _prepare(folder: Path, fake: FakeTelegram, fresh: bool) -> dict[str, object] | None:
-    """Load Telegram's side; without it (or with --fresh) the database starts over too."""
+    """Load Telegram's side; without it (or with --fresh) the database starts over too, and the other way round."""
     if fresh and folder.exists():
         shutil.rmtree(folder)
+    if not (folder / "loalang.db").exists():
+        shutil.rmtree(folder / "telegram", ignore_errors=True)  # people and chats the bot would not know
     (folder / "telegram").mkdir(parents=True, exist_ok=True)
     saved = snapshot.load(fake, folder / "telegram")
     if saved is None:

@@ -38,17 +38,15 @@ class Due:
 async def next_due(db: Database, now: datetime) -> Due | None:
     """The earliest waiting message of the outbox, or the next opening of a check-in window."""
     async with db.session() as session:
-        owed_at = await outbox.next_due(session)
-        owed = None
-        if owed_at is not None:
-            owed = (
-                await session.execute(
-                    select(Delivery.kind, Activity.title)
-                    .outerjoin(Activity, Activity.id == Delivery.activity_id)
-                    .where(Delivery.status.in_(outbox.WAITING), Delivery.next_attempt_at == owed_at)
-                    .limit(1)
-                )
-            ).one()
+        owed = (
+            await session.execute(
+                select(Delivery.next_attempt_at, Delivery.kind, Activity.title)
+                .outerjoin(Activity, Activity.id == Delivery.activity_id)
+                .where(Delivery.status.in_(outbox.WAITING))
+                .order_by(Delivery.next_attempt_at)
+                .limit(1)
+            )
+        ).first()
         opening = (
             await session.execute(
                 select(ActivitySession.starts_at, Activity.title)
@@ -59,8 +57,8 @@ async def next_due(db: Database, now: datetime) -> Due | None:
             )
         ).first()
     candidates = []
-    if owed_at is not None and owed is not None:
-        candidates.append(Due(_aware(owed_at), owed.kind, owed.title or ""))
+    if owed is not None:
+        candidates.append(Due(_aware(owed.next_attempt_at), owed.kind, owed.title or ""))
     if opening is not None:
         candidates.append(Due(_aware(opening.starts_at) - checkin.BEFORE, None, opening.title))
     return min(candidates, key=lambda due: due.at, default=None)

@@ -183,6 +183,10 @@ def test_a_new_resident_registers_checks_in_and_is_counted_in_the_directors_stat
             break
     else:
         raise AssertionError("fast-forward never reached the opening of the talk's check-in")
+    open_chat(page, "Thôn Thượng")  # the announcement's count was edited in place: Lan and now Mai
+    card = page.locator(".message.from-bot", has_text=TALK).first
+    expect(card).to_contain_text("Đã đăng ký: 2", timeout=WAIT)
+    shot(page, "4-the-group-card-counts-mai")
     open_chat(page, THU)
     say(page, "/checkin")
     screen = last_bot_text(page)
