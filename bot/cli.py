@@ -128,8 +128,8 @@ async def _sandbox(settings: Settings, args: argparse.Namespace) -> int:
 
     try:
         return await sandbox.run(settings, folder=Path(args.data), fresh=args.fresh, port=args.port, ready=ready)
-    except OSError as error:
-        print(f"The sandbox could not start: {error}. Try another --port.", file=sys.stderr)
+    except (OSError, ValueError) as error:  # a port in use, or damaged files
+        print(f"The sandbox could not start: {error}. Try another --port, or --fresh.", file=sys.stderr)
         return 2
 
 

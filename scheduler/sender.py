@@ -69,6 +69,8 @@ class Sender:
     async def run_due(self) -> int:
         """Send everything that is due now; returns how many rows were handled. One run at a time."""
         async with self._lock:
+            if self._stopping:
+                return 0
             handled = await live_cards.refresh(self.db, self.messenger, self.clock())
             handled += await checkin_codes.refresh(self.db, self.messenger, self.clock())
             while not self._stopping:

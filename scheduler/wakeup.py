@@ -37,10 +37,11 @@ class Wakeup:
         await self.poke()
 
     async def stop(self) -> None:
-        """No more wake-ups; deliveries being sent are finished (their rows recorded) first."""
+        """Deliveries being sent are finished (their rows recorded) first, then no more wake-ups: shutting
+        the scheduler down first would cancel a run halfway and send its rows again after a restart."""
+        await self.sender.stop()
         if self.scheduler.running:
             self.scheduler.shutdown(wait=False)
-        await self.sender.stop()
 
     async def poke(self) -> None:
         """Move the wake-up to the earliest due row (now, if it is already due)."""

@@ -12,6 +12,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import secrets
 import shutil
 import signal
 from collections.abc import Callable
@@ -19,6 +20,8 @@ from datetime import timedelta
 from pathlib import Path
 
 from starlette.applications import Starlette
+from starlette.middleware import Middleware
+from starlette.middleware.trustedhost import TrustedHostMiddleware
 from starlette.routing import Mount
 
 from bot.bootstrap import LoaLang, bootstrap
@@ -27,10 +30,11 @@ from bot.channels.fake_telegram.fake import serve_app
 from bot.config import Settings
 from bot.sandbox.clock import SandboxClock
 from bot.sandbox.demo import Cast, stage
-from bot.sandbox.page import Page
+from bot.sandbox.page import JsonPostsOnly, Page
 
 log = logging.getLogger(__name__)
-SAVE_EVERY = 10.0  # seconds: Telegram's side is saved this often, and at the end
+SAVE_EVERY = 0.5  # seconds: Telegram's side is saved this soon after it changes, and at the end
+BOT_ID = 123456
 
 
 async def run(
@@ -47,20 +51,28 @@ async def run(
     address once the cast is in place."""
     telegram_side, database = folder / "telegram", folder / "loalang.db"
     clock = SandboxClock()
-    fake = FakeTelegram(clock=clock)
-    saved = await asyncio.to_thread(_prepare, folder, fake, fresh)
+    token = await asyncio.to_thread(_prepare, folder, fresh)
+    fake = FakeTelegram(token=token, clock=clock)
+    saved = await asyncio.to_thread(snapshot.load, fake, telegram_side)
     cast = None
     if saved is not None:
         clock.offset = timedelta(seconds=float(saved["offset_seconds"]))
         cast = Cast.from_json(saved["cast"])
     page = Page(fake, clock, settings.timezone, settings.default_locale)
-    web = Starlette(routes=[*page.routes(), Mount("/", app=fake.app)])
+    web = Starlette(  # a web page elsewhere must not reach it through a rebound host name
+        routes=[*page.routes(), Mount("/", app=fake.app)],
+        middleware=[
+            Middleware(TrustedHostMiddleware, allowed_hosts=["127.0.0.1", "localhost"]),
+            Middleware(JsonPostsOnly),
+        ],
+    )
 
     if stop is None:
         stop = asyncio.Event()
         loop = asyncio.get_running_loop()
-        for sig in (signal.SIGINT, signal.SIGTERM):
-            loop.add_signal_handler(sig, stop.set)
+        for sig in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):  # Ctrl-C, a kill, a closed terminal
+            with contextlib.suppress(NotImplementedError):  # Windows: Ctrl-C still raises KeyboardInterrupt
+                loop.add_signal_handler(sig, stop.set)
     async with serve_app(web, host, port) as root:
         app = bootstrap(
             Settings(
@@ -80,10 +92,14 @@ async def run(
             page.app, page.cast = app, cast
             _save(fake, clock, cast, telegram_side)
             ready(f"{root}/")
+            seen = fake.last_update_id
             while not stop.is_set():
                 with contextlib.suppress(TimeoutError):
                     await asyncio.wait_for(stop.wait(), SAVE_EVERY)
-                _save(fake, clock, cast, telegram_side)
+                if fake.calls or fake.last_update_id != seen:  # a kill loses at most the last half second
+                    seen = fake.last_update_id
+                    fake.calls.clear()  # the record tests read; here it would only grow
+                    _save(fake, clock, cast, telegram_side)
         finally:
             await _stop(app)
             if cast is not None:
@@ -91,17 +107,21 @@ async def run(
     return 0
 
 
-def _prepare(folder: Path, fake: FakeTelegram, fresh: bool) -> dict[str, object] | None:
-    """Load Telegram's side; without it (or with --fresh) the database starts over too, and the other way round."""
-    if fresh and folder.exists():
-        shutil.rmtree(folder)
-    if not (folder / "loalang.db").exists():
-        shutil.rmtree(folder / "telegram", ignore_errors=True)  # people and chats the bot would not know
-    (folder / "telegram").mkdir(parents=True, exist_ok=True)
-    saved = snapshot.load(fake, folder / "telegram")
-    if saved is None:
-        (folder / "loalang.db").unlink(missing_ok=True)  # a database whose people and chats are gone
-    return saved
+def _prepare(folder: Path, fresh: bool) -> str:
+    """Clear what --fresh asks to (only the sandbox's own files), and return the fake's token, kept per
+    folder so that only this sandbox's bot knows it. A database without its Telegram side, or the other
+    way round, starts over."""
+    telegram_side, database = folder / "telegram", folder / "loalang.db"
+    if fresh or not database.exists() or not (telegram_side / "world.json").exists():
+        shutil.rmtree(telegram_side, ignore_errors=True)
+        for leftover in (database, folder / "loalang.db-wal", folder / "loalang.db-shm", folder / "token"):
+            leftover.unlink(missing_ok=True)
+    telegram_side.mkdir(parents=True, exist_ok=True)
+    kept = folder / "token"
+    if not kept.exists():
+        kept.write_text(f"{BOT_ID}:{secrets.token_urlsafe(32)}")
+        kept.chmod(0o600)
+    return kept.read_text().strip()
 
 
 async def _stop(app: LoaLang) -> None:

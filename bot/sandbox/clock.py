@@ -6,10 +6,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from bot.database import Database
-from bot.models import Activity, ActivitySession, ActivityStatus, Delivery, DeliveryKind
+from bot.models import Activity, ActivitySession, ActivityStatus, Delivery, DeliveryKind, DeliveryStatus
 from bot.services import checkin
 from scheduler import outbox
 
@@ -62,6 +62,20 @@ async def next_due(db: Database, now: datetime) -> Due | None:
     if opening is not None:
         candidates.append(Due(_aware(opening.starts_at) - checkin.BEFORE, None, opening.title))
     return min(candidates, key=lambda due: due.at, default=None)
+
+
+async def sending(db: Database, now: datetime) -> bool:
+    """Whether messages already due are still waiting or on their way."""
+    async with db.session() as session:
+        count = await session.scalar(
+            select(func.count())
+            .select_from(Delivery)
+            .where(
+                Delivery.status.in_((*outbox.WAITING, DeliveryStatus.IN_PROGRESS)),
+                Delivery.next_attempt_at <= now,
+            )
+        )
+    return bool(count)
 
 
 def _aware(moment: datetime) -> datetime:

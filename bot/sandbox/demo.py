@@ -11,7 +11,6 @@ few registrations) are written with the same services the journeys use.
 from __future__ import annotations
 
 import asyncio
-import time
 from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from datetime import date, datetime, timedelta
@@ -130,14 +129,10 @@ async def stage(app: LoaLang, fake: FakeTelegram, clock: Callable[[], datetime],
     return Cast(chats, claim)
 
 
-async def settle(app: LoaLang, fake: FakeTelegram, timeout: float = 20.0) -> None:  # noqa: ASYNC109
+async def settle(app: LoaLang, fake: FakeTelegram) -> None:
     """Wait until the bot has handled every update handed out so far."""
     target = fake.last_update_id
-    deadline = time.monotonic() + timeout
-    while app.channel.last_update_id < target:
-        if time.monotonic() > deadline:
-            raise RuntimeError("the bot did not answer the sandbox's setup in time")
-        await asyncio.sleep(0.01)
+    await fake.wait_for(lambda: app.channel.last_update_id >= target, timeout=30)
 
 
 async def _people(session: AsyncSession, center: Center, users: list[FakeUser], now: datetime) -> None:

@@ -4,10 +4,13 @@ gettext, so the page speaks Vietnamese or English like the bot."""
 
 from __future__ import annotations
 
+import asyncio
+import time
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from starlette.middleware.base import BaseHTTPMiddleware, RequestResponseEndpoint
 from starlette.requests import Request
 from starlette.responses import FileResponse, JSONResponse, Response
 from starlette.routing import BaseRoute, Mount, Route
@@ -19,10 +22,11 @@ from bot.channels.fake_telegram.chats import PRESENT
 from bot.config import SUPPORTED_LOCALES
 from bot.i18n import N_, Translator
 from bot.models import DeliveryKind
-from bot.sandbox.clock import SandboxClock, next_due
+from bot.sandbox.clock import SandboxClock, next_due, sending
 from bot.sandbox.demo import Cast
 
 WEB = Path(__file__).resolve().parent / "web"
+SENDING_WAIT = 15.0  # seconds fast-forward waits for the messages that fell due to go out
 
 LABELS = {
     "title": N_("Loa Làng sandbox"),
@@ -47,6 +51,7 @@ LABELS = {
     "bot": N_("Loa Làng"),
     "file_sent": N_("File sent."),
     "close": N_("Close"),
+    "open_picture": N_("Open the picture"),
 }
 
 OTHER_LANGUAGE = {"vi": "English", "en": "Tiếng Việt"}
@@ -102,6 +107,7 @@ class Page:
         return JSONResponse(
             {
                 "lang": t.locale,
+                "timezone": self.timezone,
                 "labels": labels,
                 "bot": {"id": self.fake.bot_id, "username": self.fake.bot_username, "name": labels["bot"]},
                 "hint": self._hint(t),
@@ -122,6 +128,12 @@ class Page:
         if due is not None:
             self.clock.move_to(due.at)
             await self.app.wakeup.poke()
+            # Answer once what fell due is out, so that the next jump skips nothing.
+            deadline = time.monotonic() + SENDING_WAIT
+            for _ in range(int(SENDING_WAIT / 0.05)):
+                if not await sending(self.app.db, self.clock()) or time.monotonic() > deadline:
+                    break
+                await asyncio.sleep(0.05)
         return JSONResponse(await self._clock(self._translator(request)))
 
     async def _clock(self, t: Translator) -> dict[str, Any]:
@@ -181,6 +193,17 @@ class Page:
     def _translator(self, request: Request) -> Translator:
         wanted = request.query_params.get("lang", self.default_locale)
         return Translator(wanted if wanted in SUPPORTED_LOCALES else self.default_locale, self.timezone)
+
+
+class JsonPostsOnly(BaseHTTPMiddleware):
+    """A page on another site can POST a form or plain text here without asking; a JSON body needs a
+    CORS preflight, which this server never grants."""
+
+    async def dispatch(self, request: Request, call_next: RequestResponseEndpoint) -> Response:
+        json_body = request.headers.get("content-type", "").startswith("application/json")
+        if request.method == "POST" and request.url.path.startswith("/_control/") and not json_body:
+            return JSONResponse({"error": "a JSON body is required"}, status_code=415)
+        return await call_next(request)
 
 
 def _name(first: str, last: str | None) -> str:

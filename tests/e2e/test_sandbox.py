@@ -74,6 +74,10 @@ async def test_the_demo_week_is_announced_and_fast_forward_delivers_the_next_rem
             ("Thôn Trung", "Nhóm thôn: Thôn Trung"),
         ]
         assert "Vũ Thị Mai" in cast["hint"]
+        rebound = await client.get("/_control/sandbox", headers={"host": "evil.example"})
+        assert rebound.status_code == 400  # another site's name pointed at 127.0.0.1 reads nothing
+        form = await client.post("/_control/send", content=b"text=hi", headers={"content-type": "text/plain"})
+        assert form.status_code == 415  # a page elsewhere cannot post here without a CORS preflight
         english = (await client.get("/_control/sandbox", params={"lang": "en"})).json()
         assert english["labels"]["fast_forward"] == "⏩ Jump to the next event"
 
@@ -87,12 +91,12 @@ async def test_the_demo_week_is_announced_and_fast_forward_delivers_the_next_rem
         lan = next(c["chat_id"] for c in cast["chats"] if c["title"] == "Bùi Thị Lan")
         before = len(await texts(client, lan))
         while clock["next"] is not None and not clock["next"]["what"].startswith("nhắc lịch"):
-            clock = (await client.post("/_control/clock/next", params={"lang": "vi"})).json()
+            clock = (await client.post("/_control/clock/next", params={"lang": "vi"}, json={})).json()
         assert (
             clock["next"]["what"]
             == "nhắc lịch: Chuyên đề: Khái niệm và các loại AI, ứng dụng AI trong các lĩnh vực đời sống và công việc"
         )
-        moved = (await client.post("/_control/clock/next", params={"lang": "vi"})).json()
+        moved = (await client.post("/_control/clock/next", params={"lang": "vi"}, json={})).json()
         assert datetime.fromisoformat(moved["now"]) >= datetime.fromisoformat(clock["next"]["at"]) > today
         reminder = await until(lambda: _new(client, lan, before))
         assert "Khái niệm và các loại AI" in reminder[-1]
@@ -105,7 +109,7 @@ async def test_a_restart_carries_on_and_fresh_starts_an_empty_center(tmp_path: P
         mai = next(c["chat_id"] for c in cast["chats"] if c["title"] == "Vũ Thị Mai")
         await client.post("/_control/send", json={"user_id": mai, "text": "/start"})
         notice = await until(lambda: _new(client, mai, 1))
-        jumped = (await client.post("/_control/clock/next")).json()
+        jumped = (await client.post("/_control/clock/next", json={})).json()
 
     async with running(folder) as client:
         assert (await client.get("/_control/sandbox")).json()["chats"] == cast["chats"]
@@ -117,6 +121,7 @@ async def test_a_restart_carries_on_and_fresh_starts_an_empty_center(tmp_path: P
         assert (await client.post("/_control/press", json=agree)).status_code == 200
         await until(lambda: _new(client, mai, 2))  # the bot still knows her and goes on with her profile
 
+    (folder / "notes.txt").write_text("the trainer's own file")
     async with running(folder, fresh=True) as client:
         cast = (await client.get("/_control/sandbox", params={"lang": "en"})).json()
         assert cast["hint"].startswith("An empty center: in the director's chat, type /start ")
@@ -129,6 +134,7 @@ async def test_a_restart_carries_on_and_fresh_starts_an_empty_center(tmp_path: P
         answer = await until(lambda: _new(client, director, 1))
         assert "TTHTCĐ xã Thanh Bình" in answer[-1]
         assert (await client.get("/_control/clock")).json()["next"] is None
+    assert (folder / "notes.txt").read_text() == "the trainer's own file"  # --fresh removes only its own files
 
 
 async def _cards(client: httpx.AsyncClient, chat_id: int, count: int) -> list[str] | None:

@@ -6,7 +6,7 @@ import asyncio
 import contextlib
 import inspect
 import time
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Callable, Iterator
 from datetime import datetime
 from typing import Any
 
@@ -87,6 +87,14 @@ class FakeTelegram(World):
         self.faults.add(method, fault, chat_id, times)
 
 
+class _QuietServer(uvicorn.Server):
+    """Leaves signals to its owner, who stops the bot first and the server last."""
+
+    @contextlib.contextmanager
+    def capture_signals(self) -> Iterator[None]:
+        yield
+
+
 @contextlib.asynccontextmanager
 async def serve_app(app: ASGIApp, host: str = "127.0.0.1", port: int = 0) -> AsyncIterator[str]:
     """Serve an ASGI app (the fake, or the sandbox around it) on loopback; yields "http://host:port"."""
@@ -101,7 +109,7 @@ async def serve_app(app: ASGIApp, host: str = "127.0.0.1", port: int = 0) -> Asy
         access_log=False,
         timeout_graceful_shutdown=1,
     )
-    server = uvicorn.Server(config)
+    server = _QuietServer(config)
     task = asyncio.create_task(server.serve())
     try:
         for _ in range(1000):  # ten seconds at most

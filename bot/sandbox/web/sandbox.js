@@ -9,11 +9,11 @@
   const TOAST_MS = 3000;
   const ANSWER_POLL_MS = 150;
   const ANSWER_WAIT_MS = 3000;
-  const TZ = 'Asia/Ho_Chi_Minh';
   const NARROW = window.matchMedia('(max-width: 699px)');
 
   const state = {
     lang: 'vi',
+    timezone: 'Asia/Ho_Chi_Minh', // the center's, sent by the server
     labels: {},
     bot: null,
     hint: '',
@@ -179,6 +179,7 @@
     state.lang = data && (data.lang === 'en' || data.lang === 'vi') ? data.lang : lang;
     state.labels = (data && data.labels) || {};
     state.bot = (data && data.bot) || null;
+    state.timezone = (data && data.timezone) || 'Asia/Ho_Chi_Minh';
     state.hint = (data && data.hint) || '';
     state.chats = Array.isArray(data && data.chats) ? data.chats : [];
     state.chatById = new Map(state.chats.map((chat) => [Number(chat.chat_id), chat]));
@@ -425,10 +426,10 @@
   /* --------------------------------------------------------- time and names */
 
   const timeFormat = new Intl.DateTimeFormat('en-GB', {
-    timeZone: TZ, hour: '2-digit', minute: '2-digit', hourCycle: 'h23',
+    timeZone: state.timezone, hour: '2-digit', minute: '2-digit', hourCycle: 'h23',
   });
   const dayFormat = new Intl.DateTimeFormat('en-GB', {
-    timeZone: TZ, year: 'numeric', month: '2-digit', day: '2-digit',
+    timeZone: state.timezone, year: 'numeric', month: '2-digit', day: '2-digit',
   });
 
   function parts(format, unix) {
@@ -1095,6 +1096,7 @@
     const speaker = currentSpeaker();
     const dialog = $('scan-dialog');
     $('scan-image').src = src;
+    $('scan-open').href = src; // a chart or any other picture opens on its own
     const options = $('scan-options');
     options.replaceChildren();
     for (const chat of state.chats) {
