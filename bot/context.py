@@ -29,6 +29,7 @@ class Context:
     deep_link: Callable[[str], str]
     download: Callable[[str], Awaitable[bytes]]
     outcome: Outcome = field(default_factory=Outcome)
+    withdrawn: Person | None = None  # the sender withdrew their consent: a stranger but for their rights
 
     def _(self, message: str, **fields: object) -> str:
         text = self.t.gettext(message)

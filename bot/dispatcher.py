@@ -91,6 +91,9 @@ class Dispatcher:
 
     async def _context(self, session, incoming: Incoming, now: datetime) -> Context:  # type: ignore[no-untyped-def]
         person = await people.by_telegram_id(session, incoming.sender.user_id) if incoming.sender else None
+        withdrawn = person if person is not None and person.consent_withdrawn_at is not None else None
+        if withdrawn is not None:
+            person = None  # no longer processed; only their rights and agreeing again reach them
         client_language = incoming.sender.language_code if incoming.sender else None
         if person is not None and client_language and person.messenger_language != client_language:
             person.messenger_language = client_language  # kept for messages sent to them later
@@ -118,6 +121,7 @@ class Dispatcher:
             registry=self.registry,
             deep_link=self.messenger.deep_link,
             download=self.messenger.download,
+            withdrawn=withdrawn,
         )
 
     async def _route(self, ctx: Context) -> None:

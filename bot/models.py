@@ -110,6 +110,7 @@ class Center(Base):
     reminders: Mapped[str] = mapped_column(String(100), default="1d@19:00,2h")  # see scheduler.reminders
     secret: Mapped[str] = mapped_column(String(64), default=lambda: secrets.token_hex(16))  # signs check-in codes
     region_id: Mapped[int | None] = mapped_column(ForeignKey("region.id"), index=True)
+    retention_months: Mapped[int] = mapped_column(Integer, default=24, server_default="24")  # then anonymized
     created_at: Mapped[datetime]
 
     villages: Mapped[list[Village]] = relationship(back_populates="center", order_by="Village.name")
@@ -143,6 +144,8 @@ class Person(Base):
     language: Mapped[str | None] = mapped_column(String(8))  # their own choice (/lang)
     messenger_language: Mapped[str | None] = mapped_column(String(16))  # what their phone app says
     consent_at: Mapped[datetime | None]
+    consent_withdrawn_at: Mapped[datetime | None]  # no message goes to them until they agree again
+    forgotten_at: Mapped[datetime | None]  # only gender and village are left, for the totals
     blocked_at: Mapped[datetime | None]
     private_notices: Mapped[bool] = mapped_column(Boolean, default=False)  # announcements in private too
     registered_by_id: Mapped[int | None] = mapped_column(ForeignKey("person.id"))

@@ -6,6 +6,7 @@ from bot.registry import Registry
 from handlers import (
     add_person,
     appoint,
+    audit_log,
     blocking,
     center_settings,
     change_activity,
@@ -18,6 +19,7 @@ from handlers import (
     new_activity,
     notices,
     plan_upload,
+    privacy,
     profile,
     registration,
     report,
@@ -50,6 +52,8 @@ def build_registry() -> Registry:
         stats,
         report,
         targets,
+        privacy,
+        audit_log,
         groups,
     ):
         registry.add(*module.COMMANDS)

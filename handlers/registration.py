@@ -88,7 +88,7 @@ async def unregister(ctx: Context, args: str) -> None:
     else:
         ctx.reply(ctx._("Your seat for {title} is given back. Thank you for telling us!", title=activity.title))
     if promoted is not None:
-        await _tell_promoted(ctx, activity, promoted)
+        await tell_promoted(ctx, promoted)
 
 
 async def coming(ctx: Context, args: str) -> None:
@@ -102,9 +102,11 @@ async def coming(ctx: Context, args: str) -> None:
     ctx.reply(ctx._("Thank you! See you at {title}.", title=activity.title))
 
 
-async def _tell_promoted(ctx: Context, activity: Activity, registration: Registration) -> None:
+async def tell_promoted(ctx: Context, registration: Registration) -> None:
+    """The first person waiting got a freed seat: tell them, with a way to give it back."""
+    activity = await ctx.session.get(Activity, registration.activity_id)
     person = await ctx.session.get(Person, registration.person_id)
-    if person is None or person.telegram_user_id is None or person.blocked_at is not None:
+    if activity is None or person is None or person.telegram_user_id is None or person.blocked_at is not None:
         return
     t = ctx.translator_for(person)
     text = t.gettext("Good news: a seat is free and it is yours. You are registered for {title}, {when}.").format(

@@ -114,6 +114,13 @@ async def agree(ctx: Context, args: str) -> None:
     language = words.pop(0) if words and words[0] in SUPPORTED_LOCALES else None
     token = invites.token_of(words[0]) if words else None
     ctx.close_buttons()
+    if ctx.withdrawn is not None:  # agreeing again, after withdrawing
+        ctx.person, ctx.withdrawn = ctx.withdrawn, None
+        ctx.person.consent_withdrawn_at, ctx.person.consent_at = None, ctx.now
+        audit.record(
+            ctx.session, action="consent.given", at=ctx.now, center_id=ctx.person.center_id, actor_id=ctx.person.id
+        )
+        ctx.reply(ctx._("Thank you! Your consent was recorded on {moment}.", moment=ctx.t.datetime(ctx.now)))
     if ctx.person is not None:
         await profile.continue_or_welcome(ctx)
         return

@@ -26,7 +26,7 @@ from bot.sandbox.clock import SandboxClock, next_due, sending
 from bot.sandbox.demo import Cast
 
 WEB = Path(__file__).resolve().parent / "web"
-SENDING_WAIT = 15.0  # seconds fast-forward waits for the messages that fell due to go out
+SENDING_WAIT = 5.0  # seconds fast-forward waits for the messages that fell due to go out (groups are paced)
 
 LABELS = {
     "title": N_("Loa Làng sandbox"),
