@@ -38,7 +38,7 @@ ALIASES = {
     "help": "/help",
 }
 
-FOUR_DIGITS = re.compile(r"^\d{4}$")
+FOUR_DIGITS = re.compile(r"^[0-9]{4}$")  # ASCII only: \d would match other scripts' digits too
 
 DENIED = {
     Access.MEMBER: N_("Please send /start and agree to the privacy notice first."),

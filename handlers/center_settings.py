@@ -1,4 +1,5 @@
-"""/reminders: the director sets when the center's reminders go out by default ("1d@19:00,2h")."""
+"""/reminders: the director sets when the center's reminders go out by default ("1d@19:00,2h").
+/retention: how many months personal rows of past activities are kept before they are anonymized."""
 
 from __future__ import annotations
 
@@ -7,7 +8,11 @@ from bot.errors import Refusal
 from bot.i18n import N_
 from bot.models import Center
 from bot.registry import Access, Command
+from bot.services import audit
+from bot.text import number
 from scheduler import reminders
+
+SHORTEST, LONGEST = 6, 120  # months: reports need last year's names for a while; the law wants no more than needed
 
 
 async def reminder_rules(ctx: Context, args: str) -> None:
@@ -38,4 +43,30 @@ async def reminder_rules(ctx: Context, args: str) -> None:
     )
 
 
-COMMANDS = (Command("reminders", reminder_rules, N_("When reminders go out by default"), Access.DIRECTOR),)
+async def retention(ctx: Context, args: str) -> None:
+    center = ctx.center
+    assert isinstance(center, Center)
+    if not args.strip():
+        ctx.reply(
+            ctx._(
+                "Names in past activities are kept for {months} months, then only anonymous totals remain. "
+                "To change it, send for example /retention 24.",
+                months=center.retention_months,
+            )
+        )
+        return
+    months = number(args.strip())
+    if months is None or not SHORTEST <= months <= LONGEST:
+        raise Refusal(
+            N_("Please write a number of months from {low} to {high}, like /retention 24."), low=SHORTEST, high=LONGEST
+        )
+    center.retention_months = months
+    actor = ctx.person.id if ctx.person else None
+    audit.record(ctx.session, action="center.retention", at=ctx.now, center_id=center.id, actor_id=actor, months=months)
+    ctx.reply(ctx._("Done: names in past activities are now kept for {months} months.", months=months))
+
+
+COMMANDS = (
+    Command("reminders", reminder_rules, N_("When reminders go out by default"), Access.DIRECTOR),
+    Command("retention", retention, N_("How long names in past activities are kept"), Access.DIRECTOR, in_menu=False),
+)

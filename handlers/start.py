@@ -71,8 +71,8 @@ async def show_notice(ctx: Context, t: Translator, start_payload: str = "", *, c
                     "• Why: to register you for activities, count attendance and send you reminders. "
                     "Reports to the authorities contain totals only, never your name.\n"
                     "• Who keeps it: {keeper}. It is never sold or shared for other purposes.\n"
-                    "• Your rights: you may see and correct your data at any time with /profile, ask the "
-                    "center to delete it, and withdraw your consent."
+                    "• Your rights, at any time: /mydata shows everything kept about you, /profile corrects "
+                    "it, /forget deletes it and /withdraw withdraws your consent."
                 ).format(keeper=keeper),
                 t.gettext("Nothing about you is stored until you press “Đồng ý” (I agree)."),
             ]

@@ -14,7 +14,7 @@ from datetime import UTC, datetime, timedelta
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
 from bot.database import Database
-from scheduler import checkin_codes, live_cards, outbox
+from scheduler import checkin_codes, live_cards, outbox, retention
 from scheduler.sender import Sender
 
 log = logging.getLogger(__name__)
@@ -33,6 +33,8 @@ class Wakeup:
         if interrupted:
             log.warning("%s deliveries were interrupted by the last stop; they will be sent again", interrupted)
         self.scheduler.add_job(self._run, "interval", minutes=1, id="safety", coalesce=True, max_instances=1)
+        daily = {"hours": 24, "coalesce": True, "max_instances": 1}
+        self.scheduler.add_job(self._expire, "interval", id="retention", next_run_time=datetime.now(UTC), **daily)
         self.scheduler.start()
         await self.poke()
 
@@ -57,6 +59,12 @@ class Wakeup:
         self.scheduler.add_job(
             self._run, "date", run_date=run_at, id=JOB, replace_existing=True, misfire_grace_time=None
         )
+
+    async def _expire(self) -> None:
+        try:
+            await retention.run(self.db, self.clock())
+        except Exception:
+            log.exception("retention stopped early; it runs again tomorrow")
 
     async def _run(self) -> None:
         try:

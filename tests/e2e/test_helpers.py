@@ -43,6 +43,7 @@ async def test_director_appoints_staff_by_forwarding_their_message(bot: Bot, fak
         "publish",
         "stats",
         "report",
+        "mydata",
     ]  # her role: staff can create and publish, and read the numbers
 
 

@@ -85,6 +85,7 @@ async def test_command_menus_are_set_per_language_and_role(bot: Bot, fake: FakeT
         "notify",
         "help",
         "cancel",
+        "mydata",
     ]
     assert default_menu(fake, "all_group_chats") == ["help", "link"]
     vi = {

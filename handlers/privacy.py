@@ -1,0 +1,232 @@
+"""A person's rights: /mydata (a readable summary and a JSON file of everything kept), /withdraw
+(no more messages), /forget (delete their data, after they confirm). The director does the same for
+people without a phone, whom a helper registered: /data and /erase, found by name, and logged.
+
+    /forget ──> "Delete?" [Yes, delete] [Keep] ──/forget yes──> anonymous row, seats given back
+    /erase Name ──> [the people of that name] ──/erase #12──> "Delete?" ──/erase #12 yes──> the same
+
+The director cannot delete or withdraw themselves: a center always has someone answerable.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Awaitable
+
+from sqlalchemy import select
+
+from bot.context import Context
+from bot.errors import Refusal
+from bot.i18n import N_
+from bot.messaging import Attachment, Choice
+from bot.models import Person, Registration
+from bot.registry import Access, Command
+from bot.services import audit, privacy
+from bot.text import fold
+from handlers.profile import GENDER_LABELS
+from handlers.registration import tell_promoted
+from handlers.start import ROLE_NAMES
+
+NOTHING = N_("I keep nothing about you. Nothing is stored until you agree to the privacy notice with /start.")
+DIRECTOR_STAYS = N_(
+    "As the director you are answerable for the center's data, so your own cannot be deleted or withdrawn "
+    "while you are director. Please ask the district to hand the center to someone else first."
+)
+_PICK = re.compile(r"^#(\d{1,9})(?:\s+(yes|no))?$")
+
+
+async def my_data(ctx: Context, args: str) -> None:
+    person = ctx.person or ctx.withdrawn
+    if person is None:
+        ctx.reply(ctx._(NOTHING))
+        return
+    await _send_data(ctx, person, mine=True)
+
+
+async def withdraw(ctx: Context, args: str) -> None:
+    person = ctx.person
+    if person is None:
+        raise Refusal(NOTHING if ctx.withdrawn is None else N_("You have already withdrawn your consent."))
+    if args.strip() != "yes":
+        ctx.reply(
+            ctx._(
+                "If you withdraw your consent, I will send you nothing more, and your places in coming activities "
+                "are given back. Your data stays until you delete it with /forget; /start lets you agree again."
+            ),
+            ((Choice(ctx._("Withdraw my consent"), "/withdraw yes"), Choice(ctx._("Keep it"), "/withdraw no")),),
+        )
+        return
+    ctx.close_buttons()
+    promoted = await _or_director(privacy.withdraw(ctx.session, person, ctx.now))
+    ctx.outcome.outbox_changed = True
+    for registration in promoted:
+        await tell_promoted(ctx, registration)
+    ctx.reply(ctx._("Done: your consent is withdrawn and I will not write to you again. /start lets you agree again."))
+
+
+async def forget(ctx: Context, args: str) -> None:
+    person = ctx.person or ctx.withdrawn
+    if person is None:
+        raise Refusal(NOTHING)
+    answer = args.strip()
+    if answer == "no":
+        ctx.close_buttons()
+        ctx.reply(ctx._("Nothing was deleted."))
+        return
+    if answer != "yes":
+        ctx.reply(
+            ctx._(
+                "Delete everything I keep about you: your name, birth year, phone, village, your Telegram "
+                "account and your places in coming activities? The center keeps only anonymous totals. "
+                "This cannot be undone."
+            ),
+            ((Choice(ctx._("🗑 Yes, delete my data"), "/forget yes"), Choice(ctx._("Keep my data"), "/forget no")),),
+        )
+        return
+    ctx.close_buttons()
+    promoted = await _or_director(privacy.forget(ctx.session, person, ctx.now))
+    ctx.outcome.outbox_changed = True
+    for registration in promoted:
+        await tell_promoted(ctx, registration)
+    ctx.person = ctx.withdrawn = None
+    ctx.reply(ctx._("Done: your personal data is deleted. Thank you for taking part. /start if you ever come back."))
+
+
+async def their_data(ctx: Context, args: str) -> None:
+    """The director prints or reads out what is kept about someone without a phone."""
+    person = await _without_phone(ctx, args, "/data")
+    if person is not None:
+        await _send_data(ctx, person, mine=False)
+        audit.record(
+            ctx.session,
+            action="person.data_shown",
+            at=ctx.now,
+            center_id=person.center_id,
+            actor_id=_director(ctx).id,
+            person_id=person.id,
+        )
+
+
+async def erase(ctx: Context, args: str) -> None:
+    """The director deletes the data of someone without a phone, on their request."""
+    person = await _without_phone(ctx, args, "/erase")
+    if person is None:
+        return
+    answer = _PICK.match(args.strip())
+    assert answer is not None
+    if answer.group(2) == "no":
+        ctx.close_buttons()
+        ctx.reply(ctx._("Nothing was deleted."))
+        return
+    if answer.group(2) != "yes":
+        ctx.reply(
+            ctx._(
+                "Delete everything kept about {name} ({year}), at their request? The center keeps only anonymous "
+                "totals. This cannot be undone.",
+                name=person.full_name,
+                year=person.birth_year,
+            ),
+            (
+                (
+                    Choice(ctx._("🗑 Yes, delete"), f"/erase #{person.id} yes"),
+                    Choice(ctx._("Keep"), f"/erase #{person.id} no"),
+                ),
+            ),
+        )
+        return
+    ctx.close_buttons()
+    name = person.full_name
+    promoted = await privacy.forget(ctx.session, person, ctx.now, by=_director(ctx))
+    ctx.outcome.outbox_changed = True
+    for registration in promoted:
+        await tell_promoted(ctx, registration)
+    ctx.reply(ctx._("Done: the personal data of {name} is deleted. The log keeps that you did it.", name=name))
+
+
+async def _send_data(ctx: Context, person: Person, *, mine: bool) -> None:
+    data = await privacy.export(ctx.session, person)
+    about = data["person"]
+    gender = ctx._(GENDER_LABELS[person.gender]) if person.gender else "—"
+    roles = ", ".join(ctx._(ROLE_NAMES[r.kind]) for r in person.roles if r.kind in ROLE_NAMES) or "—"
+    consent = ctx.t.datetime(person.consent_at) if person.consent_at else "—"
+    lines = [
+        ctx._("This is everything I keep about you:") if mine else ctx._("This is everything kept about this person:"),
+        ctx._("• Full name: {value}", value=about["full_name"] or "—"),
+        ctx._("• Gender: {value}", value=gender),
+        ctx._("• Birth year: {value}", value=about["birth_year"] or "—"),
+        ctx._("• Village: {value}", value=about["village"] or "—"),
+        ctx._("• Phone: {value}", value=about["phone"] or "—"),
+        ctx._("• Consent given: {value}", value=consent),
+        ctx._("• Roles: {value}", value=roles),
+        ctx._(
+            "• Registrations: {registrations}; check-ins: {visits}",
+            registrations=len(data["registrations"]),
+            visits=len(data["check_ins"]),
+        ),
+        "",
+        ctx._("The file has every detail.")
+        + (" " + ctx._("/forget deletes your data; /withdraw withdraws your consent.") if mine else ""),
+    ]
+    content = json.dumps(data, ensure_ascii=False, indent=2).encode()
+    name = "du-lieu-cua-toi.json" if ctx.t.locale == "vi" else "my-data.json"
+    ctx.reply("\n".join(lines), file=Attachment(name if mine else f"person-{person.id}.json", content))
+
+
+async def _without_phone(ctx: Context, args: str, command: str) -> Person | None:
+    """The person a director means: picked by #id from a button, or found by a typed name."""
+    director = _director(ctx)
+    typed = args.strip()
+    picked = _PICK.match(typed)
+    if picked is not None:
+        person = await ctx.session.get(Person, int(picked.group(1)))
+        if person is None or person.center_id != director.center_id or not _phoneless(person):
+            raise Refusal(N_("That person is not one of the people without a phone of your center."))
+        return person
+    if len(fold(typed)) < 2:
+        raise Refusal(N_("Please write the person's name, like {command} Nguyễn Thị Lan."), command=command)
+    found = [
+        p
+        for p in await ctx.session.scalars(
+            select(Person).where(Person.center_id == director.center_id, Person.full_name.is_not(None))
+        )
+        if _phoneless(p) and fold(typed) in fold(p.full_name or "")
+    ][:8]
+    if not found:
+        raise Refusal(
+            N_(
+                "Nobody without a phone is called “{typed}”. People with Telegram do this themselves with /mydata "
+                "and /forget."
+            ),
+            typed=typed[:40],
+        )
+    ctx.reply(
+        ctx._("Who is it?"),
+        tuple((Choice(f"{p.full_name} ({p.birth_year})", f"{command} #{p.id}"),) for p in found),
+    )
+    return None
+
+
+def _phoneless(person: Person) -> bool:
+    return person.telegram_user_id is None and person.forgotten_at is None
+
+
+def _director(ctx: Context) -> Person:
+    assert ctx.person is not None and ctx.person.center_id is not None
+    return ctx.person
+
+
+async def _or_director(work: Awaitable[list[Registration]]) -> list[Registration]:
+    try:
+        return await work
+    except privacy.DirectorMustStay:
+        raise Refusal(DIRECTOR_STAYS) from None
+
+
+COMMANDS = (
+    Command("mydata", my_data, N_("See everything kept about you"), Access.ANYONE),
+    Command("withdraw", withdraw, N_("Withdraw your consent: no more messages"), Access.ANYONE, in_menu=False),
+    Command("forget", forget, N_("Delete your personal data"), Access.ANYONE, in_menu=False),
+    Command("data", their_data, N_("What is kept about someone without a phone"), Access.DIRECTOR, in_menu=False),
+    Command("erase", erase, N_("Delete the data of someone without a phone"), Access.DIRECTOR, in_menu=False),
+)

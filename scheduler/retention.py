@@ -1,0 +1,92 @@
+"""Retention: the personal rows of activities older than the center's period (24 months by default) are
+detached from the people in them. Each person's old registrations and check-ins move to an anonymous row
+that keeps only gender and village, so every total, by year, village or gender, stays as it was. People
+added by helpers (no phone) who have nothing newer are forgotten entirely. Runs once a day and at start."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import func, or_, select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.database import Database
+from bot.models import Activity, ActivitySession, Attendance, Center, Person, Registration
+from bot.services import audit, privacy
+
+
+def months_before(moment: datetime, months: int) -> datetime:
+    """The same day and time `months` earlier (the last day of a shorter month)."""
+    total = moment.year * 12 + moment.month - 1 - months
+    year, month = divmod(total, 12)
+    for day in range(moment.day, 0, -1):
+        try:
+            return moment.replace(year=year, month=month + 1, day=day)
+        except ValueError:
+            continue
+    raise AssertionError("unreachable")
+
+
+async def run(db: Database, now: datetime) -> int:
+    """Anonymize what has outlived every center's period; returns how many people were detached."""
+    detached = 0
+    async with db.session() as session:
+        centers = list(await session.scalars(select(Center)))
+    for center in centers:
+        async with db.session() as session, session.begin():
+            detached += await _expire(session, center.id, months_before(now, center.retention_months), now)
+    return detached
+
+
+async def _expire(session: AsyncSession, center_id: int, cutoff: datetime, now: datetime) -> int:
+    ended = (
+        select(ActivitySession.activity_id)
+        .group_by(ActivitySession.activity_id)
+        .having(func.max(ActivitySession.ends_at) < cutoff)
+    )
+    old = select(Activity.id).where(Activity.center_id == center_id, Activity.id.in_(ended))
+    old_sessions = select(ActivitySession.id).where(ActivitySession.activity_id.in_(old))
+    people = await session.scalars(
+        select(Person).where(
+            Person.forgotten_at.is_(None),
+            or_(
+                Person.id.in_(select(Attendance.person_id).where(Attendance.session_id.in_(old_sessions))),
+                Person.id.in_(select(Registration.person_id).where(Registration.activity_id.in_(old))),
+            ),
+        )
+    )
+    count = 0
+    for person in list(people):
+        twin = Person(
+            center_id=person.center_id,
+            gender=person.gender,
+            village_id=person.village_id,
+            created_at=now,
+            forgotten_at=now,
+            roles=[],
+        )
+        session.add(twin)
+        await session.flush()
+        await session.execute(
+            update(Attendance)
+            .where(Attendance.person_id == person.id, Attendance.session_id.in_(old_sessions))
+            .values(person_id=twin.id)
+        )
+        await session.execute(
+            update(Registration)
+            .where(Registration.person_id == person.id, Registration.activity_id.in_(old))
+            .values(person_id=twin.id)
+        )
+        count += 1
+        if person.telegram_user_id is None and not await _has_rows(session, person.id):
+            await privacy.forget(session, person, now)  # a record a helper made, with nothing newer
+    if count:
+        audit.record(session, action="retention.expired", at=now, center_id=center_id, actor_id=None, people=count)
+    return count
+
+
+async def _has_rows(session: AsyncSession, person_id: int) -> bool:
+    for table in (Attendance, Registration):
+        if await session.scalar(select(table.id).where(table.person_id == person_id).limit(1)) is not None:
+            return True
+    return False

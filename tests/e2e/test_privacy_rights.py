@@ -1,0 +1,166 @@
+"""A person's rights under the personal data law: to see what is kept (/mydata), to withdraw consent
+(/withdraw), to be forgotten (/forget); the director does it for people without a phone, and /audit
+shows who did what."""
+
+from __future__ import annotations
+
+import json
+import re
+
+from sqlalchemy import select
+
+from bot.channels.fake_telegram import FakeTelegram
+from bot.models import Gender, Person, Village
+from tests.conftest import Bot
+from tests.journeys import commune, local, onboard, person_of, publish
+
+
+def _checkin_code(text: str | None) -> str:
+    found = re.search(r"Mã: (\d{4})", text or "")
+    assert found is not None, text
+    return found.group(1)
+
+
+async def _totals(bot: Bot, director) -> list[str]:  # type: ignore[no-untyped-def]
+    text = (await bot.say(director, "/stats 2025"))[0].text or ""
+    return [line for line in text.splitlines() if line.startswith(("Tổng:", "6.", "Người học"))]
+
+
+async def test_a_resident_sees_everything_kept_about_her_and_a_stranger_sees_nothing(
+    bot: Bot, fake: FakeTelegram
+) -> None:
+    place = await commune(bot, fake)
+    activity_id = await publish(bot, place, start="06/10/2025 13:30")
+    lan = fake.add_user("Lan")
+    await onboard(bot, lan)
+    await bot.say(lan, f"/register {activity_id}")
+
+    shown = await bot.say(lan, "/mydata")
+    assert shown[-1].text is not None and shown[-1].text.startswith("Đây là mọi thông tin tôi lưu về bạn:")
+    assert "• Họ và tên: Nguyễn Thị Lan" in shown[-1].text and "• Thôn: Thôn Đông" in shown[-1].text
+    name, content = shown[-1].document  # type: ignore[misc]
+    data = json.loads(content)
+    assert name == "du-lieu-cua-toi.json"
+    assert data["person"]["full_name"] == "Nguyễn Thị Lan" and data["person"]["birth_year"] == 1965
+    assert data["person"]["telegram_user_id"] == lan.id and data["person"]["consent_given_at"]
+    assert [r["activity"] for r in data["registrations"]] == ["Chuyên đề phòng chống lừa đảo qua mạng"]
+
+    stranger = fake.add_user("Khách")
+    assert (await bot.say(stranger, "/mydata"))[-1].text == (
+        "Tôi không lưu gì về bạn. Chỉ khi bạn đồng ý với thông báo về dữ liệu cá nhân (gửi /start), "
+        "thông tin của bạn mới được lưu."
+    )
+    assert await person_of(bot, stranger) is None
+
+
+async def test_forgetting_deletes_the_person_gives_her_seat_away_and_keeps_the_totals(
+    bot: Bot, fake: FakeTelegram
+) -> None:
+    place = await commune(bot, fake)
+    past = await publish(bot, place, "Lớp dưỡng sinh", start="06/10/2025 13:30")
+    coming = await publish(bot, place, start="20/10/2025 13:30", capacity=1)
+    lan, hoa = fake.add_user("Lan"), fake.add_user("Hoa")
+    await onboard(bot, lan)
+    await onboard(bot, hoa, name="Trần Thị Hoa", village="Thôn Tây")
+    await bot.say(lan, f"/register {past}")
+    await bot.say(lan, f"/register {coming}")
+    await bot.say(hoa, f"/register {coming}")  # full: Hoa waits
+    bot.clock.current = local("06/10/2025 13:20")
+    screen = (await bot.say(place.director, f"/checkin {past}"))[-1]
+    await bot.say(lan, _checkin_code(screen.text))
+    bot.clock.current = local("07/10/2025 09:00")
+    before = await _totals(bot, place.director)
+    assert "Tổng: 1 lớp, 1 lượt người (1 nữ)" in before
+
+    question = (await bot.say(lan, "/forget"))[-1]
+    assert question.buttons == ["🗑 Có, xóa dữ liệu của tôi", "Giữ lại dữ liệu"]
+    done = await bot.press(lan, question, "🗑 Có, xóa dữ liệu của tôi")
+    assert done[-1].text is not None and done[-1].text.startswith("Xong: dữ liệu cá nhân của bạn đã được xóa.")
+    assert hoa.private_chat.bot_messages[-1].text.startswith("Tin vui: đã có chỗ trống dành cho bạn.")
+
+    assert await person_of(bot, lan) is None  # nothing links her Telegram account to anything any more
+    assert bot.app is not None
+    async with bot.app.db.session() as session:
+        left = (await session.scalars(select(Person).where(Person.forgotten_at.is_not(None)))).one()
+        assert (left.full_name, left.birth_year, left.phone, left.telegram_user_id) == (None, None, None, None)
+        assert left.gender is Gender.FEMALE  # what the totals are broken down by stays, and nothing else
+    assert await _totals(bot, place.director) == before
+    again = await bot.say(lan, "/start")
+    assert "Đồng ý" in again[-1].buttons[0]  # a stranger again: the privacy notice
+
+
+async def test_withdrawing_consent_stops_every_message_until_she_agrees_again(bot: Bot, fake: FakeTelegram) -> None:
+    place = await commune(bot, fake)
+    activity_id = await publish(bot, place, start="06/10/2025 13:30", reminders="1d@19:00")
+    lan = fake.add_user("Lan")
+    await onboard(bot, lan)
+    await bot.say(lan, "/notify on")
+    await bot.say(lan, f"/register {activity_id}")
+
+    question = (await bot.say(lan, "/withdraw"))[-1]
+    done = await bot.press(lan, question, "Rút lại sự đồng ý")
+    assert done[-1].text is not None and done[-1].text.startswith("Xong: bạn đã rút lại sự đồng ý")
+    heard = len(lan.private_chat.bot_messages)
+    await publish(bot, place, "Lớp tin học", start="08/10/2025 08:00")  # she had asked for private notices
+    bot.clock.current = local("05/10/2025 19:05")  # her reminder was due now
+    await bot.deliver()
+    assert len(lan.private_chat.bot_messages) == heard
+    assert (await bot.say(lan, "/events"))[
+        -1
+    ].text == "Xin gửi /start và đồng ý với thông báo về dữ liệu cá nhân trước đã."
+    assert (await bot.say(lan, "/mydata"))[-1].text.startswith("Đây là mọi thông tin tôi lưu về bạn:")  # type: ignore[union-attr]
+
+    notice = (await bot.say(lan, "/start"))[-1]
+    welcome = await bot.press(lan, notice, next(b for b in notice.buttons if "Đồng ý" in b))
+    assert welcome[0].text is not None and welcome[0].text.startswith(
+        "Cảm ơn bạn! Sự đồng ý của bạn đã được ghi nhận lúc 19:05"
+    )
+    person = await person_of(bot, lan)
+    assert person is not None and person.full_name == "Nguyễn Thị Lan" and person.consent_withdrawn_at is None
+
+
+async def test_the_director_erases_someone_without_a_phone_and_the_log_shows_it(bot: Bot, fake: FakeTelegram) -> None:
+    place = await commune(bot, fake)
+    assert bot.app is not None
+    async with bot.app.db.session() as session, session.begin():
+        village = await session.scalar(select(Village).where(Village.name == "Thôn Tây"))
+        assert village is not None
+        session.add(
+            Person(
+                center_id=place.center_id,
+                full_name="Nguyễn Thị Tư",
+                gender=Gender.FEMALE,
+                birth_year=1940,
+                village_id=village.id,
+                created_at=bot.clock(),
+                roles=[],
+            )
+        )
+    staff = fake.add_user("Thu")
+    await onboard(bot, staff, name="Đinh Thị Thu")
+    assert (await bot.say(staff, "/erase Tư"))[-1].text == "Xin lỗi, chỉ Giám đốc Trung tâm mới dùng được lệnh /erase."
+
+    found = (await bot.say(place.director, "/erase tu"))[-1]
+    assert found.buttons == ["Nguyễn Thị Tư (1940)"]
+    shown = (await bot.say(place.director, "/data Tư"))[-1]
+    data = (await bot.press(place.director, shown, "Nguyễn Thị Tư (1940)"))[-1]
+    assert json.loads(data.document[1])["person"]["full_name"] == "Nguyễn Thị Tư"  # type: ignore[index]
+    question = (await bot.press(place.director, found, "Nguyễn Thị Tư (1940)"))[-1]
+    done = await bot.press(place.director, question, "🗑 Có, xóa")
+    assert done[-1].text == "Xong: dữ liệu cá nhân của Nguyễn Thị Tư đã được xóa. Nhật ký ghi lại việc bạn làm."
+    assert (await bot.say(place.director, "/erase Tư"))[-1].text.startswith("Không có ai không dùng điện thoại tên")
+
+    log = (await bot.say(place.director, "/audit"))[-1].text or ""
+    assert "Phạm Văn Hùng: xóa dữ liệu cá nhân của người số" in log
+    assert "Phạm Văn Hùng: xem dữ liệu của người số" in log
+    assert "Nguyễn Thị Tư" not in log  # the log keeps numbers, never names
+    assert (await bot.say(staff, "/audit"))[-1].text == "Xin lỗi, chỉ Giám đốc Trung tâm mới dùng được lệnh /audit."
+
+
+async def test_the_director_cannot_forget_themselves(bot: Bot, fake: FakeTelegram) -> None:
+    place = await commune(bot, fake)
+    question = (await bot.say(place.director, "/forget"))[-1]
+    refused = await bot.press(place.director, question, "🗑 Có, xóa dữ liệu của tôi")
+    assert refused[-1].text is not None and refused[-1].text.startswith("Là Giám đốc, bạn chịu trách nhiệm")
+    person = await person_of(bot, place.director)
+    assert person is not None and person.full_name == "Phạm Văn Hùng"
