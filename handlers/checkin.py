@@ -37,8 +37,8 @@ from bot.services.people import has_role
 from bot.text import number
 from handlers import events
 
-_QR = re.compile(r"^k(\d{1,9})-(\d{4})$")
-CODE = re.compile(r"^\d{4}$")
+_QR = re.compile(r"^k([0-9]{1,9})-([0-9]{4})$")
+CODE = re.compile(r"^[0-9]{4}$")  # ASCII only, like the codes shown
 
 
 async def open_checkin(ctx: Context, args: str) -> None:
