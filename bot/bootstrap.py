@@ -13,6 +13,7 @@ from datetime import UTC, datetime
 
 import httpx
 
+from bot import logs
 from bot.channels.telegram import TelegramChannel
 from bot.config import SUPPORTED_LOCALES, ConfigError, Settings
 from bot.database import Database
@@ -61,6 +62,7 @@ def bootstrap(
 ) -> LoaLang:
     if settings.bot_token is None:
         raise ConfigError("Configuration error: BOT_TOKEN: not set")
+    logs.hide(settings.bot_token.get_secret_value())
     db = db or Database(settings.database_url)
     channel = TelegramChannel(settings.bot_token.get_secret_value(), settings.bot_api_base_url, transport=transport)
     dispatcher = Dispatcher(db=db, settings=settings, registry=build_registry(), messenger=channel, clock=clock)

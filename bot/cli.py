@@ -11,6 +11,7 @@ from collections.abc import Callable, Sequence
 from datetime import datetime
 from pathlib import Path
 
+from bot import logs
 from bot.bootstrap import bootstrap, utcnow
 from bot.config import ConfigError, Settings, load_settings
 from bot.database import Database
@@ -29,9 +30,7 @@ def main(argv: Sequence[str] | None = None, *, clock: Callable[[], datetime] = u
     """The console script. `clock` lets tests run the commands at a chosen moment."""
     args = _parser().parse_args(argv)
     args.clock = clock
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
-    logging.getLogger("httpx").setLevel(logging.WARNING)  # its request lines would print the token
-    logging.getLogger("apscheduler").setLevel(logging.WARNING)  # a line for every wake-up
+    logs.configure()
     try:
         settings = load_settings()
         return asyncio.run(args.action(settings, args))

@@ -18,7 +18,7 @@ def make_engine(url: str) -> AsyncEngine:
     if parsed.get_backend_name() == "sqlite":
         if parsed.database and parsed.database != ":memory:":
             Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
-        engine = create_async_engine(url, connect_args={"timeout": 30})
+        engine = create_async_engine(url, connect_args={"timeout": 30}, hide_parameters=True)
 
         @event.listens_for(engine.sync_engine, "connect")
         def _sqlite_pragmas(dbapi_connection, _record) -> None:  # type: ignore[no-untyped-def]
@@ -30,8 +30,11 @@ def make_engine(url: str) -> AsyncEngine:
         return engine
     # A generic plan, which PostgreSQL may switch to after five runs of a statement, guesses badly at the
     # date ranges of /stats (91 sessions for 18,000): plan each run for its own values.
-    return create_async_engine(
-        url, pool_pre_ping=True, connect_args={"server_settings": {"plan_cache_mode": "force_custom_plan"}}
+    return create_async_engine(  # errors are logged without their SQL parameters: those are names
+        url,
+        pool_pre_ping=True,
+        hide_parameters=True,
+        connect_args={"server_settings": {"plan_cache_mode": "force_custom_plan"}},
     )
 
 

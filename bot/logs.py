@@ -1,0 +1,54 @@
+"""Logging that never carries a secret: the bot token (and, later, the webhook secret) is replaced in every
+record, whichever library made it, before any handler sees it. Messages name chats and people by id only;
+SQL errors are logged without their parameters (`bot.database`)."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+HIDDEN = "[secret]"
+_secrets: set[str] = set()
+_installed = False
+
+
+def configure() -> None:
+    """What `loalang` logs: information and up, without the libraries' chatter."""
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    logging.getLogger("httpx").setLevel(logging.WARNING)  # a line per request
+    logging.getLogger("apscheduler").setLevel(logging.WARNING)  # a line for every wake-up
+
+
+def hide(secret: str) -> None:
+    """From now on, `secret` is written as [secret] in every log record."""
+    global _installed
+    if secret:
+        _secrets.add(secret)
+    if not _installed:
+        _installed = True
+        make = logging.getLogRecordFactory()
+
+        def redacting(*args: Any, **kwargs: Any) -> logging.LogRecord:
+            record = make(*args, **kwargs)
+            return _redact(record) if _secrets else record
+
+        logging.setLogRecordFactory(redacting)
+
+
+def _redact(record: logging.LogRecord) -> logging.LogRecord:
+    try:
+        message = record.getMessage()
+    except (TypeError, ValueError):  # badly formatted: leave it for logging's own error report
+        return record
+    clean = _scrub(message)
+    if clean != message:
+        record.msg, record.args = clean, None
+    if record.exc_info and not record.exc_text:
+        record.exc_text = _scrub(logging.Formatter().formatException(record.exc_info))
+    return record
+
+
+def _scrub(text: str) -> str:
+    for secret in _secrets:
+        text = text.replace(secret, HIDDEN)
+    return text
