@@ -17,6 +17,7 @@ from bot.config import Settings
 from bot.context import Context
 from bot.database import Database
 from bot.errors import Refusal
+from bot.flood import FloodGuard, Verdict
 from bot.i18n import N_, Translator, pick_locale
 from bot.messaging import ChatMoved, Edit, Event, Incoming, Menu, Messenger, Outcome, RecipientGone, Send
 from bot.models import Center
@@ -38,6 +39,7 @@ ALIASES = {
     "help": "/help",
 }
 
+SLOW_DOWN = N_("You are sending messages faster than I can read them. Please wait a minute, then try again.")
 FOUR_DIGITS = re.compile(r"^[0-9]{4}$")  # ASCII only: \d would match other scripts' digits too
 
 DENIED = {
@@ -65,9 +67,14 @@ class Dispatcher:
         self.clock = clock
         self.on_outbox_change: Callable[[], Awaitable[None]] | None = None
         self.on_tagged_send: Callable[[str, int, int], Awaitable[None]] | None = None
+        self.flood = FloodGuard(settings.flood_per_minute)
 
     async def handle(self, incoming: Incoming) -> Outcome:
         """Run the journey for one incoming message and deliver what it produced."""
+        if incoming.sender is not None and incoming.event in (Event.MESSAGE, Event.BUTTON):
+            verdict = self.flood.check(incoming.sender.user_id)
+            if verdict is not Verdict.OK:
+                return await self._slow_down(incoming, verdict)
         now = self.clock()
         t = Translator(self.settings.default_locale, self.settings.timezone)
         async with self.db.session() as session:
@@ -87,6 +94,15 @@ class Dispatcher:
         await self.deliver(outcome)
         if outcome.outbox_changed and self.on_outbox_change is not None:
             await self.on_outbox_change()
+        return outcome
+
+    async def _slow_down(self, incoming: Incoming, verdict: Verdict) -> Outcome:
+        outcome = Outcome()
+        if verdict is Verdict.WARN:
+            language = incoming.sender.language_code if incoming.sender else None
+            t = Translator(pick_locale(None, language, None, self.settings.default_locale), self.settings.timezone)
+            outcome.effects.append(Send(incoming.chat_id, t.gettext(SLOW_DOWN)))
+            await self.deliver(outcome)
         return outcome
 
     async def _context(self, session, incoming: Incoming, now: datetime) -> Context:  # type: ignore[no-untyped-def]

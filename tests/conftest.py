@@ -135,6 +135,7 @@ def settings(tmp_path: Path, fake: FakeTelegram, migrated_database: Path) -> Set
         bot_token=fake.token,
         bot_api_base_url=fake.base_url,
         database_url=f"sqlite+aiosqlite:///{tmp_path / 'loalang.db'}",
+        flood_per_minute=10_000,  # tests type faster than any person; tests/e2e/test_flood.py sets the real one
         _env_file=None,  # type: ignore[call-arg]
     )
 

@@ -1,0 +1,36 @@
+"""One person flooding the bot is told once, politely, in their language; the rest waits a minute; others
+are not slowed down."""
+
+from __future__ import annotations
+
+from bot.channels.fake_telegram import FakeTelegram
+from bot.flood import FloodGuard, Verdict
+from tests.conftest import Bot
+from tests.journeys import onboard, tr
+
+
+async def test_a_flood_from_one_person_is_refused_once_politely_and_others_go_on(
+    bot: Bot, fake: FakeTelegram, lang: str
+) -> None:
+    await bot.create_center()
+    lan, hoa = fake.add_user("Lan", language_code=lang), fake.add_user("Hoa")
+    await onboard(bot, hoa, name="Trần Thị Hoa")
+    assert bot.app is not None
+    bot.app.dispatcher.flood = FloodGuard(5)  # the product's default is 30 a minute
+    for _ in range(5):
+        assert (await bot.say(lan, "/help"))[-1].text != tr(lang, SLOW)
+    told = await bot.say(lan, "/help")
+    assert [m.text for m in told] == [tr(lang, SLOW)]
+    assert await bot.say(lan, "/help") == []  # told once; the rest is set aside
+    assert (await bot.say(hoa, "/help"))[-1].text != tr("vi", SLOW)  # nobody else waits
+
+
+def test_the_guard_lets_a_person_go_on_once_the_minute_has_room() -> None:
+    now = [0.0]
+    guard = FloodGuard(2, clock=lambda: now[0])
+    assert [guard.check(1) for _ in range(4)] == [Verdict.OK, Verdict.OK, Verdict.WARN, Verdict.DROP]
+    now[0] = 61.0
+    assert guard.check(1) is Verdict.OK
+
+
+SLOW = "You are sending messages faster than I can read them. Please wait a minute, then try again."
