@@ -55,7 +55,7 @@ async def started_in_center(session: AsyncSession, center_id: int, limit: int = 
     rows = await session.scalars(
         select(Person)
         .where(Person.center_id == center_id, Person.telegram_user_id.is_not(None))
-        .where(Person.full_name.is_not(None))
+        .where(Person.full_name.is_not(None), Person.consent_withdrawn_at.is_(None))
         .order_by(Person.created_at.desc())
         .limit(limit)
     )

@@ -129,3 +129,26 @@ async def _status(bot: Bot, activity_id: int) -> list[RegistrationStatus]:
     async with bot.app.db.session() as session:
         rows = await session.scalars(select(Registration.status).where(Registration.activity_id == activity_id))
         return list(rows)
+
+
+async def test_one_centers_director_never_sees_another_centers_people(bot: Bot, fake: FakeTelegram) -> None:
+    _people, _group, place = await _cast(bot, fake)
+    await publish(bot, place, start="06/10/2025 13:30")
+    assert bot.app is not None
+    async with bot.app.db.session() as session, session.begin():
+        second = await centers.create_center(session, name="TTHTCĐ xã An Hòa", villages=["Xóm Chợ"], now=bot.clock())
+        invite = await invites.create(session, center_id=second.id, kind=InviteKind.DIRECTOR, now=bot.clock())
+        claim = invites.payload(invite)
+    binh = fake.add_user("Bình")
+    await onboard(bot, binh, name="Lê Văn Bình", village="Xóm Chợ", start=f"/start {claim}")
+
+    picks = (await bot.say(binh, "/appoint staff"))[-1]
+    assert not any("Nguyễn Thị Lan" in label or "Đinh Thị Thu" in label for label in picks.buttons)
+    assert (await bot.say(binh, "/erase Lan"))[-1].text.startswith("Không có ai không dùng điện thoại tên")  # type: ignore[union-attr]
+    stats = (await bot.say(binh, "/stats"))[0].text or ""
+    assert stats.startswith("📊 TTHTCĐ xã An Hòa") and "lừa đảo" not in stats
+    assert "lừa đảo" not in ((await bot.say(binh, "/events"))[-1].text or "")
+    other_village = (await bot.say(binh, "/stats Thôn Đông"))[-1].text or ""
+    assert other_village.startswith("Tôi chưa hiểu “Thôn Đông”.")  # another center's village is no scope
+    log = (await bot.say(binh, "/audit"))[-1].text or ""
+    assert "Phạm Văn Hùng" not in log and "Nguyễn Thị Lan" not in log
