@@ -48,6 +48,10 @@ async def withdraw(ctx: Context, args: str) -> None:
     person = ctx.person
     if person is None:
         raise Refusal(NOTHING if ctx.withdrawn is None else N_("You have already withdrawn your consent."))
+    if args.strip() == "no":
+        ctx.close_buttons()
+        ctx.reply(ctx._("Your consent stays as it was."))
+        return
     if args.strip() != "yes":
         ctx.reply(
             ctx._(
@@ -58,10 +62,7 @@ async def withdraw(ctx: Context, args: str) -> None:
         )
         return
     ctx.close_buttons()
-    promoted = await _or_director(privacy.withdraw(ctx.session, person, ctx.now))
-    ctx.outcome.outbox_changed = True
-    for registration in promoted:
-        await tell_promoted(ctx, registration)
+    await _seats_given_back(ctx, await _or_director(privacy.withdraw(ctx.session, person, ctx.now)))
     ctx.reply(ctx._("Done: your consent is withdrawn and I will not write to you again. /start lets you agree again."))
 
 
@@ -85,10 +86,7 @@ async def forget(ctx: Context, args: str) -> None:
         )
         return
     ctx.close_buttons()
-    promoted = await _or_director(privacy.forget(ctx.session, person, ctx.now))
-    ctx.outcome.outbox_changed = True
-    for registration in promoted:
-        await tell_promoted(ctx, registration)
+    await _seats_given_back(ctx, await _or_director(privacy.forget(ctx.session, person, ctx.now)))
     ctx.person = ctx.withdrawn = None
     ctx.reply(ctx._("Done: your personal data is deleted. Thank you for taking part. /start if you ever come back."))
 
@@ -137,11 +135,15 @@ async def erase(ctx: Context, args: str) -> None:
         return
     ctx.close_buttons()
     name = person.full_name
-    promoted = await privacy.forget(ctx.session, person, ctx.now, by=_director(ctx))
+    await _seats_given_back(ctx, await privacy.forget(ctx.session, person, ctx.now, by=_director(ctx)))
+    ctx.reply(ctx._("Done: the personal data of {name} is deleted. The log keeps that you did it.", name=name))
+
+
+async def _seats_given_back(ctx: Context, promoted: list[Registration]) -> None:
+    """Reminders were dropped and seats freed: wake the sender, and tell whoever got a seat."""
     ctx.outcome.outbox_changed = True
     for registration in promoted:
         await tell_promoted(ctx, registration)
-    ctx.reply(ctx._("Done: the personal data of {name} is deleted. The log keeps that you did it.", name=name))
 
 
 async def _send_data(ctx: Context, person: Person, *, mine: bool) -> None:

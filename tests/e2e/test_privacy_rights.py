@@ -98,6 +98,9 @@ async def test_withdrawing_consent_stops_every_message_until_she_agrees_again(bo
     await bot.say(lan, f"/register {activity_id}")
 
     question = (await bot.say(lan, "/withdraw"))[-1]
+    kept = await bot.press(lan, question, "Không, giữ nguyên")
+    assert kept[-1].text == "Sự đồng ý của bạn vẫn giữ nguyên."
+    question = (await bot.say(lan, "/withdraw"))[-1]
     done = await bot.press(lan, question, "Rút lại sự đồng ý")
     assert done[-1].text is not None and done[-1].text.startswith("Xong: bạn đã rút lại sự đồng ý")
     heard = len(lan.private_chat.bot_messages)
