@@ -39,6 +39,9 @@ def main(argv: Sequence[str] | None = None, *, clock: Callable[[], datetime] = u
         return 2
     except KeyboardInterrupt:
         return 0
+    except Exception:  # e.g. Telegram refusing the token: logged, so its text is scrubbed of the token
+        logging.getLogger("loalang").error("Loa Làng stopped", exc_info=True)
+        return 1
 
 
 def _parser() -> argparse.ArgumentParser:

@@ -29,7 +29,7 @@ class Settings(BaseSettings):
     database_url: str = "sqlite+aiosqlite:///data/loalang.db"
     timezone: str = "Asia/Ho_Chi_Minh"
     default_locale: str = Field(default="vi")
-    flood_per_minute: int = Field(default=30, ge=1)  # messages and presses one person may send in a minute
+    flood_per_minute: int = Field(default=60, ge=1)  # private messages and presses one person may send a minute
 
     @field_validator("bot_token", mode="before")
     @classmethod

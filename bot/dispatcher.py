@@ -71,7 +71,7 @@ class Dispatcher:
 
     async def handle(self, incoming: Incoming) -> Outcome:
         """Run the journey for one incoming message and deliver what it produced."""
-        if incoming.sender is not None and incoming.event in (Event.MESSAGE, Event.BUTTON):
+        if incoming.sender is not None and not incoming.is_group and incoming.event in (Event.MESSAGE, Event.BUTTON):
             verdict = self.flood.check(incoming.sender.user_id)
             if verdict is not Verdict.OK:
                 return await self._slow_down(incoming, verdict)

@@ -1,6 +1,8 @@
-"""Per-person flood control: someone who sends more than `limit` messages or presses in a minute is told once,
-politely, and the rest is set aside until the minute has room again. It runs before any database work, so
-a flood costs almost nothing. Real time, not the bot's clock: a flood is about how fast a phone sends."""
+"""Per-person flood control: someone who sends more than `limit` private messages or presses in a minute is
+told once, politely, and what they send after that is ignored until the minute has room again. Group chatter
+is not counted (and nothing is said in a group). A desk helper scanning tickets sends two updates a person, so
+the default (60) lets them check in thirty people a minute. It runs before any database work, so a flood
+costs almost nothing. Real time, not the bot's clock: a flood is about how fast a phone sends."""
 
 from __future__ import annotations
 

@@ -40,15 +40,15 @@ def _redact(record: logging.LogRecord) -> logging.LogRecord:
         message = record.getMessage()
     except (TypeError, ValueError):  # badly formatted: leave it for logging's own error report
         return record
-    clean = _scrub(message)
+    clean = scrub(message)
     if clean != message:
         record.msg, record.args = clean, None
     if record.exc_info and not record.exc_text:
-        record.exc_text = _scrub(logging.Formatter().formatException(record.exc_info))
+        record.exc_text = scrub(logging.Formatter().formatException(record.exc_info))
     return record
 
 
-def _scrub(text: str) -> str:
+def scrub(text: str) -> str:
     for secret in _secrets:
         text = text.replace(secret, HIDDEN)
     return text

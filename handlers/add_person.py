@@ -112,7 +112,11 @@ async def _find_or_ask(ctx: Context, conversation: Conversation, data: dict[str,
     named = [
         p
         for p in await ctx.session.scalars(
-            select(Person).where(Person.center_id == center_id, Person.full_name.is_not(None))
+            select(Person).where(
+                Person.center_id == center_id,
+                Person.full_name.is_not(None),
+                Person.consent_withdrawn_at.is_(None),  # they asked not to be processed: a new record instead
+            )
         )
         if fold(p.full_name or "") == fold(data["name"])
     ]

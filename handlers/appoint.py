@@ -88,7 +88,7 @@ async def on_forward(ctx: Context, conversation: Conversation) -> None:
             N_("Their privacy settings hide who they are. Please make an invite link instead."), _link_choice(ctx)
         )
     person = await people.by_telegram_id(ctx.session, forwarded.user_id)
-    if person is None or person.center_id != _center_id(ctx) or not person.profile_complete:
+    if person is None or person.center_id != _center_id(ctx) or not person.profile_complete or _withdrawn(person):
         raise Refusal(
             N_("{name} has not opened the bot for this center yet. Please make an invite link and send it to them."),
             _link_choice(ctx),
@@ -113,6 +113,7 @@ async def _pick(ctx: Context, text: str) -> None:
         person is None
         or person.center_id != _center_id(ctx)
         or person.telegram_user_id is None
+        or _withdrawn(person)
         or not person.profile_complete
     ):
         raise Refusal(N_("I cannot find that person among the people of your center."))
@@ -179,9 +180,15 @@ def _role_label(ctx: Context, kind: RoleKind, village: Village | None) -> str:
     return f"{label} ({village.name})" if village else label
 
 
+def _withdrawn(person: Person) -> bool:
+    """Someone who withdrew their consent cannot be given a role (one who blocked the bot can: they are
+    told nothing until they come back)."""
+    return person.consent_withdrawn_at is not None or person.forgotten_at is not None
+
+
 def _tell(ctx: Context, person: Person, message: str, kind: RoleKind, village: Village | None) -> None:
     """Tell the appointed or removed person, in their own language."""
-    if person.telegram_user_id is None or person.blocked_at is not None:
+    if not people.reachable(person) or person.telegram_user_id is None:
         return
     t = ctx.translator_for(person)
     label = t.gettext(ROLE_NAMES[kind]) + (f" ({village.name})" if village else "")

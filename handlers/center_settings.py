@@ -32,7 +32,9 @@ async def reminder_rules(ctx: Context, args: str) -> None:
     try:
         parsed = reminders.parse(rules)
     except reminders.BadRule as bad:
-        raise Refusal(N_("I could not read “{rule}”. Write for example 1d@19:00,2h or 30m."), rule=str(bad)) from None
+        raise Refusal(
+            N_("I could not read “{rule}”. Write for example 1d@19:00,2h or 30m."), rule=str(bad)[:40]
+        ) from None
     center.reminders = ",".join(parsed)
     ctx.reply(
         ctx._(

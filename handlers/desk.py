@@ -115,7 +115,11 @@ async def _people(ctx: Context) -> list[Person]:
     assert ctx.person is not None
     return list(
         await ctx.session.scalars(
-            select(Person).where(Person.center_id == ctx.person.center_id, Person.full_name.is_not(None))
+            select(Person).where(
+                Person.center_id == ctx.person.center_id,
+                Person.full_name.is_not(None),
+                Person.consent_withdrawn_at.is_(None),
+            )
         )
     )
 

@@ -31,7 +31,7 @@ from handlers.start import ROLE_NAMES
 NOTHING = N_("I keep nothing about you. Nothing is stored until you agree to the privacy notice with /start.")
 DIRECTOR_STAYS = N_(
     "As the director you are answerable for the center's data, so your own cannot be deleted or withdrawn "
-    "while you are director. Please ask the district to hand the center to someone else first."
+    "while you are director. Please ask the authority above the center to hand it to someone else first."
 )
 _PICK = re.compile(r"^#(\d{1,9})(?:\s+(yes|no))?$")
 
@@ -78,9 +78,9 @@ async def forget(ctx: Context, args: str) -> None:
     if answer != "yes":
         ctx.reply(
             ctx._(
-                "Delete everything I keep about you: your name, birth year, phone, village, your Telegram "
-                "account and your places in coming activities? The center keeps only anonymous totals. "
-                "This cannot be undone."
+                "Delete what I keep about you: your name, birth year, phone, the link to your Telegram account "
+                "and your places in coming activities? Only your gender and village stay, with no name, so that "
+                "the center's totals do not change. This cannot be undone."
             ),
             ((Choice(ctx._("🗑 Yes, delete my data"), "/forget yes"), Choice(ctx._("Keep my data"), "/forget no")),),
         )

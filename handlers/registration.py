@@ -22,6 +22,7 @@ from bot.messaging import Choice
 from bot.models import Activity, Attendance, Person, Registration, RegistrationStatus
 from bot.registry import Access, Command
 from bot.services import centers, registrations
+from bot.services.people import reachable
 from bot.services.registrations import Outcome
 from bot.text import number
 from handlers import events, profile
@@ -106,8 +107,9 @@ async def tell_promoted(ctx: Context, registration: Registration) -> None:
     """The first person waiting got a freed seat: tell them, with a way to give it back."""
     activity = await ctx.session.get(Activity, registration.activity_id)
     person = await ctx.session.get(Person, registration.person_id)
-    if activity is None or person is None or person.telegram_user_id is None or person.blocked_at is not None:
+    if activity is None or not reachable(person):
         return
+    assert person is not None and person.telegram_user_id is not None
     t = ctx.translator_for(person)
     text = t.gettext("Good news: a seat is free and it is yours. You are registered for {title}, {when}.").format(
         title=activity.title, when=cards.when(activity, t)

@@ -7,11 +7,11 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import func, or_, select, update
+from sqlalchemy import delete, func, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.database import Database
-from bot.models import Activity, ActivitySession, Attendance, Center, Person, Registration
+from bot.models import Activity, ActivitySession, Attendance, Center, Delivery, Person, Registration
 from bot.services import audit, privacy
 
 
@@ -80,6 +80,7 @@ async def _expire(session: AsyncSession, center_id: int, cutoff: datetime, now: 
         count += 1
         if person.telegram_user_id is None and not await _has_rows(session, person.id):
             await privacy.forget(session, person, now)  # a record a helper made, with nothing newer
+    await session.execute(delete(Delivery).where(Delivery.activity_id.in_(old)))  # who was reminded of what
     if count:
         audit.record(session, action="retention.expired", at=now, center_id=center_id, actor_id=None, people=count)
     return count

@@ -13,7 +13,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot import cards
+from bot import cards, logs
 from bot.database import Database
 from bot.i18n import Translator, pick_locale
 from bot.messaging import ChatMoved, Messenger, RateLimited, RecipientGone, Send, TransientFailure
@@ -29,7 +29,7 @@ from bot.models import (
     Registration,
     RegistrationStatus,
 )
-from bot.services import groups, recipients, registrations
+from bot.services import groups, people, recipients, registrations
 from scheduler import checkin_codes, live_cards, outbox
 from scheduler.limits import Limiter
 
@@ -106,7 +106,11 @@ class Sender:
     async def _render(self, session: AsyncSession, delivery: Delivery, now: datetime) -> Send | None:
         """The message for this row as it should read now, or None when it is no longer worth sending."""
         activity = await session.get(Activity, delivery.activity_id) if delivery.activity_id else None
-        reason = _stale(delivery, activity, now) or await _superseded(session, delivery, now)
+        reason = (
+            _stale(delivery, activity, now)
+            or await _superseded(session, delivery, now)
+            or await _unreachable(session, delivery)
+        )
         if reason is not None or activity is None:
             delivery.status = DeliveryStatus.DROPPED
             delivery.last_error = reason or "activity deleted"
@@ -170,10 +174,10 @@ class Sender:
         except RecipientGone as gone:
             await self._record(job, _Failed(gone.reason, gone=True))
         except TransientFailure as failure:
-            await self._record(job, _Retry(str(failure)))
+            await self._record(job, _Retry(logs.scrub(str(failure))))
         except Exception as error:  # a bug or an unexpected answer: retry a few times, then give up
             log.exception("delivery %s failed", job.delivery_id)
-            await self._record(job, _Retry(f"{type(error).__name__}: {error}"))
+            await self._record(job, _Retry(logs.scrub(f"{type(error).__name__}: {error}")))  # kept in the row
         else:
             await self._record(job, _Sent(message_id))
 
@@ -252,6 +256,14 @@ async def _has_seat(session: AsyncSession, activity: Activity, person: Person) -
         select(Registration.status).where(Registration.activity_id == activity.id, Registration.person_id == person.id)
     )
     return status is RegistrationStatus.REGISTERED
+
+
+async def _unreachable(session: AsyncSession, delivery: Delivery) -> str | None:
+    """A private message to someone who withdrew their consent, was forgotten or is no one any more."""
+    if delivery.chat_id < 0:
+        return None
+    reader = await session.scalar(select(Person).where(Person.telegram_user_id == delivery.chat_id))
+    return None if people.reachable(reader) else "the reader withdrew consent or is gone"
 
 
 async def _superseded(session: AsyncSession, delivery: Delivery, now: datetime) -> str | None:

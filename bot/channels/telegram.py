@@ -123,18 +123,18 @@ class TelegramChannel:
                 sent = await self.bot.send_photo(
                     message.chat_id,
                     InputFile(message.image, filename="image.png"),
-                    caption=message.text or None,
+                    caption=_within(message.text, CAPTION) or None,
                     reply_markup=markup,
                 )
             elif message.file is not None:
                 sent = await self.bot.send_document(
                     message.chat_id,
                     InputFile(message.file.content, filename=message.file.filename),
-                    caption=message.text or None,
+                    caption=_within(message.text, CAPTION) or None,
                     reply_markup=markup,
                 )
             else:
-                sent = await self.bot.send_message(message.chat_id, message.text, reply_markup=markup)
+                sent = await self.bot.send_message(message.chat_id, _within(message.text, TEXT), reply_markup=markup)
         except ChatMigrated as moved:
             raise ChatMoved(message.chat_id, moved.new_chat_id) from None
         except RetryAfter as wait:
@@ -155,7 +155,9 @@ class TelegramChannel:
             if edit.text is None:
                 await self.bot.edit_message_reply_markup(edit.chat_id, edit.message_id, reply_markup=markup)
             else:
-                await self.bot.edit_message_text(edit.text, edit.chat_id, edit.message_id, reply_markup=markup)
+                await self.bot.edit_message_text(
+                    _within(edit.text, TEXT), edit.chat_id, edit.message_id, reply_markup=markup
+                )
         except BadRequest as bad:
             if "not modified" not in bad.message.lower():
                 raise
@@ -273,3 +275,14 @@ def _membership(update: Update) -> Incoming | None:
     return Incoming(
         event, chat.id, is_group=chat.type != chat.PRIVATE, chat_title=chat.title, sender=_sender(change.from_user)
     )
+
+
+TEXT, CAPTION = 4096, 1024  # Telegram's limits, in UTF-16 code units
+
+
+def _within(text: str, limit: int) -> str:
+    """Cut a text Telegram would refuse as too long (an echoed input, a long list) and mark the cut."""
+    if len(text.encode("utf-16-le")) // 2 <= limit:
+        return text
+    cut = text.encode("utf-16-le")[: (limit - 1) * 2].decode("utf-16-le", errors="ignore")
+    return cut + "…"

@@ -66,6 +66,18 @@ def roles_in(person: Person, center_id: int | None) -> list[Role]:
     return [r for r in person.roles if r.center_id == center_id]
 
 
+def reachable(person: Person | None) -> bool:
+    """Whether the bot may write to this person at all: they have Telegram, have not blocked the bot, and
+    have neither withdrawn their consent nor been forgotten. Every message to someone else checks it."""
+    return (
+        person is not None
+        and person.telegram_user_id is not None
+        and person.blocked_at is None
+        and person.consent_withdrawn_at is None
+        and person.forgotten_at is None
+    )
+
+
 def has_role(person: Person | None, *kinds: RoleKind) -> bool:
     if person is None:
         return False

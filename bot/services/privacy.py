@@ -121,6 +121,9 @@ async def forget(
     _may_leave(person)
     promoted = await _let_go(session, person, now, by=by)
     await session.execute(delete(Conversation).where(Conversation.person_id == person.id))
+    if person.telegram_user_id is not None:  # what was sent to them would tie the row back to their account
+        await session.execute(delete(Delivery).where(Delivery.chat_id == person.telegram_user_id))
+    await session.execute(delete(Delivery).where(Delivery.person_id == person.id))
     await session.execute(
         update(Registration)
         .where(or_(Registration.person_id == person.id, Registration.registered_by_id == person.id))
@@ -139,7 +142,7 @@ async def forget(
         action="person.forgotten",
         at=now,
         center_id=person.center_id,
-        actor_id=by.id if by else None,
+        actor_id=(by or person).id,
         person_id=person.id,
     )
     await session.flush()
@@ -164,7 +167,7 @@ async def _let_go(session: AsyncSession, person: Person, now: datetime, *, by: P
     )
     for registration in list(coming):
         activity = await session.get(Activity, registration.activity_id)
-        if activity is not None and activity.ends_at > now:
+        if activity is not None and activity.starts_at > now:  # one under way keeps its seat: totals stay
             seated = await registrations.give_up(session, registration, now)
             if seated is not None:
                 promoted.append(seated)
@@ -173,6 +176,11 @@ async def _let_go(session: AsyncSession, person: Person, now: datetime, *, by: P
             update(Delivery)
             .where(Delivery.chat_id == person.telegram_user_id, Delivery.status.in_(WAITING))
             .values(status=DeliveryStatus.DROPPED, last_error="consent withdrawn", next_attempt_at=now)
+        )
+        await session.execute(  # a check-in screen in their chat is no longer renewed
+            update(ActivitySession)
+            .where(ActivitySession.checkin_chat_id == person.telegram_user_id)
+            .values(checkin_chat_id=None, checkin_message_id=None)
         )
     for role in list(person.roles):
         audit.record(

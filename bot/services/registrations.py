@@ -16,6 +16,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.models import Activity, Person, Registration, RegistrationStatus
 from bot.services import activities
+from bot.services.people import reachable
 from scheduler import outbox
 from scheduler.outbox import Recipient
 
@@ -127,7 +128,8 @@ async def _seat(
     registration.updated_at = now
     activity.counts_version = Activity.counts_version + 1  # counted in SQL: concurrent changes all count
     await session.flush()
-    if person.telegram_user_id is not None:
+    if reachable(person):
+        assert person.telegram_user_id is not None
         await activities.plan_reminders(session, activity, [Recipient(person.telegram_user_id, person.id)], now)
 
 

@@ -123,3 +123,10 @@ def test_center_add_refuses_an_unknown_time_zone(
     assert capsys.readouterr().err.strip() == (
         "Could not create the center: unknown time zone 'Mars/Base'; try Asia/Ho_Chi_Minh."
     )
+
+
+async def test_a_reply_that_would_echo_a_huge_input_still_arrives(bot: Bot, fake: FakeTelegram) -> None:
+    """Found by the fuzz test: `/reminders` echoed 4,096 letters back, and Telegram refused the reply."""
+    director = await center_with_director(bot, fake)
+    refused = await bot.say(director, "/reminders " + "A" * 4096)
+    assert refused[-1].text == f"Tôi không đọc được “{'a' * 40}”. Xin viết ví dụ 1d@19:00,2h hoặc 30m."

@@ -7,10 +7,11 @@ from __future__ import annotations
 import json
 import re
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from bot.channels.fake_telegram import FakeTelegram
-from bot.models import Gender, Person, Village
+from bot.models import Activity, Delivery, Gender, Person, Village
+from bot.services import activities
 from tests.conftest import Bot
 from tests.journeys import commune, local, onboard, person_of, publish
 
@@ -59,18 +60,25 @@ async def test_forgetting_deletes_the_person_gives_her_seat_away_and_keeps_the_t
     place = await commune(bot, fake)
     past = await publish(bot, place, "Lớp dưỡng sinh", start="06/10/2025 13:30")
     coming = await publish(bot, place, start="20/10/2025 13:30", capacity=1)
+    today = await publish(bot, place, "Lớp tin học", start="07/10/2025 08:30")  # under way when she asks
     lan, hoa = fake.add_user("Lan"), fake.add_user("Hoa")
     await onboard(bot, lan)
     await onboard(bot, hoa, name="Trần Thị Hoa", village="Thôn Tây")
     await bot.say(lan, f"/register {past}")
     await bot.say(lan, f"/register {coming}")
     await bot.say(hoa, f"/register {coming}")  # full: Hoa waits
+    await bot.say(lan, f"/register {today}")
     bot.clock.current = local("06/10/2025 13:20")
     screen = (await bot.say(place.director, f"/checkin {past}"))[-1]
     await bot.say(lan, _checkin_code(screen.text))
+    bot.clock.current = local("07/10/2025 08:35")
+    screen = (await bot.say(place.director, f"/checkin {today}"))[-1]
+    await bot.say(lan, _checkin_code(screen.text))
     bot.clock.current = local("07/10/2025 09:00")
     before = await _totals(bot, place.director)
-    assert "Tổng: 1 lớp, 1 lượt người (1 nữ)" in before
+    assert "Tổng: 2 lớp, 2 lượt người (2 nữ)" in before
+    under_way = "• 07/10 08:30 Lớp tin học: đăng ký 1/100, chờ 0, có mặt 1 (1 nữ), vãng lai 0, đến 100%"
+    assert under_way in ((await bot.say(place.director, "/stats"))[0].text or "").splitlines()
 
     question = (await bot.say(lan, "/forget"))[-1]
     assert question.buttons == ["🗑 Có, xóa dữ liệu của tôi", "Giữ lại dữ liệu"]
@@ -85,6 +93,10 @@ async def test_forgetting_deletes_the_person_gives_her_seat_away_and_keeps_the_t
         assert (left.full_name, left.birth_year, left.phone, left.telegram_user_id) == (None, None, None, None)
         assert left.gender is Gender.FEMALE  # what the totals are broken down by stays, and nothing else
     assert await _totals(bot, place.director) == before
+    assert under_way in ((await bot.say(place.director, "/stats"))[0].text or "").splitlines()  # under way too
+    async with bot.app.db.session() as session:  # nothing sent to her account is kept either
+        sent = await session.scalar(select(func.count()).select_from(Delivery).where(Delivery.chat_id == lan.id))
+        assert sent == 0
     again = await bot.say(lan, "/start")
     assert "Đồng ý" in again[-1].buttons[0]  # a stranger again: the privacy notice
 
@@ -105,6 +117,11 @@ async def test_withdrawing_consent_stops_every_message_until_she_agrees_again(bo
     assert done[-1].text is not None and done[-1].text.startswith("Xong: bạn đã rút lại sự đồng ý")
     heard = len(lan.private_chat.bot_messages)
     await publish(bot, place, "Lớp tin học", start="08/10/2025 08:00")  # she had asked for private notices
+    assert bot.app is not None
+    async with bot.app.db.session() as session, session.begin():  # the talk she was told about is called off
+        called_off = await session.get(Activity, activity_id)
+        assert called_off is not None
+        await activities.cancel(session, called_off, now=bot.clock(), by=None)
     bot.clock.current = local("05/10/2025 19:05")  # her reminder was due now
     await bot.deliver()
     assert len(lan.private_chat.bot_messages) == heard
@@ -151,7 +168,8 @@ async def test_the_director_erases_someone_without_a_phone_and_the_log_shows_it(
     question = (await bot.press(place.director, found, "Nguyễn Thị Tư (1940)"))[-1]
     done = await bot.press(place.director, question, "🗑 Có, xóa")
     assert done[-1].text == "Xong: dữ liệu cá nhân của Nguyễn Thị Tư đã được xóa. Nhật ký ghi lại việc bạn làm."
-    assert (await bot.say(place.director, "/erase Tư"))[-1].text.startswith("Không có ai không dùng điện thoại tên")
+    gone = (await bot.say(place.director, "/erase Tư"))[-1].text or ""
+    assert gone.startswith("Không tìm thấy người không dùng điện thoại nào tên")
 
     log = (await bot.say(place.director, "/audit"))[-1].text or ""
     assert "Phạm Văn Hùng: xóa dữ liệu cá nhân của người số" in log

@@ -45,13 +45,13 @@ async def test_old_names_are_detached_after_the_centers_period_and_the_totals_st
 
     assert await _stats_2023(bot, place.director) == before
     shown = (await bot.say(lan, "/mydata"))[-1]
-    assert "• Đăng ký: 0; điểm danh: 0" in (shown.text or "")  # Lan is still here, her old visit is not hers
+    assert "• Số lần đăng ký: 0; số lần điểm danh: 0" in (shown.text or "")  # her old visit is no longer hers
     async with bot.app.db.session() as session:
         visit_owner = await session.scalar(select(Person).join(Attendance, Attendance.person_id == Person.id))
         assert visit_owner is not None and visit_owner.full_name is None and visit_owner.forgotten_at is not None
         assert await session.scalar(select(func.count()).select_from(Attendance)) == 1
     log = (await bot.say(place.director, "/audit"))[-1].text or ""
-    assert "hệ thống: ẩn danh hoạt động cũ của 1 người" in log
+    assert "hệ thống: ẩn danh hóa dữ liệu hoạt động cũ của 1 người" in log
 
 
 def test_months_before_keeps_the_day_or_takes_the_months_last() -> None:

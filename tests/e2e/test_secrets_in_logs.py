@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
+import os
+import sys
+from pathlib import Path
 
 import pytest
 
 from bot.channels.fake_telegram import FakeTelegram, Fault
-from bot.config import ConfigError, load_settings
+from bot.config import ConfigError, Settings, load_settings
 from tests.conftest import Bot
 from tests.journeys import commune, onboard, publish
 
@@ -37,3 +41,20 @@ def test_a_malformed_token_is_not_echoed_in_the_error(monkeypatch: pytest.Monkey
     with pytest.raises(ConfigError) as refused:
         load_settings(_env_file=None)
     assert "leaked" not in str(refused.value)
+
+
+async def test_a_refused_token_stops_the_bot_without_printing_it(
+    cli_env: None, fake: FakeTelegram, settings: Settings
+) -> None:
+    """Telegram's "token rejected" error quotes the token; what `loalang run` prints of it must not."""
+    revoked = "123456:AAH-revoked-token-000000000000000"
+    async with fake.serve() as base_url:  # it knows another token: this one is refused with 401
+        env = {**os.environ, "BOT_TOKEN": revoked, "BOT_API_BASE_URL": base_url, "DATABASE_URL": settings.database_url}
+        process = await asyncio.create_subprocess_exec(
+            str(Path(sys.executable).with_name("loalang")), "run", env=env, stderr=asyncio.subprocess.PIPE
+        )
+        _, printed = await asyncio.wait_for(process.communicate(), 60)
+    assert process.returncode == 1
+    text = printed.decode()
+    assert "Loa Làng stopped" in text and "InvalidToken" in text
+    assert revoked not in text and revoked.split(":")[1] not in text
