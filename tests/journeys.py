@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
@@ -172,3 +173,10 @@ async def residents_with_profiles(bot: Bot, place: Commune, users: list[FakeUser
             )
             for index, user in enumerate(users)
         )
+
+
+def checkin_code(text: str | None) -> str:
+    """The four numbers on a staff member's check-in screen ("Mã: 1234")."""
+    found = re.search(r"Mã: (\d{4})", text or "")
+    assert found is not None, text
+    return found.group(1)

@@ -2,21 +2,13 @@
 
 from __future__ import annotations
 
-import re
-
 from sqlalchemy import func, select
 
 from bot.channels.fake_telegram import FakeTelegram
 from bot.models import ActivitySession, Attendance, Center, Registration
 from bot.services import checkin
 from tests.conftest import Bot
-from tests.journeys import commune, local, onboard, publish
-
-
-def _code(text: str) -> str:
-    match = re.search(r"Mã: (\d{4})", text)
-    assert match is not None, text
-    return match.group(1)
+from tests.journeys import checkin_code, commune, local, onboard, publish
 
 
 async def _present(bot: Bot) -> int:
@@ -34,7 +26,7 @@ async def test_residents_check_in_with_the_code_of_the_minute_and_count_once(bot
 
     screen = (await bot.say(place.director, f"/checkin {activity_id}"))[-1]
     assert screen.text.startswith("Điểm danh: Chuyên đề phòng chống lừa đảo qua mạng\nMã: ")
-    code = _code(screen.text)
+    code = checkin_code(screen.text)
     done = (await bot.say(lan, code))[-1]
     assert done.text.startswith("✅ Đã điểm danh: Chuyên đề phòng chống lừa đảo qua mạng. Chào mừng bạn!")
     assert (await bot.say(lan, code))[-1].text == "Bạn đã điểm danh Chuyên đề phòng chống lừa đảo qua mạng rồi."
@@ -42,7 +34,7 @@ async def test_residents_check_in_with_the_code_of_the_minute_and_count_once(bot
 
     bot.clock.advance(minutes=1)
     await bot.deliver()
-    assert screen.edits == 1 and _code(screen.text) != code  # the screen shows the new minute's code
+    assert screen.edits == 1 and checkin_code(screen.text) != code  # the screen shows the new minute's code
     bot.clock.advance(minutes=2)
     hoa = fake.add_user("Hoa")
     await onboard(bot, hoa, name="Trần Thị Hoa")
@@ -71,9 +63,9 @@ async def test_the_qr_checks_in_and_refuses_another_sessions_code(bot: Bot, fake
 
     lan = fake.add_user("Lan")
     await onboard(bot, lan)
-    wrong = await bot.say(lan, f"/start k{session_id}-{_code(other_screen.text)}")
+    wrong = await bot.say(lan, f"/start k{session_id}-{checkin_code(other_screen.text)}")
     assert wrong[-1].text == "Mã điểm danh này thuộc hoạt động khác."
-    right = await bot.say(lan, f"/start k{session_id}-{_code(qr.text)}")
+    right = await bot.say(lan, f"/start k{session_id}-{checkin_code(qr.text)}")
     assert right[-1].text.startswith("✅ Đã điểm danh: Chuyên đề phòng chống lừa đảo qua mạng.")
 
 
@@ -88,7 +80,7 @@ async def test_check_in_is_refused_outside_the_window_and_to_residents(bot: Bot,
     early = (await bot.say(place.director, f"/checkin {activity_id}"))[-1]
     assert early.text.startswith("Điểm danh cho Chuyên đề phòng chống lừa đảo qua mạng mở từ 30 phút trước")
     bot.clock.current = local("06/10/2025 13:40")
-    code = _code((await bot.say(place.director, f"/checkin {activity_id}"))[-1].text)
+    code = checkin_code((await bot.say(place.director, f"/checkin {activity_id}"))[-1].text)
     bot.clock.current = local("06/10/2025 14:31")  # more than an hour after the start
     late = (await bot.say(lan, code))[-1]
     assert late.text.startswith("Mã chưa đúng, hoặc chưa đến giờ điểm danh.")

@@ -3,14 +3,12 @@ confirmation, and the count is exactly 500."""
 
 from __future__ import annotations
 
-import re
-
 from sqlalchemy import func, select
 
 from bot.channels.fake_telegram import FakeTelegram
 from bot.models import Attendance
 from tests.conftest import Bot
-from tests.journeys import commune, local, publish, residents_with_profiles
+from tests.journeys import checkin_code, commune, local, publish, residents_with_profiles
 
 
 async def test_five_hundred_residents_check_in_at_once(bot: Bot, fake: FakeTelegram) -> None:
@@ -20,7 +18,7 @@ async def test_five_hundred_residents_check_in_at_once(bot: Bot, fake: FakeTeleg
     await residents_with_profiles(bot, place, residents)
     bot.clock.current = local("06/10/2025 13:25")
     screen = (await bot.say(place.director, f"/checkin {activity_id}"))[-1]
-    code = re.search(r"Mã: (\d{4})", screen.text or "").group(1)  # type: ignore[union-attr]
+    code = checkin_code(screen.text)
 
     for user in residents:
         user.send(code)

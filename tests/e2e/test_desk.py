@@ -3,11 +3,9 @@ afterwards, walk-ins counted without names, and closing the session."""
 
 from __future__ import annotations
 
-import re
-
 from bot.channels.fake_telegram import FakeTelegram
 from tests.conftest import Bot
-from tests.journeys import commune, local, onboard, publish
+from tests.journeys import checkin_code, commune, local, onboard, publish
 
 
 async def test_staff_check_people_in_at_the_desk_and_close_the_session(bot: Bot, fake: FakeTelegram) -> None:
@@ -19,7 +17,7 @@ async def test_staff_check_people_in_at_the_desk_and_close_the_session(bot: Bot,
     await bot.say(lan, f"/register {activity_id}")
     bot.clock.current = local("06/10/2025 13:20")
     hung = place.director
-    code = re.search(r"Mã: (\d{4})", (await bot.say(hung, f"/checkin {activity_id}"))[-1].text or "").group(1)  # type: ignore[union-attr]
+    code = checkin_code((await bot.say(hung, f"/checkin {activity_id}"))[-1].text)
 
     opened = (await bot.say(hung, f"/desk {activity_id}"))[-1]
     assert opened.text.startswith("Bàn điểm danh đã mở cho Chuyên đề phòng chống lừa đảo qua mạng")

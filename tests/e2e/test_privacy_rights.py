@@ -5,7 +5,6 @@ shows who did what."""
 from __future__ import annotations
 
 import json
-import re
 
 from sqlalchemy import func, select
 
@@ -13,13 +12,7 @@ from bot.channels.fake_telegram import FakeTelegram
 from bot.models import Activity, Delivery, Gender, Person, Village
 from bot.services import activities
 from tests.conftest import Bot
-from tests.journeys import commune, local, onboard, person_of, publish
-
-
-def _checkin_code(text: str | None) -> str:
-    found = re.search(r"Mã: (\d{4})", text or "")
-    assert found is not None, text
-    return found.group(1)
+from tests.journeys import checkin_code, commune, local, onboard, person_of, publish
 
 
 async def _totals(bot: Bot, director) -> list[str]:  # type: ignore[no-untyped-def]
@@ -70,10 +63,10 @@ async def test_forgetting_deletes_the_person_gives_her_seat_away_and_keeps_the_t
     await bot.say(lan, f"/register {today}")
     bot.clock.current = local("06/10/2025 13:20")
     screen = (await bot.say(place.director, f"/checkin {past}"))[-1]
-    await bot.say(lan, _checkin_code(screen.text))
+    await bot.say(lan, checkin_code(screen.text))
     bot.clock.current = local("07/10/2025 08:35")
     screen = (await bot.say(place.director, f"/checkin {today}"))[-1]
-    await bot.say(lan, _checkin_code(screen.text))
+    await bot.say(lan, checkin_code(screen.text))
     bot.clock.current = local("07/10/2025 09:00")
     before = await _totals(bot, place.director)
     assert "Tổng: 2 lớp, 2 lượt người (2 nữ)" in before

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from datetime import UTC, datetime
 
 from sqlalchemy import func, select
@@ -11,7 +10,7 @@ from bot.channels.fake_telegram import FakeTelegram
 from bot.models import Attendance, Person
 from scheduler import retention
 from tests.conftest import Bot
-from tests.journeys import commune, local, onboard, publish
+from tests.journeys import checkin_code, commune, local, onboard, publish
 
 
 async def _stats_2023(bot: Bot, director) -> str:  # type: ignore[no-untyped-def]
@@ -29,9 +28,7 @@ async def test_old_names_are_detached_after_the_centers_period_and_the_totals_st
     await bot.say(lan, f"/register {old}")
     bot.clock.current = local("10/03/2023 07:50")
     screen = (await bot.say(place.director, f"/checkin {old}"))[-1]
-    code = re.search(r"Mã: (\d{4})", screen.text or "")
-    assert code is not None
-    await bot.say(lan, code.group(1))
+    await bot.say(lan, checkin_code(screen.text))
 
     bot.clock.current = local("01/10/2025 08:00")  # 31 months later
     before = await _stats_2023(bot, place.director)

@@ -3,14 +3,12 @@ attendance rate, for the whole center and by village; a village head sees only t
 
 from __future__ import annotations
 
-import re
-
 from sqlalchemy import func, select
 
 from bot.channels.fake_telegram import FakeTelegram
 from bot.models import ActivitySession, Attendance
 from tests.conftest import Bot
-from tests.journeys import commune, local, onboard, publish
+from tests.journeys import checkin_code, commune, local, onboard, publish
 
 
 async def test_on_the_day_stats_count_the_seated_the_waiting_the_present_and_the_walk_ins(
@@ -28,7 +26,7 @@ async def test_on_the_day_stats_count_the_seated_the_waiting_the_present_and_the
 
     bot.clock.current = local("06/10/2025 13:25")
     screen = (await bot.say(hung, f"/checkin {activity_id}"))[-1]
-    code = re.search(r"Mã: (\d{4})", screen.text or "").group(1)  # type: ignore[union-attr]
+    code = checkin_code(screen.text)
     await bot.say(lan, code)
     await bot.say(mai, code)  # came although waiting: a walk-in
     await bot.say(hung, f"/desk {activity_id}")
@@ -72,7 +70,7 @@ async def test_a_corrected_gender_is_counted_again_and_tallies_equal_the_rows(bo
     await onboard(bot, lan)  # a woman, by mistake
     bot.clock.current = local("06/10/2025 13:25")
     screen = (await bot.say(hung, f"/checkin {activity_id}"))[-1]
-    await bot.say(lan, re.search(r"Mã: (\d{4})", screen.text or "").group(1))  # type: ignore[union-attr]
+    await bot.say(lan, checkin_code(screen.text))
     bot.clock.current = local("06/10/2025 14:00")
     assert "Tổng: 1 lớp, 1 lượt người (1 nữ)" in ((await bot.say(hung, "/stats"))[0].text or "")
 
