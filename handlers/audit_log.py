@@ -10,6 +10,7 @@ from bot.models import AuditEntry, Person
 from bot.registry import Access, Command
 from bot.services import audit
 from bot.text import number
+from handlers.start import ROLE_NAMES
 
 PAGE = 10
 ACTIONS = {
@@ -61,13 +62,13 @@ def _what(ctx: Context, entry: AuditEntry) -> str:
         return entry.action
     fields = {key: value for key, value in (entry.detail or {}).items() if value is not None}
     if "role" in fields:
-        fields["role"] = ctx._(_ROLES.get(str(fields["role"]), str(fields["role"])))
+        known = {kind.value: kind for kind in ROLE_NAMES}
+        role = known.get(str(fields["role"]))
+        fields["role"] = ctx._(ROLE_NAMES[role]) if role else str(fields["role"])
     try:
         return ctx.t.gettext(message).format(**fields)
     except (KeyError, IndexError):
         return ctx.t.gettext(message).split(" #")[0]
 
-
-_ROLES = {"director": N_("director"), "staff": N_("staff member"), "village_head": N_("village head")}
 
 COMMANDS = (Command("audit", show, N_("Who did what in your center"), Access.DIRECTOR),)

@@ -100,7 +100,6 @@ async def withdraw(
     roles ended. Returns the registrations that got a freed seat (their people are told)."""
     _may_leave(person)
     promoted = await _let_go(session, person, now, by=by)
-    await session.execute(delete(Conversation).where(Conversation.person_id == person.id))
     person.consent_withdrawn_at = now
     person.private_notices = False
     audit.record(
@@ -120,7 +119,6 @@ async def forget(
     """Delete the person's personal data, keeping an anonymous row so the totals do not change."""
     _may_leave(person)
     promoted = await _let_go(session, person, now, by=by)
-    await session.execute(delete(Conversation).where(Conversation.person_id == person.id))
     if person.telegram_user_id is not None:  # what was sent to them would tie the row back to their account
         await session.execute(delete(Delivery).where(Delivery.chat_id == person.telegram_user_id))
     await session.execute(delete(Delivery).where(Delivery.person_id == person.id))
@@ -155,7 +153,9 @@ def _may_leave(person: Person) -> None:
 
 
 async def _let_go(session: AsyncSession, person: Person, now: datetime, *, by: Person | None) -> list[Registration]:
-    """Give back what is still to come and drop what is still to be sent; end the person's roles."""
+    """Give back what is still to come, drop what is still to be sent and the question in progress; end the
+    person's roles."""
+    await session.execute(delete(Conversation).where(Conversation.person_id == person.id))
     promoted = []
     coming = await session.scalars(
         select(Registration)
