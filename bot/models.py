@@ -26,6 +26,7 @@ from sqlalchemy import (
     Text,
     TypeDecorator,
     UniqueConstraint,
+    false,
 )
 from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
@@ -145,7 +146,9 @@ class Person(Base):
     messenger_language: Mapped[str | None] = mapped_column(String(16))  # what their phone app says
     consent_at: Mapped[datetime | None]
     consent_withdrawn_at: Mapped[datetime | None]  # no message goes to them until they agree again
-    forgotten_at: Mapped[datetime | None]  # only gender and village are left, for the totals
+    forgotten_at: Mapped[datetime | None]  # nothing is left; their visits went to anonymous rows
+    # a shared stand-in for forgotten people's visits: see bot/services/anonymous.py
+    anonymous: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     blocked_at: Mapped[datetime | None]
     private_notices: Mapped[bool] = mapped_column(Boolean, default=False)  # announcements in private too
     registered_by_id: Mapped[int | None] = mapped_column(ForeignKey("person.id"))
@@ -253,6 +256,9 @@ class ActivityStatus(enum.StrEnum):
     CHANGED = "changed"
     CANCELLED = "cancelled"
     FINISHED = "finished"
+
+
+LIVE = (ActivityStatus.PUBLISHED, ActivityStatus.CHANGED)  # announced and still on: shown, open to register
 
 
 class Area(Base):

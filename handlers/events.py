@@ -13,12 +13,11 @@ from bot.context import Context
 from bot.errors import Refusal
 from bot.i18n import N_
 from bot.messaging import Attachment, Choice
-from bot.models import Activity, ActivitySession, ActivityStatus, RoleKind, activity_village
+from bot.models import LIVE, Activity, ActivitySession, RoleKind, activity_village
 from bot.registry import Access, Command
 from bot.services.people import has_role
 from bot.text import number
 
-VISIBLE = (ActivityStatus.PUBLISHED, ActivityStatus.CHANGED)
 _PAYLOAD = re.compile(r"^a(\d{1,9})(?:-v(\d{1,9}))?$")
 
 
@@ -51,7 +50,7 @@ async def events(ctx: Context, args: str) -> None:
     assert person is not None and person.center_id is not None
     not_over = select(ActivitySession.activity_id).where(ActivitySession.ends_at > ctx.now)
     query = select(Activity).where(
-        Activity.center_id == person.center_id, Activity.status.in_(VISIBLE), Activity.id.in_(not_over)
+        Activity.center_id == person.center_id, Activity.status.in_(LIVE), Activity.id.in_(not_over)
     )
     if not has_role(person, RoleKind.DIRECTOR, RoleKind.STAFF):
         mine = select(activity_village.c.activity_id).where(activity_village.c.village_id == person.village_id)
@@ -106,7 +105,7 @@ async def of_my_center(ctx: Context, typed: str, usage: str) -> Activity:
 async def visible(ctx: Context, activity_id: int) -> Activity | None:
     """An activity this person may see: published, of their own center, not over yet."""
     activity = await ctx.session.get(Activity, activity_id)
-    if activity is None or activity.status not in VISIBLE or ctx.person is None:
+    if activity is None or activity.status not in LIVE or ctx.person is None:
         return None
     if activity.center_id != ctx.person.center_id or activity.ends_at <= ctx.now:
         return None

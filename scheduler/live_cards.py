@@ -14,7 +14,7 @@ from bot import cards
 from bot.database import Database
 from bot.i18n import Translator
 from bot.messaging import Edit, Messenger
-from bot.models import Activity, ActivityStatus, Center, Delivery, DeliveryKind, DeliveryStatus
+from bot.models import LIVE, Activity, Center, Delivery, DeliveryKind, DeliveryStatus
 from bot.services import groups, registrations
 
 log = logging.getLogger(__name__)
@@ -24,7 +24,7 @@ EVERY = timedelta(minutes=1)
 def _stale():  # type: ignore[no-untyped-def]
     return (
         Activity.counts_version > Activity.cards_version,
-        Activity.status.in_((ActivityStatus.PUBLISHED, ActivityStatus.CHANGED)),
+        Activity.status.in_(LIVE),
     )
 
 

@@ -1,18 +1,19 @@
 """Retention: the personal rows of activities older than the center's period (24 months by default) are
-detached from the people in them. Each person's old registrations and check-ins move to an anonymous row
-that keeps only gender and village, so every total, by year, village or gender, stays as it was. People
+detached from the people in them. Their registrations and check-ins move to shared anonymous stand-ins
+that keep only gender and village (see bot/services/anonymous.py), so every total, by year, village or
+gender, stays as it was. People
 added by helpers (no phone) who have nothing newer are forgotten entirely. Runs once a day and at start."""
 
 from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import delete, func, or_, select, update
+from sqlalchemy import delete, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.database import Database
 from bot.models import Activity, ActivitySession, Attendance, Center, Delivery, Person, Registration
-from bot.services import audit, privacy
+from bot.services import anonymous, audit, privacy
 
 
 def months_before(moment: datetime, months: int) -> datetime:
@@ -44,46 +45,41 @@ async def _expire(session: AsyncSession, center_id: int, cutoff: datetime, now: 
         .group_by(ActivitySession.activity_id)
         .having(func.max(ActivitySession.ends_at) < cutoff)
     )
-    old = select(Activity.id).where(Activity.center_id == center_id, Activity.id.in_(ended))
-    old_sessions = select(ActivitySession.id).where(ActivitySession.activity_id.in_(old))
-    people = await session.scalars(
-        select(Person).where(
-            Person.forgotten_at.is_(None),
-            or_(
-                Person.id.in_(select(Attendance.person_id).where(Attendance.session_id.in_(old_sessions))),
-                Person.id.in_(select(Registration.person_id).where(Registration.activity_id.in_(old))),
-            ),
+    old = list(
+        await session.scalars(
+            select(Activity).where(Activity.center_id == center_id, Activity.id.in_(ended)).order_by(Activity.id)
         )
     )
-    count = 0
-    for person in list(people):
-        twin = Person(
-            center_id=person.center_id,
-            gender=person.gender,
-            village_id=person.village_id,
-            created_at=now,
-            forgotten_at=now,
-            roles=[],
+    detached: set[int] = set()
+    folding = anonymous.Folding(session)
+    for activity in old:
+        sessions = select(ActivitySession.id).where(ActivitySession.activity_id == activity.id)
+        people = set(
+            await session.scalars(
+                select(Person.id).where(
+                    Person.anonymous.is_(False),
+                    or_(
+                        Person.id.in_(select(Attendance.person_id).where(Attendance.session_id.in_(sessions))),
+                        Person.id.in_(select(Registration.person_id).where(Registration.activity_id == activity.id)),
+                    ),
+                )
+            )
         )
-        session.add(twin)
-        await session.flush()
-        await session.execute(
-            update(Attendance)
-            .where(Attendance.person_id == person.id, Attendance.session_id.in_(old_sessions))
-            .values(person_id=twin.id)
-        )
-        await session.execute(
-            update(Registration)
-            .where(Registration.person_id == person.id, Registration.activity_id.in_(old))
-            .values(person_id=twin.id)
-        )
-        count += 1
-        if person.telegram_user_id is None and not await _has_rows(session, person.id):
+        await folding.fold(activity, people)
+        detached |= people
+    for person_id in sorted(detached):
+        person = await session.get(Person, person_id)
+        assert person is not None
+        if person.telegram_user_id is None and person.forgotten_at is None and not await _has_rows(session, person_id):
             await privacy.forget(session, person, now)  # a record a helper made, with nothing newer
-    await session.execute(delete(Delivery).where(Delivery.activity_id.in_(old)))  # who was reminded of what
-    if count:
-        audit.record(session, action="retention.expired", at=now, center_id=center_id, actor_id=None, people=count)
-    return count
+    await session.execute(  # who was reminded of what
+        delete(Delivery).where(Delivery.activity_id.in_([activity.id for activity in old]))
+    )
+    if detached:
+        audit.record(
+            session, action="retention.expired", at=now, center_id=center_id, actor_id=None, people=len(detached)
+        )
+    return len(detached)
 
 
 async def _has_rows(session: AsyncSession, person_id: int) -> bool:

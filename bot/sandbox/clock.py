@@ -9,11 +9,9 @@ from datetime import UTC, datetime, timedelta
 from sqlalchemy import func, select
 
 from bot.database import Database
-from bot.models import Activity, ActivitySession, ActivityStatus, Delivery, DeliveryKind, DeliveryStatus
+from bot.models import LIVE, Activity, ActivitySession, Delivery, DeliveryKind, DeliveryStatus
 from bot.services import checkin
 from scheduler import outbox
-
-VISIBLE = (ActivityStatus.PUBLISHED, ActivityStatus.CHANGED)
 
 
 class SandboxClock:
@@ -51,7 +49,7 @@ async def next_due(db: Database, now: datetime) -> Due | None:
             await session.execute(
                 select(ActivitySession.starts_at, Activity.title)
                 .join(Activity, Activity.id == ActivitySession.activity_id)
-                .where(Activity.status.in_(VISIBLE), ActivitySession.starts_at > now + checkin.BEFORE)
+                .where(Activity.status.in_(LIVE), ActivitySession.starts_at > now + checkin.BEFORE)
                 .order_by(ActivitySession.starts_at)
                 .limit(1)
             )

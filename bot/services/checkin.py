@@ -16,9 +16,9 @@ from sqlalchemy import func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.models import (
+    LIVE,
     Activity,
     ActivitySession,
-    ActivityStatus,
     Attendance,
     AttendanceMethod,
     Center,
@@ -78,7 +78,7 @@ async def open_sessions(session: AsyncSession, center_id: int, now: datetime) ->
         .join(Activity)
         .where(
             Activity.center_id == center_id,
-            Activity.status.in_((ActivityStatus.PUBLISHED, ActivityStatus.CHANGED)),
+            Activity.status.in_(LIVE),
             ActivitySession.starts_at <= now + BEFORE,
             ActivitySession.starts_at >= now - AFTER,
             ActivitySession.closed_at.is_(None),

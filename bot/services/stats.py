@@ -28,6 +28,7 @@ from sqlalchemy import ColumnElement, and_, case, func, literal, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.models import (
+    LIVE,
     Activity,
     ActivitySession,
     ActivityStatus,
@@ -47,7 +48,6 @@ from bot.services import regions
 from bot.text import fold
 
 COUNTED = (ActivityStatus.PUBLISHED, ActivityStatus.CHANGED, ActivityStatus.FINISHED)
-UPCOMING = (ActivityStatus.PUBLISHED, ActivityStatus.CHANGED)
 UNCLASSIFIED = "unclassified"  # the key of the row for activities with no report row chosen
 UPCOMING_SHOWN = 5
 
@@ -507,7 +507,7 @@ async def _upcoming(session: AsyncSession, scope: Scope, now: datetime) -> list[
         .group_by(ActivitySession.activity_id)
         .subquery()
     )
-    conditions = _activity_filter(scope, UPCOMING)
+    conditions = _activity_filter(scope, LIVE)
     if scope.area_id is not None:
         conditions.append(Activity.area_id == scope.area_id)
     found = list(
