@@ -73,6 +73,11 @@ def _parser() -> argparse.ArgumentParser:
     add.add_argument("--population", type=int, help="population aged 15 and over")
     add.add_argument("--region", type=int, help="the number of its district or province (see `loalang region add`)")
     add.set_defaults(action=_center_add)
+    handover = center.add_parser(
+        "handover", help="print a one-time link that makes its opener the director; the present one steps down"
+    )
+    handover.add_argument("center", type=int, help="the center's number")
+    handover.set_defaults(action=_center_handover)
 
     region = commands.add_parser("region", help="districts and provinces").add_subparsers(
         title="region tasks", required=True
@@ -186,6 +191,27 @@ async def _center_add(settings: Settings, args: argparse.Namespace) -> int:
     print(f"Created center #{center.id}: {center.name} ({len(center.villages)} villages).")
     print("The director claims it by opening this one-time link in a private chat with the bot:")
     print(await _deep_link(settings, payload))
+    return 0
+
+
+async def _center_handover(settings: Settings, args: argparse.Namespace) -> int:
+    """For the authority above a center: a new director, or the old one leaving (only then can they use
+    their own right to be forgotten)."""
+    db = Database(settings.database_url)
+    try:
+        await db.upgrade()
+        async with db.session() as session, session.begin():
+            center = await session.get(Center, args.center)
+            if center is None:
+                print(f"There is no center #{args.center}.", file=sys.stderr)
+                return 2
+            link = await invites.create(session, center_id=center.id, kind=InviteKind.DIRECTOR, now=args.clock())
+            payload = invites.payload(link)
+    finally:
+        await db.dispose()
+    print(f"The new director of {center.name} opens this one-time link in a private chat with the bot:")
+    print(await _deep_link(settings, payload))
+    print("The present director then steps down and is told.")
     return 0
 
 

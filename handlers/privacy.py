@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Awaitable
 
 from sqlalchemy import select
 
@@ -20,9 +19,10 @@ from bot.context import Context
 from bot.errors import Refusal
 from bot.i18n import N_
 from bot.messaging import Attachment, Choice
-from bot.models import Person, Registration
+from bot.models import Person, Registration, RoleKind
 from bot.registry import Access, Command
 from bot.services import audit, privacy
+from bot.services.people import has_role
 from bot.text import fold
 from handlers.profile import GENDER_LABELS
 from handlers.registration import tell_promoted
@@ -48,6 +48,7 @@ async def withdraw(ctx: Context, args: str) -> None:
     person = ctx.person
     if person is None:
         raise Refusal(NOTHING if ctx.withdrawn is None else N_("You have already withdrawn your consent."))
+    _not_the_director(person)
     if args.strip() == "no":
         ctx.close_buttons()
         ctx.reply(ctx._("Your consent stays as it was."))
@@ -62,7 +63,7 @@ async def withdraw(ctx: Context, args: str) -> None:
         )
         return
     ctx.close_buttons()
-    await _seats_given_back(ctx, await _or_director(privacy.withdraw(ctx.session, person, ctx.now)))
+    await _seats_given_back(ctx, await privacy.withdraw(ctx.session, person, ctx.now))
     ctx.reply(ctx._("Done: your consent is withdrawn and I will not write to you again. /start lets you agree again."))
 
 
@@ -70,6 +71,7 @@ async def forget(ctx: Context, args: str) -> None:
     person = ctx.person or ctx.withdrawn
     if person is None:
         raise Refusal(NOTHING)
+    _not_the_director(person)
     answer = args.strip()
     if answer == "no":
         ctx.close_buttons()
@@ -79,14 +81,15 @@ async def forget(ctx: Context, args: str) -> None:
         ctx.reply(
             ctx._(
                 "Delete what I keep about you: your name, birth year, phone, the link to your Telegram account "
-                "and your places in coming activities? Only your gender and village stay, with no name, so that "
-                "the center's totals do not change. This cannot be undone."
+                "and your places in coming activities? Only your past visits are still counted, by gender and "
+                "village, with no name and nothing linking them to you or to each other, so that the center's "
+                "totals do not change. This cannot be undone."
             ),
             ((Choice(ctx._("🗑 Yes, delete my data"), "/forget yes"), Choice(ctx._("Keep my data"), "/forget no")),),
         )
         return
     ctx.close_buttons()
-    await _seats_given_back(ctx, await _or_director(privacy.forget(ctx.session, person, ctx.now)))
+    await _seats_given_back(ctx, await privacy.forget(ctx.session, person, ctx.now))
     ctx.person = ctx.withdrawn = None
     ctx.reply(ctx._("Done: your personal data is deleted. Thank you for taking part. /start if you ever come back."))
 
@@ -166,6 +169,11 @@ async def _send_data(ctx: Context, person: Person, *, mine: bool) -> None:
             registrations=len(data["registrations"]),
             visits=len(data["check_ins"]),
         ),
+        ctx._(
+            "• Messages sent or still due: {messages}; log entries: {entries}",
+            messages=len(data["messages"]),
+            entries=len(data["log"]),
+        ),
         "",
         ctx._("The file has every detail.")
         + (" " + ctx._("/forget deletes your data; /withdraw withdraws your consent.") if mine else ""),
@@ -218,11 +226,10 @@ def _director(ctx: Context) -> Person:
     return ctx.person
 
 
-async def _or_director(work: Awaitable[list[Registration]]) -> list[Registration]:
-    try:
-        return await work
-    except privacy.DirectorMustStay:
-        raise Refusal(DIRECTOR_STAYS) from None
+def _not_the_director(person: Person) -> None:
+    """Said before asking, not after the "yes"."""
+    if has_role(person, RoleKind.DIRECTOR):
+        raise Refusal(DIRECTOR_STAYS)
 
 
 COMMANDS = (

@@ -11,12 +11,14 @@ about them is kept before they agree.
 
 from __future__ import annotations
 
+from sqlalchemy import select
+
 from bot.config import SUPPORTED_LOCALES
 from bot.context import Context
 from bot.errors import Refusal
 from bot.i18n import N_, Translator
 from bot.messaging import Choice
-from bot.models import Activity, Center, Invite, InviteKind, Region, RoleKind
+from bot.models import Activity, Center, Invite, InviteKind, Person, Region, Role, RoleKind
 from bot.registry import Command
 from bot.services import audit, centers, invites, people, roles
 from handlers import checkin, events, profile
@@ -121,6 +123,8 @@ async def agree(ctx: Context, args: str) -> None:
             ctx.session, action="consent.given", at=ctx.now, center_id=ctx.person.center_id, actor_id=ctx.person.id
         )
         ctx.reply(ctx._("Thank you! Your consent was recorded on {moment}.", moment=ctx.t.datetime(ctx.now)))
+        if token is not None:  # re-invited: the link they came back with counts
+            await _redeem(ctx, token)
     if ctx.person is not None:
         await profile.continue_or_welcome(ctx)
         return
@@ -192,6 +196,8 @@ async def _redeem(ctx: Context, token: str) -> None:
     if invite is None:
         raise Refusal(USED_LINK)
     kind = ROLE_FOR[invite.kind]
+    if kind is RoleKind.DIRECTOR:
+        await _step_down(ctx, invite.center_id, successor=person)
     await roles.grant(
         ctx.session,
         person=person,
@@ -218,6 +224,35 @@ async def _redeem(ctx: Context, token: str) -> None:
     assert ctx.center is not None
     ctx.reply(ctx._("You are now the {role} of {center}.", role=ctx._(ROLE_NAMES[kind]), center=ctx.center.name))
     ctx.refresh_menu(person)
+
+
+async def _step_down(ctx: Context, center_id: int | None, *, successor: Person) -> None:
+    """A director link for a center that has a director (`loalang center handover`): the one before steps
+    down, with no role left, and is told. Only then can they use /forget or /withdraw; the new director
+    may appoint them as staff again."""
+    held = await ctx.session.scalars(
+        select(Role).where(Role.center_id == center_id, Role.kind == RoleKind.DIRECTOR, Role.person_id != successor.id)
+    )
+    center = await ctx.session.get(Center, center_id)
+    for role in list(held):
+        await roles.revoke(ctx.session, role=role, now=ctx.now, by=successor)
+        former = await ctx.session.get(Person, role.person_id)
+        if former is None or not people.reachable(former) or former.telegram_user_id is None:
+            continue
+        t = ctx.translator_for(former)
+        ctx.send(
+            former.telegram_user_id,
+            t.gettext(
+                "{name} is now the director of {center}, so you are no longer its director. Thank you for your "
+                "work. The new director can appoint you as staff if you stay on."
+            ).format(name=successor.full_name or _display_name(ctx), center=center.name if center else ""),
+        )
+        ctx.refresh_menu(former)
+
+
+def _display_name(ctx: Context) -> str:
+    sender = ctx.incoming.sender
+    return sender.display_name if sender is not None else "—"
 
 
 COMMANDS = (

@@ -1,12 +1,12 @@
 """A person's rights under the personal data law (Law 91/2025/QH15): to see what is kept about them,
 to withdraw their consent, and to have their data deleted.
 
-Deleting keeps the center's totals: the person's row stays as an anonymous one with only its gender
-and village (what the totals are broken down by), and their past registrations and check-ins keep
-pointing at it. Name, birth year, phone, Telegram account, languages, consent, roles and anything
-still to come (seats, waitlist places, messages not yet sent) are gone, and nothing links the row to
-anyone any more. Withdrawing consent stops every message and gives back future seats, but keeps the
-data until the person asks to delete it or agrees again.
+Deleting keeps the center's totals: the person's past registrations and check-ins move to shared
+anonymous stand-ins (see anonymous.py), and their own row is left empty, kept only because the audit
+log names it as the one who did things. Name, gender, birth year, village, phone, Telegram account,
+languages, consent, roles and anything still to come (seats, waitlist places, messages not yet sent)
+are gone, and nothing links any row to anyone any more. Withdrawing consent stops every message and
+gives back future seats, but keeps the data until the person asks to delete it or agrees again.
 """
 
 from __future__ import annotations
@@ -16,11 +16,13 @@ from typing import Any
 
 from sqlalchemy import delete, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import aliased
 
 from bot.models import (
     Activity,
     ActivitySession,
     Attendance,
+    AuditEntry,
     Conversation,
     Delivery,
     DeliveryStatus,
@@ -29,7 +31,7 @@ from bot.models import (
     RegistrationStatus,
     RoleKind,
 )
-from bot.services import audit, registrations
+from bot.services import anonymous, audit, registrations
 from bot.services.people import has_role
 from scheduler.outbox import WAITING
 
@@ -39,17 +41,24 @@ class DirectorMustStay(Exception):
 
 
 async def export(session: AsyncSession, person: Person) -> dict[str, Any]:
-    """Everything stored about the person, as plain data (the JSON file /mydata sends)."""
+    """Everything stored about the person, as plain data (the JSON file /mydata sends): their row, roles,
+    registrations and check-ins with who made them, the question in progress with its answers so far, the
+    messages the bot sent or owes them, and the audit log's entries by or about them."""
+    helper = aliased(Person)
     rows = await session.execute(
-        select(Registration, Activity)
-        .join(Activity)
+        select(Registration, Activity, helper.full_name)
+        .select_from(Registration)
+        .join(Activity, Activity.id == Registration.activity_id)
+        .outerjoin(helper, helper.id == Registration.registered_by_id)
         .where(Registration.person_id == person.id)
         .order_by(Registration.id)
     )
     visits = await session.execute(
-        select(Attendance, ActivitySession, Activity)
+        select(Attendance, ActivitySession, Activity, helper.full_name)
+        .select_from(Attendance)
         .join(ActivitySession, ActivitySession.id == Attendance.session_id)
         .join(Activity, Activity.id == ActivitySession.activity_id)
+        .outerjoin(helper, helper.id == Attendance.recorded_by_id)
         .where(Attendance.person_id == person.id)
         .order_by(ActivitySession.starts_at)
     )
@@ -82,15 +91,64 @@ async def export(session: AsyncSession, person: Person) -> dict[str, Any]:
                 "starts_at": _iso(activity.starts_at),
                 "status": registration.status.value,
                 "since": _iso(registration.created_at),
+                "registered_by": by,
             }
-            for registration, activity in rows
+            for registration, activity, by in rows
         ],
         "check_ins": [
-            {"activity": activity.title, "session_starts_at": _iso(current.starts_at), "how": visit.method.value}
-            for visit, current, activity in visits
+            {
+                "activity": activity.title,
+                "session_starts_at": _iso(current.starts_at),
+                "at": _iso(visit.at),
+                "how": visit.method.value,
+                "recorded_by": by,
+            }
+            for visit, current, activity, by in visits
         ],
-        "conversation_in_progress": step.journey if step else None,
+        "question_in_progress": (
+            {"journey": step.journey, "step": step.step, "answers": step.data, "since": _iso(step.updated_at)}
+            if step
+            else None
+        ),
+        "messages": await _messages(session, person),
+        "log": await _log(session, person),
     }
+
+
+async def _messages(session: AsyncSession, person: Person) -> list[dict[str, Any]]:
+    """What the bot sent them in private, or still owes them (reminders, notices)."""
+    mine = Delivery.person_id == person.id
+    if person.telegram_user_id is not None:
+        mine = or_(mine, Delivery.chat_id == person.telegram_user_id)
+    rows = await session.execute(
+        select(Delivery, Activity.title)
+        .outerjoin(Activity, Activity.id == Delivery.activity_id)
+        .where(mine)
+        .order_by(Delivery.due_at, Delivery.id)
+    )
+    return [
+        {
+            "kind": delivery.kind.value,
+            "activity": title,
+            "due_at": _iso(delivery.due_at),
+            "status": delivery.status.value,
+            "sent_at": _iso(delivery.sent_at),
+        }
+        for delivery, title in rows
+    ]
+
+
+async def _log(session: AsyncSession, person: Person) -> list[dict[str, Any]]:
+    """The audit log's entries they made, or that were about them (a role given, their data read)."""
+    entries = await session.scalars(
+        select(AuditEntry)
+        .where(or_(AuditEntry.actor_id == person.id, AuditEntry.detail["person_id"].as_integer() == person.id))
+        .order_by(AuditEntry.at, AuditEntry.id)
+    )
+    return [
+        {"at": _iso(entry.at), "action": entry.action, "by_person": entry.actor_id, "detail": entry.detail}
+        for entry in entries
+    ]
 
 
 async def withdraw(
@@ -116,7 +174,7 @@ async def withdraw(
 async def forget(
     session: AsyncSession, person: Person, now: datetime, *, by: Person | None = None
 ) -> list[Registration]:
-    """Delete the person's personal data, keeping an anonymous row so the totals do not change."""
+    """Delete the person's personal data; their visits move to stand-ins, so the totals do not change."""
     _may_leave(person)
     promoted = await _let_go(session, person, now, by=by)
     if person.telegram_user_id is not None:  # what was sent to them would tie the row back to their account
@@ -129,7 +187,19 @@ async def forget(
     )
     await session.execute(update(Person).where(Person.registered_by_id == person.id).values(registered_by_id=None))
     await session.execute(update(Attendance).where(Attendance.recorded_by_id == person.id).values(recorded_by_id=None))
-    for field in ("full_name", "birth_year", "phone", "telegram_user_id", "language", "messenger_language"):
+    folding = anonymous.Folding(session)
+    for activity in await anonymous.activities_of(session, person.id):
+        await folding.fold(activity, [person.id])
+    for field in (
+        "full_name",
+        "gender",
+        "birth_year",
+        "village_id",
+        "phone",
+        "telegram_user_id",
+        "language",
+        "messenger_language",
+    ):
         setattr(person, field, None)
     person.consent_at = person.consent_withdrawn_at = person.blocked_at = None
     person.registered_by_id = None

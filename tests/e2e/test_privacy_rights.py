@@ -4,12 +4,17 @@ shows who did what."""
 
 from __future__ import annotations
 
+import asyncio
 import json
+import re
 
+import pytest
 from sqlalchemy import func, select
 
 from bot.channels.fake_telegram import FakeTelegram
-from bot.models import Activity, Delivery, Gender, Person, Village
+from bot.cli import main
+from bot.config import Settings
+from bot.models import Activity, ActivitySession, Attendance, Delivery, Gender, Person, Registration, RoleKind, Village
 from bot.services import activities
 from tests.conftest import Bot
 from tests.journeys import checkin_code, commune, local, onboard, person_of, publish
@@ -38,6 +43,9 @@ async def test_a_resident_sees_everything_kept_about_her_and_a_stranger_sees_not
     assert data["person"]["full_name"] == "Nguyễn Thị Lan" and data["person"]["birth_year"] == 1965
     assert data["person"]["telegram_user_id"] == lan.id and data["person"]["consent_given_at"]
     assert [r["activity"] for r in data["registrations"]] == ["Chuyên đề phòng chống lừa đảo qua mạng"]
+    assert [entry["action"] for entry in data["log"]] == ["consent.given"]  # the log's entries about her too
+    assert [m["kind"] for m in data["messages"]] == ["reminder", "reminder"]  # the two reminders she is owed
+    assert "• Tin nhắn đã gửi hoặc sắp gửi: 2; mục nhật ký: 1" in shown[-1].text.splitlines()
 
     stranger = fake.add_user("Khách")
     assert (await bot.say(stranger, "/mydata"))[-1].text == (
@@ -82,9 +90,25 @@ async def test_forgetting_deletes_the_person_gives_her_seat_away_and_keeps_the_t
     assert await person_of(bot, lan) is None  # nothing links her Telegram account to anything any more
     assert bot.app is not None
     async with bot.app.db.session() as session:
-        left = (await session.scalars(select(Person).where(Person.forgotten_at.is_not(None)))).one()
-        assert (left.full_name, left.birth_year, left.phone, left.telegram_user_id) == (None, None, None, None)
-        assert left.gender is Gender.FEMALE  # what the totals are broken down by stays, and nothing else
+        left = (await session.scalars(select(Person).where(Person.forgotten_at.is_not(None), ~Person.anonymous))).one()
+        assert (left.full_name, left.gender, left.birth_year, left.village_id, left.phone, left.telegram_user_id) == (
+            (None,) * 6
+        )
+        visits = (
+            await session.execute(
+                select(Person, Attendance.at, ActivitySession.starts_at)
+                .join(Attendance, Attendance.person_id == Person.id)
+                .join(ActivitySession, ActivitySession.id == Attendance.session_id)
+            )
+        ).all()
+        places = (await session.scalars(select(Registration.person_id).order_by(Registration.activity_id))).all()
+    # her two visits are held by two anonymous stand-ins: gender and village, what the totals are broken down
+    # by, and the session's start for a time, so neither tells when she came nor that both were hers
+    assert [(p.anonymous, p.gender, p.village.name, at == start) for p, at, start in visits] == [  # type: ignore[union-attr]
+        (True, Gender.FEMALE, "Thôn Đông", True),
+        (True, Gender.FEMALE, "Thôn Đông", True),
+    ]
+    assert visits[0][0].id != visits[1][0].id and len(set(places)) == 4  # Hoa, and three stand-ins for her places
     assert await _totals(bot, place.director) == before
     assert under_way in ((await bot.say(place.director, "/stats"))[0].text or "").splitlines()  # under way too
     async with bot.app.db.session() as session:  # nothing sent to her account is kept either
@@ -171,10 +195,62 @@ async def test_the_director_erases_someone_without_a_phone_and_the_log_shows_it(
     assert (await bot.say(staff, "/audit"))[-1].text == "Xin lỗi, chỉ Giám đốc Trung tâm mới dùng được lệnh /audit."
 
 
-async def test_the_director_cannot_forget_themselves(bot: Bot, fake: FakeTelegram) -> None:
+async def test_a_director_hands_the_center_over_and_can_then_be_forgotten(
+    bot: Bot,
+    fake: FakeTelegram,
+    settings: Settings,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
     place = await commune(bot, fake)
-    question = (await bot.say(place.director, "/forget"))[-1]
-    refused = await bot.press(place.director, question, "🗑 Có, xóa dữ liệu của tôi")
-    assert refused[-1].text is not None and refused[-1].text.startswith("Là Giám đốc, bạn chịu trách nhiệm")
+    for attempt in ("/forget", "/forget yes", "/withdraw yes"):  # a center always has someone answerable
+        refused = (await bot.say(place.director, attempt))[-1].text or ""
+        assert refused.startswith("Là Giám đốc, bạn chịu trách nhiệm về dữ liệu của Trung tâm")
     person = await person_of(bot, place.director)
-    assert person is not None and person.full_name == "Phạm Văn Hùng"
+    assert person is not None and person.full_name == "Phạm Văn Hùng" and person.consent_withdrawn_at is None
+    async with fake.serve() as url:
+        monkeypatch.setenv("DATABASE_URL", settings.database_url)
+        monkeypatch.setenv("BOT_TOKEN", fake.token)
+        monkeypatch.setenv("BOT_API_BASE_URL", url)
+        assert await asyncio.to_thread(main, ["center", "handover", str(place.center_id)]) == 0
+    link = re.search(r"\?start=(\S+)", capsys.readouterr().out)
+    assert link is not None
+
+    mai = fake.add_user("Mai")
+    await onboard(bot, mai, name="Đỗ Thị Mai", start=f"/start {link.group(1)}")
+    assert any(
+        "Bạn đã trở thành Giám đốc của TTHTCĐ xã Thanh Bình." in (m.text or "") for m in mai.private_chat.bot_messages
+    )
+    assert place.director.private_chat.bot_messages[-1].text == (
+        "Mai hiện là Giám đốc của TTHTCĐ xã Thanh Bình, nên bạn không còn là Giám đốc nữa. Cảm ơn bạn đã "
+        "làm việc. Giám đốc mới có thể giao cho bạn vai trò cán bộ nếu bạn tiếp tục tham gia."
+    )
+    assert (await bot.say(place.director, "/audit"))[-1].text == (
+        "Xin lỗi, chỉ Giám đốc Trung tâm mới dùng được lệnh /audit."
+    )
+    question = (await bot.say(place.director, "/forget"))[-1]
+    done = await bot.press(place.director, question, "🗑 Có, xóa dữ liệu của tôi")
+    assert (done[-1].text or "").startswith("Xong: dữ liệu cá nhân của bạn đã được xóa.")
+    log = (await bot.say(mai, "/audit"))[-1].text or ""
+    assert "bỏ vai trò Giám đốc của người số 1" in log  # Mai took the role from Hùng
+
+
+async def test_someone_who_withdrew_and_comes_back_through_an_invite_link_gets_its_role(
+    bot: Bot, fake: FakeTelegram
+) -> None:
+    place = await commune(bot, fake)
+    thu = fake.add_user("Thu")
+    await onboard(bot, thu, name="Lý Thị Thu")
+    question = (await bot.say(thu, "/withdraw"))[-1]
+    await bot.press(thu, question, "Rút lại sự đồng ý")
+    await bot.say(place.director, "/appoint staff")
+    ask = place.director.private_chat.bot_messages[-1]
+    link_text = (await bot.press(place.director, ask, "🔗 Tạo link mời dùng một lần"))[-1].text or ""
+    payload = link_text.rsplit("?start=", 1)[1].strip()
+
+    notice = (await bot.say(thu, f"/start {payload}"))[-1]
+    welcome = await bot.press(thu, notice, next(b for b in notice.buttons if "Đồng ý" in b))
+    assert any("Bạn đã trở thành cán bộ của TTHTCĐ xã Thanh Bình." in (m.text or "") for m in welcome)
+    person = await person_of(bot, thu)
+    assert person is not None and person.consent_withdrawn_at is None
+    assert [r.kind for r in person.roles] == [RoleKind.STAFF]
