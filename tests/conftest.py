@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import shutil
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -17,6 +17,7 @@ from bot.database import Database
 from bot.models import InviteKind
 from bot.services import centers, invites
 from scheduler.limits import Limits
+from tests import databases
 
 
 class Clock:
@@ -116,7 +117,7 @@ def fake(clock: Clock) -> FakeTelegram:
 
 @pytest.fixture(scope="session")
 def migrated_database(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """One database brought to the head revision by Alembic; each test starts from a copy of it."""
+    """One SQLite database brought to the head revision by Alembic; each test starts from a copy of it."""
     path = tmp_path_factory.mktemp("template") / "loalang.db"
 
     async def migrate() -> None:
@@ -128,13 +129,41 @@ def migrated_database(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return path
 
 
+@pytest.fixture(scope="session", params=databases.BACKENDS)
+def backend(request: pytest.FixtureRequest) -> str:
+    """Every test that uses the database runs once per backend (see tests/databases.py)."""
+    return str(request.param)
+
+
+@pytest.fixture(scope="session")
+def postgres() -> Iterator[databases.Postgres]:
+    server = databases.Postgres()
+    server.create_template()
+    yield server
+    server.drop(server.template)
+
+
 @pytest.fixture
-def settings(tmp_path: Path, fake: FakeTelegram, migrated_database: Path) -> Settings:
-    shutil.copyfile(migrated_database, tmp_path / "loalang.db")
+def database_url(
+    backend: str, tmp_path: Path, migrated_database: Path, request: pytest.FixtureRequest
+) -> Iterator[str]:
+    """A fresh, migrated database for this test."""
+    if backend == "sqlite":
+        shutil.copyfile(migrated_database, tmp_path / "loalang.db")
+        yield f"sqlite+aiosqlite:///{tmp_path / 'loalang.db'}"
+        return
+    server: databases.Postgres = request.getfixturevalue("postgres")
+    name = server.copy()
+    yield databases.url_of(name)
+    server.drop(name)
+
+
+@pytest.fixture
+def settings(fake: FakeTelegram, database_url: str) -> Settings:
     return Settings(
         bot_token=fake.token,
         bot_api_base_url=fake.base_url,
-        database_url=f"sqlite+aiosqlite:///{tmp_path / 'loalang.db'}",
+        database_url=database_url,
         flood_per_minute=10_000,  # tests type faster than any person; tests/e2e/test_flood.py sets the real one
         _env_file=None,  # type: ignore[call-arg]
     )

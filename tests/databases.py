@@ -1,0 +1,66 @@
+"""The databases the suite runs on: SQLite (a copy of one migrated file per test) and PostgreSQL (a copy
+of one migrated template database per test, made with CREATE DATABASE … TEMPLATE, which takes a few
+milliseconds). TEST_DATABASES chooses them: "sqlite,postgresql" by default, "sqlite" on a machine with
+no PostgreSQL. TEST_POSTGRES_URL names the server (default: postgres@localhost:5432, trust auth)."""
+
+from __future__ import annotations
+
+import asyncio
+import itertools
+import os
+from collections.abc import Coroutine
+from concurrent.futures import ThreadPoolExecutor
+from typing import Any, TypeVar
+
+import asyncpg
+
+from bot.database import Database
+
+BACKENDS = tuple(name.strip() for name in os.environ.get("TEST_DATABASES", "sqlite,postgresql").split(",") if name)
+SERVER = os.environ.get("TEST_POSTGRES_URL", "postgresql://postgres@localhost:5432")
+_numbers = itertools.count()
+T = TypeVar("T")
+
+
+def _run(work: Coroutine[Any, Any, T]) -> T:
+    """Run admin work on its own loop, whether or not a test's loop is running in this thread."""
+    with ThreadPoolExecutor(1) as pool:
+        return pool.submit(asyncio.run, work).result()
+
+
+async def _execute(*statements: str) -> None:
+    connection = await asyncpg.connect(f"{SERVER}/postgres")
+    try:
+        for statement in statements:
+            await connection.execute(statement)
+    finally:
+        await connection.close()
+
+
+def url_of(name: str) -> str:
+    return f"{SERVER.replace('postgresql://', 'postgresql+asyncpg://', 1)}/{name}"
+
+
+class Postgres:
+    """One migrated template per test run; a fresh copy of it per test."""
+
+    def __init__(self) -> None:
+        self.template = f"loalang_template_{os.getpid()}"
+
+    def create_template(self) -> None:
+        async def migrate() -> None:
+            await _execute(f"DROP DATABASE IF EXISTS {self.template}", f"CREATE DATABASE {self.template}")
+            database = Database(url_of(self.template))
+            await database.upgrade()
+            await database.dispose()
+
+        _run(migrate())
+
+    def copy(self) -> str:
+        """A new database like the template; returns its name."""
+        name = f"loalang_test_{os.getpid()}_{next(_numbers)}"
+        _run(_execute(f"CREATE DATABASE {name} TEMPLATE {self.template} STRATEGY FILE_COPY"))
+        return name
+
+    def drop(self, name: str) -> None:
+        _run(_execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
