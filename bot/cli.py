@@ -11,7 +11,7 @@ from collections.abc import Callable, Sequence
 from datetime import datetime
 from pathlib import Path
 
-from bot import logs
+from bot import logs, webhook
 from bot.bootstrap import bootstrap, utcnow
 from bot.config import ConfigError, Settings, load_settings
 from bot.database import Database
@@ -19,6 +19,7 @@ from bot.i18n import Translator
 from bot.models import Center, InviteKind, Region
 from bot.reports import yearly
 from bot.services import areas, audit, centers, invites, plan_import, regions, stats, targets
+from bot.webhook import Webhook
 
 NO_TOKEN = (
     "No BOT_TOKEN is set, so this is the local sandbox. To run on Telegram, put the token from @BotFather "
@@ -49,7 +50,12 @@ def _parser() -> argparse.ArgumentParser:
     parser.set_defaults(action=_default)
     commands = parser.add_subparsers(title="commands")
 
-    run = commands.add_parser("run", help="start the bot (long polling); applies pending migrations first")
+    run = commands.add_parser(
+        "run", help="start the bot (long polling, or a webhook with --webhook); applies pending migrations first"
+    )
+    run.add_argument("--webhook", metavar="URL", help="serve Telegram's webhook: the public https:// address")
+    run.add_argument("--listen", default="127.0.0.1", help="webhook: the address to listen on (default 127.0.0.1)")
+    run.add_argument("--port", type=int, default=8443, help="webhook: the port to listen on (default 8443)")
     run.set_defaults(action=_run)
 
     sandbox = commands.add_parser(
@@ -141,7 +147,17 @@ async def _sandbox(settings: Settings, args: argparse.Namespace) -> int:
 
 
 async def _run(settings: Settings, args: argparse.Namespace) -> int:
+    webhook_url = getattr(args, "webhook", None)
+    if webhook_url is not None and not webhook_url.startswith("https://"):
+        print("--webhook must be the public https:// address Telegram posts to.", file=sys.stderr)
+        return 2
     app = bootstrap(settings)
+    if webhook_url is not None:
+        assert settings.bot_token is not None
+        secret = settings.webhook_secret.get_secret_value() if settings.webhook_secret else None
+        hook = Webhook(app, url=webhook_url, secret=webhook.secret_for(settings.bot_token.get_secret_value(), secret))
+        await hook.server(args.listen, args.port).serve()
+        return 0
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGINT, signal.SIGTERM):

@@ -30,6 +30,8 @@ class Settings(BaseSettings):
     timezone: str = "Asia/Ho_Chi_Minh"
     default_locale: str = Field(default="vi")
     flood_per_minute: int = Field(default=60, ge=1)  # private messages and presses one person may send a minute
+    webhook_secret: SecretStr | None = None  # default: derived from the token, so every process agrees
+    redis_url: str | None = None  # several processes: they share Telegram's sending limits through it
 
     @field_validator("bot_token", mode="before")
     @classmethod

@@ -10,9 +10,6 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-import bot.models
-
-
 revision = "0010"
 down_revision = "0009"
 branch_labels = None

@@ -18,6 +18,7 @@ from bot.channels.fake_telegram.faults import Fault, FaultBook
 from bot.channels.fake_telegram.limits import RateLimiter
 from bot.channels.fake_telegram.server import ApiCall, build_app
 from bot.channels.fake_telegram.transport import FakeTransport
+from bot.channels.fake_telegram.webhook import WebhookPusher, pushing
 from bot.channels.fake_telegram.world import World
 
 DEFAULT_TOKEN = "123456:AAH-fake-token-for-tests-0123456789"
@@ -61,6 +62,11 @@ class FakeTelegram(World):
         """Serve over real HTTP on loopback; yields the base URL to give the bot ("http://host:port/bot")."""
         async with serve_app(self.app, host, port) as root:
             yield f"{root}/bot"
+
+    def push_webhook(self, upstreams: list[str]) -> contextlib.AbstractAsyncContextManager[WebhookPusher]:
+        """While open, updates are posted to the webhook, through a proxy that hands each to one of
+        `upstreams` ("http://127.0.0.1:port") in turn."""
+        return pushing(self, upstreams)
 
     # --- observing ---
 

@@ -138,6 +138,10 @@ class World:
         self._updates = kept  # updates of types the bot does not want are never stored
         return kept[:limit]
 
+    def confirm_update(self, update_id: int) -> None:
+        """A webhook post was answered 2xx: Telegram forgets that update."""
+        self._updates = [u for u in self._updates if u["update_id"] != update_id]
+
     def drop_updates(self) -> None:
         self._updates.clear()
 

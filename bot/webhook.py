@@ -1,0 +1,116 @@
+"""Webhook mode: Telegram posts each update to us instead of being polled (`loalang run --webhook URL`).
+
+Several processes may serve one URL behind a proxy, since the database is the truth and any update may land
+on any of them. Each post is checked against the secret token Telegram echoes in a header (compared in
+constant time), handed to python-telegram-bot's update queue, and answered at once: Telegram waits for
+no reply, and a slow answer would hold its next posts back. The queue is worked through in the
+background. A stop (SIGTERM, SIGINT) first refuses new posts (503, so Telegram retries them, perhaps on
+another process), then lets the queue and the sender's batch finish, then exits.
+
+/healthz says the process is alive; /readyz says it can take updates: it is running and its database
+answers. A proxy takes a process that is not ready out of rotation.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import json
+import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from urllib.parse import urlsplit
+
+import uvicorn
+from sqlalchemy import text
+from starlette.applications import Starlette
+from starlette.requests import Request
+from starlette.responses import PlainTextResponse, Response
+from starlette.routing import Route
+from telegram import Update
+
+from bot import logs
+from bot.bootstrap import LoaLang
+
+log = logging.getLogger(__name__)
+HEADER = "X-Telegram-Bot-Api-Secret-Token"
+MAX_BODY = 1 << 20  # Telegram's updates are a few kilobytes; a megabyte is plenty
+
+
+def secret_for(token: str, configured: str | None = None) -> str:
+    """The secret every process must agree on: WEBHOOK_SECRET, or one derived from the bot token, so that
+    several processes share it with no extra setting. Telegram allows 1-256 of A-Z, a-z, 0-9, _ and -."""
+    if configured:
+        return configured
+    return hmac.new(token.encode(), b"loalang webhook", hashlib.sha256).hexdigest()
+
+
+class Webhook:
+    def __init__(self, app: LoaLang, *, url: str, secret: str) -> None:
+        self.app = app
+        self.url = url
+        self.secret = secret.encode()
+        self.accepting = False
+        logs.hide(secret)
+        path = urlsplit(url).path or "/"
+        self.asgi = Starlette(
+            routes=[
+                Route(path, self._update, methods=["POST"]),
+                Route("/healthz", self._health, methods=["GET"]),
+                Route("/readyz", self._ready, methods=["GET"]),
+            ],
+            lifespan=self._lifespan,
+        )
+
+    @asynccontextmanager
+    async def _lifespan(self, _: Starlette) -> AsyncIterator[None]:
+        await self.app.start(poll=False)
+        await self.app.channel.bot.set_webhook(
+            self.url, secret_token=self.secret.decode(), allowed_updates=Update.ALL_TYPES, max_connections=40
+        )
+        self.accepting = True
+        log.info("Loa Làng is taking updates at %s", self.url)
+        try:
+            yield
+        finally:
+            self.accepting = False  # the webhook stays set: other processes may still serve it
+            await self.app.stop()
+
+    async def _update(self, request: Request) -> Response:
+        given = request.headers.get(HEADER, "").encode()
+        if not hmac.compare_digest(given, self.secret):
+            return Response(status_code=403)
+        if not self.accepting:
+            return Response(status_code=503)
+        body = await request.body()
+        if len(body) > MAX_BODY:
+            return Response(status_code=413)
+        try:
+            data = json.loads(body)
+            update = Update.de_json(data, self.app.channel.bot) if isinstance(data, dict) else None
+        except (ValueError, TypeError, KeyError, AttributeError):
+            update = None
+        if update is None:
+            log.warning("a webhook post that is not an update was ignored")
+            return Response(status_code=400)
+        await self.app.channel.application.update_queue.put(update)
+        return Response(status_code=200)
+
+    async def _health(self, _: Request) -> Response:
+        return PlainTextResponse("ok")
+
+    async def _ready(self, _: Request) -> Response:
+        if not (self.accepting and self.app.channel.application.running):
+            return PlainTextResponse("stopping", status_code=503)
+        try:
+            async with self.app.db.engine.connect() as connection:
+                await connection.execute(text("SELECT 1"))
+        except Exception:
+            return PlainTextResponse("database unreachable", status_code=503)
+        return PlainTextResponse("ready")
+
+    def server(self, host: str = "127.0.0.1", port: int = 8443) -> uvicorn.Server:
+        """Serves until SIGINT or SIGTERM (or `should_exit`): it stops taking connections, lets the requests
+        under way finish, and then the lifespan drains the queue and the sender."""
+        config = uvicorn.Config(self.asgi, host=host, port=port, log_config=None, access_log=False, lifespan="on")
+        return uvicorn.Server(config)
