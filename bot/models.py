@@ -379,6 +379,7 @@ class Delivery(Base):
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     next_attempt_at: Mapped[datetime] = mapped_column(index=True)
     claimed_at: Mapped[datetime | None]
+    claimed_by: Mapped[int | None] = mapped_column(Integer)  # the sending process's number: scheduler/liveness.py
     sent_at: Mapped[datetime | None]
     telegram_message_id: Mapped[int | None] = mapped_column(BigInteger)
     last_error: Mapped[str | None] = mapped_column(Text)

@@ -8,10 +8,11 @@ the change that causes it, and moved through these states by the sender:
        │                   ├── attempts used up ───────────────────> FAILED
        └──── group became a supergroup: same row, new chat id ─────┘
     PENDING/RETRY reminder whose session already started ─────────> DROPPED (reason kept)
-    IN_PROGRESS found at start-up (the process died mid-send) ─────> RETRY
+    IN_PROGRESS of a process that died mid-send ─────────────────────> RETRY
 
 Rows are claimed with FOR UPDATE SKIP LOCKED where the database has it (PostgreSQL), so several
-processes never send the same row; SQLite serialises writers anyway.
+processes never send the same row; SQLite serialises writers anyway. A claimed row names the process
+that claimed it, and only a dead process's rows are taken back (see scheduler/liveness.py).
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import func, select, update
+from sqlalchemy import func, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.models import Delivery, DeliveryKind, DeliveryStatus
@@ -61,7 +62,7 @@ def enqueue(
         )
 
 
-async def claim(session: AsyncSession, now: datetime, limit: int) -> list[Delivery]:
+async def claim(session: AsyncSession, now: datetime, limit: int, *, by: int) -> list[Delivery]:
     """Take up to `limit` due rows for this process, oldest first, and mark them in progress."""
     rows = list(
         await session.scalars(
@@ -75,6 +76,7 @@ async def claim(session: AsyncSession, now: datetime, limit: int) -> list[Delive
     for row in rows:
         row.status = DeliveryStatus.IN_PROGRESS
         row.claimed_at = now
+        row.claimed_by = by
         row.attempts += 1
     return rows
 
@@ -83,11 +85,26 @@ async def next_due(session: AsyncSession) -> datetime | None:
     return await session.scalar(select(func.min(Delivery.next_attempt_at)).where(Delivery.status.in_(WAITING)))
 
 
-async def recover(session: AsyncSession, now: datetime) -> int:
-    """After a crash: rows that were being sent go back to RETRY (those already sent may repeat once)."""
+async def claimers(session: AsyncSession) -> set[int | None]:
+    """The processes that have rows in progress (None: claimed before rows named their process)."""
+    return set(
+        await session.scalars(
+            select(Delivery.claimed_by).where(Delivery.status == DeliveryStatus.IN_PROGRESS).distinct()
+        )
+    )
+
+
+async def recover(session: AsyncSession, now: datetime, dead: set[int | None]) -> int:
+    """Rows that dead processes were sending go back to RETRY (those already sent may repeat once)."""
+    if not dead:
+        return 0
+    known = {number for number in dead if number is not None}
+    whose = Delivery.claimed_by.in_(known)
+    if None in dead:
+        whose = or_(whose, Delivery.claimed_by.is_(None))
     result = await session.execute(
         update(Delivery)
-        .where(Delivery.status == DeliveryStatus.IN_PROGRESS)
+        .where(Delivery.status == DeliveryStatus.IN_PROGRESS, whose)
         .values(status=DeliveryStatus.RETRY, next_attempt_at=now, last_error="interrupted while sending")
     )
     return int(result.rowcount or 0)  # type: ignore[attr-defined]

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import delete, func, or_, select
+from sqlalchemy import delete, func, or_, select, text
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.database import Database
@@ -35,6 +35,8 @@ async def run(db: Database, now: datetime) -> int:
         centers = list(await session.scalars(select(Center)))
     for center in centers:
         async with db.session() as session, session.begin():
+            if not await _ours(session, center.id):
+                continue  # another process is at it right now
             detached += await _expire(session, center.id, months_before(now, center.retention_months), now)
     return detached
 
@@ -80,6 +82,13 @@ async def _expire(session: AsyncSession, center_id: int, cutoff: datetime, now: 
             session, action="retention.expired", at=now, center_id=center_id, actor_id=None, people=len(detached)
         )
     return len(detached)
+
+
+async def _ours(session: AsyncSession, center_id: int) -> bool:
+    """Every process runs the daily job; on PostgreSQL one at a time takes each center (SQLite has one)."""
+    if session.bind.dialect.name != "postgresql":
+        return True
+    return bool(await session.scalar(text("SELECT pg_try_advisory_xact_lock(7157, :c)"), {"c": center_id}))
 
 
 async def _has_rows(session: AsyncSession, person_id: int) -> bool:

@@ -32,6 +32,7 @@ from bot.models import (
 from bot.services import groups, people, recipients, registrations
 from scheduler import checkin_codes, live_cards, outbox
 from scheduler.limits import Limiter
+from scheduler.liveness import Liveness
 
 log = logging.getLogger(__name__)
 LONGEST_WAIT = 1.0  # seconds a worker may wait for a slot before handing the row back
@@ -63,6 +64,7 @@ class Sender:
         self.limiter = limiter or Limiter()
         self.batch = batch
         self.concurrency = concurrency
+        self.liveness = Liveness(db)
         self._lock = asyncio.Lock()
         self._stopping = False
 
@@ -81,22 +83,29 @@ class Sender:
                 handled += claimed
             return handled
 
+    async def start(self) -> int:
+        """Say we are alive, and take back what a dead process (an earlier run of this one) left half sent."""
+        await self.liveness.start()
+        return await self.recover()
+
     async def stop(self) -> None:
         """Finish the batch being sent, claim no more, and return once nothing is in flight."""
         self._stopping = True
         async with self._lock:
             pass
+        await self.liveness.stop()
 
     async def recover(self) -> int:
         async with self.db.session() as session, session.begin():
-            return await outbox.recover(session, self.clock())
+            dead = await self.liveness.dead(await outbox.claimers(session))
+            return await outbox.recover(session, self.clock(), dead)
 
     async def _claim(self) -> tuple[int, list[Job]]:
         """Claim a batch; returns how many rows were claimed and the ones still worth sending."""
         now = self.clock()
         jobs = []
         async with self.db.session() as session, session.begin():
-            claimed = await outbox.claim(session, now, self.batch)
+            claimed = await outbox.claim(session, now, self.batch, by=self.liveness.number)
             for delivery in claimed:
                 message = await self._render(session, delivery, now)
                 if message is not None:

@@ -29,10 +29,10 @@ class Wakeup:
         self.scheduler = AsyncIOScheduler(timezone=UTC)
 
     async def start(self) -> None:
-        interrupted = await self.sender.recover()
+        interrupted = await self.sender.start()
         if interrupted:
             log.warning("%s deliveries were interrupted by the last stop; they will be sent again", interrupted)
-        self.scheduler.add_job(self._run, "interval", minutes=1, id="safety", coalesce=True, max_instances=1)
+        self.scheduler.add_job(self._safety, "interval", minutes=1, id="safety", coalesce=True, max_instances=1)
         daily = {"hours": 24, "coalesce": True, "max_instances": 1}
         self.scheduler.add_job(self._expire, "interval", id="retention", next_run_time=datetime.now(UTC), **daily)
         self.scheduler.start()
@@ -59,6 +59,17 @@ class Wakeup:
         self.scheduler.add_job(
             self._run, "date", run_date=run_at, id=JOB, replace_existing=True, misfire_grace_time=None
         )
+
+    async def _safety(self) -> None:
+        """Every minute: rows a process that died since was sending, then whatever is due."""
+        try:
+            taken_back = await self.sender.recover()
+        except Exception:
+            log.exception("could not look for a dead process's deliveries; trying again in a minute")
+        else:
+            if taken_back:
+                log.warning("%s deliveries of a process that stopped are sent again", taken_back)
+        await self._run()
 
     async def _expire(self) -> None:
         try:
