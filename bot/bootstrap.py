@@ -22,6 +22,7 @@ from handlers import build_registry
 from scheduler import checkin_codes
 from scheduler.limits import Limiter, Limits
 from scheduler.sender import Sender
+from scheduler.shared_limits import SharedLimiter
 from scheduler.wakeup import Wakeup
 
 
@@ -62,9 +63,10 @@ def bootstrap(
 ) -> LoaLang:
     if settings.bot_token is None:
         raise ConfigError("Configuration error: BOT_TOKEN: not set")
-    logs.hide(settings.bot_token.get_secret_value())
+    token = settings.bot_token.get_secret_value()
+    logs.hide(token)
     db = db or Database(settings.database_url)
-    channel = TelegramChannel(settings.bot_token.get_secret_value(), settings.bot_api_base_url, transport=transport)
+    channel = TelegramChannel(token, settings.bot_api_base_url, transport=transport)
     dispatcher = Dispatcher(db=db, settings=settings, registry=build_registry(), messenger=channel, clock=clock)
     channel.dispatcher = dispatcher
     sender = Sender(
@@ -72,7 +74,11 @@ def bootstrap(
         messenger=channel,
         clock=clock,
         default_locale=settings.default_locale,
-        limiter=Limiter(limits or Limits()),
+        limiter=(
+            SharedLimiter(settings.redis_url, prefix=f"loalang:limits:{token.split(':')[0]}", limits=limits)
+            if settings.redis_url
+            else Limiter(limits or Limits())
+        ),
     )
     wakeup = Wakeup(db=db, sender=sender, clock=clock)
     dispatcher.on_outbox_change = wakeup.poke

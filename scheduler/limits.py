@@ -51,6 +51,16 @@ class Limiter:
         """Give back a booked slot that will not be used (the message was handed back)."""
         self._chat_next.pop(chat_id, None)
 
+    # the sender's interface, which the shared limiter (scheduler/shared_limits.py) also has
+    async def book(self, chat_id: int) -> float:
+        return self.reserve(chat_id)
+
+    async def give_back(self, chat_id: int) -> None:
+        self.release(chat_id)
+
+    async def close(self) -> None:
+        return None
+
 
 def _window_opens(sent: deque[float], allowed: float, window: float, at: float) -> float:
     """The first moment from `at` when fewer than `allowed` sends fall inside the sliding window."""

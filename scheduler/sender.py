@@ -33,6 +33,7 @@ from bot.services import groups, people, recipients, registrations
 from scheduler import checkin_codes, live_cards, outbox
 from scheduler.limits import Limiter
 from scheduler.liveness import Liveness
+from scheduler.shared_limits import SharedLimiter
 
 log = logging.getLogger(__name__)
 LONGEST_WAIT = 1.0  # seconds a worker may wait for a slot before handing the row back
@@ -53,7 +54,7 @@ class Sender:
         messenger: Messenger,
         clock: Callable[[], datetime],
         default_locale: str,
-        limiter: Limiter | None = None,
+        limiter: Limiter | SharedLimiter | None = None,
         batch: int = 50,
         concurrency: int = 8,
     ) -> None:
@@ -94,6 +95,7 @@ class Sender:
         async with self._lock:
             pass
         await self.liveness.stop()
+        await self.limiter.close()
 
     async def recover(self) -> int:
         async with self.db.session() as session, session.begin():
@@ -167,9 +169,9 @@ class Sender:
         await asyncio.gather(*(one_chat(chat_jobs) for chat_jobs in by_chat.values()))
 
     async def _send(self, job: Job) -> None:
-        wait = self.limiter.reserve(job.chat_id)
+        wait = await self.limiter.book(job.chat_id)
         if wait > LONGEST_WAIT:
-            self.limiter.release(job.chat_id)
+            await self.limiter.give_back(job.chat_id)
             await self._record(job, _later(wait, "waiting for the chat's sending limit", count=False))
             return
         if wait > 0:

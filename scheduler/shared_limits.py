@@ -1,0 +1,90 @@
+"""Telegram's limits belong to the bot, not to a process: with REDIS_URL set, every process books its
+sending slots in Redis, under the same rules as `scheduler.limits.Limiter` (30 a second overall, 20 a
+minute in a group, 1 a second in a chat, on Redis's clock). One Lua script books a slot atomically, so two
+processes never take the same one. Should Redis fail, a process books on its own until it answers again:
+sending goes on, at worst a little over the limit, and Telegram's 429s are waited out as ever."""
+
+from __future__ import annotations
+
+import contextlib
+import itertools
+import logging
+
+import redis.asyncio as redis
+from redis.exceptions import RedisError
+
+from scheduler.limits import MINUTE, SECOND, Limiter, Limits
+
+log = logging.getLogger(__name__)
+
+BOOK = """
+local t = redis.call('TIME')
+local now = tonumber(t[1]) + tonumber(t[2]) / 1000000
+local overall_cap, second, chat_gap = tonumber(ARGV[1]), tonumber(ARGV[2]), tonumber(ARGV[3])
+local group_cap, minute, member = tonumber(ARGV[4]), tonumber(ARGV[5]), ARGV[6]
+local function opens(key, cap, window, at)
+  redis.call('ZREMRANGEBYSCORE', key, '-inf', at - window)
+  local n = redis.call('ZCARD', key)
+  if n < cap then return at end
+  local e = redis.call('ZRANGE', key, n - cap, n - cap, 'WITHSCORES')
+  return math.max(at, tonumber(e[2]) + window)
+end
+local at = math.max(now, tonumber(redis.call('GET', KEYS[2]) or now))
+at = opens(KEYS[1], overall_cap, second, at)
+if KEYS[3] ~= '' then
+  at = opens(KEYS[3], group_cap, minute, at)
+  redis.call('ZADD', KEYS[3], at, member)
+  redis.call('EXPIRE', KEYS[3], math.ceil(minute * 2 + (at - now)))
+end
+redis.call('ZADD', KEYS[1], at, member)
+redis.call('EXPIRE', KEYS[1], math.ceil(second * 2 + (at - now)))
+redis.call('SET', KEYS[2], string.format('%.6f', at + chat_gap), 'EX', math.ceil(chat_gap + (at - now)) + 1)
+return string.format('%.6f', at - now)
+"""
+
+
+class SharedLimiter:
+    def __init__(self, url: str, *, prefix: str, limits: Limits | None = None) -> None:
+        self.limits = limits or Limits()
+        self.prefix = prefix
+        self.client = redis.from_url(url, socket_timeout=2.0, socket_connect_timeout=2.0)
+        self._book = self.client.register_script(BOOK)
+        self._fallback = Limiter(self.limits)
+        self._numbers = itertools.count()
+        self._down = False
+
+    async def book(self, chat_id: int) -> float:
+        """Seconds until this process may send to `chat_id`; the slot is taken at once."""
+        keys = [
+            f"{self.prefix}:all",
+            f"{self.prefix}:chat:{chat_id}",
+            f"{self.prefix}:group:{chat_id}" if chat_id < 0 else "",
+        ]
+        args = [
+            max(int(self.limits.overall_per_second), 1),
+            SECOND,
+            SECOND / self.limits.chat_per_second,
+            max(int(self.limits.group_per_minute), 1),
+            MINUTE,
+            f"{id(self)}:{next(self._numbers)}",
+        ]
+        try:
+            wait = float(await self._book(keys=keys, args=args))
+        except (RedisError, OSError) as error:
+            if not self._down:
+                log.warning("Redis does not answer (%s); booking sending slots in this process", type(error).__name__)
+            self._down = True
+            return self._fallback.reserve(chat_id)
+        if self._down:
+            log.info("Redis answers again; sending slots are shared once more")
+            self._down = False
+        return wait
+
+    async def give_back(self, chat_id: int) -> None:
+        """A booked slot that will not be used (the row was handed back): the chat is free again."""
+        self._fallback.release(chat_id)
+        with contextlib.suppress(RedisError, OSError):
+            await self.client.delete(f"{self.prefix}:chat:{chat_id}")
+
+    async def close(self) -> None:
+        await self.client.aclose()

@@ -1,0 +1,46 @@
+"""Two processes share Telegram's limits through Redis: between them they book 30 slots a second overall and
+one a second per chat, not twice that."""
+
+from __future__ import annotations
+
+import os
+import secrets
+from collections.abc import AsyncIterator
+
+import pytest
+
+from scheduler.shared_limits import SharedLimiter
+
+REDIS = os.environ.get("TEST_REDIS_URL", "redis://localhost:6379/15")
+
+
+@pytest.fixture
+async def two() -> AsyncIterator[tuple[SharedLimiter, SharedLimiter]]:
+    prefix = f"loalang:test:{secrets.token_hex(4)}"
+    first, second = SharedLimiter(REDIS, prefix=prefix), SharedLimiter(REDIS, prefix=prefix)
+    yield first, second
+    await first.client.delete(*[key async for key in first.client.scan_iter(f"{prefix}:*")] or ["none"])
+    await first.close()
+    await second.close()
+
+
+async def test_two_processes_book_thirty_slots_a_second_between_them(two: tuple[SharedLimiter, SharedLimiter]) -> None:
+    first, second = two
+    waits = [await (first if n % 2 else second).book(1000 + n) for n in range(31)]
+    assert max(waits[:30]) < 0.2  # thirty different chats: at once
+    assert waits[30] == pytest.approx(1.05, abs=0.2)  # the 31st waits for the window, whoever books it
+
+
+async def test_one_chat_gets_one_message_a_second_from_both(two: tuple[SharedLimiter, SharedLimiter]) -> None:
+    first, second = two
+    assert await first.book(7) < 0.2
+    assert await second.book(7) == pytest.approx(1.05, abs=0.2)
+    await second.give_back(7)  # handed back: the chat is free again
+    assert await first.book(7) < 0.2
+
+
+async def test_without_redis_a_process_books_on_its_own() -> None:
+    alone = SharedLimiter("redis://127.0.0.1:1/0", prefix="loalang:test:down")
+    assert await alone.book(7) == 0.0
+    assert await alone.book(7) == pytest.approx(1.05, abs=0.01)
+    await alone.close()
