@@ -63,22 +63,33 @@ def enqueue(
 
 
 async def claim(session: AsyncSession, now: datetime, limit: int, *, by: int) -> list[Delivery]:
-    """Take up to `limit` due rows for this process, oldest first, and mark them in progress."""
-    rows = list(
+    """Take up to `limit` due rows for process `by`, oldest first, and mark them in progress. One UPDATE
+    does it, so that two processes cannot both take a row: on PostgreSQL the rows another process is
+    claiming are skipped (SKIP LOCKED); SQLite runs the statement alone."""
+    due = (
+        select(Delivery.id)
+        .where(Delivery.status.in_(WAITING), Delivery.next_attempt_at <= now)
+        .order_by(Delivery.next_attempt_at, Delivery.id)
+        .limit(limit)
+        .with_for_update(skip_locked=True)
+        .scalar_subquery()
+    )
+    taken = list(
         await session.scalars(
-            select(Delivery)
-            .where(Delivery.status.in_(WAITING), Delivery.next_attempt_at <= now)
-            .order_by(Delivery.next_attempt_at, Delivery.id)
-            .limit(limit)
-            .with_for_update(skip_locked=True)
+            update(Delivery)
+            .where(Delivery.id.in_(due), Delivery.status.in_(WAITING))
+            .values(status=DeliveryStatus.IN_PROGRESS, claimed_at=now, claimed_by=by, attempts=Delivery.attempts + 1)
+            .returning(Delivery.id)
+            .execution_options(synchronize_session=False)
         )
     )
-    for row in rows:
-        row.status = DeliveryStatus.IN_PROGRESS
-        row.claimed_at = now
-        row.claimed_by = by
-        row.attempts += 1
-    return rows
+    if not taken:
+        return []
+    return list(
+        await session.scalars(
+            select(Delivery).where(Delivery.id.in_(taken)).order_by(Delivery.next_attempt_at, Delivery.id)
+        )
+    )
 
 
 async def next_due(session: AsyncSession) -> datetime | None:

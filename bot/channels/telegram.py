@@ -81,6 +81,7 @@ class TelegramChannel:
         self.application.add_error_handler(self._on_error)
         self.dispatcher: Dispatcher | None = None
         self.last_update_id = 0  # updates are handled in order; tests and the sandbox wait on this
+        self.handled = 0  # how many updates this process has finished with (webhook tests count these)
 
     @property
     def bot(self):  # type: ignore[no-untyped-def]
@@ -110,6 +111,7 @@ class TelegramChannel:
                 await update.callback_query.answer(outcome.toast)
         finally:
             self.last_update_id = max(self.last_update_id, update.update_id)
+            self.handled += 1
 
     async def _on_error(self, update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
         log.error("update could not be processed: %s", type(context.error).__name__, exc_info=context.error)
