@@ -64,6 +64,7 @@ def bootstrap(
     if settings.bot_token is None:
         raise ConfigError("Configuration error: BOT_TOKEN: not set")
     token = settings.bot_token.get_secret_value()
+    limits = limits or Limits().scaled(settings.send_rate_scale)
     logs.hide(token)
     db = db or Database(settings.database_url)
     channel = TelegramChannel(token, settings.bot_api_base_url, transport=transport)
@@ -77,7 +78,7 @@ def bootstrap(
         limiter=(
             SharedLimiter(settings.redis_url, prefix=f"loalang:limits:{token.split(':')[0]}", limits=limits)
             if settings.redis_url
-            else Limiter(limits or Limits())
+            else Limiter(limits)
         ),
     )
     wakeup = Wakeup(db=db, sender=sender, clock=clock)

@@ -32,6 +32,9 @@ class Settings(BaseSettings):
     flood_per_minute: int = Field(default=60, ge=1)  # private messages and presses one person may send a minute
     webhook_secret: SecretStr | None = None  # default: derived from the token, so every process agrees
     redis_url: str | None = None  # several processes: they share Telegram's sending limits through it
+    # Telegram's sending limits times this: only for a bot Telegram lets send faster (paid broadcasts), and
+    # for the benchmarks, whose fake Bot API is told the same factor
+    send_rate_scale: float = Field(default=1.0, gt=0)
 
     @field_validator("bot_token", mode="before")
     @classmethod

@@ -18,12 +18,24 @@ MINUTE = 63.0
 
 @dataclass(frozen=True)
 class Limits:
+    """Telegram's limits; `scale` shortens every window by that factor (the fake Bot API's limit_scale
+    does the same), which multiplies every rate without allowing bigger bursts."""
+
     overall_per_second: float = 30.0
     group_per_minute: float = 20.0
     chat_per_second: float = 1.0
+    scale: float = 1.0
 
     def scaled(self, factor: float) -> Limits:
-        return Limits(self.overall_per_second * factor, self.group_per_minute * factor, self.chat_per_second * factor)
+        return Limits(self.overall_per_second, self.group_per_minute, self.chat_per_second, self.scale * factor)
+
+    @property
+    def second(self) -> float:
+        return SECOND / self.scale
+
+    @property
+    def minute(self) -> float:
+        return MINUTE / self.scale
 
 
 @dataclass
@@ -39,12 +51,12 @@ class Limiter:
         The slot is taken at once, so concurrent senders never book the same one."""
         now = self.monotonic()
         at = max(now, self._chat_next.get(chat_id, now))
-        at = max(at, _window_opens(self._overall, self.limits.overall_per_second, SECOND, at))
+        at = max(at, _window_opens(self._overall, self.limits.overall_per_second, self.limits.second, at))
         if chat_id < 0:
-            at = max(at, _window_opens(self._groups[chat_id], self.limits.group_per_minute, MINUTE, at))
+            at = max(at, _window_opens(self._groups[chat_id], self.limits.group_per_minute, self.limits.minute, at))
             self._groups[chat_id].append(at)
         self._overall.append(at)
-        self._chat_next[chat_id] = at + SECOND / self.limits.chat_per_second
+        self._chat_next[chat_id] = at + self.limits.second / self.limits.chat_per_second
         return at - now
 
     def release(self, chat_id: int) -> None:

@@ -36,7 +36,7 @@ from scheduler.liveness import Liveness
 from scheduler.shared_limits import SharedLimiter
 
 log = logging.getLogger(__name__)
-LONGEST_WAIT = 1.0  # seconds a worker may wait for a slot before handing the row back
+LONGEST_WAIT = 1.5  # seconds a worker may wait for a slot before handing the row back: over one overall window
 
 
 @dataclass
@@ -70,18 +70,37 @@ class Sender:
         self._stopping = False
 
     async def run_due(self) -> int:
-        """Send everything that is due now; returns how many rows were handled. One run at a time."""
+        """Send everything that is due now; returns how many rows were handled. One run at a time.
+
+        A pipeline: workers send while the next batch is claimed (once fewer than half a batch wait), and
+        outcomes are recorded a few dozen to a transaction, not one each, so neither a slow send nor the
+        database's commits hold the others back. A crash between a send and its record sends it again
+        after the restart: the same "in flight" as before, bounded by a batch."""
         async with self._lock:
             if self._stopping:
                 return 0
             handled = await live_cards.refresh(self.db, self.messenger, self.clock())
             handled += await checkin_codes.refresh(self.db, self.messenger, self.clock())
-            while not self._stopping:
-                claimed, jobs = await self._claim()
-                if not claimed:
-                    return handled
-                await self._send_all(jobs)
-                handled += claimed
+            run = _Run(self)
+            workers = [asyncio.create_task(run.work()) for _ in range(self.concurrency)]
+            try:
+                while not self._stopping:
+                    claimed, jobs = await self._claim()
+                    if claimed:
+                        handled += claimed
+                        await run.queue_up(jobs)
+                        continue
+                    await run.queue.join()
+                    await run.flush()
+                    if not run.due_again:  # a group moved: its message is due at the new id at once
+                        break
+                    run.due_again = False
+                await run.queue.join()
+            finally:
+                for worker in workers:
+                    worker.cancel()
+                await asyncio.gather(*workers, return_exceptions=True)
+                await run.flush()
             return handled
 
     async def start(self) -> int:
@@ -98,8 +117,19 @@ class Sender:
         await self.limiter.close()
 
     async def recover(self) -> int:
+        """Rows of dead processes go back to RETRY; so do our own when no run of ours is sending (a run
+        that failed half way, say on a lost database connection, left them behind)."""
+        if self._lock.locked():
+            return await self._recover(mine=False)
+        async with self._lock:
+            return await self._recover(mine=True)
+
+    async def _recover(self, *, mine: bool) -> int:
         async with self.db.session() as session, session.begin():
-            dead = await self.liveness.dead(await outbox.claimers(session))
+            claimers = await outbox.claimers(session)
+            dead = await self.liveness.dead(claimers)
+            if mine and self.liveness.number in claimers:
+                dead.add(self.liveness.number)
             return await outbox.recover(session, self.clock(), dead)
 
     async def _claim(self) -> tuple[int, list[Job]]:
@@ -155,49 +185,91 @@ class Sender:
             )
         return Send(delivery.chat_id, text, choices)
 
-    async def _send_all(self, jobs: list[Job]) -> None:
-        by_chat: dict[int, list[Job]] = {}
-        for job in jobs:
-            by_chat.setdefault(job.chat_id, []).append(job)
-        gate = asyncio.Semaphore(self.concurrency)
-
-        async def one_chat(chat_jobs: list[Job]) -> None:
-            async with gate:
-                for job in chat_jobs:
-                    await self._send(job)
-
-        await asyncio.gather(*(one_chat(chat_jobs) for chat_jobs in by_chat.values()))
-
-    async def _send(self, job: Job) -> None:
+    async def send(self, job: Job) -> _Result:
+        """Send one message within the limits; the outcome, to be recorded."""
         wait = await self.limiter.book(job.chat_id)
         if wait > LONGEST_WAIT:
             await self.limiter.give_back(job.chat_id)
-            await self._record(job, _later(wait, "waiting for the chat's sending limit", count=False))
-            return
+            return _later(wait, "waiting for the chat's sending limit", count=False)
         if wait > 0:
             await asyncio.sleep(wait)
         try:
             message_id = await self.messenger.send(job.message)
         except RateLimited as limited:
-            await self._record(job, _later(limited.retry_after, "429: retry after", count=False))
+            return _later(limited.retry_after, "429: retry after", count=False)
         except ChatMoved as moved:
-            await self._record(job, _Moved(moved.new_chat_id))
+            return _Moved(moved.new_chat_id)
         except RecipientGone as gone:
-            await self._record(job, _Failed(gone.reason, gone=True))
+            return _Failed(gone.reason, gone=True)
         except TransientFailure as failure:
-            await self._record(job, _Retry(logs.scrub(str(failure))))
+            return _Retry(logs.scrub(str(failure)))
         except Exception as error:  # a bug or an unexpected answer: retry a few times, then give up
             log.exception("delivery %s failed", job.delivery_id)
-            await self._record(job, _Retry(logs.scrub(f"{type(error).__name__}: {error}")))  # kept in the row
-        else:
-            await self._record(job, _Sent(message_id))
+            return _Retry(logs.scrub(f"{type(error).__name__}: {error}"))  # kept in the row
+        return _Sent(message_id)
 
-    async def _record(self, job: Job, result: _Result) -> None:
+    async def record(self, outcomes: list[tuple[Job, _Result]]) -> None:
         now = self.clock()
         async with self.db.session() as session, session.begin():
-            delivery = await session.get(Delivery, job.delivery_id)
-            assert delivery is not None
-            await result.apply(session, delivery, now)
+            rows = {
+                row.id: row
+                for row in await session.scalars(
+                    select(Delivery).where(Delivery.id.in_([job.delivery_id for job, _ in outcomes]))
+                )
+            }
+            for job, result in outcomes:
+                await result.apply(session, rows[job.delivery_id], now)
+
+
+class _Run:
+    """One run of the sender: a queue of claimed jobs, workers that send them, outcomes awaiting their
+    record. A chat's jobs go to one worker in turn, so its messages keep their order."""
+
+    RECORD_EVERY = 25
+
+    def __init__(self, sender: Sender) -> None:
+        self.sender = sender
+        self.queue: asyncio.Queue[list[Job]] = asyncio.Queue()
+        self.outcomes: list[tuple[Job, _Result]] = []
+        self.due_again = False
+        self._room = asyncio.Event()
+        self._writing = asyncio.Lock()
+
+    async def queue_up(self, jobs: list[Job]) -> None:
+        by_chat: dict[int, list[Job]] = {}
+        for job in jobs:
+            by_chat.setdefault(job.chat_id, []).append(job)
+        for chat_jobs in by_chat.values():
+            self.queue.put_nowait(chat_jobs)
+        while self.queue.qsize() > self.sender.batch // 2:  # claim the next batch while these are sent
+            self._room.clear()
+            await self._room.wait()
+
+    async def work(self) -> None:
+        while True:
+            chat_jobs = await self.queue.get()
+            if self.queue.qsize() <= self.sender.batch // 2:
+                self._room.set()
+            try:
+                for job in chat_jobs:
+                    result = await self.sender.send(job)  # not inside append(): a flush may swap the list
+                    self.outcomes.append((job, result))
+                if len(self.outcomes) >= self.RECORD_EVERY:
+                    await self.flush()
+            finally:
+                self.queue.task_done()
+
+    async def flush(self) -> None:
+        async with self._writing:
+            outcomes, self.outcomes = self.outcomes, []
+            if not outcomes:
+                return
+            try:
+                await self.sender.record(outcomes)
+                self.due_again |= any(isinstance(result, _Moved) for _, result in outcomes)
+            except Exception:
+                self.outcomes[:0] = outcomes  # kept for the next flush; the run's last one, failing too,
+                raise  # leaves the rows in progress for recover() to take back
 
 
 class _Result:

@@ -13,7 +13,7 @@ import logging
 import redis.asyncio as redis
 from redis.exceptions import RedisError
 
-from scheduler.limits import MINUTE, SECOND, Limiter, Limits
+from scheduler.limits import Limiter, Limits
 
 log = logging.getLogger(__name__)
 
@@ -62,10 +62,10 @@ class SharedLimiter:
         ]
         args = [
             max(int(self.limits.overall_per_second), 1),
-            SECOND,
-            SECOND / self.limits.chat_per_second,
+            self.limits.second,
+            self.limits.second / self.limits.chat_per_second,
             max(int(self.limits.group_per_minute), 1),
-            MINUTE,
+            self.limits.minute,
             f"{id(self)}:{next(self._numbers)}",
         ]
         try:

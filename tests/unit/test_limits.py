@@ -40,10 +40,13 @@ def test_a_group_gets_twenty_messages_a_minute() -> None:
     assert limiter.reserve(-100) == pytest.approx(1002 + 63.0 - 1042)  # the first of the twenty leaves the window
 
 
-def test_scaling_multiplies_every_rate() -> None:
+def test_scaling_shortens_every_window_as_the_fake_does() -> None:
     limiter = Limiter(Limits().scaled(10), Ticker())
     assert limiter.reserve(7) == 0.0
     assert limiter.reserve(7) == pytest.approx(0.105)
+    burst = Limiter(Limits().scaled(10), Ticker())
+    assert [burst.reserve(chat) for chat in range(100, 130)] == [0.0] * 30  # 30 in a tenth of a second
+    assert burst.reserve(200) == pytest.approx(0.105)  # not 300 at once
 
 
 def test_reminder_rules_read_like_a_director_says_them() -> None:

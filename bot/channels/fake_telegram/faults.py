@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import random
 from dataclasses import dataclass, field
 from http import HTTPStatus
 from typing import Any
@@ -57,6 +58,9 @@ class Fault:
         return ApiError(self.status, self.description, dict(self.parameters) if self.parameters else None)
 
 
+RANDOM_TARGETS = {"sendmessage", "sendphoto", "editmessagetext"}
+
+
 @dataclass
 class _Armed:
     method: str  # lower-case API name, or "*"
@@ -70,6 +74,14 @@ class FaultBook:
     """Faults waiting for their call; the first one that matches is used up."""
 
     armed: list[_Armed] = field(default_factory=list)
+    server_error_rate: float = 0.0
+    timeout_rate: float = 0.0
+    _dice: random.Random = field(default_factory=random.Random)
+
+    def at_random(self, *, server_error: float, timeout: float, seed: int) -> None:
+        """From now on, that share of message sends answer 502, and that share time out undelivered
+        (the reliability runs of bench/: a flaky network, not one chosen call)."""
+        self.server_error_rate, self.timeout_rate, self._dice = server_error, timeout, random.Random(seed)
 
     def add(self, method: str, fault: Fault, chat_id: int | None, times: int) -> None:
         if times < 1:
@@ -86,6 +98,12 @@ class FaultBook:
             if armed.remaining == 0:
                 self.armed.remove(armed)
             return armed.fault
+        if method.lower() in RANDOM_TARGETS and (self.server_error_rate or self.timeout_rate):
+            roll = self._dice.random()
+            if roll < self.server_error_rate:
+                return Fault.server_error(502)
+            if roll < self.server_error_rate + self.timeout_rate:
+                return Fault.timeout()
         return None
 
 

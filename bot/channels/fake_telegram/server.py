@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
+import time
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -40,6 +41,7 @@ class ApiCall:
     status: int
     response: dict[str, Any] | None = field(default=None, repr=False)
     timed_out: bool = False
+    at: float = field(default_factory=time.monotonic, repr=False)  # when the fake answered (benchmarks time it)
 
     @property
     def ok(self) -> bool:
