@@ -60,6 +60,7 @@ def bootstrap(
     transport: httpx.AsyncBaseTransport | None = None,
     db: Database | None = None,
     limits: Limits | None = None,
+    concurrent_updates: int = 1,
 ) -> LoaLang:
     if settings.bot_token is None:
         raise ConfigError("Configuration error: BOT_TOKEN: not set")
@@ -67,7 +68,9 @@ def bootstrap(
     limits = limits or Limits().scaled(settings.send_rate_scale)
     logs.hide(token)
     db = db or Database(settings.database_url)
-    channel = TelegramChannel(token, settings.bot_api_base_url, transport=transport)
+    channel = TelegramChannel(
+        token, settings.bot_api_base_url, transport=transport, concurrent_updates=concurrent_updates
+    )
     dispatcher = Dispatcher(db=db, settings=settings, registry=build_registry(), messenger=channel, clock=clock)
     channel.dispatcher = dispatcher
     sender = Sender(

@@ -151,7 +151,7 @@ async def _run(settings: Settings, args: argparse.Namespace) -> int:
     if webhook_url is not None and not webhook_url.startswith("https://"):
         print("--webhook must be the public https:// address Telegram posts to.", file=sys.stderr)
         return 2
-    app = bootstrap(settings)
+    app = bootstrap(settings, concurrent_updates=webhook.concurrency(settings.database_url) if webhook_url else 1)
     if webhook_url is not None:
         assert settings.bot_token is not None
         secret = settings.webhook_secret.get_secret_value() if settings.webhook_secret else None

@@ -14,7 +14,7 @@ from bot.bootstrap import LoaLang, bootstrap
 from bot.channels.fake_telegram import FakeTelegram
 from bot.channels.fake_telegram.webhook import WebhookPusher
 from bot.config import Settings
-from bot.webhook import Webhook, secret_for
+from bot.webhook import CONCURRENT_UPDATES, Webhook, secret_for
 from tests.conftest import Bot, Clock
 
 URL = "https://loalang.example.org/telegram"
@@ -52,7 +52,13 @@ class WebhookBot(Bot):
 
     async def start(self) -> None:
         for _ in range(self.count):
-            app = bootstrap(self.settings, clock=self.clock, transport=self.fake.transport(), limits=self.limits)
+            app = bootstrap(
+                self.settings,
+                clock=self.clock,
+                transport=self.fake.transport(),
+                limits=self.limits,
+                concurrent_updates=CONCURRENT_UPDATES,
+            )
             process = Process(app, self.secret)
             await process.start(self.fake)
             self.processes.append(process)

@@ -7,6 +7,7 @@ errors into the port's `RecipientGone` and `ChatMoved`.
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import os
 from typing import TYPE_CHECKING
@@ -66,7 +67,16 @@ def file_url(base_url: str) -> str:
 class TelegramChannel:
     """Implements `bot.messaging.Messenger` with python-telegram-bot."""
 
-    def __init__(self, token: str, base_url: str, *, transport: httpx.AsyncBaseTransport | None = None) -> None:
+    def __init__(
+        self,
+        token: str,
+        base_url: str,
+        *,
+        transport: httpx.AsyncBaseTransport | None = None,
+        concurrent_updates: int = 1,
+    ) -> None:
+        """concurrent_updates > 1 (webhook mode) handles that many updates at once, each chat's in turn:
+        while one waits on the database another goes on. Polling keeps to one, in order."""
         extra = {"transport": transport} if transport is not None else None
         self.application = (
             Application.builder()
@@ -75,8 +85,10 @@ class TelegramChannel:
             .base_file_url(file_url(base_url))
             .request(HTTPXRequest(connection_pool_size=32, httpx_kwargs=extra))
             .get_updates_request(HTTPXRequest(httpx_kwargs=extra))
+            .concurrent_updates(concurrent_updates if concurrent_updates > 1 else False)
             .build()
         )
+        self._chats: dict[int, tuple[asyncio.Lock, int]] = {}  # a lock per chat with updates under way
         self.application.add_handler(TypeHandler(Update, self._on_update))
         self.application.add_error_handler(self._on_error)
         self.dispatcher: Dispatcher | None = None
@@ -101,6 +113,23 @@ class TelegramChannel:
         await self.application.shutdown()
 
     async def _on_update(self, update: Update, _: ContextTypes.DEFAULT_TYPE) -> None:
+        chat = update.effective_chat
+        if chat is None:
+            await self._handle(update)
+            return
+        lock, users = self._chats.get(chat.id) or (asyncio.Lock(), 0)
+        self._chats[chat.id] = (lock, users + 1)
+        try:
+            async with lock:  # a person's messages are answered in the order they were sent
+                await self._handle(update)
+        finally:
+            lock, users = self._chats[chat.id]
+            if users == 1:
+                del self._chats[chat.id]
+            else:
+                self._chats[chat.id] = (lock, users - 1)
+
+    async def _handle(self, update: Update) -> None:
         assert self.dispatcher is not None, "bootstrap wires the dispatcher before starting"
         try:
             incoming = to_incoming(update, self.bot.id, self.bot.username)
