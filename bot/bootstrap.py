@@ -10,6 +10,7 @@ import functools
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from typing import TYPE_CHECKING
 
 import httpx
 
@@ -22,8 +23,10 @@ from handlers import build_registry
 from scheduler import checkin_codes
 from scheduler.limits import Limiter, Limits
 from scheduler.sender import Sender
-from scheduler.shared_limits import SharedLimiter
 from scheduler.wakeup import Wakeup
+
+if TYPE_CHECKING:
+    from scheduler.shared_limits import SharedLimiter
 
 
 def utcnow() -> datetime:
@@ -53,6 +56,15 @@ class LoaLang:
         await self.db.dispose()
 
 
+def _limiter(settings: Settings, token: str, limits: Limits) -> Limiter | SharedLimiter:
+    """Shared through Redis when REDIS_URL is set (redis is loaded only then); this process's own otherwise."""
+    if not settings.redis_url:
+        return Limiter(limits)
+    from scheduler.shared_limits import SharedLimiter
+
+    return SharedLimiter(settings.redis_url, prefix=f"loalang:limits:{token.split(':')[0]}", limits=limits)
+
+
 def bootstrap(
     settings: Settings,
     *,
@@ -78,11 +90,7 @@ def bootstrap(
         messenger=channel,
         clock=clock,
         default_locale=settings.default_locale,
-        limiter=(
-            SharedLimiter(settings.redis_url, prefix=f"loalang:limits:{token.split(':')[0]}", limits=limits)
-            if settings.redis_url
-            else Limiter(limits)
-        ),
+        limiter=_limiter(settings, token, limits),
     )
     wakeup = Wakeup(db=db, sender=sender, clock=clock)
     dispatcher.on_outbox_change = wakeup.poke

@@ -11,7 +11,7 @@ from collections.abc import Callable, Sequence
 from datetime import datetime
 from pathlib import Path
 
-from bot import logs, webhook
+from bot import logs
 from bot.bootstrap import bootstrap, utcnow
 from bot.config import ConfigError, Settings, load_settings
 from bot.database import Database
@@ -19,7 +19,6 @@ from bot.i18n import Translator
 from bot.models import Center, InviteKind, Region
 from bot.reports import yearly
 from bot.services import areas, audit, centers, invites, plan_import, regions, stats, targets
-from bot.webhook import Webhook
 
 NO_TOKEN = (
     "No BOT_TOKEN is set, so this is the local sandbox. To run on Telegram, put the token from @BotFather "
@@ -151,13 +150,17 @@ async def _run(settings: Settings, args: argparse.Namespace) -> int:
     if webhook_url is not None and not webhook_url.startswith("https://"):
         print("--webhook must be the public https:// address Telegram posts to.", file=sys.stderr)
         return 2
-    app = bootstrap(settings, concurrent_updates=webhook.concurrency(settings.database_url) if webhook_url else 1)
-    if webhook_url is not None:
+    if webhook_url is not None:  # starlette and uvicorn are loaded only for a webhook
+        from bot import webhook
+
+        app = bootstrap(settings, concurrent_updates=webhook.concurrency(settings.database_url))
         assert settings.bot_token is not None
         secret = settings.webhook_secret.get_secret_value() if settings.webhook_secret else None
-        hook = Webhook(app, url=webhook_url, secret=webhook.secret_for(settings.bot_token.get_secret_value(), secret))
+        token = settings.bot_token.get_secret_value()
+        hook = webhook.Webhook(app, url=webhook_url, secret=webhook.secret_for(token, secret))
         await hook.server(args.listen, args.port).serve()
         return 0
+    app = bootstrap(settings)
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGINT, signal.SIGTERM):

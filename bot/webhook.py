@@ -41,6 +41,8 @@ def concurrency(database_url: str) -> int:
     """PostgreSQL runs transactions side by side; SQLite has one writer, and writers kept waiting back off
     in growing sleeps, so there updates go one at a time (measured: bench/checkin_storm.py)."""
     return CONCURRENT_UPDATES if database_url.startswith("postgresql") else 1
+
+
 MAX_BODY = 1 << 20  # Telegram's updates are a few kilobytes; a megabyte is plenty
 
 

@@ -9,6 +9,7 @@ import logging
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import TYPE_CHECKING
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -33,7 +34,9 @@ from bot.services import groups, people, recipients, registrations
 from scheduler import checkin_codes, live_cards, outbox
 from scheduler.limits import Limiter
 from scheduler.liveness import Liveness
-from scheduler.shared_limits import SharedLimiter
+
+if TYPE_CHECKING:
+    from scheduler.shared_limits import SharedLimiter
 
 log = logging.getLogger(__name__)
 LONGEST_WAIT = 1.5  # seconds a worker may wait for a slot before handing the row back: over one overall window

@@ -12,7 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.i18n import N_, Translator
 from bot.messaging import Attachment
 from bot.models import Center, Person, Region, Role, RoleKind
-from bot.reports import csv_file, layout, pdf, xlsx
+from bot.reports import csv_file, layout
 from bot.services import stats
 
 FORMATS = ("xlsx", "csv", "pdf")
@@ -25,13 +25,22 @@ async def yearly(
     """The report of a year as a file, and the figures it holds (the same `/stats` shows)."""
     figures = await stats.figures(session, scope, stats.Period(year), now, villages=True, activities=True)
     report = layout.report(figures, t, await signer(session, scope, t))
-    writers = {
-        "xlsx": lambda: xlsx.write(report),
-        "csv": lambda: csv_file.write(report),
-        "pdf": lambda: pdf.write(report, t),
-    }
-    content = await asyncio.to_thread(writers[fmt])
+    content = await asyncio.to_thread(_write, report, t, fmt)
     return Attachment(f"{_slug(report.filename)}.{fmt}", content), figures
+
+
+def _write(report: layout.Report, t: Translator, fmt: str) -> bytes:
+    """openpyxl and fpdf (with matplotlib's fonts) are loaded on the first report, not at start: a
+    commune's process stays small until someone asks for a file."""
+    if fmt == "csv":
+        return csv_file.write(report)
+    if fmt == "xlsx":
+        from bot.reports import xlsx
+
+        return xlsx.write(report)
+    from bot.reports import pdf
+
+    return pdf.write(report, t)
 
 
 async def signer(session: AsyncSession, scope: stats.Scope, t: Translator) -> layout.Signer:
