@@ -1,8 +1,9 @@
 """APScheduler wakes the sender when the earliest row of the outbox falls due.
 
 The outbox rows are the truth: at start the one job is rebuilt from them, and after any change that
-adds rows (`poke`) it is moved. A safety job also runs every minute, so a missed poke costs a minute
-at most. Running the sender when nothing is due does no harm, so several processes may all wake.
+adds rows (`poke`) it is moved. A safety job also runs every 15 seconds: it takes back what a process
+that died was sending, and a missed poke costs 15 seconds at most. Running the sender when nothing is
+due does no harm, so several processes may all wake.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from scheduler.sender import Sender
 
 log = logging.getLogger(__name__)
 JOB = "outbox"
+SAFETY_SECONDS = 15  # how late a missed poke, or a dead process's half-sent batch, is picked up at most
 
 
 class Wakeup:
@@ -32,7 +34,9 @@ class Wakeup:
         interrupted = await self.sender.start()
         if interrupted:
             log.warning("%s deliveries were interrupted by the last stop; they will be sent again", interrupted)
-        self.scheduler.add_job(self._safety, "interval", minutes=1, id="safety", coalesce=True, max_instances=1)
+        self.scheduler.add_job(
+            self._safety, "interval", seconds=SAFETY_SECONDS, id="safety", coalesce=True, max_instances=1
+        )
         daily = {"hours": 24, "coalesce": True, "max_instances": 1}
         self.scheduler.add_job(self._expire, "interval", id="retention", next_run_time=datetime.now(UTC), **daily)
         self.scheduler.start()
@@ -61,11 +65,11 @@ class Wakeup:
         )
 
     async def _safety(self) -> None:
-        """Every minute: rows a process that died since was sending, then whatever is due."""
+        """Rows a process that died was sending, then whatever is due."""
         try:
             taken_back = await self.sender.recover()
         except Exception:
-            log.exception("could not look for a dead process's deliveries; trying again in a minute")
+            log.exception("could not look for a dead process's deliveries; trying again shortly")
         else:
             if taken_back:
                 log.warning("%s deliveries of a process that stopped are sent again", taken_back)
