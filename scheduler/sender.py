@@ -198,6 +198,7 @@ class Sender:
             await asyncio.sleep(wait)
         try:
             message_id = await self.messenger.send(job.message)
+            await self.limiter.sent(job.chat_id)
         except RateLimited as limited:
             return _later(limited.retry_after, "429: retry after", count=False)
         except ChatMoved as moved:

@@ -43,30 +43,47 @@ return string.format('%.6f', at - now)
 """
 
 
+DONE = """
+local t = redis.call('TIME')
+local now = tonumber(t[1]) + tonumber(t[2]) / 1000000
+for _, key in ipairs({KEYS[1], KEYS[3]}) do
+  if key ~= '' then
+    local at = redis.call('ZSCORE', key, ARGV[1])
+    if at and tonumber(at) < now then redis.call('ZADD', key, 'XX', now, ARGV[1]) end
+  end
+end
+local gap = tonumber(ARGV[2])
+if tonumber(redis.call('GET', KEYS[2]) or 0) < now + gap then
+  redis.call('SET', KEYS[2], string.format('%.6f', now + gap), 'EX', math.ceil(gap) + 1)
+end
+return 1
+"""
+
+
 class SharedLimiter:
     def __init__(self, url: str, *, prefix: str, limits: Limits | None = None) -> None:
         self.limits = limits or Limits()
         self.prefix = prefix
         self.client = redis.from_url(url, socket_timeout=2.0, socket_connect_timeout=2.0)
         self._book = self.client.register_script(BOOK)
+        self._done = self.client.register_script(DONE)
+        self._members: dict[int, str] = {}
         self._fallback = Limiter(self.limits)
         self._numbers = itertools.count()
         self._down = False
 
     async def book(self, chat_id: int) -> float:
         """Seconds until this process may send to `chat_id`; the slot is taken at once."""
-        keys = [
-            f"{self.prefix}:all",
-            f"{self.prefix}:chat:{chat_id}",
-            f"{self.prefix}:group:{chat_id}" if chat_id < 0 else "",
-        ]
+        keys = self._keys(chat_id)
+        member = f"{id(self)}:{next(self._numbers)}"
+        self._members[chat_id] = member
         args = [
             max(int(self.limits.overall_per_second), 1),
             self.limits.second,
             self.limits.second / self.limits.chat_per_second,
             max(int(self.limits.group_per_minute), 1),
             self.limits.minute,
-            f"{id(self)}:{next(self._numbers)}",
+            member,
         ]
         try:
             wait = float(await self._book(keys=keys, args=args))
@@ -80,9 +97,24 @@ class SharedLimiter:
             self._down = False
         return wait
 
+    async def sent(self, chat_id: int) -> None:
+        """The message was handled: its slot moves to now, as Telegram counts it (see Limiter.done)."""
+        self._fallback.done(chat_id)
+        member = self._members.pop(chat_id, None)
+        if member is None or self._down:
+            return
+        gap = self.limits.second / self.limits.chat_per_second
+        with contextlib.suppress(RedisError, OSError):
+            await self._done(keys=self._keys(chat_id), args=[member, gap])
+
+    def _keys(self, chat_id: int) -> list[str]:
+        group = f"{self.prefix}:group:{chat_id}" if chat_id < 0 else ""
+        return [f"{self.prefix}:all", f"{self.prefix}:chat:{chat_id}", group]
+
     async def give_back(self, chat_id: int) -> None:
         """A booked slot that will not be used (the row was handed back): the chat is free again."""
         self._fallback.release(chat_id)
+        self._members.pop(chat_id, None)
         with contextlib.suppress(RedisError, OSError):
             await self.client.delete(f"{self.prefix}:chat:{chat_id}")
 

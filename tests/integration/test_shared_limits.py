@@ -9,6 +9,7 @@ from collections.abc import AsyncIterator
 
 import pytest
 
+from scheduler.limits import SECOND
 from scheduler.shared_limits import SharedLimiter
 
 REDIS = os.environ.get("TEST_REDIS_URL", "redis://localhost:6379/15")
@@ -28,13 +29,13 @@ async def test_two_processes_book_thirty_slots_a_second_between_them(two: tuple[
     first, second = two
     waits = [await (first if n % 2 else second).book(1000 + n) for n in range(31)]
     assert max(waits[:30]) < 0.2  # thirty different chats: at once
-    assert waits[30] == pytest.approx(1.05, abs=0.2)  # the 31st waits for the window, whoever books it
+    assert waits[30] == pytest.approx(SECOND, abs=0.2)  # the 31st waits for the window, whoever books it
 
 
 async def test_one_chat_gets_one_message_a_second_from_both(two: tuple[SharedLimiter, SharedLimiter]) -> None:
     first, second = two
     assert await first.book(7) < 0.2
-    assert await second.book(7) == pytest.approx(1.05, abs=0.2)
+    assert await second.book(7) == pytest.approx(SECOND, abs=0.2)
     await second.give_back(7)  # handed back: the chat is free again
     assert await first.book(7) < 0.2
 
@@ -42,5 +43,5 @@ async def test_one_chat_gets_one_message_a_second_from_both(two: tuple[SharedLim
 async def test_without_redis_a_process_books_on_its_own() -> None:
     alone = SharedLimiter("redis://127.0.0.1:1/0", prefix="loalang:test:down")
     assert await alone.book(7) == 0.0
-    assert await alone.book(7) == pytest.approx(1.05, abs=0.01)
+    assert await alone.book(7) == pytest.approx(SECOND, abs=0.01)
     await alone.close()

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from scheduler.limits import Limiter, Limits
+from scheduler.limits import MINUTE, SECOND, Limiter, Limits
 from scheduler.reminders import BadRule, due_times, parse
 from tests.journeys import local
 
@@ -20,13 +20,13 @@ class Ticker:
 def test_thirty_chats_go_at_once_and_the_thirty_first_waits_about_a_second() -> None:
     limiter = Limiter(Limits(), Ticker())
     assert [limiter.reserve(chat) for chat in range(1, 31)] == [0.0] * 30
-    assert limiter.reserve(31) == pytest.approx(1.05)
+    assert limiter.reserve(31) == pytest.approx(SECOND)
 
 
 def test_one_chat_gets_one_message_a_second() -> None:
     limiter = Limiter(Limits(), Ticker())
     assert limiter.reserve(7) == 0.0
-    assert limiter.reserve(7) == pytest.approx(1.05)
+    assert limiter.reserve(7) == pytest.approx(SECOND)
     assert limiter.reserve(8) == 0.0
 
 
@@ -37,16 +37,16 @@ def test_a_group_gets_twenty_messages_a_minute() -> None:
         clock.now += 2
         assert limiter.reserve(-100) == 0.0
     clock.now += 2
-    assert limiter.reserve(-100) == pytest.approx(1002 + 63.0 - 1042)  # the first of the twenty leaves the window
+    assert limiter.reserve(-100) == pytest.approx(1002 + MINUTE - 1042)  # the first of the twenty leaves the window
 
 
 def test_scaling_shortens_every_window_as_the_fake_does() -> None:
     limiter = Limiter(Limits().scaled(10), Ticker())
     assert limiter.reserve(7) == 0.0
-    assert limiter.reserve(7) == pytest.approx(0.105)
+    assert limiter.reserve(7) == pytest.approx(SECOND / 10)
     burst = Limiter(Limits().scaled(10), Ticker())
     assert [burst.reserve(chat) for chat in range(100, 130)] == [0.0] * 30  # 30 in a tenth of a second
-    assert burst.reserve(200) == pytest.approx(0.105)  # not 300 at once
+    assert burst.reserve(200) == pytest.approx(SECOND / 10)  # not 300 at once
 
 
 def test_reminder_rules_read_like_a_director_says_them() -> None:
@@ -59,3 +59,13 @@ def test_reminder_rules_read_like_a_director_says_them() -> None:
     assert due_times("1d@19:00,2h", start, "Asia/Ho_Chi_Minh") == [local("05/10/2025 19:00"), local("06/10/2025 11:30")]
     assert due_times("1d@19:00", local("06/10/2025 06:00"), "Asia/Ho_Chi_Minh") == [local("05/10/2025 19:00")]
     assert due_times("8h", local("06/10/2025 06:00"), "Asia/Ho_Chi_Minh") == [local("05/10/2025 22:00")]
+
+
+def test_a_slot_moves_to_when_the_message_was_handled() -> None:
+    ticker = Ticker()
+    limiter = Limiter(Limits(), ticker)
+    assert [limiter.reserve(chat) for chat in range(1, 31)] == [0.0] * 30
+    ticker.now += 0.2  # Telegram answered the last of them 200 ms later: that is when it counted them
+    for chat in range(1, 31):
+        limiter.done(chat)
+    assert limiter.reserve(31) == pytest.approx(SECOND)  # a window from the answers, not from the bookings
