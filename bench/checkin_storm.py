@@ -12,6 +12,7 @@ the framework's ceiling on this machine.
     uv run python bench/checkin_storm.py                       # SQLite and PostgreSQL, one process each
     uv run python bench/checkin_storm.py --db postgres --processes 1,2   # the two-processes ratio
     uv run python bench/checkin_storm.py --restart-postgres    # PostgreSQL restarts during a burst
+    uv run python bench/checkin_storm.py --kill                # SIGKILL one of two processes during a burst
 """
 
 from __future__ import annotations
@@ -20,16 +21,18 @@ import argparse
 import asyncio
 import contextlib
 import json
+import signal
 import sys
 import time
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
 from common import REDIS, WORK, free_port, fresh_database, machine, percentile, spawn, stop
+from sqlalchemy import func, select
 
 from bot.channels.fake_telegram import FakeTelegram, FakeUser
 from bot.database import Database
-from bot.models import ActivityKind, Center, Gender, Person, Village
+from bot.models import ActivityKind, Attendance, Center, Gender, Person, Village
 from bot.services import activities, centers, checkin
 
 WEBHOOK = "https://loalang.example.org/telegram"
@@ -231,8 +234,48 @@ async def restart_run(count: int) -> None:
             await stop(bot)
 
 
+async def kill_run(count: int) -> None:
+    """Two processes on PostgreSQL; one is SIGKILLed a third of the way into a burst. Every resident must be
+    checked in once, the survivor handling what the dead one had saved (bot/inbox.py)."""
+    fake = FakeTelegram()
+    residents = [fake.add_user(f"Người {i}") for i in range(count)]
+    url = await fresh_database("postgres", "loalang_bench_storm")
+    secret, sessions = await seed(url, fake, residents)
+    code = checkin.code(secret, sessions[0], checkin.minute_of(datetime.now(UTC)))
+    async with fake.serve() as base_url:
+        env = {"BOT_TOKEN": fake.token, "BOT_API_BASE_URL": base_url, "DATABASE_URL": url, "REDIS_URL": REDIS}
+        ports = [free_port(), free_port()]
+        bots = [await spawn(["run", "--webhook", WEBHOOK, "--port", str(p)], env, WORK / "storm.log") for p in ports]
+        try:
+            await fake.wait_for(lambda: bool(fake.webhook_url), timeout=60)
+            await asyncio.sleep(1)  # both listening
+            async with fake.push_webhook([f"http://127.0.0.1:{p}" for p in ports]):
+                for user in residents:
+                    user.send(code)
+                answered = lambda: sum(bool(u.private_chat.bot_messages) for u in residents)  # noqa: E731
+                await fake.wait_for(lambda: answered() > count // 3, 120)
+                bots[0].send_signal(signal.SIGKILL)
+                print(f"  one of two processes SIGKILLed with {answered()} of {count} answered")
+                began = time.monotonic()
+                await fake.wait_for(lambda: answered() == count, timeout=120)
+                print(f"  the survivor answered the rest; the last {time.monotonic() - began:.1f} s after the kill")
+        finally:
+            for bot in bots:
+                with contextlib.suppress(ProcessLookupError):
+                    await stop(bot)
+    db = Database(url)
+    async with db.session() as session:
+        visits = await session.scalar(select(func.count()).select_from(Attendance))
+    await db.dispose()
+    twice = sum(1 for u in residents if len(u.private_chat.bot_messages) > 1)
+    print(f"  check-ins counted: {visits} of {count}; residents answered twice: {twice}")
+
+
 async def run(args: argparse.Namespace) -> None:
     print(f"machine: {machine()}")
+    if args.kill:
+        await kill_run(args.residents)
+        return
     if args.restart_postgres:
         await restart_run(args.residents)
         return
@@ -258,6 +301,7 @@ def main() -> None:
     parser.add_argument("--db", default="sqlite,postgres", help="sqlite, postgres or both (default)")
     parser.add_argument("--processes", default="1", help="e.g. 1,2 to compare (default 1)")
     parser.add_argument("--restart-postgres", action="store_true", help="restart PostgreSQL during a burst")
+    parser.add_argument("--kill", action="store_true", help="two processes; SIGKILL one during a burst")
     asyncio.run(run(parser.parse_args()))
 
 

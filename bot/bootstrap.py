@@ -51,6 +51,9 @@ class LoaLang:
         await self.wakeup.start()
 
     async def stop(self) -> None:
+        """Updates received are handled first (their messages may still go out), then the sender's batch
+        finishes, and only then is the connection to Telegram closed."""
+        await self.channel.drain()
         await self.wakeup.stop()
         await self.channel.stop()
         await self.db.dispose()

@@ -218,6 +218,21 @@ class Invite(Base):
     used_by_id: Mapped[int | None] = mapped_column(ForeignKey("person.id"))
 
 
+class InboxUpdate(Base):
+    """An update Telegram posted to the webhook (bot/inbox.py): the post is answered once the row is saved, so
+    a process killed before handling it loses nothing. Once handled, only its id stays, for a day, so that
+    the same update posted again is recognised."""
+
+    __tablename__ = "inbox_update"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    update_id: Mapped[int] = mapped_column(BigInteger, unique=True)
+    payload: Mapped[dict[str, Any]] = mapped_column(JSON)
+    received_at: Mapped[datetime]
+    claimed_by: Mapped[int] = mapped_column(Integer, index=True)  # the process handling it (scheduler/liveness)
+    handled_at: Mapped[datetime | None] = mapped_column(index=True)
+
+
 class Conversation(Base):
     """The step a person is at in a multi-step journey; a restart loses nothing."""
 

@@ -2,10 +2,10 @@
 
 Several processes may serve one URL behind a proxy, since the database is the truth and any update may land
 on any of them. Each post is checked against the secret token Telegram echoes in a header (compared in
-constant time), handed to python-telegram-bot's update queue, and answered at once: Telegram waits for
-no reply, and a slow answer would hold its next posts back. The queue is worked through in the
-background. A stop (SIGTERM, SIGINT) first refuses new posts (503, so Telegram retries them, perhaps on
-another process), then lets the queue and the sender's batch finish, then exits.
+constant time), saved to the inbox (bot/inbox.py), answered, and handed to python-telegram-bot's update
+queue, which is worked through in the background: Telegram waits for no reply, and a slow answer would
+hold its next posts back. Saved first, an update outlives a killed process. A stop (SIGTERM, SIGINT)
+takes no new connections, lets the queue and the sender's batch finish, then exits.
 
 /healthz says the process is alive; /readyz says it can take updates: it is running and its database
 answers. A proxy takes a process that is not ready out of rotation.
@@ -13,12 +13,14 @@ answers. A proxy takes a process that is not ready out of rotation.
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import hmac
 import json
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from typing import Any
 from urllib.parse import urlsplit
 
 import uvicorn
@@ -31,6 +33,7 @@ from telegram import Update
 
 from bot import logs
 from bot.bootstrap import LoaLang
+from bot.inbox import Inbox
 
 log = logging.getLogger(__name__)
 HEADER = "X-Telegram-Bot-Api-Secret-Token"
@@ -60,6 +63,8 @@ class Webhook:
         self.url = url
         self.secret = secret.encode()
         self.accepting = False
+        self.inbox = Inbox(app.db, app.sender.liveness, app.sender.clock)
+        self._watching: asyncio.Task[None] | None = None
         logs.hide(secret)
         path = urlsplit(url).path or "/"
         self.asgi = Starlette(
@@ -74,6 +79,8 @@ class Webhook:
     @asynccontextmanager
     async def _lifespan(self, _: Starlette) -> AsyncIterator[None]:
         await self.app.start(poll=False)
+        self.app.channel.on_handled = self.inbox.handled
+        self._watching = asyncio.create_task(self.inbox.watch(self._enqueue))
         await self.app.channel.bot.set_webhook(
             self.url, secret_token=self.secret.decode(), allowed_updates=Update.ALL_TYPES, max_connections=40
         )
@@ -83,6 +90,9 @@ class Webhook:
             yield
         finally:
             self.accepting = False  # the webhook stays set: other processes may still serve it
+            if self._watching is not None:
+                self._watching.cancel()
+                await asyncio.gather(self._watching, return_exceptions=True)
             await self.app.stop()
 
     async def _update(self, request: Request) -> Response:
@@ -102,8 +112,17 @@ class Webhook:
         if update is None:
             log.warning("a webhook post that is not an update was ignored")
             return Response(status_code=400)
-        await self.app.channel.application.update_queue.put(update)
+        try:
+            fresh = await self.inbox.keep(data)
+        except Exception:  # the database is away: Telegram posts it again later
+            log.exception("an update could not be saved; Telegram will post it again")
+            return Response(status_code=503)
+        if fresh:
+            await self.app.channel.application.update_queue.put(update)
         return Response(status_code=200)
+
+    async def _enqueue(self, payload: dict[str, Any]) -> None:
+        await self.app.channel.application.update_queue.put(Update.de_json(payload, self.app.channel.bot))
 
     async def _health(self, _: Request) -> Response:
         return PlainTextResponse("ok")

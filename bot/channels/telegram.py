@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import os
+from collections.abc import Awaitable, Callable
 from typing import TYPE_CHECKING
 
 import httpx
@@ -94,6 +95,7 @@ class TelegramChannel:
         self.dispatcher: Dispatcher | None = None
         self.last_update_id = 0  # updates are handled in order; tests and the sandbox wait on this
         self.handled = 0  # how many updates this process has finished with (webhook tests count these)
+        self.on_handled: Callable[[int], Awaitable[None]] | None = None  # webhook mode: bot/inbox.py forgets it
 
     @property
     def bot(self):  # type: ignore[no-untyped-def]
@@ -105,11 +107,15 @@ class TelegramChannel:
         if poll and self.application.updater is not None:
             await self.application.updater.start_polling(poll_interval=0.0, timeout=10)
 
-    async def stop(self) -> None:
+    async def drain(self) -> None:
+        """Take no more updates and finish the ones received; sending still works until `stop`."""
         if self.application.updater is not None and self.application.updater.running:
             await self.application.updater.stop()
         if self.application.running:
             await self.application.stop()
+
+    async def stop(self) -> None:
+        await self.drain()
         await self.application.shutdown()
 
     async def _on_update(self, update: Update, _: ContextTypes.DEFAULT_TYPE) -> None:
@@ -139,8 +145,12 @@ class TelegramChannel:
             if update.callback_query is not None:
                 await update.callback_query.answer(outcome.toast)
         finally:
-            self.last_update_id = max(self.last_update_id, update.update_id)
-            self.handled += 1
+            try:
+                if self.on_handled is not None:
+                    await self.on_handled(update.update_id)
+            finally:
+                self.last_update_id = max(self.last_update_id, update.update_id)
+                self.handled += 1
 
     async def _on_error(self, update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
         log.error("update could not be processed: %s", type(context.error).__name__, exc_info=context.error)

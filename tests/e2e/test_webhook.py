@@ -8,9 +8,11 @@ from collections.abc import AsyncIterator
 
 import httpx
 import pytest
+from sqlalchemy import select
 
 from bot.channels.fake_telegram import FakeTelegram
 from bot.config import Settings
+from bot.models import InboxUpdate
 from bot.webhook import HEADER
 from tests.conftest import Clock
 from tests.journeys import onboard
@@ -84,3 +86,41 @@ async def test_neither_the_token_nor_the_secret_is_ever_logged(
     assert "setWebhook" in logged and "not an update" in logged  # the calls that carry them were logged
     assert fake.token not in logged and fake.token.split(":")[1] not in logged
     assert hooked.secret not in logged
+
+
+async def test_an_update_is_saved_before_the_answer_and_forgotten_once_handled(
+    hooked: WebhookBot, fake: FakeTelegram
+) -> None:
+    await hooked.create_center()
+    lan = fake.add_user("Lan")
+    lan.send("/start")
+    post = fake.pending_updates[-1]
+    await hooked.settle()
+    assert len(lan.private_chat.bot_messages) == 1
+    async with httpx.AsyncClient(base_url=hooked.processes[0].address) as client:  # Telegram posts it again
+        assert (await client.post("/telegram", json=post, headers={HEADER: hooked.secret})).status_code == 200
+    await hooked.say(fake.add_user("Hoa"), "/start")  # an update after it, through Telegram as usual
+    assert len(lan.private_chat.bot_messages) == 1  # handled once
+    assert hooked.app is not None and hooked.app.channel.handled == hooked.pusher.delivered
+    assert hooked.app is not None
+    async with hooked.app.db.session() as session:  # the text of what people send is not kept, only the id
+        kept = (await session.scalars(select(InboxUpdate))).all()
+    assert [(row.payload, row.handled_at is not None) for row in kept] == [({}, True), ({}, True)]  # Lan's, Hoa's
+
+
+async def test_updates_a_killed_process_had_saved_are_handled_by_another(
+    hooked: WebhookBot, fake: FakeTelegram
+) -> None:
+    await hooked.create_center()
+    lan = fake.add_user("Lan")
+    lan.send("/start")
+    post = fake.pending_updates[-1]
+    fake.drop_pending_updates()  # it reached a process that saved it, answered 200, and was killed
+    assert hooked.app is not None
+    async with hooked.app.db.session() as session, session.begin():
+        session.add(InboxUpdate(update_id=post["update_id"], payload=post, received_at=hooked.clock(), claimed_by=7))
+    process = hooked.processes[0]
+    for payload in await process.hook.inbox.take_over():  # what the watch does every 15 seconds
+        await process.hook._enqueue(payload)
+    await fake.wait_for(lambda: bool(lan.private_chat.bot_messages))
+    assert "Đồng ý" in lan.private_chat.bot_messages[-1].buttons[0]
