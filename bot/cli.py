@@ -224,6 +224,7 @@ async def _center_handover(settings: Settings, args: argparse.Namespace) -> int:
             if center is None:
                 print(f"There is no center #{args.center}.", file=sys.stderr)
                 return 2
+            await invites.cancel_unused(session, center.id, InviteKind.DIRECTOR, now=args.clock())  # one link only
             link = await invites.create(session, center_id=center.id, kind=InviteKind.DIRECTOR, now=args.clock())
             payload = invites.payload(link)
     finally:

@@ -49,17 +49,21 @@ class Limiter:
     _chat_next: dict[int, float] = field(default_factory=dict)
     _booked: dict[int, list[list[float]]] = field(default_factory=dict)  # a chat's last slot, until it is sent
 
-    def reserve(self, chat_id: int) -> float:
+    def reserve(self, chat_id: int, longest: float | None = None) -> float:
         """Book the earliest slot for a message to `chat_id`; returns how many seconds until it.
-        The slot is taken at once, so concurrent senders never book the same one."""
+        The slot is taken at once, so concurrent senders never book the same one; if it is more than
+        `longest` away, nothing is booked (the caller hands the message back for later)."""
         now = self.monotonic()
         at = max(now, self._chat_next.get(chat_id, now))
-        at = max(at, _window_opens(self._overall, self.limits.overall_per_second, self.limits.second, at))
+        at = max(at, _window_opens(self._overall, self.limits.overall_per_second, self.limits.second, at, now))
+        if chat_id < 0:
+            group = self._groups[chat_id]
+            at = max(at, _window_opens(group, self.limits.group_per_minute, self.limits.minute, at, now))
+        if longest is not None and at - now > longest:
+            return at - now
         slot = [at]
         entries = [slot]
         if chat_id < 0:
-            at = max(at, _window_opens(self._groups[chat_id], self.limits.group_per_minute, self.limits.minute, at))
-            slot[0] = at
             group_slot = [at]
             self._groups[chat_id].append(group_slot)
             entries.append(group_slot)
@@ -67,11 +71,6 @@ class Limiter:
         self._booked[chat_id] = entries
         self._chat_next[chat_id] = at + self.limits.second / self.limits.chat_per_second
         return at - now
-
-    def release(self, chat_id: int) -> None:
-        """Give back a booked slot that will not be used (the message was handed back)."""
-        self._chat_next.pop(chat_id, None)
-        self._booked.pop(chat_id, None)
 
     def done(self, chat_id: int) -> None:
         """Telegram counts a message when it has handled it, not when we sent it: the slot moves to now, so
@@ -84,11 +83,8 @@ class Limiter:
         )
 
     # the sender's interface, which the shared limiter (scheduler/shared_limits.py) also has
-    async def book(self, chat_id: int) -> float:
-        return self.reserve(chat_id)
-
-    async def give_back(self, chat_id: int) -> None:
-        self.release(chat_id)
+    async def book(self, chat_id: int, longest: float | None = None) -> float:
+        return self.reserve(chat_id, longest)
 
     async def sent(self, chat_id: int) -> None:
         self.done(chat_id)
@@ -97,11 +93,15 @@ class Limiter:
         return None
 
 
-def _window_opens(sent: deque[list[float]], allowed: float, window: float, at: float) -> float:
-    """The first moment from `at` when fewer than `allowed` sends fall inside the sliding window."""
-    while sent and sent[0][0] <= at - window:
-        sent.popleft()
+def _window_opens(sent: deque[list[float]], allowed: float, window: float, at: float, now: float) -> float:
+    """The first moment from `at` when fewer than `allowed` sends fall inside the sliding window. Slots move
+    when their answer comes (`done`), so they are not kept in order: the window is read sorted."""
+    if sent and min(entry[0] for entry in sent) <= now - window:
+        kept = [entry for entry in sent if entry[0] > now - window]
+        sent.clear()
+        sent.extend(kept)
     capacity = max(int(allowed), 1)
-    if len(sent) < capacity:
+    inside = sorted(entry[0] for entry in sent if entry[0] > at - window)
+    if len(inside) < capacity:
         return at
-    return sent[-capacity][0] + window
+    return inside[-capacity] + window

@@ -11,6 +11,7 @@ SQLite serves one process (a commune), so there every number but our own is a pa
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import secrets
 
@@ -29,6 +30,7 @@ class Liveness:
         self.number = secrets.randbelow(2**31 - 2) + 1
         self.shared = db.engine.dialect.name == "postgresql"
         self._held: AsyncConnection | None = None
+        self._using = asyncio.Lock()  # the sender and the webhook inbox both ask, on one connection
 
     async def start(self) -> None:
         await self._hold()
@@ -43,6 +45,10 @@ class Liveness:
         others = claimers - {self.number}
         if not self.shared or not others:
             return others
+        async with self._using:
+            return await self._dead(others)
+
+    async def _dead(self, others: set[int | None]) -> set[int | None]:
         await self._hold()
         assert self._held is not None
         gone: set[int | None] = {None} & others

@@ -88,7 +88,11 @@ class Sender:
             workers = [asyncio.create_task(run.work()) for _ in range(self.concurrency)]
             try:
                 while not self._stopping:
-                    claimed, jobs = await self._claim()
+                    try:
+                        claimed, jobs = await self._claim()
+                    except Exception:  # the database is away: send what is claimed, then stop this run
+                        log.exception("could not claim deliveries; the next wake-up tries again")
+                        break
                     if claimed:
                         handled += claimed
                         await run.queue_up(jobs)
@@ -102,9 +106,15 @@ class Sender:
             finally:
                 for worker in workers:
                     worker.cancel()
-                await asyncio.gather(*workers, return_exceptions=True)
+                for ended in await asyncio.gather(*workers, return_exceptions=True):
+                    if isinstance(ended, Exception):
+                        log.error("a sending worker failed", exc_info=ended)
                 await run.flush()
             return handled
+
+    @property
+    def busy(self) -> bool:
+        return self._lock.locked()
 
     async def start(self) -> int:
         """Say we are alive, and take back what a dead process (an earlier run of this one) left half sent."""
@@ -122,6 +132,8 @@ class Sender:
     async def recover(self) -> int:
         """Rows of dead processes go back to RETRY; so do our own when no run of ours is sending (a run
         that failed half way, say on a lost database connection, left them behind)."""
+        if self._stopping:
+            return 0
         if self._lock.locked():
             return await self._recover(mine=False)
         async with self._lock:
@@ -189,16 +201,14 @@ class Sender:
         return Send(delivery.chat_id, text, choices)
 
     async def send(self, job: Job) -> _Result:
-        """Send one message within the limits; the outcome, to be recorded."""
-        wait = await self.limiter.book(job.chat_id)
-        if wait > LONGEST_WAIT:
-            await self.limiter.give_back(job.chat_id)
-            return _later(wait, "waiting for the chat's sending limit", count=False)
-        if wait > 0:
-            await asyncio.sleep(wait)
+        """Send one message within the limits; the outcome, to be recorded. Never raises."""
         try:
+            wait = await self.limiter.book(job.chat_id, longest=LONGEST_WAIT)
+            if wait > LONGEST_WAIT:  # nothing was booked: the row waits in the outbox, not in a worker
+                return _later(wait, "waiting for the chat's sending limit", count=False)
+            if wait > 0:
+                await asyncio.sleep(wait)
             message_id = await self.messenger.send(job.message)
-            await self.limiter.sent(job.chat_id)
         except RateLimited as limited:
             return _later(limited.retry_after, "429: retry after", count=False)
         except ChatMoved as moved:
@@ -210,54 +220,83 @@ class Sender:
         except Exception as error:  # a bug or an unexpected answer: retry a few times, then give up
             log.exception("delivery %s failed", job.delivery_id)
             return _Retry(logs.scrub(f"{type(error).__name__}: {error}"))  # kept in the row
+        try:
+            await self.limiter.sent(job.chat_id)
+        except Exception:  # the message went out; only the limiter's bookkeeping is off
+            log.exception("the limiter could not note a sent message")
         return _Sent(message_id)
 
     async def record(self, outcomes: list[tuple[Job, _Result]]) -> None:
+        """Record outcomes, a batch to a transaction. Only rows still in progress and ours are touched: a row
+        deleted meanwhile (/forget) or taken back (we were thought dead) is left alone. If the batch fails,
+        each is tried alone, and one that still fails is logged and left in progress for recover()."""
+        try:
+            await self._record(outcomes)
+        except Exception:
+            for outcome in outcomes:
+                try:
+                    await self._record([outcome])
+                except Exception:
+                    log.exception("the outcome of delivery %s could not be recorded", outcome[0].delivery_id)
+
+    async def _record(self, outcomes: list[tuple[Job, _Result]]) -> None:
         now = self.clock()
         async with self.db.session() as session, session.begin():
             rows = {
                 row.id: row
                 for row in await session.scalars(
-                    select(Delivery).where(Delivery.id.in_([job.delivery_id for job, _ in outcomes]))
+                    select(Delivery).where(
+                        Delivery.id.in_([job.delivery_id for job, _ in outcomes]),
+                        Delivery.status == DeliveryStatus.IN_PROGRESS,
+                        Delivery.claimed_by == self.liveness.number,
+                    )
                 )
             }
             for job, result in outcomes:
-                await result.apply(session, rows[job.delivery_id], now)
+                row = rows.get(job.delivery_id)
+                if row is not None:
+                    await result.apply(session, row, now)
 
 
 class _Run:
-    """One run of the sender: a queue of claimed jobs, workers that send them, outcomes awaiting their
-    record. A chat's jobs go to one worker in turn, so its messages keep their order."""
+    """One run of the sender: a queue of chats with claimed jobs, workers that send them, outcomes awaiting
+    their record. A chat is with one worker at a time, and jobs for it claimed meanwhile join that worker's
+    list, so a chat's messages keep their order and its limit is booked by one worker."""
 
     RECORD_EVERY = 25
 
     def __init__(self, sender: Sender) -> None:
         self.sender = sender
-        self.queue: asyncio.Queue[list[Job]] = asyncio.Queue()
+        self.queue: asyncio.Queue[int] = asyncio.Queue()
+        self.chats: dict[int, list[Job]] = {}  # queued or being sent, with the jobs still to send
         self.outcomes: list[tuple[Job, _Result]] = []
         self.due_again = False
         self._room = asyncio.Event()
         self._writing = asyncio.Lock()
 
     async def queue_up(self, jobs: list[Job]) -> None:
-        by_chat: dict[int, list[Job]] = {}
         for job in jobs:
-            by_chat.setdefault(job.chat_id, []).append(job)
-        for chat_jobs in by_chat.values():
-            self.queue.put_nowait(chat_jobs)
+            if job.chat_id in self.chats:
+                self.chats[job.chat_id].append(job)
+            else:
+                self.chats[job.chat_id] = [job]
+                self.queue.put_nowait(job.chat_id)
         while self.queue.qsize() > self.sender.batch // 2:  # claim the next batch while these are sent
             self._room.clear()
             await self._room.wait()
 
     async def work(self) -> None:
         while True:
-            chat_jobs = await self.queue.get()
+            chat_id = await self.queue.get()
             if self.queue.qsize() <= self.sender.batch // 2:
                 self._room.set()
             try:
-                for job in chat_jobs:
+                jobs = self.chats[chat_id]
+                while jobs:
+                    job = jobs.pop(0)
                     result = await self.sender.send(job)  # not inside append(): a flush may swap the list
                     self.outcomes.append((job, result))
+                del self.chats[chat_id]  # no await since the list was seen empty: nothing joined it
                 if len(self.outcomes) >= self.RECORD_EVERY:
                     await self.flush()
             finally:
@@ -269,11 +308,11 @@ class _Run:
             if not outcomes:
                 return
             try:
-                await self.sender.record(outcomes)
-                self.due_again |= any(isinstance(result, _Moved) for _, result in outcomes)
-            except Exception:
-                self.outcomes[:0] = outcomes  # kept for the next flush; the run's last one, failing too,
-                raise  # leaves the rows in progress for recover() to take back
+                await self.sender.record(outcomes)  # logs what it cannot record; never raises
+            except BaseException:  # cancelled half way: keep them for the run's last flush
+                self.outcomes[:0] = outcomes
+                raise
+            self.due_again |= any(isinstance(result, _Moved) for _, result in outcomes)
 
 
 class _Result:

@@ -9,6 +9,8 @@ from __future__ import annotations
 import contextlib
 import itertools
 import logging
+import secrets
+import time
 
 import redis.asyncio as redis
 from redis.exceptions import RedisError
@@ -16,23 +18,26 @@ from redis.exceptions import RedisError
 from scheduler.limits import Limiter, Limits
 
 log = logging.getLogger(__name__)
+RETRY_REDIS = 5.0  # seconds between tries while Redis does not answer
 
 BOOK = """
 local t = redis.call('TIME')
 local now = tonumber(t[1]) + tonumber(t[2]) / 1000000
 local overall_cap, second, chat_gap = tonumber(ARGV[1]), tonumber(ARGV[2]), tonumber(ARGV[3])
-local group_cap, minute, member = tonumber(ARGV[4]), tonumber(ARGV[5]), ARGV[6]
+local group_cap, minute, member, longest = tonumber(ARGV[4]), tonumber(ARGV[5]), ARGV[6], tonumber(ARGV[7])
 local function opens(key, cap, window, at)
-  redis.call('ZREMRANGEBYSCORE', key, '-inf', at - window)
-  local n = redis.call('ZCARD', key)
+  redis.call('ZREMRANGEBYSCORE', key, '-inf', now - window)
+  local after = '(' .. string.format('%.6f', at - window)
+  local n = redis.call('ZCOUNT', key, after, '+inf')
   if n < cap then return at end
-  local e = redis.call('ZRANGE', key, n - cap, n - cap, 'WITHSCORES')
+  local e = redis.call('ZRANGEBYSCORE', key, after, '+inf', 'WITHSCORES', 'LIMIT', n - cap, 1)
   return math.max(at, tonumber(e[2]) + window)
 end
 local at = math.max(now, tonumber(redis.call('GET', KEYS[2]) or now))
 at = opens(KEYS[1], overall_cap, second, at)
+if KEYS[3] ~= '' then at = opens(KEYS[3], group_cap, minute, at) end
+if at - now > longest then return string.format('%.6f', at - now) end
 if KEYS[3] ~= '' then
-  at = opens(KEYS[3], group_cap, minute, at)
   redis.call('ZADD', KEYS[3], at, member)
   redis.call('EXPIRE', KEYS[3], math.ceil(minute * 2 + (at - now)))
 end
@@ -70,13 +75,16 @@ class SharedLimiter:
         self._members: dict[int, str] = {}
         self._fallback = Limiter(self.limits)
         self._numbers = itertools.count()
+        self._name = secrets.token_hex(6)  # bookings' names, unique across processes
         self._down = False
+        self._retry_at = 0.0
 
-    async def book(self, chat_id: int) -> float:
-        """Seconds until this process may send to `chat_id`; the slot is taken at once."""
-        keys = self._keys(chat_id)
-        member = f"{id(self)}:{next(self._numbers)}"
-        self._members[chat_id] = member
+    async def book(self, chat_id: int, longest: float = 3600.0) -> float:
+        """Seconds until this process may send to `chat_id`; the slot is taken at once, unless it is more
+        than `longest` away (then nothing is booked)."""
+        if self._down and time.monotonic() < self._retry_at:  # a Redis that does not answer is not asked
+            return self._fallback.reserve(chat_id, longest)  # every time: each try costs the timeout
+        member = f"{self._name}:{next(self._numbers)}"
         args = [
             max(int(self.limits.overall_per_second), 1),
             self.limits.second,
@@ -84,17 +92,20 @@ class SharedLimiter:
             max(int(self.limits.group_per_minute), 1),
             self.limits.minute,
             member,
+            longest,
         ]
         try:
-            wait = float(await self._book(keys=keys, args=args))
+            wait = float(await self._book(keys=self._keys(chat_id), args=args))
         except (RedisError, OSError) as error:
             if not self._down:
                 log.warning("Redis does not answer (%s); booking sending slots in this process", type(error).__name__)
-            self._down = True
-            return self._fallback.reserve(chat_id)
+            self._down, self._retry_at = True, time.monotonic() + RETRY_REDIS
+            return self._fallback.reserve(chat_id, longest)
         if self._down:
             log.info("Redis answers again; sending slots are shared once more")
             self._down = False
+        if wait <= longest:
+            self._members[chat_id] = member
         return wait
 
     async def sent(self, chat_id: int) -> None:
@@ -110,13 +121,6 @@ class SharedLimiter:
     def _keys(self, chat_id: int) -> list[str]:
         group = f"{self.prefix}:group:{chat_id}" if chat_id < 0 else ""
         return [f"{self.prefix}:all", f"{self.prefix}:chat:{chat_id}", group]
-
-    async def give_back(self, chat_id: int) -> None:
-        """A booked slot that will not be used (the row was handed back): the chat is free again."""
-        self._fallback.release(chat_id)
-        self._members.pop(chat_id, None)
-        with contextlib.suppress(RedisError, OSError):
-            await self.client.delete(f"{self.prefix}:chat:{chat_id}")
 
     async def close(self) -> None:
         await self.client.aclose()

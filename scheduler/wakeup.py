@@ -73,7 +73,8 @@ class Wakeup:
         else:
             if taken_back:
                 log.warning("%s deliveries of a process that stopped are sent again", taken_back)
-        await self._run()
+        if not self.sender.busy:  # a run under way sends whatever is due; waiting behind it helps no one
+            await self._run()
 
     async def _expire(self) -> None:
         try:

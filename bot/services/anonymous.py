@@ -14,7 +14,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Collection
 
-from sqlalchemy import ScalarSelect, bindparam, case, select, update
+from sqlalchemy import ScalarSelect, bindparam, case, func, select, text, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.models import Activity, ActivitySession, Attendance, Gender, Person, Registration
@@ -27,6 +27,12 @@ class Folding:
     def __init__(self, session: AsyncSession) -> None:
         self.session = session
         self._given: dict[int, set[int]] = defaultdict(set)
+
+    async def lock(self, center_id: int) -> None:
+        """One folding per center at a time (PostgreSQL): two picking the same free stand-in would break its
+        one-visit-per-activity key. Retention takes the same lock, without waiting."""
+        if self.session.bind.dialect.name == "postgresql":
+            await self.session.execute(text("SELECT pg_advisory_xact_lock(7157, :c)"), {"c": center_id})
 
     async def fold(self, activity: Activity, person_ids: Collection[int]) -> None:
         """Move these people's registration and check-ins at this activity to stand-ins."""
@@ -51,8 +57,8 @@ class Folding:
                         Person.id.not_in(select(Registration.person_id).where(Registration.activity_id == activity.id)),
                         Person.id.not_in(select(Attendance.person_id).where(Attendance.session_id.in_(sessions))),
                     )
-                    .order_by(Person.id)
-                    .limit(len(people) + max(len(self._given[p]) for p in people))
+                    .order_by(func.random())  # not the lowest first: that would hand one resident the same
+                    .limit(len(people) + max(len(self._given[p]) for p in people))  # stand-in day after day
                 )
             )
             for person_id in people:

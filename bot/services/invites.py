@@ -46,6 +46,16 @@ def token_of(start_payload: str) -> str | None:
     return start_payload.removeprefix(PREFIX) if start_payload.startswith(PREFIX) else None
 
 
+async def cancel_unused(session: AsyncSession, center_id: int, kind: InviteKind, now: datetime) -> None:
+    """Older links of this kind stop working (marked used by no one): a handover has one live link."""
+    await session.execute(
+        update(Invite)
+        .where(Invite.center_id == center_id, Invite.kind == kind, Invite.used_at.is_(None))
+        .values(used_at=now)
+        .execution_options(synchronize_session=False)
+    )
+
+
 async def usable(session: AsyncSession, token: str) -> Invite | None:
     return await session.scalar(select(Invite).where(Invite.token == token, Invite.used_at.is_(None)))
 

@@ -188,6 +188,8 @@ async def forget(
     await session.execute(update(Person).where(Person.registered_by_id == person.id).values(registered_by_id=None))
     await session.execute(update(Attendance).where(Attendance.recorded_by_id == person.id).values(recorded_by_id=None))
     folding = anonymous.Folding(session)
+    if person.center_id is not None:
+        await folding.lock(person.center_id)
     for activity in await anonymous.activities_of(session, person.id):
         await folding.fold(activity, [person.id])
     for field in (
