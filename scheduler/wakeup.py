@@ -8,6 +8,7 @@ due does no harm, so several processes may all wake.
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
@@ -29,6 +30,8 @@ class Wakeup:
         self.sender = sender
         self.clock = clock
         self.scheduler = AsyncIOScheduler(timezone=UTC)
+        self._stopping = False
+        self._jobs: set[asyncio.Task[None]] = set()  # wake-ups under way, which a stop waits for
 
     async def start(self) -> None:
         interrupted = await self.sender.start()
@@ -43,14 +46,21 @@ class Wakeup:
         await self.poke()
 
     async def stop(self) -> None:
-        """Deliveries being sent are finished (their rows recorded) first, then no more wake-ups: shutting
-        the scheduler down first would cancel a run halfway and send its rows again after a restart."""
+        """No new wake-ups; deliveries being sent are finished (their rows recorded), and wake-ups under way
+        end, before the database is closed under them. Shutting the scheduler down at once would cancel a
+        run halfway and send its rows again after a restart."""
+        self._stopping = True
+        if self.scheduler.running:
+            self.scheduler.pause()
         await self.sender.stop()
+        await asyncio.gather(*self._jobs, return_exceptions=True)
         if self.scheduler.running:
             self.scheduler.shutdown(wait=False)
 
     async def poke(self) -> None:
         """Move the wake-up to the earliest due row (now, if it is already due)."""
+        if self._stopping:
+            return
         async with self.db.session() as session:
             owed = await outbox.next_due(session)
         cards = await live_cards.next_due(self.db, self.clock())
@@ -66,6 +76,8 @@ class Wakeup:
 
     async def _safety(self) -> None:
         """Rows a process that died was sending, then whatever is due."""
+        if not self._started():
+            return
         try:
             taken_back = await self.sender.recover()
         except Exception:
@@ -77,12 +89,25 @@ class Wakeup:
             await self._run()
 
     async def _expire(self) -> None:
+        if not self._started():
+            return
         try:
             await retention.run(self.db, self.clock())
         except Exception:
             log.exception("retention stopped early; it runs again tomorrow")
 
+    def _started(self) -> bool:
+        """Count this wake-up as under way, unless we are stopping."""
+        task = asyncio.current_task()
+        if self._stopping or task is None:
+            return False
+        self._jobs.add(task)
+        task.add_done_callback(self._jobs.discard)
+        return True
+
     async def _run(self) -> None:
+        if not self._started():
+            return
         try:
             await self.sender.run_due()
         except Exception:
