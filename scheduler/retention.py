@@ -88,7 +88,8 @@ async def _ours(session: AsyncSession, center_id: int) -> bool:
     """Every process runs the daily job; on PostgreSQL one at a time takes each center (SQLite has one)."""
     if session.bind.dialect.name != "postgresql":
         return True
-    return bool(await session.scalar(text("SELECT pg_try_advisory_xact_lock(7157, :c)"), {"c": center_id}))
+    lock = text("SELECT pg_try_advisory_xact_lock(:ns, :c)")
+    return bool(await session.scalar(lock, {"ns": anonymous.CENTER_LOCK, "c": center_id}))
 
 
 async def _has_rows(session: AsyncSession, person_id: int) -> bool:

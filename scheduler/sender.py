@@ -134,7 +134,7 @@ class Sender:
         that failed half way, say on a lost database connection, left them behind)."""
         if self._stopping:
             return 0
-        if self._lock.locked():
+        if self.busy:
             return await self._recover(mine=False)
         async with self._lock:
             return await self._recover(mine=True)

@@ -14,7 +14,7 @@ from bot.bootstrap import LoaLang, bootstrap
 from bot.channels.fake_telegram import FakeTelegram
 from bot.channels.fake_telegram.webhook import WebhookPusher
 from bot.config import Settings
-from bot.webhook import CONCURRENT_UPDATES, Webhook, secret_for
+from bot.webhook import Webhook, concurrency, secret_for
 from tests.conftest import Bot, Clock
 
 URL = "https://loalang.example.org/telegram"
@@ -57,7 +57,7 @@ class WebhookBot(Bot):
                 clock=self.clock,
                 transport=self.fake.transport(),
                 limits=self.limits,
-                concurrent_updates=CONCURRENT_UPDATES,
+                concurrent_updates=concurrency(self.settings.database_url),  # as `loalang run --webhook`
             )
             process = Process(app, self.secret)
             await process.start(self.fake)

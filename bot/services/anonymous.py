@@ -19,6 +19,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.models import Activity, ActivitySession, Attendance, Gender, Person, Registration
 
+CENTER_LOCK = 7157  # advisory lock namespace: one folding per center at a time (retention uses it too)
+
 
 class Folding:
     """One run of folding. Within it, a person's visits at different activities go to different
@@ -32,7 +34,9 @@ class Folding:
         """One folding per center at a time (PostgreSQL): two picking the same free stand-in would break its
         one-visit-per-activity key. Retention takes the same lock, without waiting."""
         if self.session.bind.dialect.name == "postgresql":
-            await self.session.execute(text("SELECT pg_advisory_xact_lock(7157, :c)"), {"c": center_id})
+            await self.session.execute(
+                text("SELECT pg_advisory_xact_lock(:ns, :c)"), {"ns": CENTER_LOCK, "c": center_id}
+            )
 
     async def fold(self, activity: Activity, person_ids: Collection[int]) -> None:
         """Move these people's registration and check-ins at this activity to stand-ins."""
