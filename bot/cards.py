@@ -7,6 +7,7 @@ still shows the current time, place and seats.
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import datetime
 
 from bot.i18n import N_, Translator
 from bot.messaging import Choice, Keyboard
@@ -23,11 +24,17 @@ KIND_NAMES = {
 
 def when(activity: Activity, t: Translator) -> str:
     """ "Thứ Hai, 06/10/2025 lúc 13:30" — and the number of sessions of a class."""
-    first = t.datetime(activity.starts_at, t.gettext(N_("EEEE, dd/MM/yyyy 'at' HH:mm")))
-    count = len(activity.sessions)
-    if count == 1:
+    return when_from(activity.starts_at, len(activity.sessions), t)
+
+
+def when_from(first_start: datetime, sessions: int, t: Translator) -> str:
+    """`when` for a caller that asked the database for the first start and the count alone."""
+    first = t.datetime(first_start, t.gettext(N_("EEEE, dd/MM/yyyy 'at' HH:mm")))
+    if sessions == 1:
         return first
-    return t.ngettext("{first} ({count} session)", "{first} ({count} sessions)", count).format(first=first, count=count)
+    return t.ngettext("{first} ({count} session)", "{first} ({count} sessions)", sessions).format(
+        first=first, count=sessions
+    )
 
 
 def card(activity: Activity, t: Translator, *, registered: int = 0) -> str:

@@ -6,7 +6,8 @@ from pathlib import Path
 
 from alembic import command
 from alembic.config import Config
-from sqlalchemy import Connection, event, text
+from sqlalchemy import Connection, Insert, event, text
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
 
@@ -30,12 +31,24 @@ def make_engine(url: str) -> AsyncEngine:
         return engine
     # A generic plan, which PostgreSQL may switch to after five runs of a statement, guesses badly at the
     # date ranges of /stats (91 sessions for 18,000): plan each run for its own values.
+    # Enough connections for the updates handled at once (bot/webhook.py's 16) and the sender, the inbox and
+    # the wake-ups beside them: a pool smaller than that opens and closes a connection for every update.
+    # No ping before each use: after PostgreSQL restarts, the first statement on a stale connection fails,
+    # the pool is emptied and that person is asked to try again (bench/checkin_storm.py --restart-postgres).
     return create_async_engine(  # errors are logged without their SQL parameters: those are names
         url,
-        pool_pre_ping=True,
+        pool_size=20,
+        max_overflow=10,
         hide_parameters=True,
         connect_args={"server_settings": {"plan_cache_mode": "force_custom_plan"}},
     )
+
+
+def insert_unless_there(session: AsyncSession, entity: type, *keys: object) -> Insert:
+    """INSERT … ON CONFLICT (keys) DO NOTHING, in the dialect of the session's database: one statement that
+    races safely, where a SELECT then an INSERT would not."""
+    insert = postgresql.insert if session.bind.dialect.name == "postgresql" else sqlite.insert
+    return insert(entity).on_conflict_do_nothing(index_elements=list(keys))
 
 
 class Database:

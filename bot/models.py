@@ -156,6 +156,8 @@ class Person(Base):
 
     village: Mapped[Village | None] = relationship(lazy="joined")
     roles: Mapped[list[Role]] = relationship(back_populates="person", foreign_keys="Role.person_id", lazy="selectin")
+    # loaded only where asked (bot/services/people.by_telegram_id), which saves every update a query
+    center: Mapped[Center | None] = relationship(lazy="raise", viewonly=True)
 
     @property
     def profile_complete(self) -> bool:

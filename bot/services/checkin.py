@@ -12,9 +12,10 @@ import hashlib
 import hmac
 from datetime import datetime, timedelta
 
-from sqlalchemy import func, select, update
+from sqlalchemy import bindparam, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.database import insert_unless_there
 from bot.models import (
     LIVE,
     Activity,
@@ -72,19 +73,24 @@ def window_open(activity_session: ActivitySession, now: datetime) -> bool:
     return activity_session.starts_at - BEFORE <= now <= activity_session.starts_at + AFTER
 
 
-async def open_sessions(session: AsyncSession, center_id: int, now: datetime) -> list[ActivitySession]:
-    rows = await session.scalars(
-        select(ActivitySession)
-        .join(Activity)
-        .where(
-            Activity.center_id == center_id,
-            Activity.status.in_(LIVE),
-            ActivitySession.starts_at <= now + BEFORE,
-            ActivitySession.starts_at >= now - AFTER,
-            ActivitySession.closed_at.is_(None),
-        )
+_OPEN_SESSIONS = (  # built once: a storm of check-ins asks it for every code typed
+    select(ActivitySession)
+    .join(Activity)
+    .where(
+        Activity.center_id == bindparam("center_id"),
+        Activity.status.in_(LIVE),
+        ActivitySession.starts_at <= bindparam("latest_start"),
+        ActivitySession.starts_at >= bindparam("earliest_start"),
+        ActivitySession.closed_at.is_(None),
     )
-    return list(rows)
+)
+
+
+async def open_sessions(session: AsyncSession, center_id: int, now: datetime) -> list[ActivitySession]:
+    found = await session.scalars(
+        _OPEN_SESSIONS, {"center_id": center_id, "latest_start": now + BEFORE, "earliest_start": now - AFTER}
+    )
+    return list(found)
 
 
 async def secret_of(session: AsyncSession, activity_session: ActivitySession) -> str:
@@ -93,6 +99,13 @@ async def secret_of(session: AsyncSession, activity_session: ActivitySession) ->
     center = await session.get(Center, activity.center_id)
     assert center is not None
     return center.secret
+
+
+_COUNT_VISIT = (
+    update(ActivitySession)
+    .where(ActivitySession.id == bindparam("session_id"))
+    .values(visits=ActivitySession.visits + 1, women_visits=ActivitySession.women_visits + bindparam("women"))
+)
 
 
 async def record(
@@ -105,29 +118,24 @@ async def record(
 ) -> bool:
     """Mark the person present; False when they already were (checking in twice counts once). The session's
     tally moves with the row, in the same transaction."""
-    existing = await session.scalar(
-        select(Attendance.id).where(Attendance.session_id == activity_session.id, Attendance.person_id == person.id)
-    )
-    if existing is not None:
-        return False
-    session.add(
-        Attendance(
+    added = await session.scalar(  # a resident checking in twice at once still counts once
+        insert_unless_there(session, Attendance, Attendance.session_id, Attendance.person_id)
+        .values(
             session_id=activity_session.id,
             person_id=person.id,
             method=method,
             at=now,
             recorded_by_id=by.id if by else None,
         )
+        .returning(Attendance.id)
     )
+    if added is None:
+        return False
     await session.execute(
-        update(ActivitySession)
-        .where(ActivitySession.id == activity_session.id)
-        .values(
-            visits=ActivitySession.visits + 1,
-            women_visits=ActivitySession.women_visits + (1 if person.gender is Gender.FEMALE else 0),
-        )
+        _COUNT_VISIT,
+        {"session_id": activity_session.id, "women": 1 if person.gender is Gender.FEMALE else 0},
+        execution_options={"synchronize_session": False},  # nothing here reads the tally again
     )
-    await session.flush()
     return True
 
 

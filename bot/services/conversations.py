@@ -6,14 +6,16 @@ import enum
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import delete, select
+from sqlalchemy import bindparam, delete, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.models import Conversation
 
+_CURRENT = select(Conversation).where(Conversation.person_id == bindparam("person_id"))  # built once: every text asks
+
 
 async def current(session: AsyncSession, person_id: int) -> Conversation | None:
-    return await session.scalar(select(Conversation).where(Conversation.person_id == person_id))
+    return await session.scalar(_CURRENT, {"person_id": person_id})
 
 
 async def move_to(
