@@ -1,8 +1,10 @@
 """The webhook's inbox: save first, answer second. Each update Telegram posts is written to `inbox_update`
-before the post is answered 200, and deleted once handled (its text is personal data). A process killed
-with updates still queued therefore loses none: whoever notices it died (its liveness lock is free, see
-scheduler/liveness.py) claims its rows and handles them, every 15 seconds and at start. A handled update
-keeps only its id, for a day: an update Telegram posts twice (our answer was lost) is handled once.
+before the post is answered 200, and emptied once handled (its text is personal data). A process killed
+with updates still queued therefore loses none: whoever notices it died (its liveness lock has been free for
+a while, see scheduler/liveness.py) claims its rows and handles them; the watch looks every 15 seconds and at
+start. A handled update keeps only its id, for a day: an update Telegram posts twice (our answer was lost) is
+handled once. Saving and marking are group commits (bot/group_commit.py): under a storm, the posts that
+arrive while one transaction is written share the next.
 
 A process killed after handling an update but before marking it handled handles it again; every journey
 copes with a repeat (a second check-in is "already checked in", a second registration "already registered").
@@ -17,9 +19,9 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import delete, select, update
-from sqlalchemy.exc import IntegrityError
 
-from bot.database import Database
+from bot.database import Database, insert_unless_there
+from bot.group_commit import GroupCommit
 from bot.models import InboxUpdate
 from scheduler.liveness import Liveness
 
@@ -33,31 +35,54 @@ class Inbox:
         self.db = db
         self.liveness = liveness
         self.clock = clock
+        self._keep = GroupCommit(self._keep_all)  # under a storm, many posts share one transaction
+        self._handled = GroupCommit(self._handled_all)
 
     async def keep(self, payload: dict[str, Any]) -> bool:
         """Save a posted update; False if it was already here (posted twice)."""
-        try:
-            async with self.db.session() as session, session.begin():
-                session.add(
-                    InboxUpdate(
-                        update_id=int(payload["update_id"]),
-                        payload=payload,
-                        received_at=self.clock(),
-                        claimed_by=self.liveness.number,
-                    )
-                )
-        except IntegrityError:
-            return False
-        return True
+        return await self._keep(payload)
 
     async def handled(self, update_id: int) -> None:
         """Its text goes (it is personal data); its id stays a day, to know the update if posted again."""
+        await self._handled(update_id)
+
+    async def _keep_all(self, payloads: list[dict[str, Any]]) -> list[bool]:
+        now = self.clock()
+        ids = [int(payload["update_id"]) for payload in payloads]
+        rows = {update_id: payload for update_id, payload in zip(ids, payloads, strict=True)}
+        async with self.db.session() as session, session.begin():
+            fresh = set(
+                await session.scalars(
+                    insert_unless_there(session, InboxUpdate, InboxUpdate.update_id)
+                    .values(
+                        [
+                            {
+                                "update_id": update_id,
+                                "payload": payload,
+                                "received_at": now,
+                                "claimed_by": self.liveness.number,
+                            }
+                            for update_id, payload in sorted(rows.items())  # one order: no deadlock
+                        ]
+                    )
+                    .returning(InboxUpdate.update_id)
+                )
+            )
+        answers = []
+        for update_id in ids:  # the same update twice in one write: the first is new, the second is not
+            answers.append(update_id in fresh)
+            fresh.discard(update_id)
+        return answers
+
+    async def _handled_all(self, update_ids: list[int]) -> list[None]:
         async with self.db.session() as session, session.begin():
             await session.execute(
                 update(InboxUpdate)
-                .where(InboxUpdate.update_id == update_id)
+                .where(InboxUpdate.update_id.in_(update_ids))
                 .values(payload={}, handled_at=self.clock())
+                .execution_options(synchronize_session=False)
             )
+        return [None] * len(update_ids)
 
     async def purge(self) -> None:
         async with self.db.session() as session, session.begin():
@@ -89,6 +114,7 @@ class Inbox:
     async def watch(self, enqueue: Callable[[dict[str, Any]], Awaitable[None]]) -> None:
         """At start and every EVERY seconds, handle what dead processes left; until cancelled."""
         while True:
+            await self.liveness.hold()
             try:
                 await self.purge()
                 payloads = await self.take_over()

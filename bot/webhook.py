@@ -26,7 +26,7 @@ from urllib.parse import urlsplit
 import uvicorn
 from sqlalchemy import text
 from starlette.applications import Starlette
-from starlette.requests import Request
+from starlette.requests import ClientDisconnect, Request
 from starlette.responses import PlainTextResponse, Response
 from starlette.routing import Route
 from telegram import Update
@@ -101,7 +101,10 @@ class Webhook:
             return Response(status_code=403)
         if not self.accepting:
             return Response(status_code=503)
-        body = await request.body()
+        try:
+            body = await request.body()
+        except ClientDisconnect:  # the post was cut off; Telegram posts it again
+            return Response(status_code=400)
         if len(body) > MAX_BODY:
             return Response(status_code=413)
         try:
@@ -113,13 +116,17 @@ class Webhook:
             log.warning("a webhook post that is not an update was ignored")
             return Response(status_code=400)
         try:
-            fresh = await self.inbox.keep(data)
+            await asyncio.shield(self._accept(data, update))
         except Exception:  # the database is away: Telegram posts it again later
             log.exception("an update could not be saved; Telegram will post it again")
             return Response(status_code=503)
-        if fresh:
-            await self.app.channel.application.update_queue.put(update)
         return Response(status_code=200)
+
+    async def _accept(self, data: dict[str, Any], update: Update) -> None:
+        """Save, then queue: one step that a dropped connection cannot cut in two (the update would be saved as
+        this process's, and so never taken over, yet never handled)."""
+        if await self.inbox.keep(data):
+            await self.app.channel.application.update_queue.put(update)
 
     async def _enqueue(self, payload: dict[str, Any]) -> None:
         await self.app.channel.application.update_queue.put(Update.de_json(payload, self.app.channel.bot))
