@@ -68,7 +68,7 @@ class Sender:
         self.limiter = limiter or Limiter()
         self.batch = batch
         self.concurrency = concurrency
-        self.liveness = Liveness(db)
+        self.liveness = Liveness(db, clock)
         self._lock = asyncio.Lock()
         self._stopping = False
 

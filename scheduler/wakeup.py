@@ -75,9 +75,10 @@ class Wakeup:
         )
 
     async def _safety(self) -> None:
-        """Rows a process that died was sending, then whatever is due."""
+        """Our liveness lock, rows a process that died was sending, then whatever is due."""
         if not self._started():
             return
+        await self.sender.liveness.hold()
         try:
             taken_back = await self.sender.recover()
         except Exception:
@@ -86,7 +87,9 @@ class Wakeup:
             if taken_back:
                 log.warning("%s deliveries of a process that stopped are sent again", taken_back)
         if not self.sender.busy:  # a run under way sends whatever is due; waiting behind it helps no one
-            await self._run()
+            run = asyncio.create_task(self._run())  # apart, so that a long run never holds up the next tick
+            self._jobs.add(run)
+            run.add_done_callback(self._jobs.discard)
 
     async def _expire(self) -> None:
         if not self._started():
