@@ -20,44 +20,16 @@ import itertools
 import signal
 import time
 from collections import Counter
-from datetime import UTC, datetime, timedelta
 
 from common import REDIS, free_port, fresh_database, machine, spawn, stop
 from sqlalchemy import func, select
 
 from bot.channels.fake_telegram import FakeTelegram
 from bot.database import Database
-from bot.models import ActivityKind, Center, Delivery, GroupChat
-from bot.services import activities, centers
+from bot.models import Delivery
+from tests.broadcasts import TITLE, linked_groups
 
-TITLE = "📢 Ngày hội học tập suốt đời"
 WEBHOOK = "https://loalang.example.org/telegram"
-
-
-async def seed(url: str, fake: FakeTelegram, groups: int) -> None:
-    owner = fake.add_user("Hùng")
-    chats = []
-    for index in range(groups):
-        chat = fake.add_group(f"Thôn {index}")
-        chat.add_bot(owner)
-        chats.append(chat)
-    fake.drop_pending_updates()  # the groups were linked long ago
-    now = datetime.now(UTC)
-    db = Database(url)
-    async with db.session() as session, session.begin():
-        center = await centers.create_center(session, name="TTHTCĐ huyện mẫu", villages=["Thôn 0"], now=now)
-        session.add_all(
-            GroupChat(telegram_chat_id=c.id, title=c.title, center_id=center.id, active=True, updated_at=now)
-            for c in chats
-        )
-        await session.flush()
-        start = now + timedelta(days=3)
-        draft = activities.Draft(
-            title=TITLE[2:], kind=ActivityKind.EVENT, sessions=[(start, start + timedelta(hours=3))]
-        )
-        activity = await activities.create(session, await session.get(Center, center.id), draft, now=now, by=None)
-        await activities.publish(session, activity, now=now, by=None)
-    await db.dispose()
 
 
 async def _resent(url: str) -> int:
@@ -91,7 +63,7 @@ async def run(args: argparse.Namespace) -> None:
     fake = FakeTelegram()
     fake.enforce_limits, fake.limit_scale = True, args.scale
     url = await fresh_database(args.db, "loalang_bench_broadcast")
-    await seed(url, fake, args.groups)
+    await linked_groups(url, fake, args.groups, center="TTHTCĐ huyện mẫu", village="Thôn")
     if args.faults:
         fake.faults.at_random(server_error=0.05, timeout=0.02, seed=7)
     async with fake.serve() as base_url:

@@ -9,7 +9,7 @@ import os
 import platform
 import socket
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -41,6 +41,25 @@ def machine() -> str:
         f"{model}, {os.cpu_count()} cores, {memory}; {platform.system()} {platform.release()}; "
         f"Python {platform.python_version()}"
     )
+
+
+def cpu_seconds(groups: dict[str, Callable[[int, str], bool]]) -> dict[str, float]:
+    """CPU time (user + system, all threads) used so far by the live processes of each group, from /proc; a
+    group picks processes by pid and command line. A process that has exited is no longer counted."""
+    tick = os.sysconf("SC_CLK_TCK")
+    used = dict.fromkeys(groups, 0.0)
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            command = (entry / "cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace")
+            fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        for name, member in groups.items():
+            if member(int(entry.name), command):
+                used[name] += (int(fields[11]) + int(fields[12])) / tick
+    return used
 
 
 def percentile(values: Sequence[float], share: float) -> float:

@@ -7,45 +7,16 @@ import asyncio
 import os
 import signal
 import sys
-from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from sqlalchemy import func, select
 
 from bot.channels.fake_telegram import FakeTelegram
 from bot.database import Database
-from bot.models import ActivityKind, Center, Delivery, DeliveryStatus, GroupChat
-from bot.services import activities, centers
+from bot.models import Delivery, DeliveryStatus
+from tests.broadcasts import TITLE, linked_groups
 
 GROUPS = 500
-TITLE = "📢 Ngày hội học tập suốt đời"
-
-
-async def _prepare(url: str, fake: FakeTelegram) -> None:
-    owner = fake.add_user("Hùng")
-    chats = []
-    for index in range(GROUPS):
-        chat = fake.add_group(f"Tổ dân phố {index}")
-        chat.add_bot(owner)
-        chats.append(chat)
-    fake.drop_pending_updates()  # the groups were linked long ago
-    now = datetime.now(UTC)
-    db = Database(url)
-    await db.upgrade()
-    async with db.session() as session, session.begin():
-        center = await centers.create_center(session, name="TTHTCĐ phường Nhơn Hưng", villages=["Tổ 1"], now=now)
-        session.add_all(
-            GroupChat(telegram_chat_id=c.id, title=c.title, center_id=center.id, active=True, updated_at=now)
-            for c in chats
-        )
-        await session.flush()
-        start = now + timedelta(days=3)
-        draft = activities.Draft(
-            title=TITLE[2:], kind=ActivityKind.EVENT, sessions=[(start, start + timedelta(hours=3))]
-        )
-        activity = await activities.create(session, await session.get(Center, center.id), draft, now=now, by=None)
-        await activities.publish(session, activity, now=now, by=None)
-    await db.dispose()
 
 
 async def _spawn(url: str, base_url: str, fake: FakeTelegram, log: Path) -> asyncio.subprocess.Process:
@@ -83,7 +54,7 @@ async def _in_progress(url: str) -> int:
 async def test_a_broadcast_killed_mid_way_finishes_after_restart_without_duplicates(tmp_path: Path) -> None:
     fake = FakeTelegram()
     url = f"sqlite+aiosqlite:///{tmp_path / 'crash.db'}"
-    await _prepare(url, fake)
+    await linked_groups(url, fake, GROUPS, center="TTHTCĐ phường Nhơn Hưng", village="Tổ dân phố")
     log = tmp_path / "bot.log"
     async with fake.serve() as base_url:
         first = await _spawn(url, base_url, fake, log)
