@@ -11,6 +11,8 @@ from collections.abc import Callable, Sequence
 from datetime import datetime
 from pathlib import Path
 
+from sqlalchemy.ext.asyncio import AsyncSession
+
 from bot import logs
 from bot.bootstrap import bootstrap, utcnow
 from bot.config import ConfigError, Settings, load_settings
@@ -213,6 +215,14 @@ async def _center_add(settings: Settings, args: argparse.Namespace) -> int:
     return 0
 
 
+async def _named_center(session: AsyncSession, center_id: int) -> Center | None:
+    """The center a command names, or None once it has said there is no such center."""
+    center = await session.get(Center, center_id)
+    if center is None:
+        print(f"There is no center #{center_id}.", file=sys.stderr)
+    return center
+
+
 async def _center_handover(settings: Settings, args: argparse.Namespace) -> int:
     """For the authority above a center: a new director, or the old one leaving (only then can they use
     their own right to be forgotten)."""
@@ -220,9 +230,8 @@ async def _center_handover(settings: Settings, args: argparse.Namespace) -> int:
     try:
         await db.upgrade()
         async with db.session() as session, session.begin():
-            center = await session.get(Center, args.center)
+            center = await _named_center(session, args.center)
             if center is None:
-                print(f"There is no center #{args.center}.", file=sys.stderr)
                 return 2
             await invites.cancel_unused(session, center.id, InviteKind.DIRECTOR, now=args.clock())  # one link only
             link = await invites.create(session, center_id=center.id, kind=InviteKind.DIRECTOR, now=args.clock())
@@ -245,9 +254,8 @@ async def _plan_import(settings: Settings, args: argparse.Namespace) -> int:
     try:
         await db.upgrade()
         async with db.session() as session, session.begin():
-            center = await session.get(Center, args.center)
+            center = await _named_center(session, args.center)
             if center is None:
-                print(f"There is no center #{args.center}.", file=sys.stderr)
                 return 2
             t = Translator(center.locale, center.timezone)
             content = await asyncio.to_thread(path.read_bytes)
@@ -343,9 +351,8 @@ async def _report(settings: Settings, args: argparse.Namespace) -> int:
         await db.upgrade()
         async with db.session() as session:
             if args.center is not None:
-                center = await session.get(Center, args.center)
+                center = await _named_center(session, args.center)
                 if center is None:
-                    print(f"There is no center #{args.center}.", file=sys.stderr)
                     return 2
                 scope = stats.Scope((center.id,), center.timezone)
                 locale = args.lang or center.locale
