@@ -169,24 +169,34 @@ async def run(args: argparse.Namespace) -> None:
             await fake.wait_for(lambda: bool(fake.calls_to("getUpdates")), timeout=60)
             print(f"started: {peak_kib(bot.pid) / 1024:.0f} MiB peak so far")
 
-            async def said(user: FakeUser, text: str, replies: int = 1) -> None:
+            async def said(user: FakeUser, text: str, replies: int) -> None:
                 before = len(user.private_chat.bot_messages)
                 user.send(text)
                 await fake.wait_for(lambda: len(user.private_chat.bot_messages) >= before + replies, timeout=300)
 
-            await said(director, "/stats")
-            await said(director, "/report")
-            await said(director, "/report 2025 pdf")
+            def phase(name: str) -> None:
+                print(f"  after {name}: {peak_kib(bot.pid) / 1024:.0f} MiB peak")
+
+            await said(director, "/stats", replies=2)  # the figures, then the chart
+            phase("/stats")
+            await said(director, "/report", replies=1)
+            phase("/report (Excel)")
+            await said(director, "/report 2025 pdf", replies=1)
+            phase("/report 2025 pdf")
             for resident in residents[:300]:
                 resident.send("/events")
+            await fake.wait_for(lambda: all(r.private_chat.bot_messages for r in residents[:300]), timeout=300)
+            phase("300 /events")
             for resident in residents[300:400]:
                 resident.send("/mydata")
-            await fake.wait_for(lambda: all(r.private_chat.bot_messages for r in residents[:400]), timeout=300)
+            await fake.wait_for(lambda: all(r.private_chat.bot_messages for r in residents[300:400]), timeout=300)
+            phase("100 /mydata")
             code = checkin.code(secret, session_id, checkin.minute_of(datetime.now(UTC)))
             for resident in residents[400:900]:
                 resident.send(code)
             await fake.wait_for(lambda: all(r.private_chat.bot_messages for r in residents[400:900]), timeout=300)
-            await said(director, "/stats 2025")
+            phase("500 check-ins")
+            await said(director, "/stats 2025", replies=2)
             print(f"after the load: {peak_kib(bot.pid) / 1024:.0f} MiB peak (VmHWM) — target under 200 MB")
         finally:
             await stop(bot)

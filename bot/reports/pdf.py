@@ -1,27 +1,23 @@
-"""The report as a PDF to print and sign (fpdf2). Vietnamese needs a Unicode font: DejaVu Sans, which
-matplotlib already ships, so the report adds no font file of its own."""
+"""The report as a PDF to print and sign (fpdf2), in DejaVu Sans for the Vietnamese letters (bot/reports/fonts)."""
 
 from __future__ import annotations
 
-from pathlib import Path
-
-import matplotlib
 from fpdf import FPDF
 from fpdf.fonts import FontFace
 
 from bot.i18n import Translator
+from bot.reports import fonts
 from bot.reports.layout import Report, Sheet
 
-FONTS = Path(matplotlib.get_data_path()) / "fonts" / "ttf"
 FONT = "DejaVu"
 
 
 def write(report: Report, t: Translator) -> bytes:
     pdf = FPDF(format="A4")
     pdf.set_auto_page_break(auto=True, margin=15)
-    pdf.add_font(FONT, "", str(FONTS / "DejaVuSans.ttf"))
-    pdf.add_font(FONT, "B", str(FONTS / "DejaVuSans-Bold.ttf"))
-    pdf.add_font(FONT, "I", str(FONTS / "DejaVuSans-Oblique.ttf"))
+    pdf.add_font(FONT, "", str(fonts.REGULAR))
+    pdf.add_font(FONT, "B", str(fonts.BOLD))
+    pdf.add_font(FONT, "I", str(fonts.OBLIQUE))
     pdf.set_title(report.filename)
     for sheet in report.sheets:
         _sheet(pdf, sheet, t)
