@@ -99,11 +99,29 @@ class Dispatcher:
     async def _slow_down(self, incoming: Incoming, verdict: Verdict) -> Outcome:
         outcome = Outcome()
         if verdict is Verdict.WARN:
-            language = incoming.sender.language_code if incoming.sender else None
-            t = Translator(pick_locale(None, language, None, self.settings.default_locale), self.settings.timezone)
+            t = await self._translator_of(incoming)
             outcome.effects.append(Send(incoming.chat_id, t.gettext(SLOW_DOWN)))
             await self.deliver(outcome)
         return outcome
+
+    async def _translator_of(self, incoming: Incoming) -> Translator:
+        """The person's own language (their /lang choice wins over the phone's) and their center's time zone,
+        read once a flood: the warning is said once, and what follows it reads nothing."""
+        assert incoming.sender is not None
+        async with self.db.session() as session:
+            person = await people.by_telegram_id(session, incoming.sender.user_id)
+        if person is not None and person.consent_withdrawn_at is not None:
+            person = None  # no longer processed: as in _context
+        center = person.center if person is not None else None
+        return Translator(
+            pick_locale(
+                person.language if person else None,
+                incoming.sender.language_code,
+                center.locale if center else None,
+                self.settings.default_locale,
+            ),
+            center.timezone if center else self.settings.timezone,
+        )
 
     async def _context(self, session, incoming: Incoming, now: datetime) -> Context:  # type: ignore[no-untyped-def]
         person = await people.by_telegram_id(session, incoming.sender.user_id) if incoming.sender else None

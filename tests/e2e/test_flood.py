@@ -31,6 +31,18 @@ async def test_a_flood_from_one_person_is_refused_once_politely_and_others_go_on
     assert (await bot.say(hoa, "/help"))[-1].text != tr("vi", SLOW)
 
 
+async def test_the_warning_speaks_the_language_the_person_chose(bot: Bot, fake: FakeTelegram) -> None:
+    await bot.create_center()
+    lan = fake.add_user("Lan", language_code="vi")
+    await onboard(bot, lan)
+    assert (await bot.say(lan, "/lang en"))[-1].text == "Done: I will speak English with you from now on."
+    assert bot.app is not None
+    bot.app.dispatcher.flood = FloodGuard(2)
+    for _ in range(2):
+        assert (await bot.say(lan, "/help"))[-1].text != SLOW
+    assert [m.text for m in await bot.say(lan, "/help")] == [SLOW]  # English, though the phone speaks Vietnamese
+
+
 def test_the_guard_lets_a_person_go_on_once_the_minute_has_room() -> None:
     now = [0.0]
     guard = FloodGuard(2, clock=lambda: now[0])
