@@ -13,7 +13,7 @@ from __future__ import annotations
 import enum
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import ColumnElement, or_
 
 from bot.context import Context
 from bot.errors import Refusal
@@ -109,22 +109,18 @@ async def on_text(ctx: Context, conversation: Conversation, text: str) -> None:
 
 async def _find_or_ask(ctx: Context, conversation: Conversation, data: dict[str, Any]) -> None:
     center_id = _helper(ctx).center_id
-    named = [
-        p
-        for p in await ctx.session.scalars(
-            select(Person).where(
-                Person.center_id == center_id,
-                Person.full_name.is_not(None),
-                Person.consent_withdrawn_at.is_(None),  # they asked not to be processed: a new record instead
-            )
-        )
-        if fold(p.full_name or "") == fold(data["name"])
-    ]
-    exact = [p for p in named if p.birth_year == data["year"] and p.village_id == data["village"]]
+    assert center_id is not None
+    same_year, same_village = Person.birth_year == data["year"], Person.village_id == data["village"]
+
+    async def named(*alike: ColumnElement[bool]) -> list[Person]:
+        # people who took their consent back are not to be processed: they get a new record instead
+        return await people.named(ctx.session, center_id, data["name"], people.CONSENTING, *alike, whole=True)
+
+    exact = await named(same_year, same_village)
     if exact:
         await _register(ctx, conversation, data, exact[0])
         return
-    close = [p for p in named if p.birth_year == data["year"] or p.village_id == data["village"]]
+    close = await named(or_(same_year, same_village))
     if not close:
         await _register(ctx, conversation, data, None)
         return

@@ -29,7 +29,7 @@ from bot.models import (
     RegistrationStatus,
 )
 from bot.registry import Access, Command, Journey
-from bot.services import centers, checkin, conversations
+from bot.services import centers, checkin, conversations, people
 from bot.text import fold
 from handlers import events
 
@@ -78,7 +78,7 @@ async def on_text(ctx: Context, conversation: Conversation, text: str) -> None:
     wanted = fold(text)
     if len(wanted) < 2:
         raise Refusal(N_("Type at least two letters of the name."))
-    found = [p for p in await _people(ctx) if wanted in fold(p.full_name or "")][:8]
+    found = await people.named(ctx.session, ctx.person.center_id or 0, text, people.CONSENTING)
     if not found:
         raise Refusal(
             N_("Nobody called “{typed}”. Try part of the name, or count them with /headcount."), typed=text[:40]
@@ -111,19 +111,6 @@ async def _registered_of(ctx: Context, current: ActivitySession, village_id: int
     )
 
 
-async def _people(ctx: Context) -> list[Person]:
-    assert ctx.person is not None
-    return list(
-        await ctx.session.scalars(
-            select(Person).where(
-                Person.center_id == ctx.person.center_id,
-                Person.full_name.is_not(None),
-                Person.consent_withdrawn_at.is_(None),
-            )
-        )
-    )
-
-
 def _label(person: Person) -> str:
     village = person.village.name if person.village else "-"
     return f"{person.full_name} ({person.birth_year}, {village})"
@@ -142,10 +129,10 @@ async def _mark(ctx: Context, current: ActivitySession, person_id: int, method: 
 
 async def _sheet(ctx: Context, current: ActivitySession, lines: list[str]) -> None:
     """Names copied from a paper sign-in sheet: one found exactly once is present; the rest are listed."""
-    everyone = await _people(ctx)
+    assert ctx.person is not None and ctx.person.center_id is not None
     marked, missing, unsure = 0, [], []
     for line in lines:
-        same = [p for p in everyone if fold(p.full_name or "") == fold(line)]
+        same = await people.named(ctx.session, ctx.person.center_id, line, people.CONSENTING, whole=True, limit=2)
         if len(same) == 1:
             marked += await checkin.record(
                 ctx.session, current, same[0], ctx.now, AttendanceMethod.SHEET, by=ctx.person

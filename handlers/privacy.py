@@ -13,15 +13,13 @@ from __future__ import annotations
 import json
 import re
 
-from sqlalchemy import select
-
 from bot.context import Context
 from bot.errors import Refusal
 from bot.i18n import N_
 from bot.messaging import Attachment, Choice
 from bot.models import Person, Registration, RoleKind
 from bot.registry import Access, Command
-from bot.services import audit, privacy
+from bot.services import audit, people, privacy
 from bot.services.people import has_role
 from bot.text import fold
 from handlers.profile import GENDER_LABELS
@@ -195,13 +193,8 @@ async def _without_phone(ctx: Context, args: str, command: str) -> Person | None
         return person
     if len(fold(typed)) < 2:
         raise Refusal(N_("Please write the person's name, like {command} Nguyễn Thị Lan."), command=command)
-    found = [
-        p
-        for p in await ctx.session.scalars(
-            select(Person).where(Person.center_id == director.center_id, Person.full_name.is_not(None))
-        )
-        if _phoneless(p) and fold(typed) in fold(p.full_name or "")
-    ][:8]
+    assert director.center_id is not None
+    found = await people.named(ctx.session, director.center_id, typed, *PHONELESS)
     if not found:
         raise Refusal(
             N_(
@@ -215,6 +208,9 @@ async def _without_phone(ctx: Context, args: str, command: str) -> Person | None
         tuple((Choice(f"{p.full_name} ({p.birth_year})", f"{command} #{p.id}"),) for p in found),
     )
     return None
+
+
+PHONELESS = (Person.telegram_user_id.is_(None), Person.forgotten_at.is_(None))  # _phoneless, in SQL
 
 
 def _phoneless(person: Person) -> bool:

@@ -6,10 +6,11 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 import pytest
+from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from sqlalchemy import func, select
+from sqlalchemy import func, select, text
 
 from bot.config import Settings
 from bot.context import Context
@@ -18,7 +19,7 @@ from bot.dispatcher import Dispatcher
 from bot.messaging import Edit, Event, Incoming, Menu, Send, Sender
 from bot.models import Base, Person
 from bot.registry import Command, Registry
-from bot.services import people
+from bot.services import centers, people
 
 NOW = datetime(2025, 10, 1, 1, 0, tzinfo=UTC)
 
@@ -62,6 +63,24 @@ async def test_upgrading_twice_is_harmless_and_reaches_the_head(db: Database) ->
         current = await connection.run_sync(lambda sync: MigrationContext.configure(sync).get_current_revision())
     head = ScriptDirectory.from_config(alembic_config()).get_current_head()
     assert current == head is not None
+
+
+async def test_people_named_before_names_were_folded_are_found_without_accents(db: Database) -> None:
+    async with db.session() as session, session.begin():
+        center = await centers.create_center(session, name="TTHTCĐ xã Thanh Bình", villages=["Thôn Đông"], now=NOW)
+    async with db.engine.begin() as connection:  # back to the database as it was before 0013 folded names
+        await connection.run_sync(lambda sync: command.downgrade(alembic_config(sync), "0012"))
+        await connection.execute(
+            text(
+                "INSERT INTO person (center_id, full_name, created_at, private_notices, anonymous)"
+                " VALUES (:center, 'Nguyễn Thị Đào', :now, :no, :no)"
+            ),
+            {"center": center.id, "now": NOW.replace(tzinfo=None), "no": False},
+        )
+    await db.upgrade()
+    async with db.session() as session:
+        found = await people.named(session, center.id, "nguyen thi dao")
+    assert [p.full_name for p in found] == ["Nguyễn Thị Đào"]
 
 
 async def _dispatch(db: Database, handler, text: str = "/try") -> tuple[RecordingMessenger, Dispatcher]:  # type: ignore[no-untyped-def]
