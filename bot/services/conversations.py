@@ -11,10 +11,13 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.models import Conversation
 
-_CURRENT = select(Conversation).where(Conversation.person_id == bindparam("person_id"))  # built once: every text asks
+# Built once: every text asks. FOR UPDATE: two processes handed one person's two answers at once take them
+# one after the other, the second reading the step the first moved to (SQLite, one process, has no need).
+_CURRENT = select(Conversation).where(Conversation.person_id == bindparam("person_id")).with_for_update()
 
 
 async def current(session: AsyncSession, person_id: int) -> Conversation | None:
+    """The step the person is at, held until this transaction ends."""
     return await session.scalar(_CURRENT, {"person_id": person_id})
 
 
