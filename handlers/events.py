@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import re
 
-from sqlalchemy import or_, select
+from sqlalchemy import func, or_, select
 
 from bot import calendar, cards
 from bot.context import Context
@@ -55,7 +55,8 @@ async def events(ctx: Context, args: str) -> None:
     if not has_role(person, RoleKind.DIRECTOR, RoleKind.STAFF):
         mine = select(activity_village.c.activity_id).where(activity_village.c.village_id == person.village_id)
         query = query.where(or_(Activity.all_villages.is_(True), Activity.id.in_(mine)))
-    upcoming = sorted(await ctx.session.scalars(query), key=lambda a: a.starts_at)[:5]
+    first_start = select(func.min(ActivitySession.starts_at)).where(ActivitySession.activity_id == Activity.id)
+    upcoming = list(await ctx.session.scalars(query.order_by(first_start.scalar_subquery(), Activity.id).limit(5)))
     if not upcoming:
         ctx.reply(ctx._("There are no upcoming activities for your village yet. I will tell you when there are."))
         return

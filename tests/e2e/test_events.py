@@ -43,6 +43,16 @@ async def test_events_lists_only_what_is_for_the_residents_village(bot: Bot, fak
     assert titles == ["📢 Hội diễn văn nghệ toàn xã", "📢 Lớp tập huấn trồng lúa"]
     staff_view = await bot.say(place.director, "/events")
     assert len(staff_view) == 4
+    for day in (11, 9, 10):
+        await publish(bot, place, f"Chuyên đề ngày {day}", start=f"{day:02d}/10/2025 07:30")
+    titles = [m.text.splitlines()[0] for m in (await bot.say(place.director, "/events"))[1:]]
+    assert titles == [  # the five soonest, soonest first; the 11th waits its turn
+        "📢 Chuyên đề chăm sóc sức khỏe người cao tuổi",
+        "📢 Hội diễn văn nghệ toàn xã",
+        "📢 Lớp tập huấn trồng lúa",
+        "📢 Chuyên đề ngày 9",
+        "📢 Chuyên đề ngày 10",
+    ]
 
 
 async def test_the_calendar_file_holds_the_activity_in_utc(bot: Bot, fake: FakeTelegram) -> None:
