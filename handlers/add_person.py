@@ -172,13 +172,13 @@ async def _register(ctx: Context, conversation: Conversation, data: dict[str, An
             actor_id=helper.id,
             person_id=person.id,
         )
-    await conversations.finish(ctx.session, conversation.person_id)
     if data.get("desk"):
         await _walk_in(ctx, int(data["desk"]), person)
-        await conversations.move_to(
+        await conversations.move_to(  # back to the desk
             ctx.session, helper.id, desk.JOURNEY, desk.Step.DESK, ctx.now, {"session": data["desk"]}
         )
         return
+    await conversations.finish(ctx.session, conversation.person_id)
     result = await registrations.register(ctx.session, activity, person, village_id=None, now=ctx.now, by=helper)
     ctx.outcome.outbox_changed = True
     if result.outcome in (Outcome.WAITLISTED, Outcome.ALREADY_WAITING):

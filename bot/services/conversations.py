@@ -31,12 +31,11 @@ async def move_to(
 ) -> Conversation:
     """Put the person at `step` of `journey`, replacing whatever journey they were in."""
     conversation = await current(session, person_id)
-    if conversation is None or conversation.journey != journey:
-        if conversation is not None:
-            await session.delete(conversation)
-            await session.flush()
+    if conversation is None:
         conversation = Conversation(person_id=person_id, journey=journey, step=step.value, data={})
         session.add(conversation)
+    elif conversation.journey != journey:  # the same row, so that an answer waiting on it reads the new journey
+        conversation.journey, conversation.data = journey, {}
     conversation.step = step.value
     conversation.data = {**conversation.data, **(data or {})}
     conversation.updated_at = now

@@ -26,13 +26,16 @@ class Step(enum.Enum):
     BIRTH_YEAR = "3"
 
 
-async def _answer(db: Database, person_id: int) -> None:
-    """What a journey does with an answer: read the step, move to the next one, commit."""
+async def _answer(db: Database, person_id: int) -> tuple[str, str]:
+    """What a journey does with an answer: read the step, move to the next one of the same journey, commit.
+    Returns the journey and step it read."""
     async with db.session() as session, session.begin():
         conversation = await conversations.current(session, person_id)
-        assert conversation is not None
+        assert conversation is not None, "the answer found no step at all"
+        read = (conversation.journey, conversation.step)
         following = Step(str(int(conversation.step) + 1))
-        await conversations.move_to(session, person_id, "profile", following, NOW)
+        await conversations.move_to(session, person_id, conversation.journey, following, NOW)
+    return read
 
 
 async def _waiting_on_a_lock(db: Database) -> bool:
@@ -46,7 +49,13 @@ async def _waiting_on_a_lock(db: Database) -> bool:
 
 
 @pytest.mark.parametrize("backend", [b for b in databases.BACKENDS if b == "postgresql"], indirect=True)
-async def test_one_persons_two_answers_in_two_processes_are_taken_in_turn(database_url: str) -> None:
+@pytest.mark.parametrize(
+    ("journey", "moved_to", "then"),
+    [("profile", Step.GENDER, ("profile", "2")), ("desk", Step.NAME, ("desk", "1"))],  # a step on, or another journey
+)
+async def test_one_persons_two_answers_in_two_processes_are_taken_in_turn(
+    database_url: str, journey: str, moved_to: Step, then: tuple[str, str]
+) -> None:
     first, second = Database(database_url), Database(database_url)
     try:
         async with first.session() as session, session.begin():
@@ -64,11 +73,8 @@ async def test_one_persons_two_answers_in_two_processes_are_taken_in_turn(databa
                 assert not other.done(), "the second process read the step the first was still answering"
                 assert time.monotonic() < deadline, "the second process never waited"
                 await asyncio.sleep(0.02)
-            await conversations.move_to(session, lan.id, "profile", Step.GENDER, NOW)
-        await other
-        async with first.session() as session:
-            conversation = await conversations.current(session, lan.id)
-        assert conversation is not None and conversation.step == Step.BIRTH_YEAR.value  # both answers counted
+            await conversations.move_to(session, lan.id, journey, moved_to, NOW)
+        assert await other == then  # the step the first moved to, so both answers count
     finally:
         await first.dispose()
         await second.dispose()
