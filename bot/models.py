@@ -19,6 +19,7 @@ from sqlalchemy import (
     DateTime,
     Enum,
     ForeignKey,
+    Index,
     Integer,
     MetaData,
     String,
@@ -135,6 +136,7 @@ class Person(Base):
     without a phone, when a helper registers them and records that)."""
 
     __tablename__ = "person"
+    __table_args__ = (Index("ix_person_center_id_name_key", "center_id", "name_key"),)  # a name at the desk
 
     id: Mapped[int] = mapped_column(primary_key=True)
     telegram_user_id: Mapped[int | None] = mapped_column(BigInteger, unique=True)

@@ -16,6 +16,7 @@ from datetime import UTC, datetime, timedelta
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
 from bot.database import Database
+from bot.services import people
 from scheduler import checkin_codes, live_cards, outbox, retention
 from scheduler.sender import Sender
 
@@ -92,12 +93,21 @@ class Wakeup:
             run.add_done_callback(self._jobs.discard)
 
     async def _expire(self) -> None:
+        """Daily, and at start: what has outlived its retention period, and names missing their folded copy."""
         if not self._started():
             return
         try:
             await retention.run(self.db, self.clock())
         except Exception:
             log.exception("retention stopped early; it runs again tomorrow")
+        try:
+            async with self.db.session() as session, session.begin():
+                folded = await people.fold_missing_names(session)
+        except Exception:
+            log.exception("could not fold the names missing their folded copy; trying again tomorrow")
+        else:
+            if folded:
+                log.info("%s names were given their folded copy for searching", folded)
 
     def _started(self) -> bool:
         """Count this wake-up as under way, unless we are stopping."""

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import ColumnElement, bindparam, select
+from sqlalchemy import ColumnElement, bindparam, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import joinedload
 
@@ -77,6 +77,19 @@ async def named(
         select(Person).where(Person.center_id == center_id, matches, *criteria).order_by(Person.id).limit(limit)
     )
     return list(rows)
+
+
+async def fold_missing_names(session: AsyncSession) -> int:
+    """Give a folded copy to names written without one (by a process still running code older than migration
+    0013 during a rolling restart, or by hand in SQL), so that a name search finds them. Returns how many."""
+    missing = (
+        await session.execute(
+            select(Person.id, Person.full_name).where(Person.full_name.is_not(None), Person.name_key.is_(None))
+        )
+    ).all()
+    if missing:
+        await session.execute(update(Person), [{"id": row.id, "name_key": fold(row.full_name)} for row in missing])
+    return len(missing)
 
 
 def birth_year_bounds(now: datetime) -> tuple[int, int]:

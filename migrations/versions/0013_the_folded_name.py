@@ -23,6 +23,7 @@ person = sa.table("person", sa.column("id", sa.Integer), sa.column("full_name"),
 def upgrade() -> None:
     with op.batch_alter_table("person", schema=None) as batch_op:
         batch_op.add_column(sa.Column("name_key", sa.String(length=200), nullable=True))
+        batch_op.create_index("ix_person_center_id_name_key", ["center_id", "name_key"], unique=False)
     connection = op.get_bind()
     named = connection.execute(sa.select(person.c.id, person.c.full_name).where(person.c.full_name.is_not(None)))
     rows = [{"key": row.id, "folded": fold(row.full_name)} for row in named]
@@ -34,4 +35,5 @@ def upgrade() -> None:
 
 def downgrade() -> None:
     with op.batch_alter_table("person", schema=None) as batch_op:
+        batch_op.drop_index("ix_person_center_id_name_key")
         batch_op.drop_column("name_key")

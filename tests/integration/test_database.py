@@ -10,7 +10,7 @@ from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from sqlalchemy import func, select, text
+from sqlalchemy import func, insert, select, text
 
 from bot.config import Settings
 from bot.context import Context
@@ -81,6 +81,19 @@ async def test_people_named_before_names_were_folded_are_found_without_accents(d
     async with db.session() as session:
         found = await people.named(session, center.id, "nguyen thi dao")
     assert [p.full_name for p in found] == ["Nguyễn Thị Đào"]
+
+
+async def test_a_name_written_by_an_older_process_is_folded_by_the_daily_upkeep(db: Database) -> None:
+    async with db.session() as session, session.begin():
+        center = await centers.create_center(session, name="TTHTCĐ xã Thanh Bình", villages=["Thôn Đông"], now=NOW)
+        await session.execute(  # as code older than 0013 writes a person: no folded copy
+            insert(Person).values(center_id=center.id, full_name="Lê Văn Đức", created_at=NOW, private_notices=False)
+        )
+    async with db.session() as session, session.begin():
+        assert await people.named(session, center.id, "le van duc") == []
+        assert await people.fold_missing_names(session) == 1
+    async with db.session() as session:
+        assert [p.full_name for p in await people.named(session, center.id, "Van Duc")] == ["Lê Văn Đức"]
 
 
 async def _dispatch(db: Database, handler, text: str = "/try") -> tuple[RecordingMessenger, Dispatcher]:  # type: ignore[no-untyped-def]
