@@ -26,7 +26,7 @@ if TYPE_CHECKING:
 SHOWN_AREAS = 5  # the biggest rows get a colour each; the rest are summed as "Other rows"
 COLOURS = ("#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c8c8c")
 WIDTH, HEIGHT = 1080, 1350
-LEFT, RIGHT = 110, 1050  # the plotting area's sides, leaving room for the numbers of the y axis
+LEFT, RIGHT = 110, 1050  # the plotting area's sides; the left one moves right for wide numbers on the y axis
 INK, GRID, ALL, WOMEN = "#000000", "#e0e0e0", "#1f77b4", "#d62728"
 
 
@@ -62,13 +62,16 @@ def png(figures: stats.Figures, t: Translator, names: dict[str, str]) -> bytes:
     title = _(N_("Learner-visits per month, {year}")).format(year=figures.period.year)
     draw.text((WIDTH / 2, 20), title, font=_font(30, bold=True), fill=INK, anchor="ma")
     legend: list[tuple[str, str, str]] = [
-        (_short(names.get(key, key) if key else _(N_("Other rows"))), colour, "box")
+        (names.get(key, key) if key else _(N_("Other rows")), colour, "box")
         for (key, _values), colour in zip(series, COLOURS, strict=False)
     ]
     if targets:
         legend.append((_(N_("Target")), INK, "dashes"))
     legend_rows = (len(legend) + 1) // 2
-    bars = _Panel(top=80, bottom=800 - 34 * legend_rows, highest=max([*totals, *_finite(targets or [])]))
+    highest = (max([*totals, *_finite(targets or [])]), max([*totals, *figures.monthly_women]))
+    numbers = [t.number(tick) for tick in (*_ticks(highest[0]), *_ticks(highest[1]))]
+    left = max(LEFT, math.ceil(max(_font(21).getlength(n) for n in numbers)) + 24)
+    bars = _Panel(top=80, bottom=800 - 34 * legend_rows, highest=highest[0], left=left)
     bars.axes(draw, t, months)
     base = [0.0] * 12
     for (_key, values), colour in zip(series, COLOURS, strict=False):
@@ -86,7 +89,7 @@ def png(figures: stats.Figures, t: Translator, names: dict[str, str]) -> bytes:
                 _dashes(draw, (bars.x(month) - 39, y), (bars.x(month) + 39, y))
     _legend(draw, legend, top=bars.bottom + 70, columns=2)
 
-    lines = _Panel(top=1000, bottom=1280, highest=max([*totals, *figures.monthly_women]))
+    lines = _Panel(top=1000, bottom=1280, highest=highest[1], left=left)
     draw.text((WIDTH / 2, 880), _(N_("Women and all")), font=_font(27, bold=True), fill=INK, anchor="ma")
     _legend(draw, [(_(N_("All")), ALL, "line"), (_(N_("Women")), WOMEN, "line")], top=930, columns=2)
     lines.axes(draw, t, months)
@@ -108,13 +111,14 @@ class _Panel:
     top: int
     bottom: int
     highest: float
+    left: int
 
     @property
     def ticks(self) -> list[int]:
         return _ticks(self.highest)
 
     def x(self, month: int) -> float:
-        return LEFT + (RIGHT - LEFT) * (month + 0.5) / 12
+        return self.left + (RIGHT - self.left) * (month + 0.5) / 12
 
     def y(self, value: float) -> float:
         return self.bottom - (self.bottom - self.top) * value / self.ticks[-1]
@@ -124,10 +128,10 @@ class _Panel:
         for tick in self.ticks:
             y = self.y(tick)
             if tick:
-                draw.line((LEFT, y, RIGHT, y), fill=GRID, width=2)
-            draw.text((LEFT - 12, y), t.number(tick), font=small, fill=INK, anchor="rm")
-        draw.line((LEFT, self.top - 10, LEFT, self.bottom), fill=INK, width=2)
-        draw.line((LEFT, self.bottom, RIGHT, self.bottom), fill=INK, width=2)
+                draw.line((self.left, y, RIGHT, y), fill=GRID, width=2)
+            draw.text((self.left - 12, y), t.number(tick), font=small, fill=INK, anchor="rm")
+        draw.line((self.left, self.top - 10, self.left, self.bottom), fill=INK, width=2)
+        draw.line((self.left, self.bottom, RIGHT, self.bottom), fill=INK, width=2)
         for month, name in enumerate(months):
             draw.text((self.x(month), self.bottom + 12), name, font=small, fill=INK, anchor="ma")
 
@@ -145,7 +149,8 @@ def _ticks(highest: float) -> list[int]:
 
 
 def _legend(draw: ImageDraw, entries: list[tuple[str, str, str]], *, top: int, columns: int) -> None:
-    """Entries (label, colour, mark) in rows of `columns`, centred; a mark is a box, a line or dashes."""
+    """Entries (label, colour, mark) in rows of `columns`; a mark is a box, a line or dashes. A label too long
+    for its column is cut short with "…"."""
     font, width = _font(21), (RIGHT - LEFT) // columns
     for index, (label, colour, mark) in enumerate(entries):
         row, column = divmod(index, columns)
@@ -157,7 +162,7 @@ def _legend(draw: ImageDraw, entries: list[tuple[str, str, str]], *, top: int, c
             draw.ellipse((x + 9, y - 8, x + 25, y + 8), fill=colour)
         else:
             _dashes(draw, (x, y), (x + 34, y))
-        draw.text((x + 46, y), label, font=font, fill=INK, anchor="lm")
+        draw.text((x + 46, y), _fit(label, font, width - 40 - 46 - 16), font=font, fill=INK, anchor="lm")
 
 
 def _dashes(draw: ImageDraw, start: tuple[float, float], end: tuple[float, float]) -> None:
@@ -177,5 +182,9 @@ def _font(size: int, *, bold: bool = False) -> FreeTypeFont:
     return ImageFont.truetype(str(fonts.BOLD if bold else fonts.REGULAR), size)
 
 
-def _short(label: str, limit: int = 38) -> str:
-    return label if len(label) <= limit else label[: limit - 1] + "…"
+def _fit(label: str, font: FreeTypeFont, room: float) -> str:
+    if font.getlength(label) <= room:
+        return label
+    while label and font.getlength(label + "…") > room:
+        label = label[:-1]
+    return label.rstrip() + "…"
