@@ -58,6 +58,7 @@ async def seed(url: str, people: int, fake: FakeTelegram) -> tuple[FakeUser, lis
                 "telegram_user_id": accounts[n].id if n < len(accounts) else FIRST_USER + n,
                 "center_id": center.id,
                 "full_name": f"Người Số {n}",
+                "name_key": f"nguoi so {n}",  # as the ORM folds a name (bot/models.py)
                 "gender": Gender.FEMALE if n % 2 else Gender.MALE,
                 "birth_year": 1940 + n % 65,
                 "village_id": villages[n % len(villages)],

@@ -82,14 +82,16 @@ async def named(
 async def fold_missing_names(session: AsyncSession) -> int:
     """Give a folded copy to names written without one (by a process still running code older than migration
     0013 during a rolling restart, or by hand in SQL), so that a name search finds them. Returns how many."""
-    missing = (
-        await session.execute(
-            select(Person.id, Person.full_name).where(Person.full_name.is_not(None), Person.name_key.is_(None))
-        )
-    ).all()
-    if missing:
-        await session.execute(update(Person), [{"id": row.id, "name_key": fold(row.full_name)} for row in missing])
-    return len(missing)
+    unfolded = (
+        select(Person.id, Person.full_name)
+        .where(Person.full_name.is_not(None), Person.name_key.is_(None))
+        .limit(1000)  # a thousand at a time: a backlog of a whole commune is not read into memory at once
+    )
+    folded = 0
+    while batch := (await session.execute(unfolded)).all():
+        await session.execute(update(Person), [{"id": row.id, "name_key": fold(row.full_name)} for row in batch])
+        folded += len(batch)
+    return folded
 
 
 def birth_year_bounds(now: datetime) -> tuple[int, int]:

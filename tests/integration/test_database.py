@@ -86,12 +86,14 @@ async def test_people_named_before_names_were_folded_are_found_without_accents(d
 async def test_a_name_written_by_an_older_process_is_folded_by_the_daily_upkeep(db: Database) -> None:
     async with db.session() as session, session.begin():
         center = await centers.create_center(session, name="TTHTCĐ xã Thanh Bình", villages=["Thôn Đông"], now=NOW)
-        await session.execute(  # as code older than 0013 writes a person: no folded copy
-            insert(Person).values(center_id=center.id, full_name="Lê Văn Đức", created_at=NOW, private_notices=False)
+        names = ["Lê Văn Đức", *(f"Người Số {n}" for n in range(1000))]  # more than one batch
+        await session.execute(  # as code older than 0013 writes people: no folded copy
+            insert(Person),
+            [{"center_id": center.id, "full_name": n, "created_at": NOW, "private_notices": False} for n in names],
         )
     async with db.session() as session, session.begin():
         assert await people.named(session, center.id, "le van duc") == []
-        assert await people.fold_missing_names(session) == 1
+        assert await people.fold_missing_names(session) == 1001
     async with db.session() as session:
         assert [p.full_name for p in await people.named(session, center.id, "Van Duc")] == ["Lê Văn Đức"]
 
