@@ -39,6 +39,7 @@ from bot.models import (
     RoleKind,
 )
 from bot.services import activities, centers, checkin
+from bot.text import fold
 
 VILLAGES = [f"Thôn {n}" for n in range(1, 26)]
 FIRST_USER = 10_000_000
@@ -58,7 +59,7 @@ async def seed(url: str, people: int, fake: FakeTelegram) -> tuple[FakeUser, lis
                 "telegram_user_id": accounts[n].id if n < len(accounts) else FIRST_USER + n,
                 "center_id": center.id,
                 "full_name": f"Người Số {n}",
-                "name_key": f"nguoi so {n}",  # as the ORM folds a name (bot/models.py)
+                "name_key": fold(f"Người Số {n}"),  # as the ORM keeps it (bot/models.py)
                 "gender": Gender.FEMALE if n % 2 else Gender.MALE,
                 "birth_year": 1940 + n % 65,
                 "village_id": villages[n % len(villages)],

@@ -20,7 +20,7 @@ from bot.errors import Refusal
 from bot.flood import FloodGuard, Verdict
 from bot.i18n import N_, Translator, pick_locale
 from bot.messaging import ChatMoved, Edit, Event, Incoming, Menu, Messenger, Outcome, RecipientGone, Send
-from bot.models import Center
+from bot.models import Center, Person
 from bot.registry import Access, Registry, Where, access_of, allowed
 from bot.services import conversations, groups, people, recipients
 from bot.services.regions import officer_region
@@ -112,16 +112,17 @@ class Dispatcher:
             person = await people.by_telegram_id(session, incoming.sender.user_id)
         if person is not None and person.consent_withdrawn_at is not None:
             person = None  # no longer processed: as in _context
-        center = person.center if person is not None else None
-        return Translator(
-            pick_locale(
-                person.language if person else None,
-                incoming.sender.language_code,
-                center.locale if center else None,
-                self.settings.default_locale,
-            ),
-            center.timezone if center else self.settings.timezone,
+        return self._translator(person, person.center if person else None, incoming.sender.language_code)
+
+    def _translator(self, person: Person | None, center: Center | None, client_language: str | None) -> Translator:
+        """The person's /lang choice, else their phone's language, else their center's, in the center's zone."""
+        locale = pick_locale(
+            person.language if person else None,
+            client_language,
+            center.locale if center else None,
+            self.settings.default_locale,
         )
+        return Translator(locale, center.timezone if center else self.settings.timezone)
 
     async def _context(self, session, incoming: Incoming, now: datetime) -> Context:  # type: ignore[no-untyped-def]
         person = await people.by_telegram_id(session, incoming.sender.user_id) if incoming.sender else None
@@ -137,19 +138,13 @@ class Dispatcher:
             center_id = group.center_id if group else None
         center = await session.get(Center, center_id) if center_id else None
         personal = not incoming.is_group  # a group reads the center's language, whoever spoke
-        locale = pick_locale(
-            person.language if person and personal else None,
-            client_language if personal else None,
-            center.locale if center else None,
-            self.settings.default_locale,
-        )
-        zone = center.timezone if center else self.settings.timezone
+        t = self._translator(person if personal else None, center, client_language if personal else None)
         return Context(
             session=session,
             incoming=incoming,
             person=person,
             center=center,
-            t=Translator(locale, zone),
+            t=t,
             now=now,
             settings=self.settings,
             registry=self.registry,
