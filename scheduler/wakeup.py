@@ -71,8 +71,17 @@ class Wakeup:
             return
         delay = max((due - self.clock()).total_seconds(), 0.0)
         run_at = datetime.now(UTC) + timedelta(seconds=delay)
+        # Two instances: a wake-up that fires while a run is finishing (past its claims, in its own poke) waits
+        # for the sender's lock and sends what was just saved; with one it would be skipped, and those rows
+        # would wait for the safety job.
         self.scheduler.add_job(
-            self._run, "date", run_date=run_at, id=JOB, replace_existing=True, misfire_grace_time=None
+            self._run,
+            "date",
+            run_date=run_at,
+            id=JOB,
+            replace_existing=True,
+            misfire_grace_time=None,
+            max_instances=2,
         )
 
     async def _safety(self) -> None:
