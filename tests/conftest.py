@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import os
 import shutil
 from collections.abc import AsyncIterator, Iterator
 from datetime import UTC, datetime, timedelta
@@ -17,7 +18,7 @@ from bot.database import Database
 from bot.models import InviteKind
 from bot.services import centers, invites
 from scheduler.limits import Limits
-from tests import databases
+from tests import databases, servers
 
 
 class Clock:
@@ -137,10 +138,18 @@ def backend(request: pytest.FixtureRequest) -> str:
 
 @pytest.fixture(scope="session")
 def postgres() -> Iterator[databases.Postgres]:
-    server = databases.Postgres()
-    server.create_template()
-    yield server
-    server.drop(server.template)
+    with servers.postgres(databases.SERVER) as url:
+        server = databases.Postgres(url)
+        server.create_template()
+        yield server
+        server.drop(server.template)
+
+
+@pytest.fixture(scope="session")
+def redis_url() -> Iterator[str]:
+    """TEST_REDIS_URL's Redis (default: the machine's, database 15), or a throwaway one (tests/servers.py)."""
+    with servers.redis_server(os.environ.get("TEST_REDIS_URL", "redis://localhost:6379/15")) as url:
+        yield url
 
 
 @pytest.fixture
@@ -154,7 +163,7 @@ def database_url(
         return
     server: databases.Postgres = request.getfixturevalue("postgres")
     name = server.copy()
-    yield databases.url_of(name)
+    yield server.url(name)
     server.drop(name)
 
 

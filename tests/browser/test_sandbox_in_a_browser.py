@@ -19,7 +19,8 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Browser, Page, expect, sync_playwright
 
-CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
+from tests.browser import chromium
+
 SHOTS = Path(os.environ.get("LOALANG_SCREENSHOTS", "test-results/sandbox"))
 STARTED = re.compile(r"open (http://127\.0\.0\.1:\d+/) in a browser")
 WAIT = 15_000  # ms: the longest a person would wait for the bot's answer on this page
@@ -85,20 +86,9 @@ def sandbox(tmp_path: Path) -> Iterator[str]:
 
 @pytest.fixture
 def browser() -> Iterator[Browser]:
+    shutil.rmtree(SHOTS, ignore_errors=True)  # the run's summary lists this run's screenshots, or none
     with sync_playwright() as playwright:
-        launched = playwright.chromium.launch(
-            executable_path=CHROMIUM,
-            headless=True,
-            args=[
-                "--no-sandbox",
-                "--disable-gpu",
-                "--disable-quic",
-                "--no-first-run",
-                "--disable-background-networking",
-                "--disable-component-update",
-                "--disable-sync",
-            ],
-        )
+        launched = chromium.launch(playwright)
         try:
             yield launched
         finally:
@@ -135,9 +125,8 @@ def press(page: Page, label: str) -> None:
 
 
 def test_a_new_resident_registers_checks_in_and_is_counted_in_the_directors_stats(
-    sandbox: str, browser: Browser
+    browser: Browser, sandbox: str
 ) -> None:
-    shutil.rmtree(SHOTS, ignore_errors=True)
     page = browser.new_page(viewport={"width": 1280, "height": 800}, locale="vi-VN")
     page.goto(sandbox)
 

@@ -3,7 +3,6 @@ one a second per chat, not twice that."""
 
 from __future__ import annotations
 
-import os
 import secrets
 from collections.abc import AsyncIterator
 
@@ -12,13 +11,11 @@ import pytest
 from scheduler.limits import SECOND
 from scheduler.shared_limits import SharedLimiter
 
-REDIS = os.environ.get("TEST_REDIS_URL", "redis://localhost:6379/15")
-
 
 @pytest.fixture
-async def two() -> AsyncIterator[tuple[SharedLimiter, SharedLimiter]]:
+async def two(redis_url: str) -> AsyncIterator[tuple[SharedLimiter, SharedLimiter]]:
     prefix = f"loalang:test:{secrets.token_hex(4)}"
-    first, second = SharedLimiter(REDIS, prefix=prefix), SharedLimiter(REDIS, prefix=prefix)
+    first, second = SharedLimiter(redis_url, prefix=prefix), SharedLimiter(redis_url, prefix=prefix)
     yield first, second
     await first.client.delete(*[key async for key in first.client.scan_iter(f"{prefix}:*")] or ["none"])
     await first.close()
