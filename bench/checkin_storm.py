@@ -37,7 +37,7 @@ from sqlalchemy import func, select
 
 from bot.channels.fake_telegram import FakeTelegram, FakeUser
 from bot.database import Database
-from bot.models import ActivityKind, Attendance, Center, Gender, Person, Village
+from bot.models import Account, ActivityKind, Attendance, Center, Gender, Person, Village
 from bot.services import activities, centers, checkin
 
 WEBHOOK = "https://loalang.example.org/telegram"
@@ -99,7 +99,7 @@ async def seed(url: str, fake: FakeTelegram, residents: list[FakeUser]) -> tuple
             sessions.append(activity.sessions[0].id)
         session.add_all(
             Person(
-                telegram_user_id=user.id,
+                accounts=[Account(channel="telegram", external_id=str(user.id), created_at=now)],
                 center_id=center.id,
                 full_name=f"Người Số {index}",
                 gender=Gender.FEMALE if index % 2 else Gender.MALE,

@@ -23,6 +23,7 @@ from sqlalchemy import insert, select
 from bot.channels.fake_telegram import FakeTelegram, FakeUser
 from bot.database import Database
 from bot.models import (
+    Account,
     Activity,
     ActivityKind,
     ActivitySession,
@@ -56,7 +57,6 @@ async def seed(url: str, people: int, fake: FakeTelegram) -> tuple[FakeUser, lis
         villages = [v.id for v in center.villages]
         rows = [
             {
-                "telegram_user_id": accounts[n].id if n < len(accounts) else FIRST_USER + n,
                 "center_id": center.id,
                 "full_name": f"Người Số {n}",
                 "name_key": fold(f"Người Số {n}"),  # as the ORM keeps it (bot/models.py)
@@ -71,6 +71,14 @@ async def seed(url: str, people: int, fake: FakeTelegram) -> tuple[FakeUser, lis
         ]
         await session.execute(insert(Person), rows)
         ids = list(await session.scalars(select(Person.id).order_by(Person.id)))
+        user_ids = [accounts[n].id if n < len(accounts) else FIRST_USER + n for n in range(people)]
+        await session.execute(
+            insert(Account),
+            [
+                {"person_id": person, "channel": "telegram", "external_id": str(user), "created_at": now}
+                for person, user in zip(ids, user_ids, strict=True)
+            ],
+        )
         director_id = ids[0]
         session.add(Role(person_id=director_id, center_id=center.id, kind=RoleKind.DIRECTOR, granted_at=now))
         groups = []
@@ -79,7 +87,8 @@ async def seed(url: str, people: int, fake: FakeTelegram) -> tuple[FakeUser, lis
             groups.append(chat)
             session.add(
                 GroupChat(
-                    telegram_chat_id=chat.id,
+                    channel="telegram",
+                    external_id=str(chat.id),
                     title=chat.title,
                     center_id=center.id,
                     village_id=village,

@@ -42,7 +42,7 @@ from bot.config import Settings  # noqa: E402
 from bot.database import Database, alembic_config  # noqa: E402
 from bot.dispatcher import DENIED, Dispatcher  # noqa: E402
 from bot.i18n import Translator  # noqa: E402
-from bot.messaging import Attachment, Edit, Event, Incoming, Menu, Outcome, Send, Sender  # noqa: E402
+from bot.messaging import Attachment, Capabilities, ChatRef, Edit, Event, Incoming, Menu, Outcome, Send, Sender  # noqa: E402
 from bot.models import (  # noqa: E402
     ActivityKind,
     ActivityStatus,
@@ -58,7 +58,7 @@ from handlers import build_registry  # noqa: E402
 NOW = datetime(2025, 11, 20, 3, 0, tzinfo=UTC)  # 10:00 in Vietnam: one talk has begun today, one is to come
 YEAR = 2025
 ZONE = ZoneInfo("Asia/Ho_Chi_Minh")
-SEED_VERSION = "2"  # bump when the generator changes, so cached databases are seeded again
+SEED_VERSION = "3"  # bump when the generator changes, so cached databases are seeded again
 # The rows are loaded raw, so each session's tally of its visits (kept by every check-in) is counted once
 # afterwards, exactly as migration 0008 counts the visits recorded before it.
 TALLY = (
@@ -149,8 +149,9 @@ def generate() -> list[Rows]:
     area = Rows("area", "id center_id position code name")
     person = Rows(
         "person",
-        "id telegram_user_id center_id full_name gender birth_year village_id consent_at private_notices created_at",
+        "id center_id full_name gender birth_year village_id consent_at private_notices created_at",
     )
+    account = Rows("account", "id person_id channel external_id created_at")
     role = Rows("role", "id person_id center_id kind region_id granted_at")
     activity = Rows(
         "activity",
@@ -170,7 +171,7 @@ def generate() -> list[Rows]:
 
     methods = [m.value for m in AttendanceMethod]
     offsets = [timedelta(minutes=m) for m in range(-15, 31)]
-    ids = {name: 0 for name in ("activity", "session", "registration", "attendance", "head_count", "target")}
+    ids = {name: 0 for name in ("activity", "session", "registration", "attendance", "head_count", "target", "account")}
 
     def next_id(name: str) -> int:
         ids[name] += 1
@@ -214,7 +215,9 @@ def generate() -> list[Rows]:
                 role.rows.append((1, p, c, RoleKind.DIRECTOR.value, None, created))
             gender = (Gender.FEMALE if women else Gender.MALE).value
             birth = rng.randint(1950, 2008)
-            person.rows.append((p, telegram, c, name, gender, birth, v, joined, False, joined))
+            person.rows.append((p, c, name, gender, birth, v, joined, False, joined))
+            if telegram is not None:
+                account.rows.append((next_id("account"), p, "telegram", str(telegram), joined))
 
         # Activities: talks spread over the year, two talks today (one begun), classes of weekly sessions.
         plans: list[tuple[str, int, list[datetime], int | None]] = []  # kind, area, session starts, capacity
@@ -312,8 +315,9 @@ def generate() -> list[Rows]:
                 target.rows.append((next_id("target"), c, YEAR, quarter, area_id, classes, learners, None, set_at))
 
     officer = CENTERS * PEOPLE_PER_CENTER + 1
-    officer_row = (officer, OFFICER_TG, None, "Trần Văn Sở", Gender.MALE.value, 1975, None, created, False, created)
+    officer_row = (officer, None, "Trần Văn Sở", Gender.MALE.value, 1975, None, created, False, created)
     person.rows.append(officer_row)
+    account.rows.append((next_id("account"), officer, "telegram", str(OFFICER_TG), created))
     role.rows.append((2, officer, None, RoleKind.REGION.value, PROVINCE_ID, created))
     return [
         region,
@@ -321,6 +325,7 @@ def generate() -> list[Rows]:
         village,
         area,
         person,
+        account,
         role,
         activity,
         activity_village,
@@ -484,6 +489,9 @@ async def ensure_seeded(which: str, reseed: bool, rows: Generated) -> None:
 class StubMessenger:
     """Records what the bot would send; Telegram is not part of what we measure."""
 
+    name = "telegram"  # the seeded accounts are Telegram's
+    capabilities = Capabilities()
+
     def __init__(self) -> None:
         self.sent: list[Send] = []
         self.first_at: float | None = None  # when the first message went out: the answer the person waits for
@@ -493,12 +501,12 @@ class StubMessenger:
         self.sent.clear()
         self.first_at = None
 
-    async def send(self, message: Send) -> int:
+    async def send(self, message: Send) -> str:
         if self.first_at is None:
             self.first_at = time.perf_counter()
         self.sent.append(message)
         self.last_id += 1
-        return self.last_id
+        return str(self.last_id)
 
     async def edit(self, edit: Edit) -> None:
         pass
@@ -630,13 +638,16 @@ async def measure(
             results.append(Result(SQL_ONLY, case, which, (await timed(run, runs, warmup))[0]))
         stub = StubMessenger()
         settings = Settings(bot_token=None, database_url=url, _env_file=None)  # type: ignore[call-arg]
-        dispatcher = Dispatcher(db=db, settings=settings, registry=build_registry(), messenger=stub, clock=lambda: NOW)
+        dispatcher = Dispatcher(
+            db=db, settings=settings, registry=build_registry(), channels={stub.name: stub}, clock=lambda: NOW
+        )
         for case, command, user, want_file in dispatcher_cases():
             first, whole = Result(FIRST_OUT, case, which), Result(ALL_OUT, case, which)
 
             async def run(command: str = command, user: int = user, want_file: bool = want_file) -> float | None:
                 stub.clear()
-                incoming = Incoming(event=Event.MESSAGE, chat_id=user, sender=Sender(user, "Hùng"), text=command)
+                chat = ChatRef(stub.name, str(user))
+                incoming = Incoming(event=Event.MESSAGE, chat=chat, sender=Sender(str(user), "Hùng"), text=command)
                 check(await dispatcher.handle(incoming), command, want_file)
                 return stub.first_at
 

@@ -19,6 +19,7 @@ from bot.channels.telegram import TelegramChannel
 from bot.config import SUPPORTED_LOCALES, ConfigError, Settings
 from bot.database import Database
 from bot.dispatcher import Dispatcher
+from bot.messaging import Messenger
 from handlers import build_registry
 from scheduler import checkin_codes
 from scheduler.limits import Limiter, Limits
@@ -86,14 +87,15 @@ def bootstrap(
     channel = TelegramChannel(
         token, settings.bot_api_base_url, transport=transport, concurrent_updates=concurrent_updates
     )
-    dispatcher = Dispatcher(db=db, settings=settings, registry=build_registry(), messenger=channel, clock=clock)
+    channels: dict[str, Messenger] = {channel.name: channel}
+    dispatcher = Dispatcher(db=db, settings=settings, registry=build_registry(), channels=channels, clock=clock)
     channel.dispatcher = dispatcher
     sender = Sender(
         db=db,
-        messenger=channel,
+        channels=channels,
         clock=clock,
         default_locale=settings.default_locale,
-        limiter=_limiter(settings, token, limits),
+        limiters={channel.name: _limiter(settings, token, limits)},
     )
     wakeup = Wakeup(db=db, sender=sender, clock=clock)
     dispatcher.on_outbox_change = wakeup.poke

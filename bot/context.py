@@ -11,7 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.config import Settings
 from bot.i18n import Translator, pick_locale
-from bot.messaging import Attachment, Edit, Event, Incoming, Keyboard, Menu, Outcome, Send
+from bot.messaging import Attachment, ChatRef, Edit, Event, Incoming, Keyboard, Menu, Outcome, Send
 from bot.models import Center, Person
 from bot.registry import Registry, Where
 
@@ -48,25 +48,23 @@ class Context:
         tag: str | None = None,
         draw: Callable[[], bytes] | None = None,
     ) -> None:
-        self.outcome.effects.append(
-            Send(self.incoming.chat_id, text, choices, image=image, file=file, tag=tag, draw=draw)
-        )
+        self.outcome.effects.append(Send(self.incoming.chat, text, choices, image=image, file=file, tag=tag, draw=draw))
 
     def send(
         self,
-        chat_id: int,
+        chat: ChatRef,
         text: str,
         choices: Keyboard = (),
         *,
         image: bytes | None = None,
         file: Attachment | None = None,
     ) -> None:
-        self.outcome.effects.append(Send(chat_id, text, choices, image=image, file=file))
+        self.outcome.effects.append(Send(chat, text, choices, image=image, file=file))
 
     def close_buttons(self) -> None:
         """Take the buttons off the message that was just pressed, so it cannot be pressed twice."""
         if self.is_button and self.incoming.message_id is not None:
-            self.outcome.effects.append(Edit(self.incoming.chat_id, self.incoming.message_id))
+            self.outcome.effects.append(Edit(self.incoming.chat, self.incoming.message_id))
 
     def toast(self, text: str) -> None:
         self.outcome.toast = text
@@ -83,10 +81,9 @@ class Context:
 
     def refresh_menu(self, person: Person) -> None:
         """Show the person the command menu of their current roles, in their language."""
-        if person.telegram_user_id is None:
-            return
         t = self.translator_for(person)
         commands = self.registry.menu_of(person, Where.PRIVATE)
-        self.outcome.effects.append(
-            Menu(tuple((c.name, t.gettext(c.description)) for c in commands), chat_id=person.telegram_user_id)
-        )
+        for account in person.accounts:
+            self.outcome.effects.append(
+                Menu(tuple((c.name, t.gettext(c.description)) for c in commands), chat=account.chat)
+            )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 from alembic import command
@@ -62,10 +63,34 @@ class Database:
     def session(self) -> AsyncSession:
         return self.sessions()
 
-    async def upgrade(self) -> None:
+    async def upgrade(self, revision: str = "head") -> None:
         """Apply pending migrations on this database's own connection."""
-        async with self.engine.begin() as connection:
-            await connection.run_sync(_upgrade)
+        await self._migrate(lambda connection: _upgrade(connection, revision))
+
+    async def downgrade(self, revision: str) -> None:
+        await self._migrate(lambda connection: command.downgrade(alembic_config(connection), revision))
+
+    async def _migrate(self, work: Callable[[Connection], None]) -> None:
+        """SQLite changes a table by building a new copy and dropping the old one, and dropping `person` with
+        foreign keys on would delete every row that points at it (ON DELETE CASCADE). So on SQLite migrations
+        run with foreign keys off (the pragma takes effect only outside a transaction, hence its own commit),
+        and the keys are checked before the migration's commit."""
+        async with self.engine.connect() as connection:
+            sqlite = connection.dialect.name == "sqlite"
+            if sqlite:
+                await connection.exec_driver_sql("PRAGMA foreign_keys=OFF")
+                await connection.commit()
+            try:
+                async with connection.begin():
+                    await connection.run_sync(work)
+                    if sqlite:
+                        broken = (await connection.exec_driver_sql("PRAGMA foreign_key_check")).all()
+                        if broken:
+                            raise RuntimeError(f"the migration left {len(broken)} rows pointing nowhere: {broken[:5]}")
+            finally:
+                if sqlite:
+                    await connection.exec_driver_sql("PRAGMA foreign_keys=ON")
+                    await connection.commit()
 
     async def dispose(self) -> None:
         await self.engine.dispose()
@@ -78,7 +103,7 @@ def alembic_config(connection: Connection | None = None) -> Config:
     return config
 
 
-def _upgrade(connection: Connection) -> None:
+def _upgrade(connection: Connection, revision: str) -> None:
     if connection.dialect.name == "postgresql":  # processes starting together migrate one after another
         connection.execute(text("SELECT pg_advisory_xact_lock(7155)"))
-    command.upgrade(alembic_config(connection), "head")
+    command.upgrade(alembic_config(connection), revision)

@@ -19,7 +19,7 @@ from bot.database import Database
 from bot.errors import Refusal
 from bot.flood import FloodGuard, Verdict
 from bot.i18n import N_, Translator, pick_locale
-from bot.messaging import ChatMoved, Edit, Event, Incoming, Menu, Messenger, Outcome, RecipientGone, Send
+from bot.messaging import ChatMoved, ChatRef, Edit, Event, Incoming, Menu, Messenger, Outcome, RecipientGone, Send
 from bot.models import Center, Person
 from bot.registry import Access, Registry, Where, access_of, allowed
 from bot.services import conversations, groups, people, recipients
@@ -57,22 +57,22 @@ class Dispatcher:
         db: Database,
         settings: Settings,
         registry: Registry,
-        messenger: Messenger,
+        channels: dict[str, Messenger],
         clock: Callable[[], datetime],
     ) -> None:
         self.db = db
         self.settings = settings
         self.registry = registry
-        self.messenger = messenger
+        self.channels = channels  # by name: every message goes out through the channel of its chat
         self.clock = clock
         self.on_outbox_change: Callable[[], Awaitable[None]] | None = None
-        self.on_tagged_send: Callable[[str, int, int], Awaitable[None]] | None = None
+        self.on_tagged_send: Callable[[str, ChatRef, str], Awaitable[None]] | None = None
         self.flood = FloodGuard(settings.flood_per_minute)
 
     async def handle(self, incoming: Incoming) -> Outcome:
         """Run the journey for one incoming message and deliver what it produced."""
         if incoming.sender is not None and not incoming.is_group and incoming.event in (Event.MESSAGE, Event.BUTTON):
-            verdict = self.flood.check(incoming.sender.user_id)
+            verdict = self.flood.check((incoming.channel, incoming.sender.id))
             if verdict is not Verdict.OK:
                 return await self._slow_down(incoming, verdict)
         now = self.clock()
@@ -86,11 +86,11 @@ class Dispatcher:
                 outcome = ctx.outcome
             except Refusal as refusal:
                 text = t.gettext(refusal.message)
-                outcome = Outcome([Send(incoming.chat_id, text.format(**refusal.fields), refusal.choices)])
+                outcome = Outcome([Send(incoming.chat, text.format(**refusal.fields), refusal.choices)])
             except Exception:
-                log.exception("journey failed for update in chat %s", incoming.chat_id)
+                log.exception("journey failed for update in chat %s", incoming.chat.id)
                 apology = t.gettext("Sorry, something went wrong on our side. Nothing was saved; please try again.")
-                outcome = Outcome([Send(incoming.chat_id, apology)])
+                outcome = Outcome([Send(incoming.chat, apology)])
         await self.deliver(outcome)
         if outcome.outbox_changed and self.on_outbox_change is not None:
             await self.on_outbox_change()
@@ -100,7 +100,7 @@ class Dispatcher:
         outcome = Outcome()
         if verdict is Verdict.WARN:
             t = await self._translator_of(incoming)
-            outcome.effects.append(Send(incoming.chat_id, t.gettext(SLOW_DOWN)))
+            outcome.effects.append(Send(incoming.chat, t.gettext(SLOW_DOWN)))
             await self.deliver(outcome)
         return outcome
 
@@ -109,7 +109,7 @@ class Dispatcher:
         read once a flood: the warning is said once, and what follows it reads nothing."""
         assert incoming.sender is not None
         async with self.db.session() as session:
-            person = await people.by_telegram_id(session, incoming.sender.user_id)
+            person = await people.by_account(session, incoming.channel, incoming.sender.id)
         if person is not None and person.consent_withdrawn_at is not None:
             person = None  # no longer processed: as in _context
         return self._translator(person, person.center if person else None, incoming.sender.language_code)
@@ -125,7 +125,7 @@ class Dispatcher:
         return Translator(locale, center.timezone if center else self.settings.timezone)
 
     async def _context(self, session, incoming: Incoming, now: datetime) -> Context:  # type: ignore[no-untyped-def]
-        person = await people.by_telegram_id(session, incoming.sender.user_id) if incoming.sender else None
+        person = await people.by_account(session, incoming.channel, incoming.sender.id) if incoming.sender else None
         withdrawn = person if person is not None and person.consent_withdrawn_at is not None else None
         if withdrawn is not None:
             person = None  # no longer processed; only their rights and agreeing again reach them
@@ -134,11 +134,12 @@ class Dispatcher:
             person.messenger_language = client_language  # kept for messages sent to them later
         center_id = person.center_id if person else None
         if center_id is None and incoming.is_group:
-            group = await groups.by_chat(session, incoming.chat_id)
+            group = await groups.by_chat(session, incoming.chat)
             center_id = group.center_id if group else None
         center = await session.get(Center, center_id) if center_id else None
         personal = not incoming.is_group  # a group reads the center's language, whoever spoke
         t = self._translator(person if personal else None, center, client_language if personal else None)
+        channel = self.channels[incoming.channel]
         return Context(
             session=session,
             incoming=incoming,
@@ -148,8 +149,8 @@ class Dispatcher:
             now=now,
             settings=self.settings,
             registry=self.registry,
-            deep_link=self.messenger.deep_link,
-            download=self.messenger.download,
+            deep_link=channel.deep_link,
+            download=channel.download,
             withdrawn=withdrawn,
         )
 
@@ -221,7 +222,7 @@ class Dispatcher:
             try:
                 await self._deliver_one(effect)
             except RecipientGone as gone:
-                await self.recipient_gone(gone.chat_id, gone.reason)
+                await self.recipient_gone(gone.chat, gone.reason)
             except Exception:
                 log.exception("could not deliver %s", type(effect).__name__)
 
@@ -229,29 +230,32 @@ class Dispatcher:
         if isinstance(effect, Send):
             if effect.draw is not None:
                 effect = replace(effect, image=await asyncio.to_thread(effect.draw), draw=None)
+            channel = self.channels[effect.chat.channel]
             try:
-                message_id = await self.messenger.send(effect)
+                message_id = await channel.send(effect)
                 if effect.tag and message_id is not None and self.on_tagged_send is not None:
-                    await self.on_tagged_send(effect.tag, effect.chat_id, message_id)
+                    await self.on_tagged_send(effect.tag, effect.chat, message_id)
             except ChatMoved as moved:
-                await self.chat_moved(moved.chat_id, moved.new_chat_id)
-                await self.messenger.send(
-                    Send(moved.new_chat_id, effect.text, effect.choices, image=effect.image, file=effect.file)
-                )
+                await self.chat_moved(moved.chat, moved.new_chat)
+                await channel.send(replace(effect, chat=moved.new_chat, tag=None))
         elif isinstance(effect, Edit):
-            await self.messenger.edit(effect)
-        else:
-            await self.messenger.set_menu(effect)
+            await self.channels[effect.chat.channel].edit(effect)
+        elif effect.chat is not None:
+            await self.channels[effect.chat.channel].set_menu(effect)
+        else:  # everyone's menu: on every channel that has menus
+            for channel in self.channels.values():
+                if channel.capabilities.chat_menus:
+                    await channel.set_menu(effect)
 
-    async def recipient_gone(self, chat_id: int, reason: str) -> None:
+    async def recipient_gone(self, chat: ChatRef, reason: str) -> None:
         """Stop writing to a person who blocked the bot, or a group that removed it."""
         async with self.db.session() as session, session.begin():
-            await recipients.gone(session, chat_id, self.clock())
-        log.info("chat %s can no longer be written to: %s", chat_id, reason)
+            await recipients.gone(session, chat, self.clock())
+        log.info("chat %s %s can no longer be written to: %s", chat.channel, chat.id, reason)
 
-    async def chat_moved(self, chat_id: int, new_chat_id: int) -> None:
+    async def chat_moved(self, chat: ChatRef, new_chat: ChatRef) -> None:
         async with self.db.session() as session, session.begin():
-            await groups.migrated(session, chat_id=chat_id, new_chat_id=new_chat_id, now=self.clock())
+            await groups.migrated(session, chat=chat, new_chat=new_chat, now=self.clock())
 
     def default_menus(self, locales: tuple[str, ...]) -> list[Menu]:
         """Menus for everyone's private chats (one per language) and for groups."""

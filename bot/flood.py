@@ -24,11 +24,12 @@ class FloodGuard:
     def __init__(self, limit: int, *, clock: Callable[[], float] = time.monotonic) -> None:
         self.limit = limit
         self.clock = clock
-        self._seen: dict[int, deque[float]] = {}
-        self._warned: set[int] = set()
+        self._seen: dict[tuple[str, str], deque[float]] = {}
+        self._warned: set[tuple[str, str]] = set()
         self._checks = 0
 
-    def check(self, user_id: int) -> Verdict:
+    def check(self, user_id: tuple[str, str]) -> Verdict:
+        """`user_id`: the channel's name and its id for the person."""
         now = self.clock()
         recent = self._seen.setdefault(user_id, deque())
         while recent and recent[0] <= now - WINDOW:

@@ -1,10 +1,10 @@
-"""The webhook's inbox: save first, answer second. Each update Telegram posts is written to `inbox_update`
+"""The webhook's inbox: save first, answer second. Each update a messenger posts is written to `inbox_update`
 before the post is answered 200, and emptied once handled (its text is personal data). A process killed
 with updates still queued therefore loses none: whoever notices it died (its liveness lock has been free for
 a while, see scheduler/liveness.py) claims its rows and handles them; the watch looks every 15 seconds and at
-start. A handled update keeps only its id, for a day: an update Telegram posts twice (our answer was lost) is
-handled once. Saving and marking are group commits (bot/group_commit.py): under a storm, the posts that
-arrive while one transaction is written share the next.
+start. A handled update keeps only its id (the channel's, as a string), for a day: an update posted twice (our
+answer was lost) is handled once. One inbox serves one channel. Saving and marking are group commits
+(bot/group_commit.py): under a storm, the posts that arrive while one transaction is written share the next.
 
 A process killed after handling an update but before marking it handled handles it again; every journey
 copes with a repeat (a second check-in is "already checked in", a second registration "already registered").
@@ -27,36 +27,38 @@ from scheduler.liveness import Liveness
 
 log = logging.getLogger(__name__)
 EVERY = 15.0  # seconds between looks for a dead process's updates
-KEEP_IDS = timedelta(days=1)  # Telegram gives up on an update long before
+KEEP_IDS = timedelta(days=1)  # messengers give up on an update long before
 
 
 class Inbox:
-    def __init__(self, db: Database, liveness: Liveness, clock: Callable[[], datetime]) -> None:
+    def __init__(self, db: Database, liveness: Liveness, clock: Callable[[], datetime], *, channel: str) -> None:
+        self.channel = channel
         self.db = db
         self.liveness = liveness
         self.clock = clock
         self._keep = GroupCommit(self._keep_all)  # under a storm, many posts share one transaction
         self._handled = GroupCommit(self._handled_all)
 
-    async def keep(self, payload: dict[str, Any]) -> bool:
-        """Save a posted update; False if it was already here (posted twice)."""
-        return await self._keep(payload)
+    async def keep(self, update_id: str, payload: dict[str, Any]) -> bool:
+        """Save a posted update under the channel's id for it; False if it was already here (posted twice)."""
+        return await self._keep((update_id, payload))
 
-    async def handled(self, update_id: int) -> None:
+    async def handled(self, update_id: str) -> None:
         """Its text goes (it is personal data); its id stays a day, to know the update if posted again."""
         await self._handled(update_id)
 
-    async def _keep_all(self, payloads: list[dict[str, Any]]) -> list[bool]:
+    async def _keep_all(self, posts: list[tuple[str, dict[str, Any]]]) -> list[bool]:
         now = self.clock()
-        ids = [int(payload["update_id"]) for payload in payloads]
-        rows = {update_id: payload for update_id, payload in zip(ids, payloads, strict=True)}
+        ids = [update_id for update_id, _ in posts]
+        rows = dict(posts)
         async with self.db.session() as session, session.begin():
             fresh = set(
                 await session.scalars(
-                    insert_unless_there(session, InboxUpdate, InboxUpdate.update_id)
+                    insert_unless_there(session, InboxUpdate, InboxUpdate.channel, InboxUpdate.update_id)
                     .values(
                         [
                             {
+                                "channel": self.channel,
                                 "update_id": update_id,
                                 "payload": payload,
                                 "received_at": now,
@@ -74,11 +76,11 @@ class Inbox:
             fresh.discard(update_id)
         return answers
 
-    async def _handled_all(self, update_ids: list[int]) -> list[None]:
+    async def _handled_all(self, update_ids: list[str]) -> list[None]:
         async with self.db.session() as session, session.begin():
             await session.execute(
                 update(InboxUpdate)
-                .where(InboxUpdate.update_id.in_(update_ids))
+                .where(InboxUpdate.channel == self.channel, InboxUpdate.update_id.in_(update_ids))
                 .values(payload={}, handled_at=self.clock())
                 .execution_options(synchronize_session=False)
             )
@@ -91,7 +93,7 @@ class Inbox:
     async def take_over(self) -> list[dict[str, Any]]:
         """The updates of processes that died before handling them, now ours, oldest first."""
         async with self.db.session() as session, session.begin():
-            waiting = InboxUpdate.handled_at.is_(None)
+            waiting = (InboxUpdate.channel == self.channel) & InboxUpdate.handled_at.is_(None)
             claimers = set(await session.scalars(select(InboxUpdate.claimed_by).where(waiting).distinct()))
             dead = {number for number in await self.liveness.dead(set(claimers)) if number is not None}
             if not dead:
@@ -100,7 +102,7 @@ class Inbox:
                 await session.scalars(
                     select(InboxUpdate)
                     .where(waiting, InboxUpdate.claimed_by.in_(dead))
-                    .order_by(InboxUpdate.update_id)
+                    .order_by(InboxUpdate.id)  # as they were saved: ids are the channel's strings
                     .with_for_update(skip_locked=True)
                 )
             )

@@ -1,5 +1,9 @@
 """The messaging port: what a journey receives and what it may answer, with no messenger in sight.
 
+Who and where are small values the channel gives: a chat is a `ChatRef` (the channel's name, its own id for
+the chat as an opaque string, and whether the chat is a group, as the channel says), a person is a `Sender`
+with the channel's opaque id. Nothing outside `bot/channels/` looks inside an id.
+
 A button is only a label over a short typed command ("/lang en"), so every button also works
 on a messenger that has none: typing the command does exactly what pressing does.
 """
@@ -23,8 +27,31 @@ class Event(enum.StrEnum):
 
 
 @dataclass(frozen=True)
+class ChatRef:
+    """A chat on one channel. `group` is the channel's answer, given where the chat was met (an update, a
+    group's row, a delivery); an edit does not consult it."""
+
+    channel: str
+    id: str
+    group: bool = False
+
+
+@dataclass(frozen=True)
+class Capabilities:
+    """What a channel can do. Journeys ask, and where it cannot they fall back: a numbered list for buttons,
+    a new message for an edit, a link for a file."""
+
+    buttons: bool = True
+    edit: bool = True
+    files: bool = True
+    pictures: bool = True
+    groups: bool = True
+    chat_menus: bool = True
+
+
+@dataclass(frozen=True)
 class Sender:
-    user_id: int
+    id: str  # the channel's own id for the person; with the chat's channel, it names their account
     first_name: str = ""
     last_name: str | None = None
     language_code: str | None = None
@@ -48,16 +75,23 @@ class Incoming:
     """One thing that happened in a chat. For a button, `text` is the button's command."""
 
     event: Event
-    chat_id: int
-    is_group: bool = False
+    chat: ChatRef
     chat_title: str | None = None
     sender: Sender | None = None
     text: str | None = None
-    message_id: int | None = None
+    message_id: str | None = None
     forwarded_from: Sender | None = None
     forwarded_hidden: bool = False
-    migrated_to: int | None = None
+    migrated_to: ChatRef | None = None
     document: FileRef | None = None
+
+    @property
+    def is_group(self) -> bool:
+        return self.chat.group
+
+    @property
+    def channel(self) -> str:
+        return self.chat.channel
 
     @property
     def command(self) -> tuple[str, str] | None:
@@ -91,7 +125,7 @@ class Attachment:
 
 @dataclass(frozen=True)
 class Send:
-    chat_id: int
+    chat: ChatRef
     text: str
     choices: Keyboard = ()
     image: bytes | None = None
@@ -106,8 +140,8 @@ class Send:
 class Edit:
     """Change a message already sent; `text=None` changes only its buttons."""
 
-    chat_id: int
-    message_id: int
+    chat: ChatRef
+    message_id: str
     text: str | None = None
     choices: Keyboard = ()
 
@@ -118,7 +152,7 @@ class Menu:
 
     commands: tuple[tuple[str, str], ...]
     language: str | None = None
-    chat_id: int | None = None
+    chat: ChatRef | None = None
     groups: bool = False
 
 
@@ -137,27 +171,27 @@ class Outcome:
 class RecipientGone(Exception):
     """The chat can no longer be written to: the bot was blocked, kicked, or the chat vanished."""
 
-    def __init__(self, chat_id: int, reason: str) -> None:
-        super().__init__(f"{chat_id}: {reason}")
-        self.chat_id = chat_id
+    def __init__(self, chat: ChatRef, reason: str) -> None:
+        super().__init__(f"{chat.channel} {chat.id}: {reason}")
+        self.chat = chat
         self.reason = reason
 
 
 class ChatMoved(Exception):
     """A group became a supergroup with a new id."""
 
-    def __init__(self, chat_id: int, new_chat_id: int) -> None:
-        super().__init__(f"{chat_id} -> {new_chat_id}")
-        self.chat_id = chat_id
-        self.new_chat_id = new_chat_id
+    def __init__(self, chat: ChatRef, new_chat: ChatRef) -> None:
+        super().__init__(f"{chat.channel} {chat.id} -> {new_chat.id}")
+        self.chat = chat
+        self.new_chat = new_chat
 
 
 class RateLimited(Exception):
     """The messenger asks us to wait before writing to this chat again."""
 
-    def __init__(self, chat_id: int, retry_after: float) -> None:
-        super().__init__(f"{chat_id}: retry after {retry_after}s")
-        self.chat_id = chat_id
+    def __init__(self, chat: ChatRef, retry_after: float) -> None:
+        super().__init__(f"{chat.channel} {chat.id}: retry after {retry_after}s")
+        self.chat = chat
         self.retry_after = retry_after
 
 
@@ -166,9 +200,13 @@ class TransientFailure(Exception):
 
 
 class Messenger(Protocol):
-    """What a channel (Telegram today, Zalo tomorrow) must offer the core."""
+    """What a channel (Telegram today, Zalo tomorrow) must offer the core. `name` is stored with every account,
+    chat and delivery of the channel; `send` returns the channel's id of the message sent, for a later edit."""
 
-    async def send(self, message: Send) -> int | None: ...
+    name: str
+    capabilities: Capabilities
+
+    async def send(self, message: Send) -> str | None: ...
 
     async def edit(self, edit: Edit) -> None: ...
 

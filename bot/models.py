@@ -1,4 +1,6 @@
-"""The tables. Times are stored as UTC; people registered by someone else have no Telegram id.
+"""The tables. Times are stored as UTC. A person reaches the bot through accounts, one per messenger; people
+registered by someone else have none. Chats and messages are named by their channel and the channel's own id,
+an opaque string: nothing here knows what a messenger's ids look like.
 
 Later issues add activities, registrations, attendance and deliveries beside these; every
 table carries its center (directly or through a parent) so data never crosses centers.
@@ -32,6 +34,7 @@ from sqlalchemy import (
 from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship, validates
 
+from bot.messaging import ChatRef
 from bot.text import fold
 
 NAMING = {
@@ -139,7 +142,6 @@ class Person(Base):
     __table_args__ = (Index("ix_person_center_id_name_key", "center_id", "name_key"),)  # a name at the desk
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    telegram_user_id: Mapped[int | None] = mapped_column(BigInteger, unique=True)
     center_id: Mapped[int | None] = mapped_column(ForeignKey("center.id"), index=True)
     full_name: Mapped[str | None] = mapped_column(String(200))
     # the name as bot.text.fold writes it ("nguyen thi lan"), kept with it, so that a name typed with or
@@ -163,8 +165,18 @@ class Person(Base):
 
     village: Mapped[Village | None] = relationship(lazy="joined")
     roles: Mapped[list[Role]] = relationship(back_populates="person", foreign_keys="Role.person_id", lazy="selectin")
-    # loaded only where asked (bot/services/people.by_telegram_id), which saves every update a query
+    # none for a person without a phone, whom a helper registered
+    accounts: Mapped[list[Account]] = relationship(
+        back_populates="person", lazy="selectin", cascade="all, delete-orphan", order_by="Account.id"
+    )
+    # loaded only where asked (bot/services/people.by_account), which saves every update a query
     center: Mapped[Center | None] = relationship(lazy="raise", viewonly=True)
+
+    def __init__(self, **fields: Any) -> None:
+        # A new person's lists start empty and loaded: read later in async code, they must not lazy-load.
+        fields.setdefault("roles", [])
+        fields.setdefault("accounts", [])
+        super().__init__(**fields)
 
     @validates("full_name")
     def _keep_name_key(self, _field: str, value: str | None) -> str | None:
@@ -174,6 +186,26 @@ class Person(Base):
     @property
     def profile_complete(self) -> bool:
         return None not in (self.full_name, self.gender, self.birth_year, self.village_id)
+
+
+class Account(Base):
+    """A person on one messenger: the channel's name and its opaque id for them. Their private chat on that
+    channel has the same id."""
+
+    __tablename__ = "account"
+    __table_args__ = (UniqueConstraint("channel", "external_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("person.id", ondelete="CASCADE"), index=True)
+    channel: Mapped[str] = mapped_column(String(16))
+    external_id: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[datetime]
+
+    person: Mapped[Person] = relationship(back_populates="accounts")
+
+    @property
+    def chat(self) -> ChatRef:
+        return ChatRef(self.channel, self.external_id)
 
 
 class Role(Base):
@@ -201,9 +233,11 @@ class GroupChat(Base):
     `center_id` is set and `village_id` is empty; unlinked while both are empty."""
 
     __tablename__ = "group_chat"
+    __table_args__ = (UniqueConstraint("channel", "external_id"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    telegram_chat_id: Mapped[int] = mapped_column(BigInteger, unique=True)
+    channel: Mapped[str] = mapped_column(String(16))
+    external_id: Mapped[str] = mapped_column(String(64))
     title: Mapped[str | None] = mapped_column(String(255))
     center_id: Mapped[int | None] = mapped_column(ForeignKey("center.id"), index=True)
     village_id: Mapped[int | None] = mapped_column(ForeignKey("village.id"))
@@ -212,6 +246,10 @@ class GroupChat(Base):
     updated_at: Mapped[datetime]
 
     village: Mapped[Village | None] = relationship(lazy="joined")
+
+    @property
+    def chat(self) -> ChatRef:
+        return ChatRef(self.channel, self.external_id, group=True)
 
 
 class Invite(Base):
@@ -233,14 +271,16 @@ class Invite(Base):
 
 
 class InboxUpdate(Base):
-    """An update Telegram posted to the webhook (bot/inbox.py): the post is answered once the row is saved, so
+    """An update a messenger posted to the webhook (bot/inbox.py): the post is answered once the row is saved, so
     a process killed before handling it loses nothing. Once handled, only its id stays, for a day, so that
     the same update posted again is recognised."""
 
     __tablename__ = "inbox_update"
+    __table_args__ = (UniqueConstraint("channel", "update_id"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    update_id: Mapped[int] = mapped_column(BigInteger, unique=True)
+    channel: Mapped[str] = mapped_column(String(16))
+    update_id: Mapped[str] = mapped_column(String(64))
     payload: Mapped[dict[str, Any]] = mapped_column(JSON)
     received_at: Mapped[datetime]
     claimed_by: Mapped[int] = mapped_column(Integer, index=True)  # the process handling it (scheduler/liveness)
@@ -362,8 +402,10 @@ class ActivitySession(Base):
     activity_id: Mapped[int] = mapped_column(ForeignKey("activity.id", ondelete="CASCADE"), index=True)
     starts_at: Mapped[datetime] = mapped_column(index=True)
     ends_at: Mapped[datetime]
-    checkin_chat_id: Mapped[int | None] = mapped_column(BigInteger)  # where staff show the rotating code
-    checkin_message_id: Mapped[int | None] = mapped_column(BigInteger)
+    # where staff show the rotating code: the channel, the chat's and the message's ids
+    checkin_channel: Mapped[str | None] = mapped_column(String(16))
+    checkin_chat: Mapped[str | None] = mapped_column(String(64))
+    checkin_message: Mapped[str | None] = mapped_column(String(64))
     checkin_shown_minute: Mapped[int | None] = mapped_column(BigInteger)  # the minute whose code is on screen
     closed_at: Mapped[datetime | None]  # staff closed the session: no more check-ins
     # Its attendance rows counted, all and women, written in the same transaction as each row
@@ -395,12 +437,17 @@ class Delivery(Base):
     see `scheduler.outbox` for the state machine."""
 
     __tablename__ = "delivery"
-    __table_args__ = (UniqueConstraint("activity_id", "chat_id", "kind", "due_at"),)
+    __table_args__ = (
+        UniqueConstraint("activity_id", "channel", "chat", "kind", "due_at"),
+        Index("ix_delivery_channel_chat", "channel", "chat"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     center_id: Mapped[int] = mapped_column(ForeignKey("center.id", ondelete="CASCADE"), index=True)
     activity_id: Mapped[int | None] = mapped_column(ForeignKey("activity.id", ondelete="CASCADE"), index=True)
-    chat_id: Mapped[int] = mapped_column(BigInteger, index=True)
+    channel: Mapped[str] = mapped_column(String(16))
+    chat: Mapped[str] = mapped_column(String(64))
+    is_group: Mapped[bool] = mapped_column(Boolean, default=False)  # the channel's word, kept for its sending rules
     person_id: Mapped[int | None] = mapped_column(ForeignKey("person.id", ondelete="CASCADE"))
     kind: Mapped[DeliveryKind] = mapped_column(_enum(DeliveryKind))
     due_at: Mapped[datetime]
@@ -410,9 +457,17 @@ class Delivery(Base):
     claimed_at: Mapped[datetime | None]
     claimed_by: Mapped[int | None] = mapped_column(Integer)  # the sending process's number: scheduler/liveness.py
     sent_at: Mapped[datetime | None]
-    telegram_message_id: Mapped[int | None] = mapped_column(BigInteger)
+    message_id: Mapped[str | None] = mapped_column(String(64))  # the channel's id of what was sent: cards are edited
     last_error: Mapped[str | None] = mapped_column(Text)
     detail: Mapped[dict[str, Any]] = mapped_column(default=dict)
+
+    @property
+    def to(self) -> ChatRef:
+        return ChatRef(self.channel, self.chat, self.is_group)
+
+    @to.setter
+    def to(self, chat: ChatRef) -> None:
+        self.channel, self.chat, self.is_group = chat.channel, chat.id, chat.group
 
 
 class RegistrationStatus(enum.StrEnum):

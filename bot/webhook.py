@@ -63,7 +63,7 @@ class Webhook:
         self.url = url
         self.secret = secret.encode()
         self.accepting = False
-        self.inbox = Inbox(app.db, app.sender.liveness, app.sender.clock)
+        self.inbox = Inbox(app.db, app.sender.liveness, app.sender.clock, channel=app.channel.name)
         self._watching: asyncio.Task[None] | None = None
         logs.hide(secret)
         path = urlsplit(url).path or "/"
@@ -125,7 +125,7 @@ class Webhook:
     async def _accept(self, data: dict[str, Any], update: Update) -> None:
         """Save, then queue: one step that a dropped connection cannot cut in two (the update would be saved as
         this process's, and so never taken over, yet never handled)."""
-        if await self.inbox.keep(data):
+        if await self.inbox.keep(str(update.update_id), data):
             await self.app.channel.application.update_queue.put(update)
 
     async def _enqueue(self, payload: dict[str, Any]) -> None:

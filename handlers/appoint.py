@@ -87,7 +87,7 @@ async def on_forward(ctx: Context, conversation: Conversation) -> None:
         raise Refusal(
             N_("Their privacy settings hide who they are. Please make an invite link instead."), _link_choice(ctx)
         )
-    person = await people.by_telegram_id(ctx.session, forwarded.user_id)
+    person = await people.by_account(ctx.session, ctx.incoming.channel, forwarded.id)
     if person is None or person.center_id != _center_id(ctx) or not person.profile_complete or _withdrawn(person):
         raise Refusal(
             N_("{name} has not opened the bot for this center yet. Please make an invite link and send it to them."),
@@ -112,7 +112,7 @@ async def _pick(ctx: Context, text: str) -> None:
     if (
         person is None
         or person.center_id != _center_id(ctx)
-        or person.telegram_user_id is None
+        or not person.accounts
         or _withdrawn(person)
         or not person.profile_complete
     ):
@@ -188,14 +188,15 @@ def _withdrawn(person: Person) -> bool:
 
 def _tell(ctx: Context, person: Person, message: str, kind: RoleKind, village: Village | None) -> None:
     """Tell the appointed or removed person, in their own language."""
-    if not people.reachable(person) or person.telegram_user_id is None:
+    chat = people.chat_of(person)
+    if not people.reachable(person) or chat is None:
         return
     t = ctx.translator_for(person)
     label = t.gettext(ROLE_NAMES[kind]) + (f" ({village.name})" if village else "")
     center = ctx.center.name if ctx.center else ""
     director = _director(ctx).full_name or (ctx.incoming.sender.display_name if ctx.incoming.sender else "")
     text = t.gettext(message).format(director=director, role=label, center=center)
-    ctx.send(person.telegram_user_id, text)
+    ctx.send(chat, text)
 
 
 async def remove(ctx: Context, args: str) -> None:

@@ -56,7 +56,7 @@ async def open_checkin(ctx: Context, args: str) -> None:
         )
     secret = await checkin.secret_of(ctx.session, current)
     minute = checkin.minute_of(ctx.now)
-    current.checkin_chat_id = ctx.incoming.chat_id
+    current.checkin_channel, current.checkin_chat = ctx.incoming.channel, ctx.incoming.chat.id
     current.checkin_shown_minute = minute
     ctx.outcome.outbox_changed = True  # the code on screen is renewed every minute
     ctx.reply(

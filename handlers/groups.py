@@ -23,7 +23,7 @@ async def bot_added(ctx: Context) -> None:
     incoming = ctx.incoming
     if not incoming.is_group:
         return
-    await groups.joined(ctx.session, chat_id=incoming.chat_id, title=incoming.chat_title, now=ctx.now)
+    await groups.joined(ctx.session, chat=incoming.chat, title=incoming.chat_title, now=ctx.now)
     ctx.reply(
         ctx._(
             "Hello everyone! I am Loa Làng, the loudspeaker of the community learning center. I will post "
@@ -34,14 +34,12 @@ async def bot_added(ctx: Context) -> None:
 
 
 async def bot_removed(ctx: Context) -> None:
-    await groups.left(ctx.session, chat_id=ctx.incoming.chat_id, now=ctx.now)
+    await groups.left(ctx.session, chat=ctx.incoming.chat, now=ctx.now)
 
 
 async def chat_migrated(ctx: Context) -> None:
     if ctx.incoming.migrated_to is not None:
-        await groups.migrated(
-            ctx.session, chat_id=ctx.incoming.chat_id, new_chat_id=ctx.incoming.migrated_to, now=ctx.now
-        )
+        await groups.migrated(ctx.session, chat=ctx.incoming.chat, new_chat=ctx.incoming.migrated_to, now=ctx.now)
 
 
 async def link(ctx: Context, args: str) -> None:
@@ -60,7 +58,7 @@ async def link(ctx: Context, args: str) -> None:
             rows.append((Choice(ctx._("The whole commune"), "/link all"),))
         ctx.reply(ctx._("Which village is this group for?"), tuple(rows))
         return
-    existing = await groups.by_chat(ctx.session, ctx.incoming.chat_id)
+    existing = await groups.by_chat(ctx.session, ctx.incoming.chat)
     if existing is not None and existing.center_id not in (None, person.center_id):
         raise Refusal(N_("This group is already linked to another center."))
     if (
@@ -86,7 +84,7 @@ async def link(ctx: Context, args: str) -> None:
     ctx.close_buttons()
     await groups.link(
         ctx.session,
-        chat_id=ctx.incoming.chat_id,
+        chat=ctx.incoming.chat,
         title=ctx.incoming.chat_title,
         center_id=person.center_id,
         village=village,

@@ -210,11 +210,11 @@ async def _without_phone(ctx: Context, args: str, command: str) -> Person | None
     return None
 
 
-PHONELESS = (Person.telegram_user_id.is_(None), Person.forgotten_at.is_(None))  # _phoneless, in SQL
+PHONELESS = (~people.HAS_ACCOUNT, Person.forgotten_at.is_(None))  # _phoneless, in SQL
 
 
 def _phoneless(person: Person) -> bool:
-    return person.telegram_user_id is None and person.forgotten_at is None
+    return not person.accounts and person.forgotten_at is None
 
 
 def _director(ctx: Context) -> Person:

@@ -22,7 +22,7 @@ from bot.messaging import Choice
 from bot.models import Activity, Attendance, Person, Registration, RegistrationStatus
 from bot.registry import Access, Command
 from bot.services import centers, registrations
-from bot.services.people import reachable
+from bot.services.people import chat_of, reachable
 from bot.services.registrations import Outcome
 from bot.text import number
 from handlers import events, profile
@@ -107,14 +107,15 @@ async def tell_promoted(ctx: Context, registration: Registration) -> None:
     """The first person waiting got a freed seat: tell them, with a way to give it back."""
     activity = await ctx.session.get(Activity, registration.activity_id)
     person = await ctx.session.get(Person, registration.person_id)
-    if activity is None or not reachable(person):
+    chat = chat_of(person) if person is not None else None
+    if activity is None or not reachable(person) or chat is None:
         return
-    assert person is not None and person.telegram_user_id is not None
+    assert person is not None
     t = ctx.translator_for(person)
     text = t.gettext("Good news: a seat is free and it is yours. You are registered for {title}, {when}.").format(
         title=activity.title, when=cards.when(activity, t)
     )
-    ctx.send(person.telegram_user_id, text, ((Choice(t.gettext("🙅 Can't come"), f"/unregister {activity.id}"),),))
+    ctx.send(chat, text, ((Choice(t.gettext("🙅 Can't come"), f"/unregister {activity.id}"),),))
 
 
 async def mine(ctx: Context, args: str) -> None:

@@ -136,7 +136,8 @@ async def agree(ctx: Context, args: str) -> None:
     assert sender is not None
     person = await people.consent(
         ctx.session,
-        user_id=sender.user_id,
+        channel=ctx.incoming.channel,
+        external_id=sender.id,
         now=ctx.now,
         language=language,
         center_id=center_id,
@@ -237,11 +238,12 @@ async def _step_down(ctx: Context, center_id: int | None, *, successor: Person) 
     for role in list(held):
         await roles.revoke(ctx.session, role=role, now=ctx.now, by=successor)
         former = await ctx.session.get(Person, role.person_id)
-        if former is None or not people.reachable(former) or former.telegram_user_id is None:
+        chat = people.chat_of(former) if former is not None else None
+        if former is None or not people.reachable(former) or chat is None:
             continue
         t = ctx.translator_for(former)
         ctx.send(
-            former.telegram_user_id,
+            chat,
             t.gettext(
                 "{name} is now the director of {center}, so you are no longer its director. Thank you for your "
                 "work. The new director can appoint you as staff if you stay on."

@@ -80,7 +80,7 @@ async def show(ctx: Context, args: str) -> None:
         body = summary.text(figures, ctx.t, title, await _area_key(ctx, wanted.area_id))
     keyboard = _buttons(ctx, wanted, period, scope)
     if ctx.is_button and ctx.incoming.message_id is not None:
-        ctx.outcome.effects.append(Edit(ctx.incoming.chat_id, ctx.incoming.message_id, body, keyboard))
+        ctx.outcome.effects.append(Edit(ctx.incoming.chat, ctx.incoming.message_id, body, keyboard))
         return
     ctx.reply(body, keyboard)
     names = {row.key: summary.short_name(row, ctx.t) for row in figures.table.rows}

@@ -11,7 +11,7 @@ from sqlalchemy import select, update
 from bot import cards
 from bot.database import Database
 from bot.i18n import Translator
-from bot.messaging import Choice, Edit, Messenger
+from bot.messaging import ChatRef, Choice, Edit, Messenger
 from bot.models import Activity, ActivitySession, Center
 from bot.services import checkin
 
@@ -20,13 +20,13 @@ log = logging.getLogger(__name__)
 
 def _showing(now: datetime):  # type: ignore[no-untyped-def]
     return (
-        ActivitySession.checkin_message_id.is_not(None),
+        ActivitySession.checkin_message.is_not(None),
         ActivitySession.starts_at <= now + checkin.BEFORE,
         ActivitySession.starts_at >= now - checkin.AFTER,
     )
 
 
-async def remember(db: Database, tag: str, chat_id: int, message_id: int) -> None:
+async def remember(db: Database, tag: str, chat: ChatRef, message_id: str) -> None:
     """The staff message for "checkin:<session>" was sent: keep its id to edit it every minute."""
     kind, _, key = tag.partition(":")
     if kind != "checkin" or not key.isdigit():
@@ -35,7 +35,7 @@ async def remember(db: Database, tag: str, chat_id: int, message_id: int) -> Non
         await session.execute(
             update(ActivitySession)
             .where(ActivitySession.id == int(key))
-            .values(checkin_chat_id=chat_id, checkin_message_id=message_id)
+            .values(checkin_channel=chat.channel, checkin_chat=chat.id, checkin_message=message_id)
         )
 
 
@@ -47,7 +47,9 @@ async def next_due(db: Database, now: datetime) -> datetime | None:
     return datetime.fromtimestamp((checkin.minute_of(now) + 1) * 60, tz=now.tzinfo) + timedelta(seconds=0)
 
 
-async def refresh(db: Database, messenger: Messenger, now: datetime) -> int:
+async def refresh(db: Database, channels: dict[str, Messenger], now: datetime) -> int:
+    """Edit each screen whose minute has passed. A channel that cannot edit keeps the code it first showed:
+    codes stay valid for the minutes around theirs (bot/services/checkin.py)."""
     minute = checkin.minute_of(now)
     edits: list[Edit] = []
     async with db.session() as session, session.begin():
@@ -60,16 +62,19 @@ async def refresh(db: Database, messenger: Messenger, now: datetime) -> int:
         for current in rows:
             activity = await session.get(Activity, current.activity_id)
             center = await session.get(Center, activity.center_id) if activity else None
-            if activity is None or center is None or current.checkin_chat_id is None:
+            channel = channels.get(current.checkin_channel or "")
+            if activity is None or center is None or channel is None or not channel.capabilities.edit:
                 continue
+            assert current.checkin_chat is not None and current.checkin_message is not None
             current.checkin_shown_minute = minute
             t = Translator(center.locale, center.timezone)
             text = cards.checkin_screen(activity, checkin.code(center.secret, current.id, minute), t)
             choices = ((Choice(t.gettext("📷 Show the QR"), f"/checkinqr {current.id}"),),)
-            edits.append(Edit(current.checkin_chat_id, int(current.checkin_message_id or 0), text, choices))
+            screen = ChatRef(channel.name, current.checkin_chat)
+            edits.append(Edit(screen, current.checkin_message, text, choices))
     for edit in edits:
         try:
-            await messenger.edit(edit)
+            await channels[edit.chat.channel].edit(edit)
         except Exception as error:
-            log.info("check-in code not renewed in %s: %s", edit.chat_id, type(error).__name__)
+            log.info("check-in code not renewed in %s: %s", edit.chat.id, type(error).__name__)
     return len(edits)

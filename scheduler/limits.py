@@ -10,6 +10,8 @@ from collections import defaultdict, deque
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from bot.messaging import ChatRef
+
 # Windows a little longer than Telegram's, so that a send at the edge of a window is not counted in the
 # previous one by Telegram's clock. A slot is booked when a request starts and moved to when its answer
 # came (`done`), which is about when Telegram counted it; 2 % is then enough (bench/broadcast_bench.py:
@@ -45,49 +47,49 @@ class Limiter:
     limits: Limits = field(default_factory=Limits)
     monotonic: Callable[[], float] = time.monotonic
     _overall: deque[list[float]] = field(default_factory=deque)
-    _groups: dict[int, deque[list[float]]] = field(default_factory=lambda: defaultdict(deque))
-    _chat_next: dict[int, float] = field(default_factory=dict)
-    _booked: dict[int, list[list[float]]] = field(default_factory=dict)  # a chat's last slot, until it is sent
+    _groups: dict[ChatRef, deque[list[float]]] = field(default_factory=lambda: defaultdict(deque))
+    _chat_next: dict[ChatRef, float] = field(default_factory=dict)
+    _booked: dict[ChatRef, list[list[float]]] = field(default_factory=dict)  # a chat's last slot, until it is sent
 
-    def reserve(self, chat_id: int, longest: float | None = None) -> float:
-        """Book the earliest slot for a message to `chat_id`; returns how many seconds until it.
+    def reserve(self, chat: ChatRef, longest: float | None = None) -> float:
+        """Book the earliest slot for a message to `chat`; returns how many seconds until it.
         The slot is taken at once, so concurrent senders never book the same one; if it is more than
         `longest` away, nothing is booked (the caller hands the message back for later)."""
         now = self.monotonic()
-        at = max(now, self._chat_next.get(chat_id, now))
+        at = max(now, self._chat_next.get(chat, now))
         at = max(at, _window_opens(self._overall, self.limits.overall_per_second, self.limits.second, at, now))
-        if chat_id < 0:
-            group = self._groups[chat_id]
+        if chat.group:
+            group = self._groups[chat]
             at = max(at, _window_opens(group, self.limits.group_per_minute, self.limits.minute, at, now))
         if longest is not None and at - now > longest:
             return at - now
         slot = [at]
         entries = [slot]
-        if chat_id < 0:
+        if chat.group:
             group_slot = [at]
-            self._groups[chat_id].append(group_slot)
+            self._groups[chat].append(group_slot)
             entries.append(group_slot)
         self._overall.append(slot)
-        self._booked[chat_id] = entries
-        self._chat_next[chat_id] = at + self.limits.second / self.limits.chat_per_second
+        self._booked[chat] = entries
+        self._chat_next[chat] = at + self.limits.second / self.limits.chat_per_second
         return at - now
 
-    def done(self, chat_id: int) -> None:
+    def done(self, chat: ChatRef) -> None:
         """Telegram counts a message when it has handled it, not when we sent it: the slot moves to now, so
         a slow answer (tens of milliseconds on a busy machine) cannot squeeze the next window."""
         now = self.monotonic()
-        for entry in self._booked.pop(chat_id, []):
+        for entry in self._booked.pop(chat, []):
             entry[0] = max(entry[0], now)
-        self._chat_next[chat_id] = max(
-            self._chat_next.get(chat_id, now), now + self.limits.second / self.limits.chat_per_second
+        self._chat_next[chat] = max(
+            self._chat_next.get(chat, now), now + self.limits.second / self.limits.chat_per_second
         )
 
     # the sender's interface, which the shared limiter (scheduler/shared_limits.py) also has
-    async def book(self, chat_id: int, longest: float | None = None) -> float:
-        return self.reserve(chat_id, longest)
+    async def book(self, chat: ChatRef, longest: float | None = None) -> float:
+        return self.reserve(chat, longest)
 
-    async def sent(self, chat_id: int) -> None:
-        self.done(chat_id)
+    async def sent(self, chat: ChatRef) -> None:
+        self.done(chat)
 
     async def close(self) -> None:
         return None

@@ -1,6 +1,7 @@
 """Group cards show the current count ("Đã đăng ký: 37/100"). After registrations change, each card
 already posted in a group is edited in place, at most once a minute per activity, so a busy
-registration day never floods Telegram with edits. The two timestamps on the activity are the truth;
+registration day never floods the messenger with edits. A channel that cannot edit is left alone: its
+cards keep the count they were sent with. The two timestamps on the activity are the truth;
 the edit itself is harmless to repeat."""
 
 from __future__ import annotations
@@ -39,7 +40,7 @@ async def next_due(db: Database, now: datetime) -> datetime | None:
     return now if last is None else max(last + EVERY, now)
 
 
-async def refresh(db: Database, messenger: Messenger, now: datetime) -> int:
+async def refresh(db: Database, channels: dict[str, Messenger], now: datetime) -> int:
     """Edit the group cards of every activity whose count changed; returns how many edits were made."""
     edits: list[Edit] = []
     async with db.session() as session, session.begin():
@@ -57,26 +58,28 @@ async def refresh(db: Database, messenger: Messenger, now: datetime) -> int:
             assert center is not None
             t = Translator(center.locale, center.timezone)
             count = await registrations.count(session, activity.id)
-            posted = await session.execute(
-                select(Delivery.chat_id, Delivery.telegram_message_id).where(
+            posted = await session.scalars(
+                select(Delivery).where(
                     Delivery.activity_id == activity.id,
                     Delivery.kind == DeliveryKind.ANNOUNCE,
                     Delivery.status == DeliveryStatus.SENT,
-                    Delivery.chat_id < 0,
-                    Delivery.telegram_message_id.is_not(None),
+                    Delivery.is_group.is_(True),
+                    Delivery.message_id.is_not(None),
                 )
             )
-            for chat_id, message_id in posted:
-                group = await groups.by_chat(session, chat_id)
-                if group is None or not group.active:
+            for card in posted:
+                channel = channels.get(card.channel)
+                group = await groups.by_chat(session, card.to)
+                if channel is None or not channel.capabilities.edit or group is None or not group.active:
                     continue
+                assert card.message_id is not None
                 choices = cards.buttons(
-                    activity, t, in_group=True, village_id=group.village_id, deep_link=messenger.deep_link
+                    activity, t, in_group=True, village_id=group.village_id, deep_link=channel.deep_link
                 )
-                edits.append(Edit(chat_id, message_id, cards.card(activity, t, registered=count), choices))
+                edits.append(Edit(card.to, card.message_id, cards.card(activity, t, registered=count), choices))
     for edit in edits:
         try:
-            await messenger.edit(edit)
+            await channels[edit.chat.channel].edit(edit)
         except Exception as error:  # a deleted card or a group that left: the next count fixes nothing, fine
-            log.info("card %s in %s not edited: %s", edit.message_id, edit.chat_id, type(error).__name__)
+            log.info("card %s in %s not edited: %s", edit.message_id, edit.chat.id, type(error).__name__)
     return len(edits)

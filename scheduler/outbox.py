@@ -23,6 +23,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import func, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.messaging import ChatRef
 from bot.models import Delivery, DeliveryKind, DeliveryStatus
 
 WAITING = (DeliveryStatus.PENDING, DeliveryStatus.RETRY)
@@ -31,7 +32,7 @@ MAX_ATTEMPTS = 6
 
 @dataclass(frozen=True)
 class Recipient:
-    chat_id: int
+    chat: ChatRef
     person_id: int | None = None
 
 
@@ -50,7 +51,9 @@ def enqueue(
             Delivery(
                 center_id=center_id,
                 activity_id=activity_id,
-                chat_id=recipient.chat_id,
+                channel=recipient.chat.channel,
+                chat=recipient.chat.id,
+                is_group=recipient.chat.group,
                 person_id=recipient.person_id,
                 kind=kind,
                 due_at=due_at,
@@ -132,13 +135,13 @@ async def drop_waiting(
     )
 
 
-async def drop_for_chat(session: AsyncSession, activity_id: int, chat_id: int, reason: str, now: datetime) -> None:
+async def drop_for_person(session: AsyncSession, activity_id: int, person_id: int, reason: str, now: datetime) -> None:
     """Withdraw the reminders still owed to one person (they gave their seat back)."""
     await session.execute(
         update(Delivery)
         .where(
             Delivery.activity_id == activity_id,
-            Delivery.chat_id == chat_id,
+            Delivery.person_id == person_id,
             Delivery.kind == DeliveryKind.REMINDER,
             Delivery.status.in_(WAITING),
         )
@@ -150,12 +153,12 @@ async def announced_chats(session: AsyncSession, activity_id: int, *, waiting_to
     """Everyone an activity's announcement has reached, and with `waiting_too` those still owed it."""
     statuses = (DeliveryStatus.SENT, *WAITING) if waiting_too else (DeliveryStatus.SENT,)
     rows = await session.execute(
-        select(Delivery.chat_id, Delivery.person_id)
+        select(Delivery.channel, Delivery.chat, Delivery.is_group, Delivery.person_id)
         .where(Delivery.activity_id == activity_id, Delivery.kind == DeliveryKind.ANNOUNCE)
         .where(Delivery.status.in_(statuses))
         .distinct()
     )
-    return [Recipient(chat_id, person_id) for chat_id, person_id in rows]
+    return [Recipient(ChatRef(channel, chat, group), person_id) for channel, chat, group, person_id in rows]
 
 
 def backoff(attempts: int) -> timedelta:

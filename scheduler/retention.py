@@ -72,7 +72,7 @@ async def _expire(session: AsyncSession, center_id: int, cutoff: datetime, now: 
     for person_id in sorted(detached):
         person = await session.get(Person, person_id)
         assert person is not None
-        if person.telegram_user_id is None and person.forgotten_at is None and not await _has_rows(session, person_id):
+        if not person.accounts and person.forgotten_at is None and not await _has_rows(session, person_id):
             await privacy.forget(session, person, now)  # a record a helper made, with nothing newer
     await session.execute(  # who was reminded of what
         delete(Delivery).where(Delivery.activity_id.in_([activity.id for activity in old]))

@@ -1,6 +1,6 @@
-"""The sender: claims due rows from the outbox, renders them in the reader's language, sends them
-within Telegram's limits, and records each outcome in its own small transaction (see
-`scheduler.outbox` for the states)."""
+"""The sender: claims due rows from the outbox, renders them in the reader's language, sends them through
+the channel of their chat within that channel's limits, and records each outcome in its own small
+transaction (see `scheduler.outbox` for the states)."""
 
 from __future__ import annotations
 
@@ -17,8 +17,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot import cards, logs
 from bot.database import Database
 from bot.i18n import Translator, pick_locale
-from bot.messaging import ChatMoved, Messenger, RateLimited, RecipientGone, Send, TransientFailure
+from bot.messaging import ChatMoved, ChatRef, Messenger, RateLimited, RecipientGone, Send, TransientFailure
 from bot.models import (
+    Account,
     Activity,
     ActivityStatus,
     Center,
@@ -45,7 +46,7 @@ LONGEST_WAIT = 1.5  # seconds a worker may wait for a slot before handing the ro
 @dataclass
 class Job:
     delivery_id: int
-    chat_id: int
+    chat: ChatRef
     message: Send
 
 
@@ -54,18 +55,20 @@ class Sender:
         self,
         *,
         db: Database,
-        messenger: Messenger,
+        channels: dict[str, Messenger],
         clock: Callable[[], datetime],
         default_locale: str,
-        limiter: Limiter | SharedLimiter | None = None,
+        limiters: dict[str, Limiter | SharedLimiter] | None = None,
         batch: int = 50,
         concurrency: int = 8,
     ) -> None:
+        """`channels` and `limiters` by channel name: each row goes out through its chat's channel, under that
+        channel's own sending rules."""
         self.db = db
-        self.messenger = messenger
+        self.channels = channels
         self.clock = clock
         self.default_locale = default_locale
-        self.limiter = limiter or Limiter()
+        self.limiters = limiters or {name: Limiter() for name in channels}
         self.batch = batch
         self.concurrency = concurrency
         self.liveness = Liveness(db, clock)
@@ -82,8 +85,8 @@ class Sender:
         async with self._lock:
             if self._stopping:
                 return 0
-            handled = await live_cards.refresh(self.db, self.messenger, self.clock())
-            handled += await checkin_codes.refresh(self.db, self.messenger, self.clock())
+            handled = await live_cards.refresh(self.db, self.channels, self.clock())
+            handled += await checkin_codes.refresh(self.db, self.channels, self.clock())
             run = _Run(self)
             workers = [asyncio.create_task(run.work()) for _ in range(self.concurrency)]
             try:
@@ -127,7 +130,8 @@ class Sender:
         async with self._lock:
             pass
         await self.liveness.stop()
-        await self.limiter.close()
+        for limiter in self.limiters.values():
+            await limiter.close()
 
     async def recover(self) -> int:
         """Rows of dead processes go back to RETRY; so do our own when no run of ours is sending (a run
@@ -156,7 +160,7 @@ class Sender:
             for delivery in claimed:
                 message = await self._render(session, delivery, now)
                 if message is not None:
-                    jobs.append(Job(delivery.id, delivery.chat_id, message))
+                    jobs.append(Job(delivery.id, delivery.to, message))
         return len(claimed), jobs
 
     async def _render(self, session: AsyncSession, delivery: Delivery, now: datetime) -> Send | None:
@@ -173,8 +177,8 @@ class Sender:
             return None
         center = await session.get(Center, activity.center_id)
         assert center is not None
-        in_group = delivery.chat_id < 0
-        group = await groups.by_chat(session, delivery.chat_id) if in_group else None
+        in_group = delivery.is_group
+        group = await groups.by_chat(session, delivery.to) if in_group else None
         person = await session.get(Person, delivery.person_id) if delivery.person_id else None
         locale = pick_locale(
             person.language if person else None,
@@ -196,23 +200,28 @@ class Sender:
         elif delivery.kind is not DeliveryKind.CANCEL:
             village_id = group.village_id if isinstance(group, GroupChat) else None
             choices = cards.buttons(
-                activity, t, in_group=in_group, village_id=village_id, deep_link=self.messenger.deep_link
+                activity,
+                t,
+                in_group=in_group,
+                village_id=village_id,
+                deep_link=self.channels[delivery.channel].deep_link,
             )
-        return Send(delivery.chat_id, text, choices)
+        return Send(delivery.to, text, choices)
 
     async def send(self, job: Job) -> _Result:
         """Send one message within the limits; the outcome, to be recorded. Never raises."""
         try:
-            wait = await self.limiter.book(job.chat_id, longest=LONGEST_WAIT)
+            limiter = self.limiters[job.chat.channel]
+            wait = await limiter.book(job.chat, longest=LONGEST_WAIT)
             if wait > LONGEST_WAIT:  # nothing was booked: the row waits in the outbox, not in a worker
                 return _later(wait, "waiting for the chat's sending limit", count=False)
             if wait > 0:
                 await asyncio.sleep(wait)
-            message_id = await self.messenger.send(job.message)
+            message_id = await self.channels[job.chat.channel].send(job.message)
         except RateLimited as limited:
             return _later(limited.retry_after, "429: retry after", count=False)
         except ChatMoved as moved:
-            return _Moved(moved.new_chat_id)
+            return _Moved(moved.new_chat)
         except RecipientGone as gone:
             return _Failed(gone.reason, gone=True)
         except TransientFailure as failure:
@@ -221,7 +230,7 @@ class Sender:
             log.exception("delivery %s failed", job.delivery_id)
             return _Retry(logs.scrub(f"{type(error).__name__}: {error}"))  # kept in the row
         try:
-            await self.limiter.sent(job.chat_id)
+            await limiter.sent(job.chat)
         except Exception:  # the message went out; only the limiter's bookkeeping is off
             log.exception("the limiter could not note a sent message")
         return _Sent(message_id)
@@ -267,8 +276,8 @@ class _Run:
 
     def __init__(self, sender: Sender) -> None:
         self.sender = sender
-        self.queue: asyncio.Queue[int] = asyncio.Queue()
-        self.chats: dict[int, list[Job]] = {}  # queued or being sent, with the jobs still to send
+        self.queue: asyncio.Queue[ChatRef] = asyncio.Queue()
+        self.chats: dict[ChatRef, list[Job]] = {}  # queued or being sent, with the jobs still to send
         self.outcomes: list[tuple[Job, _Result]] = []
         self.due_again = False
         self._room = asyncio.Event()
@@ -276,27 +285,27 @@ class _Run:
 
     async def queue_up(self, jobs: list[Job]) -> None:
         for job in jobs:
-            if job.chat_id in self.chats:
-                self.chats[job.chat_id].append(job)
+            if job.chat in self.chats:
+                self.chats[job.chat].append(job)
             else:
-                self.chats[job.chat_id] = [job]
-                self.queue.put_nowait(job.chat_id)
+                self.chats[job.chat] = [job]
+                self.queue.put_nowait(job.chat)
         while self.queue.qsize() > self.sender.batch // 2:  # claim the next batch while these are sent
             self._room.clear()
             await self._room.wait()
 
     async def work(self) -> None:
         while True:
-            chat_id = await self.queue.get()
+            chat = await self.queue.get()
             if self.queue.qsize() <= self.sender.batch // 2:
                 self._room.set()
             try:
-                jobs = self.chats[chat_id]
+                jobs = self.chats[chat]
                 while jobs:
                     job = jobs.pop(0)
                     result = await self.sender.send(job)  # not inside append(): a flush may swap the list
                     self.outcomes.append((job, result))
-                del self.chats[chat_id]  # no await since the list was seen empty: nothing joined it
+                del self.chats[chat]  # no await since the list was seen empty: nothing joined it
                 if len(self.outcomes) >= self.RECORD_EVERY:
                     await self.flush()
             finally:
@@ -322,12 +331,12 @@ class _Result:
 
 @dataclass
 class _Sent(_Result):
-    message_id: int | None
+    message_id: str | None
 
     async def apply(self, session: AsyncSession, delivery: Delivery, now: datetime) -> None:
         delivery.status = DeliveryStatus.SENT
         delivery.sent_at = now
-        delivery.telegram_message_id = self.message_id
+        delivery.message_id = self.message_id
         delivery.last_error = None
 
 
@@ -361,20 +370,20 @@ class _Failed(_Result):
         delivery.status = DeliveryStatus.FAILED
         delivery.last_error = self.reason
         if self.gone:
-            await recipients.gone(session, delivery.chat_id, now)
+            await recipients.gone(session, delivery.to, now)
 
 
 @dataclass
 class _Moved(_Result):
-    new_chat_id: int
+    new_chat: ChatRef
 
     async def apply(self, session: AsyncSession, delivery: Delivery, now: datetime) -> None:
-        await groups.migrated(session, chat_id=delivery.chat_id, new_chat_id=self.new_chat_id, now=now)
-        delivery.chat_id = self.new_chat_id
+        await groups.migrated(session, chat=delivery.to, new_chat=self.new_chat, now=now)
+        delivery.to = self.new_chat
         delivery.status = DeliveryStatus.PENDING
         delivery.attempts -= 1
         delivery.next_attempt_at = now
-        delivery.last_error = f"group moved to {self.new_chat_id}"
+        delivery.last_error = f"group moved to {self.new_chat.id}"
 
 
 async def _has_seat(session: AsyncSession, activity: Activity, person: Person) -> bool:
@@ -386,9 +395,11 @@ async def _has_seat(session: AsyncSession, activity: Activity, person: Person) -
 
 async def _unreachable(session: AsyncSession, delivery: Delivery) -> str | None:
     """A private message to someone who withdrew their consent, was forgotten or is no one any more."""
-    if delivery.chat_id < 0:
+    if delivery.is_group:
         return None
-    reader = await session.scalar(select(Person).where(Person.telegram_user_id == delivery.chat_id))
+    reader = await session.scalar(
+        select(Person).join(Account).where(Account.channel == delivery.channel, Account.external_id == delivery.chat)
+    )
     return None if people.reachable(reader) else "the reader withdrew consent or is gone"
 
 
@@ -400,7 +411,8 @@ async def _superseded(session: AsyncSession, delivery: Delivery, now: datetime) 
         select(Delivery.id)
         .where(
             Delivery.activity_id == delivery.activity_id,
-            Delivery.chat_id == delivery.chat_id,
+            Delivery.channel == delivery.channel,
+            Delivery.chat == delivery.chat,
             Delivery.kind == DeliveryKind.REMINDER,
             Delivery.due_at > delivery.due_at,
             Delivery.due_at <= now,

@@ -15,6 +15,7 @@ import time
 import redis.asyncio as redis
 from redis.exceptions import RedisError
 
+from bot.messaging import ChatRef
 from scheduler.limits import Limiter, Limits
 
 log = logging.getLogger(__name__)
@@ -72,18 +73,18 @@ class SharedLimiter:
         self.client = redis.from_url(url, socket_timeout=2.0, socket_connect_timeout=2.0)
         self._book = self.client.register_script(BOOK)
         self._done = self.client.register_script(DONE)
-        self._members: dict[int, str] = {}
+        self._members: dict[ChatRef, str] = {}
         self._fallback = Limiter(self.limits)
         self._numbers = itertools.count()
         self._name = secrets.token_hex(6)  # bookings' names, unique across processes
         self._down = False
         self._retry_at = 0.0
 
-    async def book(self, chat_id: int, longest: float = 3600.0) -> float:
-        """Seconds until this process may send to `chat_id`; the slot is taken at once, unless it is more
+    async def book(self, chat: ChatRef, longest: float = 3600.0) -> float:
+        """Seconds until this process may send to `chat`; the slot is taken at once, unless it is more
         than `longest` away (then nothing is booked)."""
         if self._down and time.monotonic() < self._retry_at:  # a Redis that does not answer is not asked
-            return self._fallback.reserve(chat_id, longest)  # every time: each try costs the timeout
+            return self._fallback.reserve(chat, longest)  # every time: each try costs the timeout
         member = f"{self._name}:{next(self._numbers)}"
         args = [
             max(int(self.limits.overall_per_second), 1),
@@ -95,32 +96,33 @@ class SharedLimiter:
             longest,
         ]
         try:
-            wait = float(await self._book(keys=self._keys(chat_id), args=args))
+            wait = float(await self._book(keys=self._keys(chat), args=args))
         except (RedisError, OSError) as error:
             if not self._down:
                 log.warning("Redis does not answer (%s); booking sending slots in this process", type(error).__name__)
             self._down, self._retry_at = True, time.monotonic() + RETRY_REDIS
-            return self._fallback.reserve(chat_id, longest)
+            return self._fallback.reserve(chat, longest)
         if self._down:
             log.info("Redis answers again; sending slots are shared once more")
             self._down = False
         if wait <= longest:
-            self._members[chat_id] = member
+            self._members[chat] = member
         return wait
 
-    async def sent(self, chat_id: int) -> None:
+    async def sent(self, chat: ChatRef) -> None:
         """The message was handled: its slot moves to now, as Telegram counts it (see Limiter.done)."""
-        self._fallback.done(chat_id)
-        member = self._members.pop(chat_id, None)
+        self._fallback.done(chat)
+        member = self._members.pop(chat, None)
         if member is None or self._down:
             return
         gap = self.limits.second / self.limits.chat_per_second
         with contextlib.suppress(RedisError, OSError):
-            await self._done(keys=self._keys(chat_id), args=[member, gap])
+            await self._done(keys=self._keys(chat), args=[member, gap])
 
-    def _keys(self, chat_id: int) -> list[str]:
-        group = f"{self.prefix}:group:{chat_id}" if chat_id < 0 else ""
-        return [f"{self.prefix}:all", f"{self.prefix}:chat:{chat_id}", group]
+    def _keys(self, chat: ChatRef) -> list[str]:
+        """The prefix names the bot on one channel (bootstrap); a chat's id is the channel's, as a string."""
+        group = f"{self.prefix}:group:{chat.id}" if chat.group else ""
+        return [f"{self.prefix}:all", f"{self.prefix}:chat:{chat.id}", group]
 
     async def close(self) -> None:
         await self.client.aclose()

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
+from bot.channels import telegram
 from bot.channels.fake_telegram import FakeTelegram
 from bot.database import Database
 from bot.models import ActivityKind, Center, GroupChat
@@ -28,7 +29,14 @@ async def linked_groups(url: str, fake: FakeTelegram, groups: int, *, center: st
     async with db.session() as session, session.begin():
         made = await centers.create_center(session, name=center, villages=[f"{village} 0"], now=now)
         session.add_all(
-            GroupChat(telegram_chat_id=c.id, title=c.title, center_id=made.id, active=True, updated_at=now)
+            GroupChat(
+                channel=telegram.NAME,
+                external_id=str(c.id),
+                title=c.title,
+                center_id=made.id,
+                active=True,
+                updated_at=now,
+            )
             for c in chats
         )
         await session.flush()

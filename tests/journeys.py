@@ -10,10 +10,12 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy import func, select
 
+from bot.channels import telegram
 from bot.channels.fake_telegram import FakeChat, FakeTelegram, FakeUser
+from bot.database import Database
 from bot.i18n import Translator
-from bot.models import ActivityKind, Center, Gender, Person, Village
-from bot.services import activities
+from bot.models import Account, ActivityKind, Center, Gender, Person, Village
+from bot.services import activities, people
 from tests.conftest import Bot
 
 
@@ -68,7 +70,12 @@ async def people_count(bot: Bot) -> int:
 async def person_of(bot: Bot, user: FakeUser) -> Person | None:
     assert bot.app is not None
     async with bot.app.db.session() as session:
-        return await session.scalar(select(Person).where(Person.telegram_user_id == user.id))
+        return await people.by_account(session, telegram.NAME, str(user.id))
+
+
+def account(user: FakeUser, at: datetime) -> Account:
+    """A Telegram user's account, for people written straight to the database."""
+    return Account(channel=telegram.NAME, external_id=str(user.id), created_at=at)
 
 
 def chat_menu(fake: FakeTelegram, chat_id: int) -> list[str]:
@@ -135,11 +142,14 @@ async def publish(
     villages: tuple[str, ...] = (),
     capacity: int | None = 100,
     reminders: str | None = None,
+    db: Database | None = None,
 ) -> int:
-    """The director's activity, published: returns its id."""
-    assert bot.app is not None
+    """The director's activity, published: returns its id. With `db`, written there while the bot is stopped."""
+    if db is None:
+        assert bot.app is not None
+        db = bot.app.db
     begins = local(start)
-    async with bot.app.db.session() as session, session.begin():
+    async with db.session() as session, session.begin():
         center = await session.get(Center, place.center_id)
         assert center is not None
         draft = activities.Draft(
@@ -165,7 +175,7 @@ async def residents_with_profiles(bot: Bot, place: Commune, users: list[FakeUser
         assert village is not None
         session.add_all(
             Person(
-                telegram_user_id=user.id,
+                accounts=[account(user, bot.clock())],
                 center_id=place.center_id,
                 full_name=f"Người Số {index}",
                 gender=Gender.FEMALE if index % 2 else Gender.MALE,

@@ -31,7 +31,9 @@ from telegram.ext import Application, ContextTypes, TypeHandler
 from telegram.request import HTTPXRequest
 
 from bot.messaging import (
+    Capabilities,
     ChatMoved,
+    ChatRef,
     Edit,
     Event,
     FileRef,
@@ -55,6 +57,7 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
+NAME = "telegram"
 GONE = ("chat not found", "user not found", "bot was kicked", "bot is not a member", "have no rights to send")
 PRESENT = {ChatMember.MEMBER, ChatMember.ADMINISTRATOR, ChatMember.OWNER, ChatMember.RESTRICTED}
 
@@ -65,8 +68,21 @@ def file_url(base_url: str) -> str:
     return f"{root}/file/{tail}"
 
 
+def chat_ref(chat_id: int, *, group: bool | None = None) -> ChatRef:
+    """Telegram's chat id as the port's reference. Telegram gives groups and channels negative ids, private
+    chats positive ones (a person's private chat has the person's own id): only this module knows that."""
+    return ChatRef(NAME, str(chat_id), chat_id < 0 if group is None else group)
+
+
+def _id(chat: ChatRef) -> int:
+    return int(chat.id)
+
+
 class TelegramChannel:
     """Implements `bot.messaging.Messenger` with python-telegram-bot."""
+
+    name = NAME
+    capabilities = Capabilities()  # Telegram does all the port asks
 
     def __init__(
         self,
@@ -95,7 +111,7 @@ class TelegramChannel:
         self.dispatcher: Dispatcher | None = None
         self.last_update_id = 0  # updates are handled in order; tests and the sandbox wait on this
         self.handled = 0  # how many updates this process has finished with (webhook tests count these)
-        self.on_handled: Callable[[int], Awaitable[None]] | None = None  # webhook mode: bot/inbox.py forgets it
+        self.on_handled: Callable[[str], Awaitable[None]] | None = None  # webhook mode: bot/inbox.py forgets it
 
     @property
     def bot(self):  # type: ignore[no-untyped-def]
@@ -147,7 +163,7 @@ class TelegramChannel:
         finally:
             try:
                 if self.on_handled is not None:
-                    await self.on_handled(update.update_id)
+                    await self.on_handled(str(update.update_id))
             finally:
                 self.last_update_id = max(self.last_update_id, update.update_id)
                 self.handled += 1
@@ -157,55 +173,56 @@ class TelegramChannel:
 
     # --- the Messenger port ---
 
-    async def send(self, message: Send) -> int | None:
+    async def send(self, message: Send) -> str | None:
         markup = _markup(message.choices)
+        chat_id = _id(message.chat)
         try:
             if message.image is not None:
                 sent = await self.bot.send_photo(
-                    message.chat_id,
+                    chat_id,
                     InputFile(message.image, filename="image.png"),
                     caption=_within(message.text, CAPTION) or None,
                     reply_markup=markup,
                 )
             elif message.file is not None:
                 sent = await self.bot.send_document(
-                    message.chat_id,
+                    chat_id,
                     InputFile(message.file.content, filename=message.file.filename),
                     caption=_within(message.text, CAPTION) or None,
                     reply_markup=markup,
                 )
             else:
-                sent = await self.bot.send_message(message.chat_id, _within(message.text, TEXT), reply_markup=markup)
+                sent = await self.bot.send_message(chat_id, _within(message.text, TEXT), reply_markup=markup)
         except ChatMigrated as moved:
-            raise ChatMoved(message.chat_id, moved.new_chat_id) from None
+            raise ChatMoved(message.chat, chat_ref(moved.new_chat_id, group=True)) from None
         except RetryAfter as wait:
-            raise RateLimited(message.chat_id, wait.retry_after.total_seconds()) from None  # type: ignore[union-attr]
+            raise RateLimited(message.chat, wait.retry_after.total_seconds()) from None  # type: ignore[union-attr]
         except Forbidden as refused:
-            raise RecipientGone(message.chat_id, refused.message) from None
+            raise RecipientGone(message.chat, refused.message) from None
         except BadRequest as bad:
             if any(marker in bad.message.lower() for marker in GONE):
-                raise RecipientGone(message.chat_id, bad.message) from None
+                raise RecipientGone(message.chat, bad.message) from None
             raise
         except (TimedOut, NetworkError) as failure:
             raise TransientFailure(f"{type(failure).__name__}: {failure.message}") from None
-        return sent.message_id
+        return str(sent.message_id)
 
     async def edit(self, edit: Edit) -> None:
         markup = _markup(edit.choices)
         try:
             if edit.text is None:
-                await self.bot.edit_message_reply_markup(edit.chat_id, edit.message_id, reply_markup=markup)
+                await self.bot.edit_message_reply_markup(_id(edit.chat), int(edit.message_id), reply_markup=markup)
             else:
                 await self.bot.edit_message_text(
-                    _within(edit.text, TEXT), edit.chat_id, edit.message_id, reply_markup=markup
+                    _within(edit.text, TEXT), _id(edit.chat), int(edit.message_id), reply_markup=markup
                 )
         except BadRequest as bad:
             if "not modified" not in bad.message.lower():
                 raise
 
     async def set_menu(self, menu: Menu) -> None:
-        if menu.chat_id is not None:
-            scope = BotCommandScopeChat(menu.chat_id)
+        if menu.chat is not None:
+            scope = BotCommandScopeChat(_id(menu.chat))
         elif menu.groups:
             scope = BotCommandScopeAllGroupChats()
         else:
@@ -250,7 +267,7 @@ def _fit(command: str) -> str:
 def _sender(user: User | None) -> Sender | None:
     if user is None:
         return None
-    return Sender(user.id, user.first_name, user.last_name, user.language_code)
+    return Sender(str(user.id), user.first_name, user.last_name, user.language_code)
 
 
 def to_incoming(update: Update, bot_id: int, bot_username: str | None) -> Incoming | None:
@@ -260,24 +277,23 @@ def to_incoming(update: Update, bot_id: int, bot_username: str | None) -> Incomi
     if update.callback_query is not None:
         query = update.callback_query
         message = query.message
-        chat_id = message.chat.id if message is not None else query.from_user.id
+        chat = chat_ref(message.chat.id) if message is not None else chat_ref(query.from_user.id, group=False)
         return Incoming(
             Event.BUTTON,
-            chat_id,
-            is_group=chat_id < 0,
+            chat,
             sender=_sender(query.from_user),
             text=query.data,
-            message_id=message.message_id if message is not None else None,
+            message_id=str(message.message_id) if message is not None else None,
         )
     message = update.message
     if message is None:
         return None
     chat = message.chat
-    group = chat.type != chat.PRIVATE
+    here = chat_ref(chat.id, group=chat.type != chat.PRIVATE)
     if message.migrate_to_chat_id is not None:
-        return Incoming(Event.CHAT_MIGRATED, chat.id, is_group=True, migrated_to=message.migrate_to_chat_id)
+        return Incoming(Event.CHAT_MIGRATED, here, migrated_to=chat_ref(message.migrate_to_chat_id, group=True))
     if message.migrate_from_chat_id is not None:
-        return Incoming(Event.CHAT_MIGRATED, message.migrate_from_chat_id, is_group=True, migrated_to=chat.id)
+        return Incoming(Event.CHAT_MIGRATED, chat_ref(message.migrate_from_chat_id, group=True), migrated_to=here)
     text = message.text or message.caption
     if text and text.startswith("/"):
         head = text.split(maxsplit=1)[0]
@@ -289,12 +305,11 @@ def to_incoming(update: Update, bot_id: int, bot_username: str | None) -> Incomi
     document = message.document
     return Incoming(
         Event.MESSAGE,
-        chat.id,
-        is_group=group,
+        here,
         chat_title=chat.title,
         sender=_sender(message.from_user),
         text=text,
-        message_id=message.message_id,
+        message_id=str(message.message_id),
         forwarded_from=_sender(origin.sender_user) if isinstance(origin, MessageOriginUser) else None,
         forwarded_hidden=origin is not None and not isinstance(origin, MessageOriginUser),
         document=FileRef(document.file_name or "file", document.file_id, document.file_size) if document else None,
@@ -314,7 +329,10 @@ def _membership(update: Update) -> Incoming | None:
     else:
         event = Event.BOT_ADDED if now else Event.BOT_REMOVED
     return Incoming(
-        event, chat.id, is_group=chat.type != chat.PRIVATE, chat_title=chat.title, sender=_sender(change.from_user)
+        event,
+        chat_ref(chat.id, group=chat.type != chat.PRIVATE),
+        chat_title=chat.title,
+        sender=_sender(change.from_user),
     )
 
 

@@ -21,8 +21,9 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.bootstrap import LoaLang
+from bot.channels import telegram
 from bot.channels.fake_telegram import FakeTelegram, FakeUser
-from bot.models import Activity, Center, Gender, InviteKind, Person, RoleKind
+from bot.models import Account, Activity, Center, Gender, InviteKind, Person, RoleKind
 from bot.services import activities, centers, invites, plan_import, registrations, roles
 
 PLAN = Path(__file__).resolve().parents[2] / "samples" / "tuan-le-hoc-tap-suot-doi-2025.csv"
@@ -141,7 +142,7 @@ async def _people(session: AsyncSession, center: Center, users: list[FakeUser], 
         if persona.role == "newcomer":
             continue
         person = Person(
-            telegram_user_id=user.id,
+            accounts=[Account(channel=telegram.NAME, external_id=str(user.id), created_at=now - timedelta(days=30))],
             center_id=center.id,
             full_name=persona.full_name,
             gender=persona.gender,

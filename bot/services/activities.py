@@ -12,7 +12,9 @@ from datetime import datetime
 from sqlalchemy import or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.messaging import ChatRef
 from bot.models import (
+    Account,
     Activity,
     ActivityKind,
     ActivitySession,
@@ -26,7 +28,7 @@ from bot.models import (
     RegistrationStatus,
     Village,
 )
-from bot.services import audit
+from bot.services import audit, people
 from scheduler import outbox, reminders
 from scheduler.outbox import Recipient
 
@@ -106,22 +108,27 @@ async def audience(session: AsyncSession, activity: Activity) -> list[Recipient]
         group_filter.append(GroupChat.village_id.is_not(None))
     else:
         group_filter.append(GroupChat.village_id.in_(village_ids))
-    group_rows = await session.scalars(
-        select(GroupChat.telegram_chat_id)
+    groups = await session.scalars(
+        select(GroupChat)
         .where(GroupChat.center_id == activity.center_id, GroupChat.active.is_(True), or_(*group_filter))
         .order_by(GroupChat.id)
     )
-    person_query = select(Person.telegram_user_id, Person.id).where(
-        Person.center_id == activity.center_id,
-        Person.private_notices.is_(True),
-        Person.telegram_user_id.is_not(None),
-        Person.blocked_at.is_(None),
-        Person.consent_at.is_not(None),
+    person_query = (
+        select(Account.channel, Account.external_id, Person.id)
+        .join(Account, Account.id == people.NEWEST_ACCOUNT)
+        .where(
+            Person.center_id == activity.center_id,
+            Person.private_notices.is_(True),
+            Person.blocked_at.is_(None),
+            Person.consent_at.is_not(None),
+        )
     )
     if not activity.all_villages:
         person_query = person_query.where(Person.village_id.in_(village_ids))
-    people = await session.execute(person_query.order_by(Person.id))
-    return [Recipient(chat_id) for chat_id in group_rows] + [Recipient(chat, pid) for chat, pid in people]
+    readers = await session.execute(person_query.order_by(Person.id))
+    return [Recipient(group.chat) for group in groups] + [
+        Recipient(ChatRef(channel, chat), pid) for channel, chat, pid in readers
+    ]
 
 
 async def publish(session: AsyncSession, activity: Activity, *, now: datetime, by: Person | None) -> int:
@@ -216,18 +223,22 @@ def _audit(
 async def _everyone_told(session: AsyncSession, activity: Activity, *, waiting_too: bool) -> list[Recipient]:
     """The chats that got (or, with `waiting_too`, are owed) the announcement, and the registrants."""
     told = await outbox.announced_chats(session, activity.id, waiting_too=waiting_too)
-    seen = {r.chat_id for r in told}
+    seen = {r.chat for r in told}
     registrants = await session.execute(
-        select(Person.telegram_user_id, Person.id)
+        select(Account.channel, Account.external_id, Person.id)
+        .join(Account, Account.id == people.NEWEST_ACCOUNT)
         .join(Registration, Registration.person_id == Person.id)
         .where(
             Registration.activity_id == activity.id,
             Registration.status == RegistrationStatus.REGISTERED,
-            Person.telegram_user_id.is_not(None),
             Person.blocked_at.is_(None),
         )
     )
-    return told + [Recipient(chat, pid) for chat, pid in registrants if chat not in seen]
+    return told + [
+        Recipient(ChatRef(channel, chat), pid)
+        for channel, chat, pid in registrants
+        if ChatRef(channel, chat) not in seen
+    ]
 
 
 async def cancel(session: AsyncSession, activity: Activity, *, now: datetime, by: Person | None) -> None:
@@ -248,15 +259,15 @@ async def cancel(session: AsyncSession, activity: Activity, *, now: datetime, by
 async def plan_reminders(session: AsyncSession, activity: Activity, recipients: list[Recipient], now: datetime) -> None:
     """Queue the future reminders of every session for these recipients, unless they already have some."""
     waiting = set(
-        await session.scalars(
-            select(Delivery.chat_id).where(
+        await session.execute(
+            select(Delivery.channel, Delivery.chat).where(
                 Delivery.activity_id == activity.id,
                 Delivery.kind == DeliveryKind.REMINDER,
                 Delivery.status.in_(outbox.WAITING),
             )
         )
     )
-    recipients = [r for r in recipients if r.chat_id not in waiting]
+    recipients = [r for r in recipients if (r.chat.channel, r.chat.id) not in waiting]
     center = await session.get(Center, activity.center_id)
     assert center is not None
     rules = activity.reminders if activity.reminders is not None else center.reminders

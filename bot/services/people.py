@@ -1,14 +1,15 @@
-"""People: created only with explicit consent, looked up by their messenger id."""
+"""People: created only with explicit consent, looked up by their account on a messenger."""
 
 from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import ColumnElement, bindparam, select, update
+from sqlalchemy import ColumnElement, bindparam, exists, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import joinedload
 
-from bot.models import Person, Role, RoleKind
+from bot.messaging import ChatRef
+from bot.models import Account, Person, Role, RoleKind
 from bot.text import fold
 
 BIRTH_YEAR_MIN = 1900
@@ -18,16 +19,27 @@ YOUNGEST_AGE = 6
 
 # Every update asks this, so it is one query (roles and center joined) built once: SQLAlchemy prepares a
 # statement it has seen before in less time than a new one (bench/checkin_storm.py measures the hot path).
-_BY_TELEGRAM_ID = (
+_BY_ACCOUNT = (
     select(Person)
-    .where(Person.telegram_user_id == bindparam("user_id"))
-    .options(joinedload(Person.roles), joinedload(Person.center))
+    .join(Account, Account.person_id == Person.id)
+    .where(Account.channel == bindparam("channel"), Account.external_id == bindparam("external_id"))
+    .options(joinedload(Person.roles), joinedload(Person.center), joinedload(Person.accounts))
 )
+HAS_ACCOUNT = exists().where(Account.person_id == Person.id)  # in SQL: the person can be written to at all
+# In SQL, as chat_of: join Account ON Account.id == NEWEST_ACCOUNT to reach each person once, where they are now.
+NEWEST_ACCOUNT = select(func.max(Account.id)).where(Account.person_id == Person.id).correlate(Person).scalar_subquery()
 
 
-async def by_telegram_id(session: AsyncSession, user_id: int) -> Person | None:
-    """The person behind an update, with their roles and center."""
-    return (await session.scalars(_BY_TELEGRAM_ID, {"user_id": user_id})).unique().one_or_none()
+async def by_account(session: AsyncSession, channel: str, external_id: str) -> Person | None:
+    """The person behind an update (the channel's name and its id for them), with roles, center and accounts."""
+    found = await session.scalars(_BY_ACCOUNT, {"channel": channel, "external_id": external_id})
+    return found.unique().one_or_none()
+
+
+def chat_of(person: Person) -> ChatRef | None:
+    """Where to write to a person: the private chat of their newest account; None for a person without a
+    phone."""
+    return person.accounts[-1].chat if person.accounts else None
 
 
 async def by_id(session: AsyncSession, person_id: int) -> Person | None:
@@ -37,7 +49,8 @@ async def by_id(session: AsyncSession, person_id: int) -> Person | None:
 async def consent(
     session: AsyncSession,
     *,
-    user_id: int,
+    channel: str,
+    external_id: str,
     now: datetime,
     language: str | None,
     center_id: int | None,
@@ -45,7 +58,7 @@ async def consent(
 ) -> Person:
     """Record the explicit "I agree": the first moment anything about the person is stored."""
     person = Person(
-        telegram_user_id=user_id,
+        accounts=[Account(channel=channel, external_id=external_id, created_at=now)],
         consent_at=now,
         created_at=now,
         language=language,
@@ -102,7 +115,7 @@ async def started_in_center(session: AsyncSession, center_id: int, limit: int = 
     """People of the center who have opened the bot, newest first: candidates to appoint."""
     rows = await session.scalars(
         select(Person)
-        .where(Person.center_id == center_id, Person.telegram_user_id.is_not(None))
+        .where(Person.center_id == center_id, HAS_ACCOUNT)
         .where(Person.full_name.is_not(None), Person.consent_withdrawn_at.is_(None))
         .order_by(Person.created_at.desc())
         .limit(limit)
@@ -115,11 +128,11 @@ def roles_in(person: Person, center_id: int | None) -> list[Role]:
 
 
 def reachable(person: Person | None) -> bool:
-    """Whether the bot may write to this person at all: they have Telegram, have not blocked the bot, and
+    """Whether the bot may write to this person at all: they have a messenger account, have not blocked the bot, and
     have neither withdrawn their consent nor been forgotten. Every message to someone else checks it."""
     return (
         person is not None
-        and person.telegram_user_id is not None
+        and bool(person.accounts)
         and person.blocked_at is None
         and person.consent_withdrawn_at is None
         and person.forgotten_at is None

@@ -14,7 +14,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import delete, or_, select, update
+from sqlalchemy import ColumnElement, and_, delete, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 
@@ -71,7 +71,6 @@ async def export(session: AsyncSession, person: Person) -> dict[str, Any]:
             "birth_year": person.birth_year,
             "village": person.village.name if person.village else None,
             "phone": person.phone,
-            "telegram_user_id": person.telegram_user_id,
             "language": person.language,
             "phone_app_language": person.messenger_language,
             "announcements_in_private": person.private_notices,
@@ -81,6 +80,9 @@ async def export(session: AsyncSession, person: Person) -> dict[str, Any]:
             "registered_by_person": person.registered_by_id,
             "first_seen_at": _iso(person.created_at),
         },
+        "messenger_accounts": [
+            {"messenger": a.channel, "id": a.external_id, "since": _iso(a.created_at)} for a in person.accounts
+        ],
         "roles": [
             {"role": r.kind.value, "center": r.center_id, "village": r.village_id, "since": _iso(r.granted_at)}
             for r in person.roles
@@ -115,15 +117,20 @@ async def export(session: AsyncSession, person: Person) -> dict[str, Any]:
     }
 
 
+def _to_them(person: Person) -> ColumnElement[bool]:
+    """The deliveries owed or sent to a person: named theirs, or addressed to one of their private chats."""
+    return or_(
+        Delivery.person_id == person.id,
+        *(and_(Delivery.channel == a.channel, Delivery.chat == a.external_id) for a in person.accounts),
+    )
+
+
 async def _messages(session: AsyncSession, person: Person) -> list[dict[str, Any]]:
     """What the bot sent them in private, or still owes them (reminders, notices)."""
-    mine = Delivery.person_id == person.id
-    if person.telegram_user_id is not None:
-        mine = or_(mine, Delivery.chat_id == person.telegram_user_id)
     rows = await session.execute(
         select(Delivery, Activity.title)
         .outerjoin(Activity, Activity.id == Delivery.activity_id)
-        .where(mine)
+        .where(_to_them(person))
         .order_by(Delivery.due_at, Delivery.id)
     )
     return [
@@ -177,9 +184,8 @@ async def forget(
     """Delete the person's personal data; their visits move to stand-ins, so the totals do not change."""
     _may_leave(person)
     promoted = await _let_go(session, person, now, by=by)
-    if person.telegram_user_id is not None:  # what was sent to them would tie the row back to their account
-        await session.execute(delete(Delivery).where(Delivery.chat_id == person.telegram_user_id))
-    await session.execute(delete(Delivery).where(Delivery.person_id == person.id))
+    # what was sent to them would tie the row back to their account
+    await session.execute(delete(Delivery).where(_to_them(person)))
     await session.execute(
         update(Registration)
         .where(or_(Registration.person_id == person.id, Registration.registered_by_id == person.id))
@@ -198,11 +204,11 @@ async def forget(
         "birth_year",
         "village_id",
         "phone",
-        "telegram_user_id",
         "language",
         "messenger_language",
     ):
         setattr(person, field, None)
+    person.accounts.clear()  # their messenger ids go: nothing ties the row to anyone
     person.consent_at = person.consent_withdrawn_at = person.blocked_at = None
     person.registered_by_id = None
     person.private_notices = False
@@ -243,16 +249,18 @@ async def _let_go(session: AsyncSession, person: Person, now: datetime, *, by: P
             seated = await registrations.give_up(session, registration, now)
             if seated is not None:
                 promoted.append(seated)
-    if person.telegram_user_id is not None:
-        await session.execute(
-            update(Delivery)
-            .where(Delivery.chat_id == person.telegram_user_id, Delivery.status.in_(WAITING))
-            .values(status=DeliveryStatus.DROPPED, last_error="consent withdrawn", next_attempt_at=now)
-        )
+    await session.execute(
+        update(Delivery)
+        .where(_to_them(person), Delivery.status.in_(WAITING))
+        .values(status=DeliveryStatus.DROPPED, last_error="consent withdrawn", next_attempt_at=now)
+    )
+    for account in person.accounts:
         await session.execute(  # a check-in screen in their chat is no longer renewed
             update(ActivitySession)
-            .where(ActivitySession.checkin_chat_id == person.telegram_user_id)
-            .values(checkin_chat_id=None, checkin_message_id=None)
+            .where(
+                ActivitySession.checkin_channel == account.channel, ActivitySession.checkin_chat == account.external_id
+            )
+            .values(checkin_channel=None, checkin_chat=None, checkin_message=None)
         )
     for role in list(person.roles):
         audit.record(

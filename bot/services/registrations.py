@@ -16,7 +16,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.models import Activity, Person, Registration, RegistrationStatus
 from bot.services import activities
-from bot.services.people import reachable
+from bot.services.people import chat_of, reachable
 from scheduler import outbox
 from scheduler.outbox import Recipient
 
@@ -99,9 +99,7 @@ async def give_up(session: AsyncSession, registration: Registration, now: dateti
     registration.status = RegistrationStatus.CANCELLED
     registration.updated_at = now
     activity.counts_version = Activity.counts_version + 1
-    person = await session.get(Person, registration.person_id)
-    if person is not None and person.telegram_user_id is not None:
-        await outbox.drop_for_chat(session, activity.id, person.telegram_user_id, "the seat was given back", now)
+    await outbox.drop_for_person(session, activity.id, registration.person_id, "the seat was given back", now)
     await session.flush()
     if not had_seat or activity.starts_at <= now:  # no "a seat is free" for something already under way
         return None
@@ -128,9 +126,9 @@ async def _seat(
     registration.updated_at = now
     activity.counts_version = Activity.counts_version + 1  # counted in SQL: concurrent changes all count
     await session.flush()
-    if reachable(person):
-        assert person.telegram_user_id is not None
-        await activities.plan_reminders(session, activity, [Recipient(person.telegram_user_id, person.id)], now)
+    chat = chat_of(person)
+    if reachable(person) and chat is not None:
+        await activities.plan_reminders(session, activity, [Recipient(chat, person.id)], now)
 
 
 async def _position(session: AsyncSession, registration: Registration) -> int:

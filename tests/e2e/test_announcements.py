@@ -175,6 +175,6 @@ async def _dropped_reasons(bot: Bot, chat_id: int) -> list[str]:
     assert bot.app is not None
     async with bot.app.db.session() as session:
         rows = await session.scalars(
-            select(Delivery).where(Delivery.chat_id == chat_id, Delivery.status == DeliveryStatus.DROPPED)
+            select(Delivery).where(Delivery.chat == str(chat_id), Delivery.status == DeliveryStatus.DROPPED)
         )
         return sorted(str(r.last_error) for r in rows)

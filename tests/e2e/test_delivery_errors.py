@@ -44,7 +44,7 @@ async def test_a_reply_to_a_group_that_just_became_a_supergroup_follows_it(bot: 
     assert supergroup.bot_messages[-1].text == "Xong! Từ nay nhóm này sẽ nhận thông báo dành cho cả xã."
     assert bot.app is not None
     async with bot.app.db.session() as session:
-        stored = await session.scalar(select(GroupChat).where(GroupChat.telegram_chat_id == supergroup.id))
+        stored = await session.scalar(select(GroupChat).where(GroupChat.external_id == str(supergroup.id)))
     assert stored is not None and stored.center_id is not None
 
 

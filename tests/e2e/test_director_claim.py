@@ -95,7 +95,9 @@ async def test_a_link_is_redeemed_once_even_by_two_transactions_at_the_same_time
     db = bot.app.db
     async with db.session() as session, session.begin():
         for user_id in (1, 2):
-            await people.consent(session, user_id=user_id, now=bot.clock(), language=None, center_id=None)
+            await people.consent(
+                session, channel="telegram", external_id=str(user_id), now=bot.clock(), language=None, center_id=None
+            )
 
     async def redeem(person_id: int) -> bool:
         async with db.session() as session, session.begin():

@@ -30,6 +30,7 @@ from bot.channels.fake_telegram import FakeMessage, FakeTelegram, FakeUser
 from bot.config import Settings
 from bot.i18n import Translator
 from bot.models import (
+    Account,
     Activity,
     ActivitySession,
     Attendance,
@@ -39,6 +40,7 @@ from bot.models import (
     Registration,
     RegistrationStatus,
 )
+from bot.services.people import HAS_ACCOUNT
 from handlers import build_registry
 from scheduler import outbox
 from tests.conftest import Bot, Clock
@@ -316,15 +318,17 @@ async def _invariants(bot: Bot) -> None:
             visits, women = rows.one()
             assert (current.visits, current.women_visits) == (visits, women)
         forgotten_with_account = await session.scalar(
-            select(func.count())
-            .select_from(Person)
-            .where(Person.forgotten_at.is_not(None), Person.telegram_user_id.is_not(None))
+            select(func.count()).select_from(Person).where(Person.forgotten_at.is_not(None), HAS_ACCOUNT)
         )
         assert forgotten_with_account == 0
-        withdrawn = select(Person.telegram_user_id).where(Person.consent_withdrawn_at.is_not(None))
+        withdrawn = (
+            select(Account.external_id)
+            .join(Person, Person.id == Account.person_id)
+            .where(Person.consent_withdrawn_at.is_not(None))
+        )
         owed = await session.scalar(
             select(func.count())
             .select_from(Delivery)
-            .where(Delivery.chat_id.in_(withdrawn), Delivery.status.in_(outbox.WAITING))
+            .where(Delivery.chat.in_(withdrawn), Delivery.status.in_(outbox.WAITING))
         )
         assert owed == 0  # nothing waits to be sent to someone who withdrew their consent

@@ -14,7 +14,7 @@ from tests.journeys import onboard, person_of, tr
 async def _group_of(bot: Bot, chat_id: int) -> GroupChat | None:
     assert bot.app is not None
     async with bot.app.db.session() as session:
-        return await session.scalar(select(GroupChat).where(GroupChat.telegram_chat_id == chat_id))
+        return await session.scalar(select(GroupChat).where(GroupChat.external_id == str(chat_id)))
 
 
 async def _people(bot: Bot, fake: FakeTelegram, locale: str = "vi") -> dict[str, FakeUser]:

@@ -53,7 +53,7 @@ async def test_server_errors_and_timeouts_are_retried_with_backoff_and_delivered
         bot.clock.advance(seconds=seconds)
         await bot.deliver()
     assert set(_announcements(place).values()) == {1}
-    attempts = {r.chat_id: r.attempts for r in await _rows(bot)}
+    attempts = {int(r.chat): r.attempts for r in await _rows(bot)}
     assert attempts[place.groups["Thôn Đông"].id] == 3 and attempts[place.groups["Xã"].id] == 2
 
 
@@ -64,16 +64,16 @@ async def test_a_group_that_removed_the_bot_is_recorded_and_no_longer_written_to
     await publish(bot, place)
     await bot.deliver()
     failed = [r for r in await _rows(bot) if r.status is DeliveryStatus.FAILED]
-    assert [r.chat_id for r in failed] == [place.groups["Thôn Bắc"].id]
+    assert [int(r.chat) for r in failed] == [place.groups["Thôn Bắc"].id]
     assert "kicked" in str(failed[0].last_error)
     assert bot.app is not None
     async with bot.app.db.session() as session:
-        group = await session.scalar(select(GroupChat).where(GroupChat.telegram_chat_id == place.groups["Thôn Bắc"].id))
+        group = await session.scalar(select(GroupChat).where(GroupChat.external_id == str(place.groups["Thôn Bắc"].id)))
     assert group is not None and not group.active
 
     await publish(bot, place, "Lớp dưỡng sinh cho người cao tuổi", start="07/10/2025 06:00")
     await bot.deliver()
-    assert len([r for r in await _rows(bot) if r.chat_id == place.groups["Thôn Bắc"].id]) == 1
+    assert len([r for r in await _rows(bot) if r.chat == str(place.groups["Thôn Bắc"].id)]) == 1
 
 
 async def test_a_resident_who_blocked_the_bot_is_marked_and_skipped(bot: Bot, fake: FakeTelegram) -> None:
@@ -86,7 +86,7 @@ async def test_a_resident_who_blocked_the_bot_is_marked_and_skipped(bot: Bot, fa
     await bot.deliver()
     person = await person_of(bot, lan)
     assert person is not None and person.blocked_at is not None
-    row = next(r for r in await _rows(bot) if r.chat_id == lan.id)
+    row = next(r for r in await _rows(bot) if r.chat == str(lan.id))
     assert row.status is DeliveryStatus.FAILED and "blocked" in str(row.last_error)
 
 
@@ -97,7 +97,7 @@ async def test_a_group_that_became_a_supergroup_gets_the_message_at_its_new_id(b
     new = old.migrate_to_supergroup()  # before the sender runs: the first attempt bounces
     await bot.deliver()
     assert sum(m.text.startswith(TITLE) for m in new.bot_messages) == 1
-    row = next(r for r in await _rows(bot) if r.chat_id == new.id)
+    row = next(r for r in await _rows(bot) if r.chat == str(new.id))
     assert row.status is DeliveryStatus.SENT
 
 
@@ -108,7 +108,7 @@ async def test_attempts_are_bounded_and_the_reason_is_kept(bot: Bot, fake: FakeT
     for _ in range(8):
         await bot.deliver()
         bot.clock.advance(minutes=30)
-    row = next(r for r in await _rows(bot) if r.chat_id == place.groups["Xã"].id)
+    row = next(r for r in await _rows(bot) if r.chat == str(place.groups["Xã"].id))
     assert row.status is DeliveryStatus.FAILED and row.attempts == 6
     assert "NetworkError" in str(row.last_error)
 

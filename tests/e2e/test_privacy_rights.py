@@ -41,7 +41,8 @@ async def test_a_resident_sees_everything_kept_about_her_and_a_stranger_sees_not
     data = json.loads(content)
     assert name == "du-lieu-cua-toi.json"
     assert data["person"]["full_name"] == "Nguyễn Thị Lan" and data["person"]["birth_year"] == 1965
-    assert data["person"]["telegram_user_id"] == lan.id and data["person"]["consent_given_at"]
+    assert [(a["messenger"], a["id"]) for a in data["messenger_accounts"]] == [("telegram", str(lan.id))]
+    assert data["person"]["consent_given_at"]
     assert [r["activity"] for r in data["registrations"]] == ["Chuyên đề phòng chống lừa đảo qua mạng"]
     assert [entry["action"] for entry in data["log"]] == ["consent.given"]  # the log's entries about her too
     assert [m["kind"] for m in data["messages"]] == ["reminder", "reminder"]  # the two reminders she is owed
@@ -91,9 +92,8 @@ async def test_forgetting_deletes_the_person_gives_her_seat_away_and_keeps_the_t
     assert bot.app is not None
     async with bot.app.db.session() as session:
         left = (await session.scalars(select(Person).where(Person.forgotten_at.is_not(None), ~Person.anonymous))).one()
-        assert (left.full_name, left.gender, left.birth_year, left.village_id, left.phone, left.telegram_user_id) == (
-            (None,) * 6
-        )
+        assert (left.full_name, left.gender, left.birth_year, left.village_id, left.phone) == (None,) * 5
+        assert left.accounts == []
         visits = (
             await session.execute(
                 select(Person, Attendance.at, ActivitySession.starts_at)
@@ -112,7 +112,7 @@ async def test_forgetting_deletes_the_person_gives_her_seat_away_and_keeps_the_t
     assert await _totals(bot, place.director) == before
     assert under_way in ((await bot.say(place.director, "/stats"))[0].text or "").splitlines()  # under way too
     async with bot.app.db.session() as session:  # nothing sent to her account is kept either
-        sent = await session.scalar(select(func.count()).select_from(Delivery).where(Delivery.chat_id == lan.id))
+        sent = await session.scalar(select(func.count()).select_from(Delivery).where(Delivery.chat == str(lan.id)))
         assert sent == 0
     again = await bot.say(lan, "/start")
     assert "Đồng ý" in again[-1].buttons[0]  # a stranger again: the privacy notice

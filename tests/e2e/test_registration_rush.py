@@ -6,7 +6,7 @@ from __future__ import annotations
 from sqlalchemy import select
 
 from bot.channels.fake_telegram import FakeTelegram
-from bot.models import Person, Registration, RegistrationStatus
+from bot.models import Account, Registration, RegistrationStatus
 from tests.conftest import Bot
 from tests.journeys import commune, publish, residents_with_profiles
 
@@ -22,7 +22,7 @@ async def test_three_hundred_residents_rush_for_a_hundred_seats(bot: Bot, fake: 
     await bot.settle()
 
     async with bot.app.db.session() as session:
-        people = {p.id: p.telegram_user_id for p in await session.scalars(select(Person))}
+        people = {a.person_id: int(a.external_id) for a in await session.scalars(select(Account))}
         rows = list(await session.scalars(select(Registration).order_by(Registration.queued_at, Registration.id)))
     order = [u.id for u in residents]
     seated = [people[r.person_id] for r in rows if r.status is RegistrationStatus.REGISTERED]

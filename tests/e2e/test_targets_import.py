@@ -9,12 +9,11 @@ from pathlib import Path
 
 import pytest
 from openpyxl import Workbook
-from sqlalchemy import select
 
 from bot.channels.fake_telegram import FakeTelegram
 from bot.cli import main
-from bot.models import Person, RoleKind
-from bot.services import roles
+from bot.models import RoleKind
+from bot.services import people, roles
 from tests.conftest import Bot
 from tests.journeys import commune, onboard
 
@@ -91,7 +90,7 @@ async def test_staff_may_import_plans_but_not_targets(bot: Bot, fake: FakeTelegr
     await onboard(bot, mai, name="Lê Thị Mai")
     assert bot.app is not None
     async with bot.app.db.session() as session, session.begin():
-        person = await session.scalar(select(Person).where(Person.telegram_user_id == mai.id))
+        person = await people.by_account(session, "telegram", str(mai.id))
         assert person is not None
         await roles.grant(session, person=person, center_id=place.center_id, kind=RoleKind.STAFF, now=bot.clock())
     mai.send_document(SAMPLE.name, SAMPLE.read_bytes())

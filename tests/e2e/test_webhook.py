@@ -144,7 +144,15 @@ async def test_updates_a_killed_process_had_saved_are_handled_by_another(
     fake.drop_pending_updates()  # it reached a process that saved it, answered 200, and was killed
     assert hooked.app is not None
     async with hooked.app.db.session() as session, session.begin():
-        session.add(InboxUpdate(update_id=post["update_id"], payload=post, received_at=hooked.clock(), claimed_by=7))
+        session.add(
+            InboxUpdate(
+                channel="telegram",
+                update_id=str(post["update_id"]),
+                payload=post,
+                received_at=hooked.clock(),
+                claimed_by=7,
+            )
+        )
     process = hooked.processes[0]
     for _look in range(2):  # what the watch does every 15 seconds; on PostgreSQL, a process whose lock is free
         for payload in await process.hook.inbox.take_over():  # is taken for dead at a look GRACE after the first

@@ -6,7 +6,6 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 import pytest
-from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from alembic.script import ScriptDirectory
@@ -16,7 +15,7 @@ from bot.config import Settings
 from bot.context import Context
 from bot.database import Database, alembic_config
 from bot.dispatcher import Dispatcher
-from bot.messaging import Edit, Event, Incoming, Menu, Send, Sender
+from bot.messaging import Capabilities, ChatRef, Edit, Event, Incoming, Menu, Send, Sender
 from bot.models import Base, Person
 from bot.registry import Command, Registry
 from bot.services import centers, people
@@ -24,13 +23,19 @@ from bot.services import centers, people
 NOW = datetime(2025, 10, 1, 1, 0, tzinfo=UTC)
 
 
+CHAT = ChatRef("test", "42")
+
+
 class RecordingMessenger:
+    name = "test"
+    capabilities = Capabilities()
+
     def __init__(self) -> None:
         self.sent: list[Send] = []
 
-    async def send(self, message: Send) -> int | None:
+    async def send(self, message: Send) -> str | None:
         self.sent.append(message)
-        return len(self.sent)
+        return str(len(self.sent))
 
     async def edit(self, edit: Edit) -> None: ...
 
@@ -68,8 +73,8 @@ async def test_upgrading_twice_is_harmless_and_reaches_the_head(db: Database) ->
 async def test_people_named_before_names_were_folded_are_found_without_accents(db: Database) -> None:
     async with db.session() as session, session.begin():
         center = await centers.create_center(session, name="TTHTCĐ xã Thanh Bình", villages=["Thôn Đông"], now=NOW)
-    async with db.engine.begin() as connection:  # back to the database as it was before 0013 folded names
-        await connection.run_sync(lambda sync: command.downgrade(alembic_config(sync), "0012"))
+    await db.downgrade("0012")  # back to the database as it was before 0013 folded names
+    async with db.engine.begin() as connection:
         await connection.execute(
             text(
                 "INSERT INTO person (center_id, full_name, created_at, private_notices, anonymous)"
@@ -103,8 +108,10 @@ async def _dispatch(db: Database, handler, text: str = "/try") -> tuple[Recordin
     registry.add(Command("try", handler, "try"))
     messenger = RecordingMessenger()
     settings = Settings(bot_token=None, _env_file=None)  # type: ignore[call-arg]
-    dispatcher = Dispatcher(db=db, settings=settings, registry=registry, messenger=messenger, clock=lambda: NOW)
-    await dispatcher.handle(Incoming(Event.MESSAGE, 42, sender=Sender(42, "Lan", language_code="vi"), text=text))
+    dispatcher = Dispatcher(
+        db=db, settings=settings, registry=registry, channels={"test": messenger}, clock=lambda: NOW
+    )
+    await dispatcher.handle(Incoming(Event.MESSAGE, CHAT, sender=Sender("42", "Lan", language_code="vi"), text=text))
     return messenger, dispatcher
 
 
@@ -115,7 +122,7 @@ async def _count(db: Database) -> int:
 
 async def test_a_journey_that_fails_sends_nothing_it_prepared_and_saves_nothing(db: Database) -> None:
     async def fails_after_work(ctx: Context, args: str) -> None:
-        await people.consent(ctx.session, user_id=42, now=ctx.now, language=None, center_id=None)
+        await people.consent(ctx.session, channel="test", external_id="42", now=ctx.now, language=None, center_id=None)
         ctx.reply("You are registered!")
         raise RuntimeError("disk full")
 
@@ -130,11 +137,11 @@ async def test_a_journey_that_succeeds_commits_before_it_sends(db: Database) -> 
     seen_at_send: list[int] = []
 
     async def works(ctx: Context, args: str) -> None:
-        await people.consent(ctx.session, user_id=42, now=ctx.now, language=None, center_id=None)
+        await people.consent(ctx.session, channel="test", external_id="42", now=ctx.now, language=None, center_id=None)
         ctx.reply("Saved")
 
     class CheckingMessenger(RecordingMessenger):
-        async def send(self, message: Send) -> int | None:
+        async def send(self, message: Send) -> str | None:
             seen_at_send.append(await _count(db))  # another connection sees the row already
             return await super().send(message)
 
@@ -142,7 +149,7 @@ async def test_a_journey_that_succeeds_commits_before_it_sends(db: Database) -> 
     registry.add(Command("try", works, "try"))
     settings = Settings(bot_token=None, _env_file=None)  # type: ignore[call-arg]
     dispatcher = Dispatcher(
-        db=db, settings=settings, registry=registry, messenger=CheckingMessenger(), clock=lambda: NOW
+        db=db, settings=settings, registry=registry, channels={"test": CheckingMessenger()}, clock=lambda: NOW
     )
-    await dispatcher.handle(Incoming(Event.MESSAGE, 42, sender=Sender(42, "Lan"), text="/try"))
+    await dispatcher.handle(Incoming(Event.MESSAGE, CHAT, sender=Sender("42", "Lan"), text="/try"))
     assert seen_at_send == [1]

@@ -9,6 +9,7 @@ from datetime import UTC, datetime
 from sqlalchemy import select, text
 
 from bot.database import Database
+from bot.messaging import ChatRef
 from bot.models import Delivery, DeliveryKind, DeliveryStatus
 from bot.services import centers
 from scheduler import outbox
@@ -25,7 +26,7 @@ async def _claimed_by(db: Database, liveness: Liveness, groups: int) -> None:
             session,
             center_id=center.id,
             activity_id=None,
-            recipients=[outbox.Recipient(-5000 - n) for n in range(groups)],
+            recipients=[outbox.Recipient(ChatRef("test", f"group {n}", group=True)) for n in range(groups)],
             kind=DeliveryKind.ANNOUNCE,
             due_at=NOW,
         )

@@ -8,8 +8,13 @@ from collections.abc import AsyncIterator
 
 import pytest
 
+from bot.messaging import ChatRef
 from scheduler.limits import SECOND
 from scheduler.shared_limits import SharedLimiter
+
+
+def chat(number: int) -> ChatRef:
+    return ChatRef("test", str(number))
 
 
 @pytest.fixture
@@ -24,21 +29,21 @@ async def two(redis_url: str) -> AsyncIterator[tuple[SharedLimiter, SharedLimite
 
 async def test_two_processes_book_thirty_slots_a_second_between_them(two: tuple[SharedLimiter, SharedLimiter]) -> None:
     first, second = two
-    waits = [await (first if n % 2 else second).book(1000 + n) for n in range(31)]
+    waits = [await (first if n % 2 else second).book(chat(1000 + n)) for n in range(31)]
     assert max(waits[:30]) < 0.2  # thirty different chats: at once
     assert waits[30] == pytest.approx(SECOND, abs=0.2)  # the 31st waits for the window, whoever books it
 
 
 async def test_one_chat_gets_one_message_a_second_from_both(two: tuple[SharedLimiter, SharedLimiter]) -> None:
     first, second = two
-    assert await first.book(7) < 0.2
-    assert await second.book(7) == pytest.approx(SECOND, abs=0.2)
-    assert await first.book(7, longest=0.5) > 0.5  # too far away: not booked, so it takes nobody's slot
-    assert await first.book(7) == pytest.approx(2 * SECOND, abs=0.2)
+    assert await first.book(chat(7)) < 0.2
+    assert await second.book(chat(7)) == pytest.approx(SECOND, abs=0.2)
+    assert await first.book(chat(7), longest=0.5) > 0.5  # too far away: not booked, so it takes nobody's slot
+    assert await first.book(chat(7)) == pytest.approx(2 * SECOND, abs=0.2)
 
 
 async def test_without_redis_a_process_books_on_its_own() -> None:
     alone = SharedLimiter("redis://127.0.0.1:1/0", prefix="loalang:test:down")
-    assert await alone.book(7) == 0.0
-    assert await alone.book(7) == pytest.approx(SECOND, abs=0.01)
+    assert await alone.book(chat(7)) == 0.0
+    assert await alone.book(chat(7)) == pytest.approx(SECOND, abs=0.01)
     await alone.close()

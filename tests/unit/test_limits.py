@@ -4,9 +4,15 @@ from __future__ import annotations
 
 import pytest
 
+from bot.messaging import ChatRef
 from scheduler.limits import MINUTE, SECOND, Limiter, Limits
 from scheduler.reminders import BadRule, due_times, parse
 from tests.journeys import local
+
+
+def chat(number: int) -> ChatRef:
+    """A chat of a test channel; a negative number is a group, as these tests choose."""
+    return ChatRef("test", str(number), group=number < 0)
 
 
 class Ticker:
@@ -19,15 +25,15 @@ class Ticker:
 
 def test_thirty_chats_go_at_once_and_the_thirty_first_waits_about_a_second() -> None:
     limiter = Limiter(Limits(), Ticker())
-    assert [limiter.reserve(chat) for chat in range(1, 31)] == [0.0] * 30
-    assert limiter.reserve(31) == pytest.approx(SECOND)
+    assert [limiter.reserve(chat(n)) for n in range(1, 31)] == [0.0] * 30
+    assert limiter.reserve(chat(31)) == pytest.approx(SECOND)
 
 
 def test_one_chat_gets_one_message_a_second() -> None:
     limiter = Limiter(Limits(), Ticker())
-    assert limiter.reserve(7) == 0.0
-    assert limiter.reserve(7) == pytest.approx(SECOND)
-    assert limiter.reserve(8) == 0.0
+    assert limiter.reserve(chat(7)) == 0.0
+    assert limiter.reserve(chat(7)) == pytest.approx(SECOND)
+    assert limiter.reserve(chat(8)) == 0.0
 
 
 def test_a_group_gets_twenty_messages_a_minute() -> None:
@@ -35,18 +41,20 @@ def test_a_group_gets_twenty_messages_a_minute() -> None:
     limiter = Limiter(Limits(), clock)
     for _ in range(20):
         clock.now += 2
-        assert limiter.reserve(-100) == 0.0
+        assert limiter.reserve(chat(-100)) == 0.0
     clock.now += 2
-    assert limiter.reserve(-100) == pytest.approx(1002 + MINUTE - 1042)  # the first of the twenty leaves the window
+    assert limiter.reserve(chat(-100)) == pytest.approx(
+        1002 + MINUTE - 1042
+    )  # the first of the twenty leaves the window
 
 
 def test_scaling_shortens_every_window_as_the_fake_does() -> None:
     limiter = Limiter(Limits().scaled(10), Ticker())
-    assert limiter.reserve(7) == 0.0
-    assert limiter.reserve(7) == pytest.approx(SECOND / 10)
+    assert limiter.reserve(chat(7)) == 0.0
+    assert limiter.reserve(chat(7)) == pytest.approx(SECOND / 10)
     burst = Limiter(Limits().scaled(10), Ticker())
-    assert [burst.reserve(chat) for chat in range(100, 130)] == [0.0] * 30  # 30 in a tenth of a second
-    assert burst.reserve(200) == pytest.approx(SECOND / 10)  # not 300 at once
+    assert [burst.reserve(chat(n)) for n in range(100, 130)] == [0.0] * 30  # 30 in a tenth of a second
+    assert burst.reserve(chat(200)) == pytest.approx(SECOND / 10)  # not 300 at once
 
 
 def test_reminder_rules_read_like_a_director_says_them() -> None:
@@ -64,8 +72,8 @@ def test_reminder_rules_read_like_a_director_says_them() -> None:
 def test_a_slot_moves_to_when_the_message_was_handled() -> None:
     ticker = Ticker()
     limiter = Limiter(Limits(), ticker)
-    assert [limiter.reserve(chat) for chat in range(1, 31)] == [0.0] * 30
+    assert [limiter.reserve(chat(n)) for n in range(1, 31)] == [0.0] * 30
     ticker.now += 0.2  # Telegram answered the last of them 200 ms later: that is when it counted them
-    for chat in range(1, 31):
-        limiter.done(chat)
-    assert limiter.reserve(31) == pytest.approx(SECOND)  # a window from the answers, not from the bookings
+    for n in range(1, 31):
+        limiter.done(chat(n))
+    assert limiter.reserve(chat(31)) == pytest.approx(SECOND)  # a window from the answers, not from the bookings
