@@ -77,7 +77,10 @@ def bootstrap(
     db: Database | None = None,
     limits: Limits | None = None,
     concurrent_updates: int = 1,
+    more_channels: tuple[Messenger, ...] = (),
 ) -> LoaLang:
+    """`more_channels`: channels beside Telegram, served from the same database (tests add one that has
+    nothing but text, to show the core needs nothing of Telegram's)."""
     if settings.bot_token is None:
         raise ConfigError("Configuration error: BOT_TOKEN: not set")
     token = settings.bot_token.get_secret_value()
@@ -87,7 +90,7 @@ def bootstrap(
     channel = TelegramChannel(
         token, settings.bot_api_base_url, transport=transport, concurrent_updates=concurrent_updates
     )
-    channels: dict[str, Messenger] = {channel.name: channel}
+    channels: dict[str, Messenger] = {channel.name: channel, **{extra.name: extra for extra in more_channels}}
     dispatcher = Dispatcher(db=db, settings=settings, registry=build_registry(), channels=channels, clock=clock)
     channel.dispatcher = dispatcher
     sender = Sender(
@@ -95,7 +98,10 @@ def bootstrap(
         channels=channels,
         clock=clock,
         default_locale=settings.default_locale,
-        limiters={channel.name: _limiter(settings, token, limits)},
+        limiters={
+            channel.name: _limiter(settings, token, limits),
+            **{extra.name: Limiter(limits) for extra in more_channels},
+        },
     )
     wakeup = Wakeup(db=db, sender=sender, clock=clock)
     dispatcher.on_outbox_change = wakeup.poke

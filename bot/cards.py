@@ -11,8 +11,14 @@ from datetime import datetime
 
 from bot.i18n import N_, Translator
 from bot.messaging import Choice, Keyboard
-from bot.models import Activity, ActivityKind
+from bot.models import Activity, ActivityKind, RoleKind
 from bot.services.areas import display_name
+
+ROLE_NAMES = {
+    RoleKind.DIRECTOR: N_("director"),
+    RoleKind.STAFF: N_("staff member"),
+    RoleKind.VILLAGE_HEAD: N_("village head"),
+}
 
 KIND_NAMES = {
     ActivityKind.TALK: N_("Talk"),

@@ -1,5 +1,6 @@
 """What a journey gets: the open transaction, who is speaking, their language, and a place to
-put the messages it wants sent. Nothing is sent from here: the dispatcher sends after commit."""
+put the replies it wants sent. Nothing is sent from here: the dispatcher sends after commit. A message to
+anyone else is an outbox row (bot/notices.py), not a reply."""
 
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.config import Settings
 from bot.i18n import Translator, pick_locale
-from bot.messaging import Attachment, ChatRef, Edit, Event, Incoming, Keyboard, Menu, Outcome, Send
+from bot.messaging import Attachment, Edit, Event, Incoming, Keyboard, Menu, Outcome, Send
 from bot.models import Center, Person
 from bot.registry import Registry, Where
 
@@ -49,17 +50,6 @@ class Context:
         draw: Callable[[], bytes] | None = None,
     ) -> None:
         self.outcome.effects.append(Send(self.incoming.chat, text, choices, image=image, file=file, tag=tag, draw=draw))
-
-    def send(
-        self,
-        chat: ChatRef,
-        text: str,
-        choices: Keyboard = (),
-        *,
-        image: bytes | None = None,
-        file: Attachment | None = None,
-    ) -> None:
-        self.outcome.effects.append(Send(chat, text, choices, image=image, file=file))
 
     def close_buttons(self) -> None:
         """Take the buttons off the message that was just pressed, so it cannot be pressed twice."""

@@ -13,16 +13,29 @@ from collections.abc import Awaitable, Callable
 from dataclasses import replace
 from datetime import datetime
 
+from bot import choices
 from bot.config import Settings
 from bot.context import Context
 from bot.database import Database
 from bot.errors import Refusal
 from bot.flood import FloodGuard, Verdict
 from bot.i18n import N_, Translator, pick_locale
-from bot.messaging import ChatMoved, ChatRef, Edit, Event, Incoming, Menu, Messenger, Outcome, RecipientGone, Send
+from bot.messaging import (
+    ChatMoved,
+    ChatRef,
+    Edit,
+    Effect,
+    Event,
+    Incoming,
+    Menu,
+    Messenger,
+    Outcome,
+    RecipientGone,
+    Send,
+)
 from bot.models import Center, Person
 from bot.registry import Access, Registry, Where, access_of, allowed
-from bot.services import conversations, groups, people, recipients
+from bot.services import conversations, groups, outbox, people, recipients
 from bot.services.regions import officer_region
 from bot.text import fold
 
@@ -77,6 +90,7 @@ class Dispatcher:
                 return await self._slow_down(incoming, verdict)
         now = self.clock()
         t = Translator(self.settings.default_locale, self.settings.timezone)
+        wake = False
         async with self.db.session() as session:
             try:
                 async with session.begin():
@@ -84,6 +98,7 @@ class Dispatcher:
                     t = ctx.t
                     await self._route(ctx)
                 outcome = ctx.outcome
+                wake = bool(session.info.pop(outbox.WAKE, False))  # committed: see bot/services/outbox.py
             except Refusal as refusal:
                 text = t.gettext(refusal.message)
                 outcome = Outcome([Send(incoming.chat, text.format(**refusal.fields), refusal.choices)])
@@ -92,7 +107,7 @@ class Dispatcher:
                 apology = t.gettext("Sorry, something went wrong on our side. Nothing was saved; please try again.")
                 outcome = Outcome([Send(incoming.chat, apology)])
         await self.deliver(outcome)
-        if outcome.outbox_changed and self.on_outbox_change is not None:
+        if wake and self.on_outbox_change is not None:
             await self.on_outbox_change()
         return outcome
 
@@ -140,6 +155,10 @@ class Dispatcher:
         personal = not incoming.is_group  # a group reads the center's language, whoever spoke
         t = self._translator(person if personal else None, center, client_language if personal else None)
         channel = self.channels[incoming.channel]
+        if not channel.capabilities.buttons and incoming.event is Event.MESSAGE and incoming.text:
+            command = await choices.picked(session, incoming.chat, incoming.text)  # "2": the second choice shown
+            if command is not None:
+                incoming = replace(incoming, text=command)
         return Context(
             session=session,
             incoming=incoming,
@@ -218,13 +237,39 @@ class Dispatcher:
             await journey.on_text(ctx, conversation, text)
 
     async def deliver(self, outcome: Outcome) -> None:
-        for effect in outcome.effects:
+        for effect in await self._fit(outcome.effects):
             try:
                 await self._deliver_one(effect)
             except RecipientGone as gone:
                 await self.recipient_gone(gone.chat, gone.reason)
             except Exception:
                 log.exception("could not deliver %s", type(effect).__name__)
+
+    async def _fit(self, effects: list[Effect]) -> list[Effect]:
+        """The effects as each chat's channel can take them: without buttons, choices numbered (bot/choices.py,
+        the numbers saved before anything is sent); without edits, a new message with the new text (an edit that
+        only takes buttons off has nothing to do); without per-chat menus, none."""
+        fitted: list[Effect] = []
+        offered: dict[ChatRef, list[str]] = {}
+        for effect in effects:
+            chat = effect.chat
+            can = self.channels[chat.channel].capabilities if chat is not None else None
+            if can is not None and isinstance(effect, Edit) and not can.edit:
+                if effect.text is None:
+                    continue
+                effect = Send(effect.chat, effect.text, effect.choices)
+            if can is not None and isinstance(effect, Menu) and not can.chat_menus:
+                continue
+            if can is not None and isinstance(effect, Send) and not can.buttons:
+                numbers = offered.setdefault(effect.chat, [])
+                effect, commands = choices.number(effect, len(numbers) + 1)
+                numbers.extend(commands)
+            fitted.append(effect)
+        if offered:
+            async with self.db.session() as session, session.begin():
+                for chat, commands in offered.items():
+                    await choices.offer(session, chat, commands, self.clock())
+        return fitted
 
     async def _deliver_one(self, effect: Send | Edit | Menu) -> None:
         if isinstance(effect, Send):

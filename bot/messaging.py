@@ -165,7 +165,6 @@ class Outcome:
 
     effects: list[Effect] = field(default_factory=list)
     toast: str | None = None
-    outbox_changed: bool = False  # the journey queued deliveries: wake the sender
 
 
 class RecipientGone(Exception):

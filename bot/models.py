@@ -114,7 +114,7 @@ class Center(Base):
     timezone: Mapped[str] = mapped_column(String(64), default="Asia/Ho_Chi_Minh")
     locale: Mapped[str] = mapped_column(String(8), default="vi")
     population_15_plus: Mapped[int | None] = mapped_column(Integer)
-    reminders: Mapped[str] = mapped_column(String(100), default="1d@19:00,2h")  # see scheduler.reminders
+    reminders: Mapped[str] = mapped_column(String(100), default="1d@19:00,2h")  # see bot.services.reminders
     secret: Mapped[str] = mapped_column(String(64), default=lambda: secrets.token_hex(16))  # signs check-in codes
     region_id: Mapped[int | None] = mapped_column(ForeignKey("region.id"), index=True)
     retention_months: Mapped[int] = mapped_column(Integer, default=24, server_default="24")  # then anonymized
@@ -300,6 +300,20 @@ class Conversation(Base):
     updated_at: Mapped[datetime]
 
 
+class OfferedChoices(Base):
+    """The numbered choices last offered in a chat of a channel without buttons (bot/choices.py): a number the
+    person types there picks one. A row, so that a restart or another process reads the same list."""
+
+    __tablename__ = "offered_choices"
+    __table_args__ = (UniqueConstraint("channel", "chat"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    channel: Mapped[str] = mapped_column(String(16))
+    chat: Mapped[str] = mapped_column(String(64))
+    commands: Mapped[list[str]] = mapped_column(JSON, default=list)
+    offered_at: Mapped[datetime]
+
+
 class AuditEntry(Base):
     __tablename__ = "audit_log"
 
@@ -421,6 +435,7 @@ class DeliveryKind(enum.StrEnum):
     REMINDER = "reminder"
     UPDATE = "update"
     CANCEL = "cancel"
+    NOTICE = "notice"  # to one person, about what someone else did (bot/notices.py)
 
 
 class DeliveryStatus(enum.StrEnum):
@@ -434,7 +449,7 @@ class DeliveryStatus(enum.StrEnum):
 
 class Delivery(Base):
     """One message the bot owes. Written in the same transaction as the change that causes it;
-    see `scheduler.outbox` for the state machine."""
+    see `bot.services.outbox` for the state machine."""
 
     __tablename__ = "delivery"
     __table_args__ = (

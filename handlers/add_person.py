@@ -180,7 +180,6 @@ async def _register(ctx: Context, conversation: Conversation, data: dict[str, An
         return
     await conversations.finish(ctx.session, conversation.person_id)
     result = await registrations.register(ctx.session, activity, person, village_id=None, now=ctx.now, by=helper)
-    ctx.outcome.outbox_changed = True
     if result.outcome in (Outcome.WAITLISTED, Outcome.ALREADY_WAITING):
         ctx.reply(
             ctx._(

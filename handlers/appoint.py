@@ -12,15 +12,17 @@ from __future__ import annotations
 import enum
 from datetime import timedelta
 
+from bot import notices
+from bot.cards import ROLE_NAMES
 from bot.context import Context
 from bot.errors import Refusal
 from bot.i18n import N_
 from bot.messaging import Choice, Keyboard
 from bot.models import Conversation, InviteKind, Person, Role, RoleKind, Village
+from bot.notices import Notice
 from bot.registry import Access, Command, Journey
 from bot.services import centers, conversations, invites, people, roles
 from bot.text import fold, number
-from handlers.start import ROLE_NAMES
 
 JOURNEY = "appoint"
 EXPIRES = timedelta(minutes=30)  # a forgotten /appoint must not turn a later forward into an appointment
@@ -165,13 +167,7 @@ async def _grant(ctx: Context, conversation: Conversation, person: Person) -> No
     await conversations.finish(ctx.session, _director(ctx).id)
     village = await ctx.session.get(Village, village_id) if village_id else None
     ctx.reply(ctx._("Done: {name} is now {role}.", name=person.full_name, role=_role_label(ctx, kind, village)))
-    _tell(
-        ctx,
-        person,
-        N_("{director} has made you {role} of {center}. Send /help to see what you can do now."),
-        kind,
-        village,
-    )
+    _tell(ctx, person, Notice.ROLE_GIVEN, kind, village)
     ctx.refresh_menu(person)
 
 
@@ -186,17 +182,18 @@ def _withdrawn(person: Person) -> bool:
     return person.consent_withdrawn_at is not None or person.forgotten_at is not None
 
 
-def _tell(ctx: Context, person: Person, message: str, kind: RoleKind, village: Village | None) -> None:
-    """Tell the appointed or removed person, in their own language."""
-    chat = people.chat_of(person)
-    if not people.reachable(person) or chat is None:
-        return
-    t = ctx.translator_for(person)
-    label = t.gettext(ROLE_NAMES[kind]) + (f" ({village.name})" if village else "")
-    center = ctx.center.name if ctx.center else ""
-    director = _director(ctx).full_name or (ctx.incoming.sender.display_name if ctx.incoming.sender else "")
-    text = t.gettext(message).format(director=director, role=label, center=center)
-    ctx.send(chat, text)
+def _tell(ctx: Context, person: Person, notice: Notice, kind: RoleKind, village: Village | None) -> None:
+    """Tell the appointed or removed person, in their own language, through the outbox."""
+    notices.owe(
+        ctx.session,
+        person,
+        notice,
+        center_id=_center_id(ctx),
+        now=ctx.now,
+        role=kind.value,
+        village_id=village.id if village else None,
+        by=_director(ctx).id,
+    )
 
 
 async def remove(ctx: Context, args: str) -> None:
@@ -222,9 +219,7 @@ async def remove(ctx: Context, args: str) -> None:
     await roles.revoke(ctx.session, role=role, now=ctx.now, by=_director(ctx))
     ctx.close_buttons()
     ctx.reply(ctx._("Done: {name} is no longer {role}.", name=person.full_name, role=_role_label(ctx, kind, village)))
-    _tell(
-        ctx, person, N_("{director} has ended your role as {role} of {center}. Thank you for your help!"), kind, village
-    )
+    _tell(ctx, person, Notice.ROLE_ENDED, kind, village)
     ctx.refresh_menu(person)
 
 

@@ -3,6 +3,7 @@ imports, targets, consent and deletions of personal data), newest first, ten to 
 
 from __future__ import annotations
 
+from bot.cards import ROLE_NAMES
 from bot.context import Context
 from bot.i18n import N_
 from bot.messaging import Choice
@@ -10,7 +11,6 @@ from bot.models import AuditEntry, Person
 from bot.registry import Access, Command
 from bot.services import audit
 from bot.text import number
-from handlers.start import ROLE_NAMES
 
 PAGE = 10
 ACTIONS = {

@@ -8,9 +8,8 @@ from bot.errors import Refusal
 from bot.i18n import N_
 from bot.models import Center
 from bot.registry import Access, Command
-from bot.services import audit
+from bot.services import audit, reminders
 from bot.text import number
-from scheduler import reminders
 
 SHORTEST, LONGEST = 6, 120  # months: reports need last year's names for a while; the law wants no more than needed
 

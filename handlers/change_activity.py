@@ -15,11 +15,10 @@ from bot.i18n import N_
 from bot.messaging import Choice, Keyboard
 from bot.models import Activity, ActivityStatus, Conversation
 from bot.registry import Access, Command, Journey
-from bot.services import activities, conversations
+from bot.services import activities, conversations, reminders
 from bot.text import clean_name, fold
 from handlers import events
 from handlers.new_activity import DOUBTS
-from scheduler import reminders
 
 JOURNEY = "change_activity"
 CHANGEABLE = (ActivityStatus.DRAFT, ActivityStatus.PUBLISHED, ActivityStatus.CHANGED)
@@ -103,7 +102,6 @@ async def on_text(ctx: Context, conversation: Conversation, text: str) -> None:
     except activities.ActivityError:
         raise Refusal(N_("This activity can no longer be changed.")) from None
     await conversations.finish(ctx.session, conversation.person_id)
-    ctx.outcome.outbox_changed = True
     announced = activity.status is not ActivityStatus.DRAFT and "reminder_rules" not in changes
     told = ctx._("Everyone who was told about it will get the change.") if announced else ""
     ctx.reply("\n\n".join(part for part in (ctx._("Saved:"), cards.card(activity, ctx.t), told) if part))
@@ -122,7 +120,6 @@ async def call_off(ctx: Context, args: str) -> None:
         return
     ctx.close_buttons()
     await activities.cancel(ctx.session, activity, now=ctx.now, by=ctx.person)
-    ctx.outcome.outbox_changed = True
     ctx.reply(ctx._("{title} is called off. The cancellation is going out now.", title=activity.title))
 
 

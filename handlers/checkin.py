@@ -58,7 +58,6 @@ async def open_checkin(ctx: Context, args: str) -> None:
     minute = checkin.minute_of(ctx.now)
     current.checkin_channel, current.checkin_chat = ctx.incoming.channel, ctx.incoming.chat.id
     current.checkin_shown_minute = minute
-    ctx.outcome.outbox_changed = True  # the code on screen is renewed every minute
     ctx.reply(
         cards.checkin_screen(activity, checkin.code(secret, current.id, minute), ctx.t),
         ((Choice(ctx._("📷 Show the QR"), f"/checkinqr {current.id}"),),),

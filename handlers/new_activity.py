@@ -309,7 +309,6 @@ async def _confirm(ctx: Context, data: dict[str, Any], text: str) -> None:
         ) from None
     await conversations.finish(ctx.session, person.id)
     if choice in ("publish", "dang"):
-        ctx.outcome.outbox_changed = True
         ctx.reply(ctx._("Published! The announcement is going out to {count} chats now.", count=told))
     else:
         ctx.reply(ctx._("Saved as a draft (number {id}).", id=activity.id))

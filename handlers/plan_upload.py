@@ -137,7 +137,6 @@ async def publish(ctx: Context, args: str) -> None:
         told = await activities.publish(ctx.session, activity, now=ctx.now, by=ctx.person)
     except activities.ActivityError:
         raise Refusal(N_("This activity is already over, so it cannot be announced.")) from None
-    ctx.outcome.outbox_changed = True
     ctx.reply(ctx._("Published! The announcement is going out to {count} chats now.", count=told))
 
 

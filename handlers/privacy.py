@@ -13,18 +13,17 @@ from __future__ import annotations
 import json
 import re
 
+from bot.cards import ROLE_NAMES
 from bot.context import Context
 from bot.errors import Refusal
 from bot.i18n import N_
 from bot.messaging import Attachment, Choice
-from bot.models import Person, Registration, RoleKind
+from bot.models import Person, RoleKind
 from bot.registry import Access, Command
 from bot.services import audit, people, privacy
 from bot.services.people import has_role
 from bot.text import fold
 from handlers.profile import GENDER_LABELS
-from handlers.registration import tell_promoted
-from handlers.start import ROLE_NAMES
 
 NOTHING = N_("I keep nothing about you. Nothing is stored until you agree to the privacy notice with /start.")
 DIRECTOR_STAYS = N_(
@@ -61,7 +60,7 @@ async def withdraw(ctx: Context, args: str) -> None:
         )
         return
     ctx.close_buttons()
-    await _seats_given_back(ctx, await privacy.withdraw(ctx.session, person, ctx.now))
+    await privacy.withdraw(ctx.session, person, ctx.now)
     ctx.reply(ctx._("Done: your consent is withdrawn and I will not write to you again. /start lets you agree again."))
 
 
@@ -87,7 +86,7 @@ async def forget(ctx: Context, args: str) -> None:
         )
         return
     ctx.close_buttons()
-    await _seats_given_back(ctx, await privacy.forget(ctx.session, person, ctx.now))
+    await privacy.forget(ctx.session, person, ctx.now)
     ctx.person = ctx.withdrawn = None
     ctx.reply(ctx._("Done: your personal data is deleted. Thank you for taking part. /start if you ever come back."))
 
@@ -136,15 +135,8 @@ async def erase(ctx: Context, args: str) -> None:
         return
     ctx.close_buttons()
     name = person.full_name
-    await _seats_given_back(ctx, await privacy.forget(ctx.session, person, ctx.now, by=_director(ctx)))
+    await privacy.forget(ctx.session, person, ctx.now, by=_director(ctx))
     ctx.reply(ctx._("Done: the personal data of {name} is deleted. The log keeps that you did it.", name=name))
-
-
-async def _seats_given_back(ctx: Context, promoted: list[Registration]) -> None:
-    """Reminders were dropped and seats freed: wake the sender, and tell whoever got a seat."""
-    ctx.outcome.outbox_changed = True
-    for registration in promoted:
-        await tell_promoted(ctx, registration)
 
 
 async def _send_data(ctx: Context, person: Person, *, mine: bool) -> None:

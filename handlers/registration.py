@@ -22,7 +22,6 @@ from bot.messaging import Choice
 from bot.models import Activity, Attendance, Person, Registration, RegistrationStatus
 from bot.registry import Access, Command
 from bot.services import centers, registrations
-from bot.services.people import chat_of, reachable
 from bot.services.registrations import Outcome
 from bot.text import number
 from handlers import events, profile
@@ -48,7 +47,6 @@ async def register(ctx: Context, args: str) -> None:
         await profile.begin(ctx, then=f"/register {args.strip()}")
         return
     result = await registrations.register(ctx.session, activity, person, village_id=credited, now=ctx.now)
-    ctx.outcome.outbox_changed = True  # reminders for this person, and the group cards' counts
     give_back = ((Choice(ctx._("🙅 Can't come"), f"/unregister {activity.id}"),),)
     if result.outcome is Outcome.ALREADY:
         ctx.reply(ctx._("You are already registered for {title}. See you there!", title=activity.title), give_back)
@@ -82,14 +80,11 @@ async def unregister(ctx: Context, args: str) -> None:
         raise Refusal(N_("You are not registered for that activity."))
     ctx.close_buttons()
     was_waiting = mine.status is RegistrationStatus.WAITLISTED
-    promoted = await registrations.give_up(ctx.session, mine, ctx.now)
-    ctx.outcome.outbox_changed = True
+    await registrations.give_up(ctx.session, mine, ctx.now)  # whoever gets the seat is told (bot/notices.py)
     if was_waiting:
         ctx.reply(ctx._("You have left the waitlist for {title}.", title=activity.title))
     else:
         ctx.reply(ctx._("Your seat for {title} is given back. Thank you for telling us!", title=activity.title))
-    if promoted is not None:
-        await tell_promoted(ctx, promoted)
 
 
 async def coming(ctx: Context, args: str) -> None:
@@ -101,21 +96,6 @@ async def coming(ctx: Context, args: str) -> None:
         raise Refusal(N_("You are not registered for that activity."))
     ctx.close_buttons()
     ctx.reply(ctx._("Thank you! See you at {title}.", title=activity.title))
-
-
-async def tell_promoted(ctx: Context, registration: Registration) -> None:
-    """The first person waiting got a freed seat: tell them, with a way to give it back."""
-    activity = await ctx.session.get(Activity, registration.activity_id)
-    person = await ctx.session.get(Person, registration.person_id)
-    chat = chat_of(person) if person is not None else None
-    if activity is None or not reachable(person) or chat is None:
-        return
-    assert person is not None
-    t = ctx.translator_for(person)
-    text = t.gettext("Good news: a seat is free and it is yours. You are registered for {title}, {when}.").format(
-        title=activity.title, when=cards.when(activity, t)
-    )
-    ctx.send(chat, text, ((Choice(t.gettext("🙅 Can't come"), f"/unregister {activity.id}"),),))
 
 
 async def mine(ctx: Context, args: str) -> None:

@@ -13,12 +13,15 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
+from bot import notices
+from bot.cards import ROLE_NAMES
 from bot.config import SUPPORTED_LOCALES
 from bot.context import Context
 from bot.errors import Refusal
 from bot.i18n import N_, Translator
 from bot.messaging import Choice
 from bot.models import Activity, Center, Invite, InviteKind, Person, Region, Role, RoleKind
+from bot.notices import Notice
 from bot.registry import Command
 from bot.services import audit, centers, invites, people, roles
 from handlers import checkin, events, profile
@@ -180,11 +183,6 @@ ROLE_FOR = {
     InviteKind.VILLAGE_HEAD: RoleKind.VILLAGE_HEAD,
     InviteKind.REGION: RoleKind.REGION,
 }
-ROLE_NAMES = {
-    RoleKind.DIRECTOR: N_("director"),
-    RoleKind.STAFF: N_("staff member"),
-    RoleKind.VILLAGE_HEAD: N_("village head"),
-}
 
 
 async def _redeem(ctx: Context, token: str) -> None:
@@ -234,20 +232,19 @@ async def _step_down(ctx: Context, center_id: int | None, *, successor: Person) 
     held = await ctx.session.scalars(
         select(Role).where(Role.center_id == center_id, Role.kind == RoleKind.DIRECTOR, Role.person_id != successor.id)
     )
-    center = await ctx.session.get(Center, center_id)
     for role in list(held):
         await roles.revoke(ctx.session, role=role, now=ctx.now, by=successor)
         former = await ctx.session.get(Person, role.person_id)
-        chat = people.chat_of(former) if former is not None else None
-        if former is None or not people.reachable(former) or chat is None:
+        if former is None:
             continue
-        t = ctx.translator_for(former)
-        ctx.send(
-            chat,
-            t.gettext(
-                "{name} is now the director of {center}, so you are no longer its director. Thank you for your "
-                "work. The new director can appoint you as staff if you stay on."
-            ).format(name=successor.full_name or _display_name(ctx), center=center.name if center else ""),
+        assert role.center_id is not None
+        notices.owe(  # named as known at the handover: by the messenger, if they have not given their name yet
+            ctx.session,
+            former,
+            Notice.STEPPED_DOWN,
+            center_id=role.center_id,
+            now=ctx.now,
+            successor=successor.full_name or _display_name(ctx),
         )
         ctx.refresh_menu(former)
 

@@ -1,6 +1,6 @@
 """The sender: claims due rows from the outbox, renders them in the reader's language, sends them through
 the channel of their chat within that channel's limits, and records each outcome in its own small
-transaction (see `scheduler.outbox` for the states)."""
+transaction (see `bot.services.outbox` for the states)."""
 
 from __future__ import annotations
 
@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot import cards, logs
+from bot import cards, choices, logs, notices
 from bot.database import Database
 from bot.i18n import Translator, pick_locale
 from bot.messaging import ChatMoved, ChatRef, Messenger, RateLimited, RecipientGone, Send, TransientFailure
@@ -31,8 +31,8 @@ from bot.models import (
     Registration,
     RegistrationStatus,
 )
-from bot.services import groups, people, recipients, registrations
-from scheduler import checkin_codes, live_cards, outbox
+from bot.services import groups, outbox, people, recipients, registrations
+from scheduler import checkin_codes, live_cards
 from scheduler.limits import Limiter
 from scheduler.liveness import Liveness
 
@@ -159,8 +159,12 @@ class Sender:
             claimed = await outbox.claim(session, now, self.batch, by=self.liveness.number)
             for delivery in claimed:
                 message = await self._render(session, delivery, now)
-                if message is not None:
-                    jobs.append(Job(delivery.id, delivery.to, message))
+                if message is None:
+                    continue
+                if not self.channels[delivery.channel].capabilities.buttons:  # numbered, saved before it is sent
+                    message, commands = choices.number(message)
+                    await choices.offer(session, delivery.to, commands, now)
+                jobs.append(Job(delivery.id, delivery.to, message))
         return len(claimed), jobs
 
     async def _render(self, session: AsyncSession, delivery: Delivery, now: datetime) -> Send | None:
@@ -171,14 +175,13 @@ class Sender:
             or await _superseded(session, delivery, now)
             or await _unreachable(session, delivery)
         )
-        if reason is not None or activity is None:
-            delivery.status = DeliveryStatus.DROPPED
-            delivery.last_error = reason or "activity deleted"
-            return None
-        center = await session.get(Center, activity.center_id)
+        if reason is None and activity is None and delivery.kind is not DeliveryKind.NOTICE:
+            reason = "activity deleted"
+        if reason is not None:
+            return _drop(delivery, reason)
+        center = await session.get(Center, delivery.center_id)
         assert center is not None
         in_group = delivery.is_group
-        group = await groups.by_chat(session, delivery.to) if in_group else None
         person = await session.get(Person, delivery.person_id) if delivery.person_id else None
         locale = pick_locale(
             person.language if person else None,
@@ -187,6 +190,11 @@ class Sender:
             self.default_locale,
         )
         t = Translator(locale, center.timezone)
+        if delivery.kind is DeliveryKind.NOTICE:
+            said = await notices.render(session, delivery, t)
+            return _drop(delivery, "no longer true") if said is None else Send(delivery.to, *said)
+        assert activity is not None
+        group = await groups.by_chat(session, delivery.to) if in_group else None
         text = {
             DeliveryKind.ANNOUNCE: cards.card,
             DeliveryKind.REMINDER: cards.reminder,
@@ -384,6 +392,11 @@ class _Moved(_Result):
         delivery.attempts -= 1
         delivery.next_attempt_at = now
         delivery.last_error = f"group moved to {self.new_chat.id}"
+
+
+def _drop(delivery: Delivery, reason: str) -> None:
+    delivery.status = DeliveryStatus.DROPPED
+    delivery.last_error = reason
 
 
 async def _has_seat(session: AsyncSession, activity: Activity, person: Person) -> bool:

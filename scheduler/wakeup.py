@@ -16,8 +16,8 @@ from datetime import UTC, datetime, timedelta
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
 from bot.database import Database
-from bot.services import people
-from scheduler import checkin_codes, live_cards, outbox, retention
+from bot.services import outbox, people
+from scheduler import checkin_codes, live_cards, retention
 from scheduler.sender import Sender
 
 log = logging.getLogger(__name__)

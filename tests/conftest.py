@@ -15,6 +15,7 @@ from bot.bootstrap import LoaLang, bootstrap
 from bot.channels.fake_telegram import FakeChat, FakeMessage, FakeTelegram, FakeUser
 from bot.config import Settings
 from bot.database import Database
+from bot.messaging import Messenger
 from bot.models import InviteKind
 from bot.services import centers, invites
 from scheduler.limits import Limits
@@ -37,8 +38,11 @@ class Clock:
 class Bot:
     """The real Application, on a file database, talking to the fake Bot API in-process."""
 
-    def __init__(self, settings: Settings, fake: FakeTelegram, clock: Clock) -> None:
+    def __init__(
+        self, settings: Settings, fake: FakeTelegram, clock: Clock, more_channels: tuple[Messenger, ...] = ()
+    ) -> None:
         self.settings = settings
+        self.more_channels = more_channels
         self.fake = fake
         self.clock = clock
         self.app: LoaLang | None = None
@@ -47,7 +51,13 @@ class Bot:
         self.limits = Limits().scaled(20)
 
     async def start(self) -> None:
-        self.app = bootstrap(self.settings, clock=self.clock, transport=self.fake.transport(), limits=self.limits)
+        self.app = bootstrap(
+            self.settings,
+            clock=self.clock,
+            transport=self.fake.transport(),
+            limits=self.limits,
+            more_channels=self.more_channels,
+        )
         await self.app.start(migrate=False)  # the database is a copy of one migrated once per run
 
     async def stop(self) -> None:

@@ -10,8 +10,7 @@ from sqlalchemy import func, select
 
 from bot.database import Database
 from bot.models import LIVE, Activity, ActivitySession, Delivery, DeliveryKind, DeliveryStatus
-from bot.services import checkin
-from scheduler import outbox
+from bot.services import checkin, outbox
 
 
 class SandboxClock:

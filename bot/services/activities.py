@@ -28,9 +28,8 @@ from bot.models import (
     RegistrationStatus,
     Village,
 )
-from bot.services import audit, people
-from scheduler import outbox, reminders
-from scheduler.outbox import Recipient
+from bot.services import audit, outbox, people, reminders
+from bot.services.outbox import Recipient
 
 
 class ActivityError(ValueError):

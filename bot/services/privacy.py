@@ -32,8 +32,8 @@ from bot.models import (
     RoleKind,
 )
 from bot.services import anonymous, audit, registrations
+from bot.services.outbox import WAITING
 from bot.services.people import has_role
-from scheduler.outbox import WAITING
 
 
 class DirectorMustStay(Exception):
@@ -158,13 +158,11 @@ async def _log(session: AsyncSession, person: Person) -> list[dict[str, Any]]:
     ]
 
 
-async def withdraw(
-    session: AsyncSession, person: Person, now: datetime, *, by: Person | None = None
-) -> list[Registration]:
-    """No more messages: future seats and waitlist places are given back, unsent messages dropped,
-    roles ended. Returns the registrations that got a freed seat (their people are told)."""
+async def withdraw(session: AsyncSession, person: Person, now: datetime, *, by: Person | None = None) -> None:
+    """No more messages: future seats and waitlist places are given back (whoever gets one is told), unsent
+    messages dropped, roles ended."""
     _may_leave(person)
-    promoted = await _let_go(session, person, now, by=by)
+    await _let_go(session, person, now, by=by)
     person.consent_withdrawn_at = now
     person.private_notices = False
     audit.record(
@@ -175,15 +173,12 @@ async def withdraw(
         actor_id=(by or person).id,
         person_id=person.id,
     )
-    return promoted
 
 
-async def forget(
-    session: AsyncSession, person: Person, now: datetime, *, by: Person | None = None
-) -> list[Registration]:
+async def forget(session: AsyncSession, person: Person, now: datetime, *, by: Person | None = None) -> None:
     """Delete the person's personal data; their visits move to stand-ins, so the totals do not change."""
     _may_leave(person)
-    promoted = await _let_go(session, person, now, by=by)
+    await _let_go(session, person, now, by=by)
     # what was sent to them would tie the row back to their account
     await session.execute(delete(Delivery).where(_to_them(person)))
     await session.execute(
@@ -222,7 +217,6 @@ async def forget(
         person_id=person.id,
     )
     await session.flush()
-    return promoted
 
 
 def _may_leave(person: Person) -> None:
@@ -230,11 +224,10 @@ def _may_leave(person: Person) -> None:
         raise DirectorMustStay
 
 
-async def _let_go(session: AsyncSession, person: Person, now: datetime, *, by: Person | None) -> list[Registration]:
+async def _let_go(session: AsyncSession, person: Person, now: datetime, *, by: Person | None) -> None:
     """Give back what is still to come, drop what is still to be sent and the question in progress; end the
     person's roles."""
     await session.execute(delete(Conversation).where(Conversation.person_id == person.id))
-    promoted = []
     coming = await session.scalars(
         select(Registration)
         .join(Activity)
@@ -246,9 +239,7 @@ async def _let_go(session: AsyncSession, person: Person, now: datetime, *, by: P
     for registration in list(coming):
         activity = await session.get(Activity, registration.activity_id)
         if activity is not None and activity.starts_at > now:  # one under way keeps its seat: totals stay
-            seated = await registrations.give_up(session, registration, now)
-            if seated is not None:
-                promoted.append(seated)
+            await registrations.give_up(session, registration, now)
     await session.execute(
         update(Delivery)
         .where(_to_them(person), Delivery.status.in_(WAITING))
@@ -276,7 +267,6 @@ async def _let_go(session: AsyncSession, person: Person, now: datetime, *, by: P
         await session.delete(role)
     person.roles = []
     await session.flush()
-    return promoted
 
 
 def _iso(moment: datetime | None) -> str | None:

@@ -14,11 +14,12 @@ from datetime import datetime
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot import notices
 from bot.models import Activity, Person, Registration, RegistrationStatus
-from bot.services import activities
+from bot.notices import Notice
+from bot.services import activities, outbox
+from bot.services.outbox import Recipient
 from bot.services.people import chat_of, reachable
-from scheduler import outbox
-from scheduler.outbox import Recipient
 
 
 class Outcome(enum.Enum):
@@ -115,6 +116,7 @@ async def give_up(session: AsyncSession, registration: Registration, now: dateti
     person = await session.get(Person, first.person_id)
     assert person is not None
     await _seat(session, activity, first, person, now)
+    notices.owe(session, person, Notice.SEAT_FREED, center_id=activity.center_id, now=now, activity_id=activity.id)
     return first
 
 

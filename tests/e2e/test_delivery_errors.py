@@ -22,6 +22,7 @@ async def test_a_person_who_blocked_the_bot_unnoticed_is_recorded_when_a_message
     done = await bot.press(director, director.private_chat.bot_messages[-1], "Đỗ Thị Mai (1965)")
 
     assert done[-1].text == "Xong: từ nay Đỗ Thị Mai là cán bộ."
+    await bot.deliver()  # her notice bounces in the outbox
     person = await person_of(bot, mai)
     assert person is not None
     assert [r.kind for r in person.roles] == [RoleKind.STAFF]  # saved first: the bounce undoes nothing

@@ -40,9 +40,9 @@ from bot.models import (
     Registration,
     RegistrationStatus,
 )
+from bot.services import outbox
 from bot.services.people import HAS_ACCOUNT
 from handlers import build_registry
-from scheduler import outbox
 from tests.conftest import Bot, Clock
 from tests.journeys import commune, onboard, publish
 

@@ -21,6 +21,7 @@ async def test_director_appoints_staff_by_forwarding_their_message(bot: Bot, fak
     done = await bot.forward(director, said)
     assert done[-1].text == tr(lang, "Done: {name} is now {role}.", name="Đỗ Thị Mai", role=tr(lang, "staff member"))
 
+    await bot.deliver()  # the notice to them goes through the outbox
     told = mai.private_chat.bot_messages[-1].text
     assert told.startswith("Phạm Văn Hùng đã chọn bạn làm cán bộ của TTHTCĐ xã Thanh Bình.")
     person = await person_of(bot, mai)
@@ -62,6 +63,7 @@ async def test_director_picks_a_village_head_from_the_people_who_started_the_bot
     assert done.text == tr(
         lang, "Done: {name} is now {role}.", name="Vũ Văn Tâm", role=tr(lang, "village head") + " (Thôn Tây)"
     )
+    await bot.deliver()  # the notice to them goes through the outbox
     assert tam.private_chat.bot_messages[-1].text.startswith(
         "Phạm Văn Hùng has made you village head (Thôn Tây) of TTHTCĐ xã Thanh Bình."
     )
@@ -126,6 +128,7 @@ async def test_director_removes_a_helper_who_is_told(bot: Bot, fake: FakeTelegra
     assert listing.buttons == [label]
     done = (await bot.press(director, listing, label))[-1]
     assert done.text == tr(lang, "Done: {name} is no longer {role}.", name="Đỗ Thị Mai", role=tr(lang, "staff member"))
+    await bot.deliver()  # the notice to them goes through the outbox
     assert mai.private_chat.bot_messages[-1].text.startswith("Phạm Văn Hùng đã bỏ vai trò cán bộ của bạn")
     person = await person_of(bot, mai)
     assert person is not None and person.roles == []

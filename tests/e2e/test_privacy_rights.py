@@ -86,6 +86,7 @@ async def test_forgetting_deletes_the_person_gives_her_seat_away_and_keeps_the_t
     assert question.buttons == ["🗑 Có, xóa dữ liệu của tôi", "Giữ lại dữ liệu"]
     done = await bot.press(lan, question, "🗑 Có, xóa dữ liệu của tôi")
     assert done[-1].text is not None and done[-1].text.startswith("Xong: dữ liệu cá nhân của bạn đã được xóa.")
+    await bot.deliver()  # the notice to them goes through the outbox
     assert hoa.private_chat.bot_messages[-1].text.startswith("Tin vui: đã có chỗ trống dành cho bạn.")
 
     assert await person_of(bot, lan) is None  # nothing links her Telegram account to anything any more
@@ -221,6 +222,7 @@ async def test_a_director_hands_the_center_over_and_can_then_be_forgotten(
     assert any(
         "Bạn đã trở thành Giám đốc của TTHTCĐ xã Thanh Bình." in (m.text or "") for m in mai.private_chat.bot_messages
     )
+    await bot.deliver()  # the notice to Hùng goes through the outbox
     assert place.director.private_chat.bot_messages[-1].text == (
         "Mai hiện là Giám đốc của TTHTCĐ xã Thanh Bình, nên bạn không còn là Giám đốc nữa. Cảm ơn bạn đã "
         "làm việc. Giám đốc mới có thể giao cho bạn vai trò cán bộ nếu bạn tiếp tục tham gia."

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
-from bot.channels.fake_telegram import FakeTelegram
+from bot.channels.fake_telegram import FakeTelegram, Fault
 from bot.models import Registration
 from tests.conftest import Bot
 from tests.journeys import commune, local, onboard, publish
@@ -107,16 +107,46 @@ async def test_a_full_activity_puts_people_on_the_waitlist_and_a_freed_seat_goes
     assert mine[1].text.startswith("✅ Đã đăng ký\n📢 Chuyên đề phòng chống lừa đảo qua mạng")
     given_back = (await bot.press(first, mine[1], "🙅 Không đi được"))[-1]
     assert given_back.text == "Đã trả lại chỗ của bạn ở Chuyên đề phòng chống lừa đảo qua mạng. Cảm ơn bạn đã báo!"
+    await bot.deliver()  # the notice to them goes through the outbox
     told = second.private_chat.bot_messages[-1]
     assert told.text.startswith("Tin vui: đã có chỗ trống dành cho bạn.")
     declined = (await bot.press(second, told, "🙅 Không đi được"))[-1]
     assert declined.text.startswith("Đã trả lại chỗ của bạn")
+    await bot.deliver()  # the notice to them goes through the outbox
     assert third.private_chat.bot_messages[-1].text.startswith("Good news: a seat is free and it is yours.")
 
     statuses = {r.person_id: r.status.value for r in await _registrations(bot)}
     assert sorted(statuses.values()) == ["cancelled", "cancelled", "registered"]
     assert (await bot.say(second, "/register abc"))[-1].text.startswith("Xin ghi số của hoạt động")
     assert (await bot.say(second, f"/unregister {activity_id}"))[-1].text == "Bạn chưa đăng ký hoạt động này."
+
+
+async def test_a_freed_seat_reaches_the_first_waiting_once_although_the_first_try_fails(
+    bot: Bot, fake: FakeTelegram
+) -> None:
+    place = await commune(bot, fake)
+    activity_id = await publish(bot, place, capacity=1)
+    lan, hoa = fake.add_user("Lan"), fake.add_user("Hoa")
+    await onboard(bot, lan)
+    await onboard(bot, hoa, name="Trần Thị Hoa")
+    await bot.say(lan, f"/register {activity_id}")
+    await bot.say(hoa, f"/register {activity_id}")  # waitlisted
+    fake.inject("sendMessage", Fault.server_error(502), chat_id=hoa.id)
+    await bot.say(lan, f"/unregister {activity_id}")
+    await bot.deliver()
+
+    def good_news() -> list[str]:
+        return [m.text for m in hoa.private_chat.bot_messages if m.text.startswith("Tin vui")]
+
+    assert good_news() == []  # Telegram answered 502: the notice waits in the outbox to be tried again
+    for _ in range(3):
+        bot.clock.advance(minutes=1)
+        await bot.deliver()
+    assert good_news() == [
+        "Tin vui: đã có chỗ trống dành cho bạn. Bạn đã được đăng ký Chuyên đề phòng chống lừa đảo qua mạng, "
+        "Thứ Hai, 06/10/2025 lúc 13:30."
+    ]
+    assert hoa.private_chat.bot_messages[-1].buttons == ["🙅 Không đi được"]
 
 
 async def test_the_evening_reminder_asks_registrants_if_they_still_come(bot: Bot, fake: FakeTelegram) -> None:
@@ -133,6 +163,7 @@ async def test_the_evening_reminder_asks_registrants_if_they_still_come(bot: Bot
     assert question.text.startswith("⏰ Nhắc lịch") and question.text.endswith("Bạn vẫn tham gia chứ?")
     assert question.buttons == ["✅ Có, tôi sẽ đến", "🙅 Không đi được"]
     assert (await bot.press(lan, question, "🙅 Không đi được"))[-1].text.startswith("Đã trả lại chỗ của bạn")
+    await bot.deliver()  # the notice to them goes through the outbox
     assert hoa.private_chat.bot_messages[-1].text.startswith("Tin vui: đã có chỗ trống dành cho bạn.")
 
     bot.clock.current = local("06/10/2025 11:30")
@@ -158,6 +189,7 @@ async def test_a_double_tap_on_cant_come_hands_the_seat_on_once_and_old_cards_do
     users[0].press(seated, "🙅 Không đi được")
     users[0].send(f"/unregister {activity_id}")  # the same wish twice, before the bot answers either
     await bot.settle()
+    await bot.deliver()  # the notice to them goes through the outbox
     assert users[1].private_chat.bot_messages[-1].text.startswith("Tin vui")
     assert not users[2].private_chat.bot_messages[-1].text.startswith("Tin vui")
     assert sorted(r.status.value for r in await _registrations(bot)) == ["cancelled", "registered", "waitlisted"]

@@ -11,8 +11,7 @@ from sqlalchemy import select, text
 from bot.database import Database
 from bot.messaging import ChatRef
 from bot.models import Delivery, DeliveryKind, DeliveryStatus
-from bot.services import centers
-from scheduler import outbox
+from bot.services import centers, outbox
 from scheduler.liveness import GRACE, NAMESPACE, Liveness
 from tests.conftest import Clock
 

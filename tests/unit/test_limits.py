@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 
 from bot.messaging import ChatRef
+from bot.services.reminders import BadRule, due_times, parse
 from scheduler.limits import MINUTE, SECOND, Limiter, Limits
-from scheduler.reminders import BadRule, due_times, parse
 from tests.journeys import local
 
 

@@ -20,14 +20,32 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import func, or_, select, update
+from sqlalchemy import event, func, inspect, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import Session, UOWTransaction
 
 from bot.messaging import ChatRef
-from bot.models import Delivery, DeliveryKind, DeliveryStatus
+from bot.models import Activity, ActivitySession, Delivery, DeliveryKind, DeliveryStatus
 
 WAITING = (DeliveryStatus.PENDING, DeliveryStatus.RETRY)
 MAX_ATTEMPTS = 6
+WAKE = "loalang.wake"  # in a session's info: what it wrote wants the sender (bot/dispatcher.py reads it)
+# What the sender does besides rows: the group cards' counts and the staff's check-in screen (scheduler/)
+WAKING_FIELDS = {Activity: ("counts_version",), ActivitySession: ("checkin_shown_minute", "checkin_chat")}
+
+
+@event.listens_for(Session, "after_flush")
+def _wants_the_sender(session: Session, _: UOWTransaction) -> None:
+    """Queuing a row, a count the group cards show or a check-in screen wakes the sender by itself, once the
+    transaction commits: no journey has to remember to."""
+    if session.info.get(WAKE):
+        return
+    for thing in (*session.new, *session.dirty):
+        if isinstance(thing, Delivery) or any(
+            inspect(thing).attrs[name].history.has_changes() for name in WAKING_FIELDS.get(type(thing), ())
+        ):
+            session.info[WAKE] = True
+            return
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,61 @@
+"""Choices on a channel without buttons. Each choice is numbered under its message ("1. Nữ"), and the number
+typed back picks it exactly as a press would: it stands for the command the button carries, and the journey
+reads that command as if typed. A link (a URL button) is written out with its address instead.
+
+The numbers a chat was last offered are a row (`offered_choices`), saved before the message is sent; the next
+message to that chat replaces them (with none, if it offers none), so a number always means what the person
+read last. The messages of one answer are numbered on from each other (five cards: 1 to 10)."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import replace
+from datetime import datetime
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.messaging import ChatRef, Send
+from bot.models import OfferedChoices
+
+PICK = re.compile(r"^\s*([0-9]{1,2})\s*[.)]?\s*$")  # "2", "2.", " 2 ": ASCII digits, as a keypad types them
+
+
+def number(message: Send, first: int = 1) -> tuple[Send, list[str]]:
+    """The message with its choices written as numbered lines from `first`, and the commands the numbers
+    stand for, in order."""
+    lines: list[str] = []
+    commands: list[str] = []
+    for row in message.choices:
+        for choice in row:
+            if choice.url:
+                lines.append(f"{choice.label}: {choice.url}")
+            else:
+                commands.append(choice.command)
+                lines.append(f"{first + len(commands) - 1}. {choice.label}")
+    if not lines:
+        return message, []
+    return replace(message, text=f"{message.text}\n\n" + "\n".join(lines), choices=()), commands
+
+
+async def offer(session: AsyncSession, chat: ChatRef, commands: list[str], now: datetime) -> None:
+    """Remember what the numbers in this chat now stand for."""
+    row = await session.scalar(
+        select(OfferedChoices).where(OfferedChoices.channel == chat.channel, OfferedChoices.chat == chat.id)
+    )
+    if row is None:
+        session.add(OfferedChoices(channel=chat.channel, chat=chat.id, commands=commands, offered_at=now))
+    else:
+        row.commands, row.offered_at = commands, now
+
+
+async def picked(session: AsyncSession, chat: ChatRef, text: str) -> str | None:
+    """The command a typed number picks in this chat, or None when the text is not one of the numbers shown."""
+    typed = PICK.match(text)
+    if typed is None:
+        return None
+    commands = await session.scalar(
+        select(OfferedChoices.commands).where(OfferedChoices.channel == chat.channel, OfferedChoices.chat == chat.id)
+    )
+    index = int(typed.group(1)) - 1
+    return commands[index] if commands and 0 <= index < len(commands) else None

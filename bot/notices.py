@@ -1,0 +1,96 @@
+"""Messages owed to one person because of what someone else did: a seat freed for them on a waitlist, a role
+given or ended by the director, a new director taking over. Like every message to someone other than the
+person who just wrote, each is an outbox row written in the journey's transaction, so it gets the outbox's
+retries, sending limits, reasons and crash safety; it is worded when it is sent, in the reader's language, from
+what is true then (a seat given back meanwhile is not announced)."""
+
+from __future__ import annotations
+
+import enum
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot import cards
+from bot.i18n import N_, Translator
+from bot.messaging import Choice, Keyboard
+from bot.models import (
+    Activity,
+    Center,
+    Delivery,
+    DeliveryKind,
+    Person,
+    Registration,
+    RegistrationStatus,
+    RoleKind,
+    Village,
+)
+from bot.services import outbox, people
+
+ROLE_GIVEN_TEXT = N_("{director} has made you {role} of {center}. Send /help to see what you can do now.")
+ROLE_ENDED_TEXT = N_("{director} has ended your role as {role} of {center}. Thank you for your help!")
+
+
+class Notice(enum.StrEnum):
+    SEAT_FREED = "seat_freed"  # activity_id: the waitlist's first got a seat
+    ROLE_GIVEN = "role_given"  # role, village_id, by: the director appointed them
+    ROLE_ENDED = "role_ended"  # role, village_id, by: the director took the role back
+    STEPPED_DOWN = "stepped_down"  # successor: a new director (named as known then) claimed the center
+
+
+def owe(
+    session: AsyncSession,
+    person: Person,
+    notice: Notice,
+    *,
+    center_id: int,
+    now: Any,
+    activity_id: int | None = None,
+    **fields: Any,
+) -> None:
+    """Queue the notice for `person`, unless the bot may not write to them (no phone, blocked, withdrawn)."""
+    chat = people.chat_of(person)
+    if chat is None or not people.reachable(person):
+        return
+    outbox.enqueue(
+        session,
+        center_id=center_id,
+        activity_id=activity_id,
+        recipients=[outbox.Recipient(chat, person.id)],
+        kind=DeliveryKind.NOTICE,
+        due_at=now,
+        detail={"notice": notice.value, **fields},
+    )
+
+
+async def render(session: AsyncSession, delivery: Delivery, t: Translator) -> tuple[str, Keyboard] | None:
+    """The notice's words now, or None when it is no longer true."""
+    detail = delivery.detail
+    notice = Notice(detail["notice"])
+    center = await session.get(Center, delivery.center_id)
+    center_name = center.name if center else ""
+    if notice is Notice.SEAT_FREED:
+        activity = await session.get(Activity, delivery.activity_id) if delivery.activity_id else None
+        status = await session.scalar(
+            select(Registration.status).where(
+                Registration.activity_id == delivery.activity_id, Registration.person_id == delivery.person_id
+            )
+        )
+        if activity is None or status is not RegistrationStatus.REGISTERED:
+            return None
+        text = t.gettext("Good news: a seat is free and it is yours. You are registered for {title}, {when}.")
+        keyboard = ((Choice(t.gettext("🙅 Can't come"), f"/unregister {activity.id}"),),)
+        return text.format(title=activity.title, when=cards.when(activity, t)), keyboard
+    if notice is Notice.STEPPED_DOWN:
+        text = t.gettext(
+            "{name} is now the director of {center}, so you are no longer its director. Thank you for your "
+            "work. The new director can appoint you as staff if you stay on."
+        )
+        return text.format(name=detail["successor"], center=center_name), ()
+    director = await session.get(Person, detail["by"])
+    village = await session.get(Village, detail["village_id"]) if detail.get("village_id") else None
+    role = t.gettext(cards.ROLE_NAMES[RoleKind(detail["role"])]) + (f" ({village.name})" if village else "")
+    message = ROLE_GIVEN_TEXT if notice is Notice.ROLE_GIVEN else ROLE_ENDED_TEXT
+    name = (director.full_name if director else None) or ""
+    return t.gettext(message).format(director=name, role=role, center=center_name), ()
