@@ -1,4 +1,4 @@
-"""The one place that wires settings, database, channel, dispatcher and journeys together.
+"""The one place that wires settings, database, channels, dispatcher and journeys together.
 
 Tests call it with a fake clock and the in-process transport of the fake Bot API; production
 calls it with nothing but settings.
@@ -14,12 +14,11 @@ from typing import TYPE_CHECKING
 
 import httpx
 
-from bot import logs
-from bot.channels.telegram import TelegramChannel
+from bot import channels as messengers
 from bot.config import SUPPORTED_LOCALES, ConfigError, Settings
 from bot.database import Database
 from bot.dispatcher import Dispatcher
-from bot.messaging import Messenger
+from bot.messaging import Channel, Messenger
 from handlers import build_registry
 from scheduler import checkin_codes
 from scheduler.limits import Limiter, Limits
@@ -38,35 +37,44 @@ def utcnow() -> datetime:
 class LoaLang:
     settings: Settings
     db: Database
-    channel: TelegramChannel
+    channels: list[Channel]  # the messengers this process serves; the first is the primary one
     dispatcher: Dispatcher
     sender: Sender
     wakeup: Wakeup
 
+    @property
+    def channel(self) -> Channel:
+        return self.channels[0]
+
     async def start(self, *, migrate: bool = True, poll: bool = True) -> None:
         if migrate:
             await self.db.upgrade()
-        await self.channel.start(poll=poll)
-        for menu in self.dispatcher.default_menus(SUPPORTED_LOCALES):
-            await self.channel.set_menu(menu)
+        for channel in self.channels:
+            await channel.start(poll=poll)
+            if channel.capabilities.chat_menus:
+                for menu in self.dispatcher.default_menus(SUPPORTED_LOCALES):
+                    await channel.set_menu(menu)
         await self.wakeup.start()
 
     async def stop(self) -> None:
         """Updates received are handled first (their messages may still go out), then the sender's batch
-        finishes, and only then is the connection to Telegram closed."""
-        await self.channel.drain()
+        finishes, and only then are the connections to the messengers closed."""
+        for channel in self.channels:
+            await channel.drain()
         await self.wakeup.stop()
-        await self.channel.stop()
+        for channel in self.channels:
+            await channel.stop()
         await self.db.dispose()
 
 
-def _limiter(settings: Settings, token: str, limits: Limits) -> Limiter | SharedLimiter:
-    """Shared through Redis when REDIS_URL is set (redis is loaded only then); this process's own otherwise."""
+def _limiter(settings: Settings, channel: Channel, limits: Limits) -> Limiter | SharedLimiter:
+    """Shared through Redis when REDIS_URL is set (redis is loaded only then); this process's own otherwise. The
+    channel's key names its bot on its messenger, so all processes of that bot share its slots."""
     if not settings.redis_url:
         return Limiter(limits)
     from scheduler.shared_limits import SharedLimiter
 
-    return SharedLimiter(settings.redis_url, prefix=f"loalang:limits:{token.split(':')[0]}", limits=limits)
+    return SharedLimiter(settings.redis_url, prefix=f"loalang:limits:{channel.limits_key}", limits=limits)
 
 
 def bootstrap(
@@ -79,31 +87,28 @@ def bootstrap(
     concurrent_updates: int = 1,
     more_channels: tuple[Messenger, ...] = (),
 ) -> LoaLang:
-    """`more_channels`: channels beside Telegram, served from the same database (tests add one that has
-    nothing but text, to show the core needs nothing of Telegram's)."""
-    if settings.bot_token is None:
+    """`more_channels`: messengers beside those the settings set up, served from the same database (tests add
+    one that has nothing but text, to show the core needs nothing of Telegram's)."""
+    served = messengers.configured(settings, transport=transport, concurrent_updates=concurrent_updates)
+    if not served:
         raise ConfigError("Configuration error: BOT_TOKEN: not set")
-    token = settings.bot_token.get_secret_value()
     limits = limits or Limits().scaled(settings.send_rate_scale)
-    logs.hide(token)
     db = db or Database(settings.database_url)
-    channel = TelegramChannel(
-        token, settings.bot_api_base_url, transport=transport, concurrent_updates=concurrent_updates
-    )
-    channels: dict[str, Messenger] = {channel.name: channel, **{extra.name: extra for extra in more_channels}}
+    channels: dict[str, Messenger] = {c.name: c for c in (*served, *more_channels)}
     dispatcher = Dispatcher(db=db, settings=settings, registry=build_registry(), channels=channels, clock=clock)
-    channel.dispatcher = dispatcher
+    for channel in served:
+        channel.dispatcher = dispatcher
     sender = Sender(
         db=db,
         channels=channels,
         clock=clock,
         default_locale=settings.default_locale,
         limiters={
-            channel.name: _limiter(settings, token, limits),
+            **{c.name: _limiter(settings, c, limits) for c in served},
             **{extra.name: Limiter(limits) for extra in more_channels},
         },
     )
     wakeup = Wakeup(db=db, sender=sender, clock=clock)
     dispatcher.on_outbox_change = wakeup.poke
     dispatcher.on_tagged_send = functools.partial(checkin_codes.remember, db)
-    return LoaLang(settings=settings, db=db, channel=channel, dispatcher=dispatcher, sender=sender, wakeup=wakeup)
+    return LoaLang(settings=settings, db=db, channels=served, dispatcher=dispatcher, sender=sender, wakeup=wakeup)

@@ -13,6 +13,7 @@ from pathlib import Path
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot import channels as messengers
 from bot import logs
 from bot.bootstrap import bootstrap, utcnow
 from bot.config import ConfigError, Settings, load_settings
@@ -150,7 +151,7 @@ async def _sandbox(settings: Settings, args: argparse.Namespace) -> int:
 async def _run(settings: Settings, args: argparse.Namespace) -> int:
     webhook_url = getattr(args, "webhook", None)
     if webhook_url is not None and not webhook_url.startswith("https://"):
-        print("--webhook must be the public https:// address Telegram posts to.", file=sys.stderr)
+        print("--webhook must be the public https:// address the messenger posts to.", file=sys.stderr)
         return 2
     if webhook_url is not None:  # starlette and uvicorn are loaded only for a webhook
         from bot import webhook
@@ -168,7 +169,8 @@ async def _run(settings: Settings, args: argparse.Namespace) -> int:
     for sig in (signal.SIGINT, signal.SIGTERM):
         loop.add_signal_handler(sig, stop.set)
     await app.start()
-    logging.getLogger("loalang").info("Loa Làng is running as @%s; Ctrl-C stops it.", app.channel.bot.username)
+    names = ", ".join(channel.name for channel in app.channels)
+    logging.getLogger("loalang").info("Loa Làng is running on %s; Ctrl-C stops it.", names)
     await stop.wait()
     await app.stop()
     return 0
@@ -375,20 +377,5 @@ async def _report(settings: Settings, args: argparse.Namespace) -> int:
 
 
 async def _deep_link(settings: Settings, payload: str) -> str:
-    """A t.me link when the bot can be asked its name; otherwise the /start line to send it."""
-    if settings.bot_token is None:
-        return f"/start {payload}"
-    from telegram import Bot
-    from telegram.error import TelegramError
-
-    from bot.channels.telegram import file_url
-
-    try:
-        async with Bot(
-            settings.bot_token.get_secret_value(),
-            base_url=settings.bot_api_base_url,
-            base_file_url=file_url(settings.bot_api_base_url),
-        ) as bot:
-            return f"https://t.me/{bot.username}?start={payload}"
-    except TelegramError:
-        return f"/start {payload}"
+    """A link that opens the bot when a channel can make one (t.me); otherwise the /start line to send it."""
+    return await messengers.link(settings, payload)

@@ -13,7 +13,6 @@ from pydantic import Field, SecretStr, ValidationError, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 SUPPORTED_LOCALES = ("vi", "en")
-TELEGRAM_API = "https://api.telegram.org/bot"
 _TOKEN = re.compile(r"^\d{3,}:[A-Za-z0-9_-]{20,}$")
 
 
@@ -25,7 +24,7 @@ class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_file=".env", env_file_encoding="utf-8", extra="ignore")
 
     bot_token: SecretStr | None = None
-    bot_api_base_url: str = TELEGRAM_API
+    bot_api_base_url: str | None = None  # None: the messenger's own (bot/channels/telegram)
     database_url: str = "sqlite+aiosqlite:///data/loalang.db"
     timezone: str = "Asia/Ho_Chi_Minh"
     default_locale: str = Field(default="vi")
@@ -47,9 +46,11 @@ class Settings(BaseSettings):
 
     @field_validator("bot_api_base_url")
     @classmethod
-    def _url_shape(cls, value: str) -> str:
+    def _url_shape(cls, value: str | None) -> str | None:
+        if value in (None, ""):
+            return None
         if not re.match(r"^https?://[^\s/]+", value):
-            raise ValueError("expected an http(s) URL such as https://api.telegram.org/bot")
+            raise ValueError("expected the http(s) address of the Bot API, ending in /bot")
         return value
 
     @field_validator("database_url")

@@ -11,9 +11,9 @@ on a messenger that has none: typing the command does exactly what pressing does
 from __future__ import annotations
 
 import enum
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
-from typing import Protocol
+from typing import Any, Protocol
 
 
 class Event(enum.StrEnum):
@@ -214,3 +214,40 @@ class Messenger(Protocol):
     def deep_link(self, payload: str) -> str: ...
 
     async def download(self, ref: str) -> bytes: ...
+
+
+class WebhookSide(Protocol):
+    """What bot/webhook.py needs of a channel to serve its webhook: the header that carries the shared secret,
+    a posted body read as an update (its id, its payload to save, and the update to hand on), and telling the
+    messenger where to post."""
+
+    header: str
+
+    def parse(self, body: bytes) -> tuple[str, dict[str, Any], object] | None: ...
+
+    def revive(self, payload: dict[str, Any]) -> object: ...
+
+    async def enqueue(self, update: object) -> None: ...
+
+    async def register(self, url: str, secret: str) -> None: ...
+
+    @property
+    def taking(self) -> bool: ...
+
+
+class Channel(Messenger, Protocol):
+    """A messenger this process serves: updates come in (polled, or posted to the webhook) and go to the
+    dispatcher; the port's calls go out. `limits_key` names the bot on its messenger, for the sending limits
+    that several processes share; `handled` counts the updates this process finished with."""
+
+    dispatcher: Any
+    limits_key: str
+    handled: int
+    on_handled: Callable[[str], Awaitable[None]] | None
+    webhook: WebhookSide
+
+    async def start(self, *, poll: bool = True) -> None: ...
+
+    async def drain(self) -> None: ...
+
+    async def stop(self) -> None: ...

@@ -1,9 +1,10 @@
-"""Webhook mode: Telegram posts each update to us instead of being polled (`loalang run --webhook URL`).
+"""Webhook mode: the messenger posts each update to us instead of being polled (`loalang run --webhook URL`).
 
 Several processes may serve one URL behind a proxy, since the database is the truth and any update may land
-on any of them. Each post is checked against the secret token Telegram echoes in a header (compared in
-constant time), saved to the inbox (bot/inbox.py), answered, and handed to python-telegram-bot's update
-queue, which is worked through in the background: Telegram waits for no reply, and a slow answer would
+on any of them. Each post is checked against the secret token the messenger echoes in a header (compared in
+constant time), read as an update by the channel, saved to the inbox (bot/inbox.py), answered, and handed to the
+channel's update queue, which is worked through in the background: the messenger waits for no reply, and a slow
+answer would
 hold its next posts back. Saved first, an update outlives a killed process. A stop (SIGTERM, SIGINT)
 takes no new connections, lets the queue and the sender's batch finish, then exits.
 
@@ -16,7 +17,6 @@ from __future__ import annotations
 import asyncio
 import hashlib
 import hmac
-import json
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -29,15 +29,13 @@ from starlette.applications import Starlette
 from starlette.requests import ClientDisconnect, Request
 from starlette.responses import PlainTextResponse, Response
 from starlette.routing import Route
-from telegram import Update
 
 from bot import logs
 from bot.bootstrap import LoaLang
 from bot.inbox import Inbox
 
 log = logging.getLogger(__name__)
-HEADER = "X-Telegram-Bot-Api-Secret-Token"
-CONCURRENT_UPDATES = 16  # handled at once per process, each chat's in turn (see TelegramChannel)
+CONCURRENT_UPDATES = 16  # handled at once per process, each chat's in turn (see the channels)
 
 
 def concurrency(database_url: str) -> int:
@@ -46,20 +44,23 @@ def concurrency(database_url: str) -> int:
     return CONCURRENT_UPDATES if database_url.startswith("postgresql") else 1
 
 
-MAX_BODY = 1 << 20  # Telegram's updates are a few kilobytes; a megabyte is plenty
+MAX_BODY = 1 << 20  # updates are a few kilobytes; a megabyte is plenty
 
 
 def secret_for(token: str, configured: str | None = None) -> str:
     """The secret every process must agree on: WEBHOOK_SECRET, or one derived from the bot token, so that
-    several processes share it with no extra setting. Telegram allows 1-256 of A-Z, a-z, 0-9, _ and -."""
+    several processes share it with no extra setting. Hex digits: what every messenger accepts."""
     if configured:
         return configured
     return hmac.new(token.encode(), b"loalang webhook", hashlib.sha256).hexdigest()
 
 
 class Webhook:
+    """Serves the primary channel's webhook at the path of `url`."""
+
     def __init__(self, app: LoaLang, *, url: str, secret: str) -> None:
         self.app = app
+        self.side = app.channel.webhook
         self.url = url
         self.secret = secret.encode()
         self.accepting = False
@@ -81,9 +82,7 @@ class Webhook:
         await self.app.start(poll=False)
         self.app.channel.on_handled = self.inbox.handled
         self._watching = asyncio.create_task(self.inbox.watch(self._enqueue))
-        await self.app.channel.bot.set_webhook(
-            self.url, secret_token=self.secret.decode(), allowed_updates=Update.ALL_TYPES, max_connections=40
-        )
+        await self.side.register(self.url, self.secret.decode())
         self.accepting = True
         log.info("Loa Làng is taking updates at %s", self.url)
         try:
@@ -96,46 +95,42 @@ class Webhook:
             await self.app.stop()
 
     async def _update(self, request: Request) -> Response:
-        given = request.headers.get(HEADER, "").encode()
+        given = request.headers.get(self.side.header, "").encode()
         if not hmac.compare_digest(given, self.secret):
             return Response(status_code=403)
         if not self.accepting:
             return Response(status_code=503)
         try:
             body = await request.body()
-        except ClientDisconnect:  # the post was cut off; Telegram posts it again
+        except ClientDisconnect:  # the post was cut off; the messenger posts it again
             return Response(status_code=400)
         if len(body) > MAX_BODY:
             return Response(status_code=413)
-        try:
-            data = json.loads(body)
-            update = Update.de_json(data, self.app.channel.bot) if isinstance(data, dict) else None
-        except (ValueError, TypeError, KeyError, AttributeError):
-            update = None
-        if update is None:
+        parsed = self.side.parse(body)
+        if parsed is None:
             log.warning("a webhook post that is not an update was ignored")
             return Response(status_code=400)
         try:
-            await asyncio.shield(self._accept(data, update))
-        except Exception:  # the database is away: Telegram posts it again later
-            log.exception("an update could not be saved; Telegram will post it again")
+            await asyncio.shield(self._accept(*parsed))
+        except Exception:  # the database is away: the messenger posts it again later
+            log.exception("an update could not be saved; the messenger will post it again")
             return Response(status_code=503)
         return Response(status_code=200)
 
-    async def _accept(self, data: dict[str, Any], update: Update) -> None:
+    async def _accept(self, update_id: str, payload: dict[str, Any], update: object) -> None:
         """Save, then queue: one step that a dropped connection cannot cut in two (the update would be saved as
         this process's, and so never taken over, yet never handled)."""
-        if await self.inbox.keep(str(update.update_id), data):
-            await self.app.channel.application.update_queue.put(update)
+        if await self.inbox.keep(update_id, payload):
+            await self.side.enqueue(update)
 
     async def _enqueue(self, payload: dict[str, Any]) -> None:
-        await self.app.channel.application.update_queue.put(Update.de_json(payload, self.app.channel.bot))
+        await self.side.enqueue(self.side.revive(payload))
 
     async def _health(self, _: Request) -> Response:
         return PlainTextResponse("ok")
 
     async def _ready(self, _: Request) -> Response:
-        if not (self.accepting and self.app.channel.application.running):
+        if not (self.accepting and self.side.taking):
             return PlainTextResponse("stopping", status_code=503)
         try:
             async with self.app.db.engine.connect() as connection:

@@ -11,9 +11,9 @@ import socket
 import uvicorn
 
 from bot.bootstrap import LoaLang, bootstrap
-from bot.channels.fake_telegram import FakeTelegram
-from bot.channels.fake_telegram.webhook import WebhookPusher
 from bot.config import Settings
+from bot.fakes.telegram_api import FakeTelegram
+from bot.fakes.telegram_api.webhook import WebhookPusher
 from bot.webhook import Webhook, concurrency, secret_for
 from tests.conftest import Bot, Clock
 

@@ -25,9 +25,9 @@ from starlette.middleware.trustedhost import TrustedHostMiddleware
 from starlette.routing import Mount
 
 from bot.bootstrap import LoaLang, bootstrap
-from bot.channels.fake_telegram import FakeTelegram, snapshot
-from bot.channels.fake_telegram.fake import serve_app
 from bot.config import Settings
+from bot.fakes.telegram_api import FakeTelegram, snapshot
+from bot.fakes.telegram_api.fake import serve_app
 from bot.sandbox.clock import SandboxClock
 from bot.sandbox.demo import Cast, stage
 from bot.sandbox.page import JsonPostsOnly, Page

@@ -21,8 +21,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.bootstrap import LoaLang
-from bot.channels import telegram
-from bot.channels.fake_telegram import FakeTelegram, FakeUser
+from bot.fakes.telegram_api import FakeTelegram, FakeUser
 from bot.models import Account, Activity, Center, Gender, InviteKind, Person, RoleKind
 from bot.services import activities, centers, invites, plan_import, registrations, roles
 
@@ -101,7 +100,7 @@ async def stage(app: LoaLang, fake: FakeTelegram, clock: Callable[[], datetime],
             )
         )
         if demo:
-            await _people(session, center, users, clock())
+            await _people(session, center, users, clock(), channel=app.channel.name)
     groups = []
     for title, _village, members in GROUPS:
         group = fake.add_group(title)
@@ -136,13 +135,14 @@ async def settle(app: LoaLang, fake: FakeTelegram) -> None:
     await fake.wait_for(lambda: app.channel.last_update_id >= target, timeout=30)
 
 
-async def _people(session: AsyncSession, center: Center, users: list[FakeUser], now: datetime) -> None:
+async def _people(session: AsyncSession, center: Center, users: list[FakeUser], now: datetime, *, channel: str) -> None:
+    """The cast as people who agreed a month ago, with their accounts on the sandbox's channel."""
     villages = {v.name: v for v in center.villages}
     for user, persona in zip(users, PEOPLE, strict=True):
         if persona.role == "newcomer":
             continue
         person = Person(
-            accounts=[Account(channel=telegram.NAME, external_id=str(user.id), created_at=now - timedelta(days=30))],
+            accounts=[Account(channel=channel, external_id=str(user.id), created_at=now - timedelta(days=30))],
             center_id=center.id,
             full_name=persona.full_name,
             gender=persona.gender,

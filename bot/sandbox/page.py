@@ -17,9 +17,9 @@ from starlette.routing import BaseRoute, Mount, Route
 from starlette.staticfiles import StaticFiles
 
 from bot.bootstrap import LoaLang
-from bot.channels.fake_telegram import FakeTelegram
-from bot.channels.fake_telegram.chats import PRESENT
 from bot.config import SUPPORTED_LOCALES
+from bot.fakes.telegram_api import FakeTelegram
+from bot.fakes.telegram_api.chats import PRESENT
 from bot.i18n import N_, Translator
 from bot.models import DeliveryKind
 from bot.sandbox.clock import SandboxClock, next_due, sending

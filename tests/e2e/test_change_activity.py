@@ -3,7 +3,7 @@ was told (groups, residents, registrants) hears about it."""
 
 from __future__ import annotations
 
-from bot.channels.fake_telegram import FakeTelegram
+from bot.fakes.telegram_api import FakeTelegram
 from tests.conftest import Bot
 from tests.journeys import commune, local, onboard, publish
 

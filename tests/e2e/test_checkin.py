@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from sqlalchemy import func, select
 
-from bot.channels.fake_telegram import FakeTelegram
+from bot.fakes.telegram_api import FakeTelegram
 from bot.models import ActivitySession, Attendance, Center, Registration
 from bot.services import checkin
 from tests.conftest import Bot

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bot.channels.fake_telegram import FakeTelegram
+from bot.fakes.telegram_api import FakeTelegram
 from bot.models import RoleKind
 from tests.conftest import Bot
 from tests.journeys import center_with_director, chat_menu, onboard, person_of, tr

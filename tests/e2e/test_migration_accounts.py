@@ -10,8 +10,8 @@ from typing import Any
 
 from sqlalchemy import select, text
 
-from bot.channels.fake_telegram import FakeTelegram
 from bot.database import Database
+from bot.fakes.telegram_api import FakeTelegram
 from bot.models import (
     Account,
     ActivitySession,

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
-from bot.channels.fake_telegram import FakeTelegram, Fault
+from bot.fakes.telegram_api import FakeTelegram, Fault
 from bot.models import Registration
 from tests.conftest import Bot
 from tests.journeys import commune, local, onboard, publish

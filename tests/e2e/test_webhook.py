@@ -11,10 +11,10 @@ import httpx
 import pytest
 from sqlalchemy import select
 
-from bot.channels.fake_telegram import FakeTelegram
+from bot.channels.telegram.webhook import HEADER
 from bot.config import Settings
+from bot.fakes.telegram_api import FakeTelegram
 from bot.models import InboxUpdate
-from bot.webhook import HEADER
 from scheduler.liveness import GRACE
 from tests.conftest import Clock
 from tests.journeys import onboard

@@ -8,7 +8,7 @@ import pytest
 from telegram import Bot
 from telegram.request import HTTPXRequest
 
-from bot.channels.fake_telegram import FakeTelegram
+from bot.fakes.telegram_api import FakeTelegram
 
 
 @pytest.fixture(autouse=True)

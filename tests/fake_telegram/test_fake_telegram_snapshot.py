@@ -10,9 +10,9 @@ import pytest
 import segno
 from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup, InputFile
 
-from bot.channels.fake_telegram import FakeTelegram
-from bot.channels.fake_telegram.snapshot import load, save
-from bot.channels.fake_telegram.world import World
+from bot.fakes.telegram_api import FakeTelegram
+from bot.fakes.telegram_api.snapshot import load, save
+from bot.fakes.telegram_api.world import World
 
 
 def qr_png() -> bytes:

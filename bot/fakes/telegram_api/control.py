@@ -13,10 +13,10 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
 if TYPE_CHECKING:
-    from bot.channels.fake_telegram.chats import FakeChat
-    from bot.channels.fake_telegram.fake import FakeTelegram
-    from bot.channels.fake_telegram.messages import FakeMessage
-    from bot.channels.fake_telegram.people import FakeUser
+    from bot.fakes.telegram_api.chats import FakeChat
+    from bot.fakes.telegram_api.fake import FakeTelegram
+    from bot.fakes.telegram_api.messages import FakeMessage
+    from bot.fakes.telegram_api.people import FakeUser
 
 
 class _Refused(Exception):

@@ -12,10 +12,10 @@ import contextlib
 from collections.abc import Callable
 from datetime import UTC, datetime
 
-from bot.channels.fake_telegram.chats import FakeChat
-from bot.channels.fake_telegram.files import FileStore
-from bot.channels.fake_telegram.messages import JSON, BotIdentity
-from bot.channels.fake_telegram.people import FakeUser
+from bot.fakes.telegram_api.chats import FakeChat
+from bot.fakes.telegram_api.files import FileStore
+from bot.fakes.telegram_api.messages import JSON, BotIdentity
+from bot.fakes.telegram_api.people import FakeUser
 
 # Types delivered when getUpdates/setWebhook never named any (Telegram's default leaves these out).
 NOT_BY_DEFAULT = {"chat_member", "message_reaction", "message_reaction_count"}

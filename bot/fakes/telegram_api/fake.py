@@ -14,12 +14,12 @@ import httpx
 import uvicorn
 from starlette.types import ASGIApp
 
-from bot.channels.fake_telegram.faults import Fault, FaultBook
-from bot.channels.fake_telegram.limits import RateLimiter
-from bot.channels.fake_telegram.server import ApiCall, build_app
-from bot.channels.fake_telegram.transport import FakeTransport
-from bot.channels.fake_telegram.webhook import WebhookPusher, pushing
-from bot.channels.fake_telegram.world import World
+from bot.fakes.telegram_api.faults import Fault, FaultBook
+from bot.fakes.telegram_api.limits import RateLimiter
+from bot.fakes.telegram_api.server import ApiCall, build_app
+from bot.fakes.telegram_api.transport import FakeTransport
+from bot.fakes.telegram_api.webhook import WebhookPusher, pushing
+from bot.fakes.telegram_api.world import World
 
 DEFAULT_TOKEN = "123456:AAH-fake-token-for-tests-0123456789"
 

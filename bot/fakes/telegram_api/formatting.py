@@ -9,7 +9,7 @@ from __future__ import annotations
 from html.parser import HTMLParser
 from typing import Any
 
-from bot.channels.fake_telegram.errors import ApiError, bad_request
+from bot.fakes.telegram_api.errors import ApiError, bad_request
 
 Entity = dict[str, Any]
 

@@ -6,12 +6,12 @@ import hashlib
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
-from bot.channels.fake_telegram.files import StoredFile
-from bot.channels.fake_telegram.keyboards import inline_buttons
+from bot.fakes.telegram_api.files import StoredFile
+from bot.fakes.telegram_api.keyboards import inline_buttons
 
 if TYPE_CHECKING:
-    from bot.channels.fake_telegram.chats import FakeChat
-    from bot.channels.fake_telegram.people import FakeUser
+    from bot.fakes.telegram_api.chats import FakeChat
+    from bot.fakes.telegram_api.people import FakeUser
 
 JSON = dict[str, Any]
 

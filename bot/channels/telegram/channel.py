@@ -1,8 +1,7 @@
 """The Telegram channel: python-telegram-bot on one side, the messaging port on the other.
 
-Only this module knows Telegram. It turns updates into `Incoming`, hands them to the
-dispatcher, and turns `Send`/`Edit`/`Menu` into Bot API calls, translating Telegram's
-errors into the port's `RecipientGone` and `ChatMoved`.
+It turns updates into `Incoming`, hands them to the dispatcher, and turns `Send`/`Edit`/`Menu` into Bot API
+calls, translating Telegram's errors into the port's `RecipientGone`, `ChatMoved` and `RateLimited`.
 """
 
 from __future__ import annotations
@@ -30,6 +29,7 @@ from telegram.error import BadRequest, ChatMigrated, Forbidden, NetworkError, Re
 from telegram.ext import Application, ContextTypes, TypeHandler
 from telegram.request import HTTPXRequest
 
+from bot.channels.telegram.webhook import TelegramWebhook
 from bot.messaging import (
     Capabilities,
     ChatMoved,
@@ -95,6 +95,9 @@ class TelegramChannel:
         """concurrent_updates > 1 (webhook mode) handles that many updates at once, each chat's in turn:
         while one waits on the database another goes on. Polling keeps to one, in order."""
         extra = {"transport": transport} if transport is not None else None
+        # the bot's id names its sending limits, shared between processes (the key they had before other channels)
+        self.limits_key = token.split(":", 1)[0]
+        self.webhook = TelegramWebhook(self)
         self.application = (
             Application.builder()
             .token(token)
@@ -122,6 +125,7 @@ class TelegramChannel:
         await self.application.start()
         if poll and self.application.updater is not None:
             await self.application.updater.start_polling(poll_interval=0.0, timeout=10)
+        log.info("on Telegram as @%s", self.bot.username)
 
     async def drain(self) -> None:
         """Take no more updates and finish the ones received; sending still works until `stop`."""

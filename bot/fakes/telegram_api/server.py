@@ -15,15 +15,15 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from bot.channels.fake_telegram import errors
-from bot.channels.fake_telegram.control import control_routes
-from bot.channels.fake_telegram.errors import ApiError
-from bot.channels.fake_telegram.faults import Fault
-from bot.channels.fake_telegram.methods import METHODS, SENDS, check_types, lookup, success
-from bot.channels.fake_telegram.params import Params, method_spec, python_name, read_params
+from bot.fakes.telegram_api import errors
+from bot.fakes.telegram_api.control import control_routes
+from bot.fakes.telegram_api.errors import ApiError
+from bot.fakes.telegram_api.faults import Fault
+from bot.fakes.telegram_api.methods import METHODS, SENDS, check_types, lookup, success
+from bot.fakes.telegram_api.params import Params, method_spec, python_name, read_params
 
 if TYPE_CHECKING:
-    from bot.channels.fake_telegram.fake import FakeTelegram
+    from bot.fakes.telegram_api.fake import FakeTelegram
 
 log = logging.getLogger(__name__)
 

@@ -14,11 +14,11 @@ from datetime import UTC, datetime
 from pathlib import Path, PurePosixPath
 from typing import Any
 
-from bot.channels.fake_telegram.chats import FakeChat
-from bot.channels.fake_telegram.files import StoredFile
-from bot.channels.fake_telegram.messages import JSON, FakeMessage
-from bot.channels.fake_telegram.people import FakeUser
-from bot.channels.fake_telegram.world import World
+from bot.fakes.telegram_api.chats import FakeChat
+from bot.fakes.telegram_api.files import StoredFile
+from bot.fakes.telegram_api.messages import JSON, FakeMessage
+from bot.fakes.telegram_api.people import FakeUser
+from bot.fakes.telegram_api.world import World
 
 VERSION = 1
 WORLD_FILE = "world.json"

@@ -7,17 +7,17 @@ import time
 from collections.abc import Awaitable, Callable
 from typing import TYPE_CHECKING, Any
 
-from bot.channels.fake_telegram import errors
-from bot.channels.fake_telegram.chats import FakeChat
-from bot.channels.fake_telegram.errors import ApiError, bad_request
-from bot.channels.fake_telegram.files import StoredFile, UploadedFile, image_size
-from bot.channels.fake_telegram.formatting import format_text, utf16_len
-from bot.channels.fake_telegram.keyboards import check_markup
-from bot.channels.fake_telegram.messages import FakeMessage, member_json
-from bot.channels.fake_telegram.params import Params
+from bot.fakes.telegram_api import errors
+from bot.fakes.telegram_api.chats import FakeChat
+from bot.fakes.telegram_api.errors import ApiError, bad_request
+from bot.fakes.telegram_api.files import StoredFile, UploadedFile, image_size
+from bot.fakes.telegram_api.formatting import format_text, utf16_len
+from bot.fakes.telegram_api.keyboards import check_markup
+from bot.fakes.telegram_api.messages import FakeMessage, member_json
+from bot.fakes.telegram_api.params import Params
 
 if TYPE_CHECKING:
-    from bot.channels.fake_telegram.fake import FakeTelegram
+    from bot.fakes.telegram_api.fake import FakeTelegram
 
 Handler = Callable[["FakeTelegram", Params], Awaitable[Any]]
 

@@ -15,14 +15,14 @@ via `FakeTelegram.serve()`. Test code plays the people (`FakeUser`, `FakeChat`).
 
 from __future__ import annotations
 
-from bot.channels.fake_telegram.chats import FakeChat
-from bot.channels.fake_telegram.errors import ApiError
-from bot.channels.fake_telegram.fake import DEFAULT_TOKEN, FakeTelegram
-from bot.channels.fake_telegram.faults import Fault
-from bot.channels.fake_telegram.files import UploadedFile
-from bot.channels.fake_telegram.messages import FakeMessage
-from bot.channels.fake_telegram.people import FakeUser
-from bot.channels.fake_telegram.server import ApiCall
+from bot.fakes.telegram_api.chats import FakeChat
+from bot.fakes.telegram_api.errors import ApiError
+from bot.fakes.telegram_api.fake import DEFAULT_TOKEN, FakeTelegram
+from bot.fakes.telegram_api.faults import Fault
+from bot.fakes.telegram_api.files import UploadedFile
+from bot.fakes.telegram_api.messages import FakeMessage
+from bot.fakes.telegram_api.people import FakeUser
+from bot.fakes.telegram_api.server import ApiCall
 
 __all__ = [
     "DEFAULT_TOKEN",
