@@ -1,53 +1,31 @@
-"""The sender: claims due rows from the outbox, renders them in the reader's language, sends them through
-the channel of their chat within that channel's limits, and records each outcome in its own small
-transaction (see `bot.services.outbox` for the states)."""
+"""The sender runs the outbox's state machine (see `bot.services.outbox`) in four steps: claim due rows and
+render each (scheduler/render.py) in one transaction; deliver them through their chats' channels within each
+channel's limits (scheduler/deliver.py), several chats at once and each chat's in order; record the outcomes
+(scheduler/record.py), a few dozen to a transaction."""
 
 from __future__ import annotations
 
 import asyncio
 import logging
 from collections.abc import Callable
-from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import TYPE_CHECKING
 
-from sqlalchemy import select
-from sqlalchemy.ext.asyncio import AsyncSession
-
-from bot import cards, choices, logs, notices
+from bot import choices
 from bot.database import Database
-from bot.i18n import Translator, pick_locale
-from bot.messaging import ChatMoved, ChatRef, Messenger, RateLimited, RecipientGone, Send, TransientFailure
-from bot.models import (
-    Account,
-    Activity,
-    ActivityStatus,
-    Center,
-    Delivery,
-    DeliveryKind,
-    DeliveryStatus,
-    GroupChat,
-    Person,
-    Registration,
-    RegistrationStatus,
-)
-from bot.services import groups, outbox, people, recipients, registrations
+from bot.messaging import ChatRef, Messenger
+from bot.services import outbox
 from scheduler import checkin_codes, live_cards
+from scheduler.deliver import Job, deliver
 from scheduler.limits import Limiter
 from scheduler.liveness import Liveness
+from scheduler.record import Moved, Result, record
+from scheduler.render import render
 
 if TYPE_CHECKING:
     from scheduler.shared_limits import SharedLimiter
 
 log = logging.getLogger(__name__)
-LONGEST_WAIT = 1.5  # seconds a worker may wait for a slot before handing the row back: over one overall window
-
-
-@dataclass
-class Job:
-    delivery_id: int
-    chat: ChatRef
-    message: Send
 
 
 class Sender:
@@ -158,7 +136,9 @@ class Sender:
         async with self.db.session() as session, session.begin():
             claimed = await outbox.claim(session, now, self.batch, by=self.liveness.number)
             for delivery in claimed:
-                message = await self._render(session, delivery, now)
+                message = await render(
+                    session, delivery, now, channels=self.channels, default_locale=self.default_locale
+                )
                 if message is None:
                     continue
                 if not self.channels[delivery.channel].capabilities.buttons:  # numbered, saved before it is sent
@@ -167,112 +147,13 @@ class Sender:
                 jobs.append(Job(delivery.id, delivery.to, message))
         return len(claimed), jobs
 
-    async def _render(self, session: AsyncSession, delivery: Delivery, now: datetime) -> Send | None:
-        """The message for this row as it should read now, or None when it is no longer worth sending."""
-        activity = await session.get(Activity, delivery.activity_id) if delivery.activity_id else None
-        reason = (
-            _stale(delivery, activity, now)
-            or await _superseded(session, delivery, now)
-            or await _unreachable(session, delivery)
-        )
-        if reason is None and activity is None and delivery.kind is not DeliveryKind.NOTICE:
-            reason = "activity deleted"
-        if reason is not None:
-            return _drop(delivery, reason)
-        center = await session.get(Center, delivery.center_id)
-        assert center is not None
-        in_group = delivery.is_group
-        person = await session.get(Person, delivery.person_id) if delivery.person_id else None
-        locale = pick_locale(
-            person.language if person else None,
-            person.messenger_language if person else None,
-            center.locale,
-            self.default_locale,
-        )
-        t = Translator(locale, center.timezone)
-        if delivery.kind is DeliveryKind.NOTICE:
-            said = await notices.render(session, delivery, t)
-            return _drop(delivery, "no longer true") if said is None else Send(delivery.to, *said)
-        assert activity is not None
-        group = await groups.by_chat(session, delivery.to) if in_group else None
-        text = {
-            DeliveryKind.ANNOUNCE: cards.card,
-            DeliveryKind.REMINDER: cards.reminder,
-            DeliveryKind.UPDATE: cards.update,
-            DeliveryKind.CANCEL: cards.cancellation,
-        }[delivery.kind](activity, t, registered=await registrations.count(session, activity.id))
-        choices = ()
-        if delivery.kind is DeliveryKind.REMINDER and person is not None and await _has_seat(session, activity, person):
-            text += "\n\n" + t.gettext("Are you still coming?")
-            choices = cards.still_coming(activity, t)
-        elif delivery.kind is not DeliveryKind.CANCEL:
-            village_id = group.village_id if isinstance(group, GroupChat) else None
-            choices = cards.buttons(
-                activity,
-                t,
-                in_group=in_group,
-                village_id=village_id,
-                deep_link=self.channels[delivery.channel].deep_link,
-            )
-        return Send(delivery.to, text, choices)
+    async def send(self, job: Job) -> Result:
+        """Deliver one claimed message (scheduler/deliver.py); never raises."""
+        return await deliver(job, self.channels[job.chat.channel], self.limiters[job.chat.channel])
 
-    async def send(self, job: Job) -> _Result:
-        """Send one message within the limits; the outcome, to be recorded. Never raises."""
-        try:
-            limiter = self.limiters[job.chat.channel]
-            wait = await limiter.book(job.chat, longest=LONGEST_WAIT)
-            if wait > LONGEST_WAIT:  # nothing was booked: the row waits in the outbox, not in a worker
-                return _later(wait, "waiting for the chat's sending limit", count=False)
-            if wait > 0:
-                await asyncio.sleep(wait)
-            message_id = await self.channels[job.chat.channel].send(job.message)
-        except RateLimited as limited:
-            return _later(limited.retry_after, "429: retry after", count=False)
-        except ChatMoved as moved:
-            return _Moved(moved.new_chat)
-        except RecipientGone as gone:
-            return _Failed(gone.reason, gone=True)
-        except TransientFailure as failure:
-            return _Retry(logs.scrub(str(failure)))
-        except Exception as error:  # a bug or an unexpected answer: retry a few times, then give up
-            log.exception("delivery %s failed", job.delivery_id)
-            return _Retry(logs.scrub(f"{type(error).__name__}: {error}"))  # kept in the row
-        try:
-            await limiter.sent(job.chat)
-        except Exception:  # the message went out; only the limiter's bookkeeping is off
-            log.exception("the limiter could not note a sent message")
-        return _Sent(message_id)
-
-    async def record(self, outcomes: list[tuple[Job, _Result]]) -> None:
-        """Record outcomes, a batch to a transaction. Only rows still in progress and ours are touched: a row
-        deleted meanwhile (/forget) or taken back (we were thought dead) is left alone. If the batch fails,
-        each is tried alone, and one that still fails is logged and left in progress for recover()."""
-        try:
-            await self._record(outcomes)
-        except Exception:
-            for outcome in outcomes:
-                try:
-                    await self._record([outcome])
-                except Exception:
-                    log.exception("the outcome of delivery %s could not be recorded", outcome[0].delivery_id)
-
-    async def _record(self, outcomes: list[tuple[Job, _Result]]) -> None:
-        now = self.clock()
-        async with self.db.session() as session, session.begin():
-            rows = {
-                row.id: row
-                for row in await session.scalars(
-                    select(Delivery).where(
-                        Delivery.id.in_([job.delivery_id for job, _ in outcomes]),
-                        Delivery.status == DeliveryStatus.IN_PROGRESS,
-                        Delivery.claimed_by == self.liveness.number,
-                    )
-                )
-            }
-            for job, result in outcomes:
-                row = rows.get(job.delivery_id)
-                if row is not None:
-                    await result.apply(session, row, now)
+    async def record(self, outcomes: list[tuple[Job, Result]]) -> None:
+        """Their rows' next states (scheduler/record.py); logs what it cannot record, never raises."""
+        await record(self.db, self.liveness.number, self.clock, outcomes)
 
 
 class _Run:
@@ -286,7 +167,7 @@ class _Run:
         self.sender = sender
         self.queue: asyncio.Queue[ChatRef] = asyncio.Queue()
         self.chats: dict[ChatRef, list[Job]] = {}  # queued or being sent, with the jobs still to send
-        self.outcomes: list[tuple[Job, _Result]] = []
+        self.outcomes: list[tuple[Job, Result]] = []
         self.due_again = False
         self._room = asyncio.Event()
         self._writing = asyncio.Lock()
@@ -329,121 +210,4 @@ class _Run:
             except BaseException:  # cancelled half way: keep them for the run's last flush
                 self.outcomes[:0] = outcomes
                 raise
-            self.due_again |= any(isinstance(result, _Moved) for _, result in outcomes)
-
-
-class _Result:
-    async def apply(self, session: AsyncSession, delivery: Delivery, now: datetime) -> None:
-        raise NotImplementedError
-
-
-@dataclass
-class _Sent(_Result):
-    message_id: str | None
-
-    async def apply(self, session: AsyncSession, delivery: Delivery, now: datetime) -> None:
-        delivery.status = DeliveryStatus.SENT
-        delivery.sent_at = now
-        delivery.message_id = self.message_id
-        delivery.last_error = None
-
-
-@dataclass
-class _Retry(_Result):
-    reason: str
-    delay: timedelta | None = None
-    count: bool = True
-
-    async def apply(self, session: AsyncSession, delivery: Delivery, now: datetime) -> None:
-        if not self.count:
-            delivery.attempts -= 1
-        delivery.last_error = self.reason
-        if delivery.attempts >= outbox.MAX_ATTEMPTS:
-            delivery.status = DeliveryStatus.FAILED
-            return
-        delivery.status = DeliveryStatus.RETRY
-        delivery.next_attempt_at = now + (self.delay or outbox.backoff(delivery.attempts))
-
-
-def _later(seconds: float, reason: str, *, count: bool) -> _Retry:
-    return _Retry(f"{reason} {seconds:.1f}s", timedelta(seconds=seconds), count)
-
-
-@dataclass
-class _Failed(_Result):
-    reason: str
-    gone: bool = False
-
-    async def apply(self, session: AsyncSession, delivery: Delivery, now: datetime) -> None:
-        delivery.status = DeliveryStatus.FAILED
-        delivery.last_error = self.reason
-        if self.gone:
-            await recipients.gone(session, delivery.to, now)
-
-
-@dataclass
-class _Moved(_Result):
-    new_chat: ChatRef
-
-    async def apply(self, session: AsyncSession, delivery: Delivery, now: datetime) -> None:
-        await groups.migrated(session, chat=delivery.to, new_chat=self.new_chat, now=now)
-        delivery.to = self.new_chat
-        delivery.status = DeliveryStatus.PENDING
-        delivery.attempts -= 1
-        delivery.next_attempt_at = now
-        delivery.last_error = f"group moved to {self.new_chat.id}"
-
-
-def _drop(delivery: Delivery, reason: str) -> None:
-    delivery.status = DeliveryStatus.DROPPED
-    delivery.last_error = reason
-
-
-async def _has_seat(session: AsyncSession, activity: Activity, person: Person) -> bool:
-    status = await session.scalar(
-        select(Registration.status).where(Registration.activity_id == activity.id, Registration.person_id == person.id)
-    )
-    return status is RegistrationStatus.REGISTERED
-
-
-async def _unreachable(session: AsyncSession, delivery: Delivery) -> str | None:
-    """A private message to someone who withdrew their consent, was forgotten or is no one any more."""
-    if delivery.is_group:
-        return None
-    reader = await session.scalar(
-        select(Person).join(Account).where(Account.channel == delivery.channel, Account.external_id == delivery.chat)
-    )
-    return None if people.reachable(reader) else "the reader withdrew consent or is gone"
-
-
-async def _superseded(session: AsyncSession, delivery: Delivery, now: datetime) -> str | None:
-    """After downtime several reminders may be due at once: only the latest one is worth sending."""
-    if delivery.kind is not DeliveryKind.REMINDER:
-        return None
-    later = await session.scalar(
-        select(Delivery.id)
-        .where(
-            Delivery.activity_id == delivery.activity_id,
-            Delivery.channel == delivery.channel,
-            Delivery.chat == delivery.chat,
-            Delivery.kind == DeliveryKind.REMINDER,
-            Delivery.due_at > delivery.due_at,
-            Delivery.due_at <= now,
-            Delivery.status.in_((*outbox.WAITING, DeliveryStatus.IN_PROGRESS, DeliveryStatus.SENT)),
-        )
-        .limit(1)
-    )
-    return "a later reminder was due too" if later is not None else None
-
-
-def _stale(delivery: Delivery, activity: Activity | None, now: datetime) -> str | None:
-    if activity is None:
-        return None
-    if activity.status is ActivityStatus.CANCELLED and delivery.kind is not DeliveryKind.CANCEL:
-        return "activity cancelled"
-    if delivery.kind is DeliveryKind.REMINDER:
-        session_id = delivery.detail.get("session_id")
-        starts = next((s.starts_at for s in activity.sessions if s.id == session_id), None)
-        if starts is None or starts <= now:
-            return "the session had already started when the reminder could be sent"
-    return None
+            self.due_again |= any(isinstance(result, Moved) for _, result in outcomes)

@@ -1,0 +1,135 @@
+"""Render: what a claimed row says now, in its reader's language and from what is true now, or why it is no
+longer worth sending (the row is then DROPPED with that reason). Runs in the claiming transaction; nothing is
+sent from here (see `bot.services.outbox` for the states)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot import cards, notices
+from bot.i18n import Translator, pick_locale
+from bot.messaging import Messenger, Send
+from bot.models import (
+    Account,
+    Activity,
+    ActivityStatus,
+    Center,
+    Delivery,
+    DeliveryKind,
+    DeliveryStatus,
+    GroupChat,
+    Person,
+    Registration,
+    RegistrationStatus,
+)
+from bot.services import groups, outbox, people, registrations
+
+
+async def render(
+    session: AsyncSession, delivery: Delivery, now: datetime, *, channels: dict[str, Messenger], default_locale: str
+) -> Send | None:
+    """The message for this row as it should read now, or None when it is no longer worth sending."""
+    activity = await session.get(Activity, delivery.activity_id) if delivery.activity_id else None
+    reason = (
+        _stale(delivery, activity, now)
+        or await _superseded(session, delivery, now)
+        or await _unreachable(session, delivery)
+    )
+    if reason is None and activity is None and delivery.kind is not DeliveryKind.NOTICE:
+        reason = "activity deleted"
+    if reason is not None:
+        return _drop(delivery, reason)
+    center = await session.get(Center, delivery.center_id)
+    assert center is not None
+    in_group = delivery.is_group
+    person = await session.get(Person, delivery.person_id) if delivery.person_id else None
+    locale = pick_locale(
+        person.language if person else None,
+        person.messenger_language if person else None,
+        center.locale,
+        default_locale,
+    )
+    t = Translator(locale, center.timezone)
+    if delivery.kind is DeliveryKind.NOTICE:
+        said = await notices.render(session, delivery, t)
+        return _drop(delivery, "no longer true") if said is None else Send(delivery.to, *said)
+    assert activity is not None
+    group = await groups.by_chat(session, delivery.to) if in_group else None
+    text = {
+        DeliveryKind.ANNOUNCE: cards.card,
+        DeliveryKind.REMINDER: cards.reminder,
+        DeliveryKind.UPDATE: cards.update,
+        DeliveryKind.CANCEL: cards.cancellation,
+    }[delivery.kind](activity, t, registered=await registrations.count(session, activity.id))
+    choices = ()
+    if delivery.kind is DeliveryKind.REMINDER and person is not None and await _has_seat(session, activity, person):
+        text += "\n\n" + t.gettext("Are you still coming?")
+        choices = cards.still_coming(activity, t)
+    elif delivery.kind is not DeliveryKind.CANCEL:
+        village_id = group.village_id if isinstance(group, GroupChat) else None
+        choices = cards.buttons(
+            activity,
+            t,
+            in_group=in_group,
+            village_id=village_id,
+            deep_link=channels[delivery.channel].deep_link,
+        )
+    return Send(delivery.to, text, choices)
+
+
+def _drop(delivery: Delivery, reason: str) -> None:
+    delivery.status = DeliveryStatus.DROPPED
+    delivery.last_error = reason
+
+
+async def _has_seat(session: AsyncSession, activity: Activity, person: Person) -> bool:
+    status = await session.scalar(
+        select(Registration.status).where(Registration.activity_id == activity.id, Registration.person_id == person.id)
+    )
+    return status is RegistrationStatus.REGISTERED
+
+
+async def _unreachable(session: AsyncSession, delivery: Delivery) -> str | None:
+    """A private message to someone who withdrew their consent, was forgotten or is no one any more."""
+    if delivery.is_group:
+        return None
+    reader = await session.scalar(
+        select(Person).join(Account).where(Account.channel == delivery.channel, Account.external_id == delivery.chat)
+    )
+    return None if people.reachable(reader) else "the reader withdrew consent or is gone"
+
+
+async def _superseded(session: AsyncSession, delivery: Delivery, now: datetime) -> str | None:
+    """After downtime several reminders may be due at once: only the latest one is worth sending."""
+    if delivery.kind is not DeliveryKind.REMINDER:
+        return None
+    later = await session.scalar(
+        select(Delivery.id)
+        .where(
+            Delivery.activity_id == delivery.activity_id,
+            Delivery.channel == delivery.channel,
+            Delivery.chat == delivery.chat,
+            Delivery.kind == DeliveryKind.REMINDER,
+            Delivery.due_at > delivery.due_at,
+            Delivery.due_at <= now,
+            Delivery.status.in_((*outbox.WAITING, DeliveryStatus.IN_PROGRESS, DeliveryStatus.SENT)),
+        )
+        .limit(1)
+    )
+    return "a later reminder was due too" if later is not None else None
+
+
+def _stale(delivery: Delivery, activity: Activity | None, now: datetime) -> str | None:
+    if activity is None:
+        return None
+    if activity.status is ActivityStatus.CANCELLED and delivery.kind is not DeliveryKind.CANCEL:
+        return "activity cancelled"
+    if delivery.kind is DeliveryKind.REMINDER:
+        session_id = delivery.detail.get("session_id")
+        starts = next((s.starts_at for s in activity.sessions if s.id == session_id), None)
+        if starts is None or starts <= now:
+            return "the session had already started when the reminder could be sent"
+    return None
