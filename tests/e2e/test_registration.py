@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
-from bot.fakes.telegram_api import FakeTelegram, Fault
+from bot.fakes.telegram_api import FakeTelegram, FakeUser, Fault
 from bot.models import Registration
 from tests.conftest import Bot
 from tests.journeys import commune, local, onboard, publish
@@ -121,16 +121,22 @@ async def test_a_full_activity_puts_people_on_the_waitlist_and_a_freed_seat_goes
     assert (await bot.say(second, f"/unregister {activity_id}"))[-1].text == "Bạn chưa đăng ký hoạt động này."
 
 
-async def test_a_freed_seat_reaches_the_first_waiting_once_although_the_first_try_fails(
-    bot: Bot, fake: FakeTelegram
-) -> None:
+async def _lan_seated_and_hoa_waiting(bot: Bot, fake: FakeTelegram) -> tuple[int, FakeUser, FakeUser]:
+    """A talk with one seat: Lan has it, Hoa waits for it."""
     place = await commune(bot, fake)
     activity_id = await publish(bot, place, capacity=1)
     lan, hoa = fake.add_user("Lan"), fake.add_user("Hoa")
     await onboard(bot, lan)
     await onboard(bot, hoa, name="Trần Thị Hoa")
     await bot.say(lan, f"/register {activity_id}")
-    await bot.say(hoa, f"/register {activity_id}")  # waitlisted
+    await bot.say(hoa, f"/register {activity_id}")
+    return activity_id, lan, hoa
+
+
+async def test_a_freed_seat_reaches_the_first_waiting_once_although_the_first_try_fails(
+    bot: Bot, fake: FakeTelegram
+) -> None:
+    activity_id, lan, hoa = await _lan_seated_and_hoa_waiting(bot, fake)
     fake.inject("sendMessage", Fault.server_error(502), chat_id=hoa.id)
     await bot.say(lan, f"/unregister {activity_id}")
     await bot.deliver()
@@ -150,13 +156,7 @@ async def test_a_freed_seat_reaches_the_first_waiting_once_although_the_first_tr
 
 
 async def test_the_evening_reminder_asks_registrants_if_they_still_come(bot: Bot, fake: FakeTelegram) -> None:
-    place = await commune(bot, fake)
-    activity_id = await publish(bot, place, capacity=1)
-    lan, hoa = fake.add_user("Lan"), fake.add_user("Hoa")
-    await onboard(bot, lan)
-    await onboard(bot, hoa, name="Trần Thị Hoa")
-    await bot.say(lan, f"/register {activity_id}")
-    await bot.say(hoa, f"/register {activity_id}")  # waitlisted
+    _, lan, hoa = await _lan_seated_and_hoa_waiting(bot, fake)
     bot.clock.current = local("05/10/2025 19:00")
     await bot.deliver()
     question = lan.private_chat.bot_messages[-1]
