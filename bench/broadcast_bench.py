@@ -24,8 +24,8 @@ from collections import Counter
 from common import REDIS, free_port, fresh_database, machine, spawn, stop
 from sqlalchemy import func, select
 
+from bot.channels.telegram.fake import FakeTelegram
 from bot.database import Database
-from bot.fakes.telegram_api import FakeTelegram
 from bot.models import Delivery
 from tests.broadcasts import TITLE, linked_groups
 

@@ -35,8 +35,8 @@ from datetime import UTC, datetime, timedelta
 from common import REDIS, WORK, cpu_seconds, free_port, fresh_database, machine, percentile, spawn, stop
 from sqlalchemy import func, select
 
+from bot.channels.telegram.fake import FakeTelegram, FakeUser
 from bot.database import Database
-from bot.fakes.telegram_api import FakeTelegram, FakeUser
 from bot.models import Account, ActivityKind, Attendance, Center, Gender, Person, Village
 from bot.services import activities, centers, checkin
 

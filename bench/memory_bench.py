@@ -20,8 +20,8 @@ from pathlib import Path
 from common import WORK, fresh_database, machine, spawn, stop
 from sqlalchemy import insert, select
 
+from bot.channels.telegram.fake import FakeTelegram, FakeUser
 from bot.database import Database
-from bot.fakes.telegram_api import FakeTelegram, FakeUser
 from bot.models import (
     Account,
     Activity,

@@ -136,7 +136,7 @@ async def _default(settings: Settings, args: argparse.Namespace) -> int:
 
 
 async def _sandbox(settings: Settings, args: argparse.Namespace) -> int:
-    from bot import sandbox
+    sandbox = messengers.sandbox()  # loaded only for the sandbox
 
     def ready(url: str) -> None:
         print(f"Loa Làng sandbox: open {url} in a browser. Ctrl-C stops it.", flush=True)

@@ -71,10 +71,12 @@ class Database:
         await self._migrate(lambda connection: command.downgrade(alembic_config(connection), revision))
 
     async def _migrate(self, work: Callable[[Connection], None]) -> None:
-        """SQLite changes a table by building a new copy and dropping the old one, and dropping `person` with
-        foreign keys on would delete every row that points at it (ON DELETE CASCADE). So on SQLite migrations
-        run with foreign keys off (the pragma takes effect only outside a transaction, hence its own commit),
-        and the keys are checked before the migration's commit."""
+        """One transaction, on both databases. SQLite changes a table by building a new copy and dropping the old
+        one, and dropping `person` with foreign keys on would delete every row that points at it (ON DELETE
+        CASCADE): on SQLite migrations run with foreign keys off (the pragma takes effect only outside a
+        transaction, hence its own commit), and the keys are checked before the commit. Python's sqlite3 opens a
+        transaction only before a data change, so its DDL would commit statement by statement: an explicit BEGIN
+        keeps a migration that fails half way (a refused downgrade, say) from leaving its first steps behind."""
         async with self.engine.connect() as connection:
             sqlite = connection.dialect.name == "sqlite"
             if sqlite:
@@ -82,6 +84,8 @@ class Database:
                 await connection.commit()
             try:
                 async with connection.begin():
+                    if sqlite:
+                        await connection.exec_driver_sql("BEGIN")
                     await connection.run_sync(work)
                     if sqlite:
                         broken = (await connection.exec_driver_sql("PRAGMA foreign_key_check")).all()

@@ -6,8 +6,8 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 from bot.channels import telegram
+from bot.channels.telegram.fake import FakeTelegram
 from bot.database import Database
-from bot.fakes.telegram_api import FakeTelegram
 from bot.models import ActivityKind, Center, GroupChat
 from bot.services import activities, centers
 

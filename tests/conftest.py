@@ -12,9 +12,9 @@ from pathlib import Path
 import pytest
 
 from bot.bootstrap import LoaLang, bootstrap
+from bot.channels.telegram.fake import FakeChat, FakeMessage, FakeTelegram, FakeUser
 from bot.config import Settings
 from bot.database import Database
-from bot.fakes.telegram_api import FakeChat, FakeMessage, FakeTelegram, FakeUser
 from bot.messaging import Messenger
 from bot.models import InviteKind
 from bot.services import centers, invites

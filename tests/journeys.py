@@ -11,8 +11,8 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import func, select
 
 from bot.channels import telegram
+from bot.channels.telegram.fake import FakeChat, FakeTelegram, FakeUser
 from bot.database import Database
-from bot.fakes.telegram_api import FakeChat, FakeTelegram, FakeUser
 from bot.i18n import Translator
 from bot.models import Account, ActivityKind, Center, Gender, Person, Village
 from bot.services import activities, people

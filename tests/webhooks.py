@@ -11,9 +11,9 @@ import socket
 import uvicorn
 
 from bot.bootstrap import LoaLang, bootstrap
+from bot.channels.telegram.fake import FakeTelegram
+from bot.channels.telegram.fake.webhook import WebhookPusher
 from bot.config import Settings
-from bot.fakes.telegram_api import FakeTelegram
-from bot.fakes.telegram_api.webhook import WebhookPusher
 from bot.webhook import Webhook, concurrency, secret_for
 from tests.conftest import Bot, Clock
 

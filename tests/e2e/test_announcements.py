@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
-from bot.fakes.telegram_api import FakeTelegram
+from bot.channels.telegram.fake import FakeTelegram
 from bot.models import Activity, Delivery, DeliveryStatus
 from bot.services import activities
 from tests.conftest import Bot

@@ -3,7 +3,7 @@ was told (groups, residents, registrants) hears about it."""
 
 from __future__ import annotations
 
-from bot.fakes.telegram_api import FakeTelegram
+from bot.channels.telegram.fake import FakeTelegram
 from tests.conftest import Bot
 from tests.journeys import commune, local, onboard, publish
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from sqlalchemy import func, select
 
-from bot.fakes.telegram_api import FakeTelegram
+from bot.channels.telegram.fake import FakeTelegram
 from bot.models import ActivitySession, Attendance, Center, Registration
 from bot.services import checkin
 from tests.conftest import Bot
@@ -105,6 +105,7 @@ async def test_staff_scan_a_residents_ticket_and_forged_tickets_are_refused(bot:
     payload = f"t{registration.id}-{checkin.ticket_signature(secret, registration.id)}"  # what the QR holds
 
     bot.clock.current = local("06/10/2025 13:20")
+    await bot.deliver()  # the reminder due at 11:30 goes out now, not in the middle of what follows
     hung = place.director
     forged = await bot.say(hung, f"/start t{registration.id}-000000000000")
     assert forged[-1].text == "Vé này không hợp lệ."

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from sqlalchemy import func, select
 
-from bot.fakes.telegram_api import FakeTelegram
+from bot.channels.telegram.fake import FakeTelegram
 from bot.models import Attendance
 from tests.conftest import Bot
 from tests.journeys import checkin_code, commune, local, publish, residents_with_profiles

@@ -11,8 +11,8 @@ from pathlib import Path
 
 from sqlalchemy import func, select
 
+from bot.channels.telegram.fake import FakeTelegram
 from bot.database import Database
-from bot.fakes.telegram_api import FakeTelegram
 from bot.models import Delivery, DeliveryStatus
 from tests.broadcasts import TITLE, linked_groups
 

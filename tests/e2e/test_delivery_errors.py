@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
-from bot.fakes.telegram_api import FakeTelegram, Fault
+from bot.channels.telegram.fake import FakeTelegram, Fault
 from bot.models import GroupChat, RoleKind
 from tests.conftest import Bot
 from tests.journeys import center_with_director, onboard, person_of

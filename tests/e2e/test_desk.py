@@ -3,7 +3,7 @@ afterwards, walk-ins counted without names, and closing the session."""
 
 from __future__ import annotations
 
-from bot.fakes.telegram_api import FakeTelegram
+from bot.channels.telegram.fake import FakeTelegram
 from tests.conftest import Bot
 from tests.journeys import checkin_code, commune, local, onboard, publish
 

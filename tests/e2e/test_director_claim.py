@@ -7,9 +7,9 @@ import re
 
 import pytest
 
+from bot.channels.telegram.fake import FakeTelegram
 from bot.cli import main
 from bot.config import Settings
-from bot.fakes.telegram_api import FakeTelegram
 from bot.models import RoleKind
 from bot.services import invites, people
 from tests.conftest import Bot

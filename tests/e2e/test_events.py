@@ -3,7 +3,7 @@ village heads copy a plain-text version for other messengers."""
 
 from __future__ import annotations
 
-from bot.fakes.telegram_api import FakeTelegram
+from bot.channels.telegram.fake import FakeTelegram
 from tests.conftest import Bot
 from tests.journeys import commune, onboard, publish
 

@@ -3,7 +3,7 @@ are not slowed down."""
 
 from __future__ import annotations
 
-from bot.fakes.telegram_api import FakeTelegram
+from bot.channels.telegram.fake import FakeTelegram
 from bot.flood import FloodGuard, Verdict
 from tests.conftest import Bot
 from tests.journeys import onboard, tr

@@ -26,8 +26,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import func, select
 
+from bot.channels.telegram.fake import FakeMessage, FakeTelegram, FakeUser
 from bot.config import Settings
-from bot.fakes.telegram_api import FakeMessage, FakeTelegram, FakeUser
 from bot.i18n import Translator
 from bot.models import (
     Account,

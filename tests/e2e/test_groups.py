@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
-from bot.fakes.telegram_api import FakeChat, FakeTelegram, FakeUser
+from bot.channels.telegram.fake import FakeChat, FakeTelegram, FakeUser
 from bot.models import GroupChat
 from tests.conftest import Bot
 from tests.journeys import onboard, person_of, tr

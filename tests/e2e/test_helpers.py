@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bot.fakes.telegram_api import FakeTelegram
+from bot.channels.telegram.fake import FakeTelegram
 from bot.models import RoleKind
 from tests.conftest import Bot
 from tests.journeys import center_with_director, chat_menu, onboard, person_of, tr

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bot.fakes.telegram_api import FakeTelegram
+from bot.channels.telegram.fake import FakeTelegram
 from tests.conftest import Bot
 from tests.journeys import chat_menu, default_menu, onboard, person_of, tr
 

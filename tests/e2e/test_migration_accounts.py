@@ -8,10 +8,11 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import Any
 
+import pytest
 from sqlalchemy import select, text
 
+from bot.channels.telegram.fake import FakeTelegram
 from bot.database import Database
-from bot.fakes.telegram_api import FakeTelegram
 from bot.models import (
     Account,
     ActivitySession,
@@ -20,6 +21,7 @@ from bot.models import (
     DeliveryStatus,
     GroupChat,
     InboxUpdate,
+    OfferedChoices,
     Person,
     Registration,
 )
@@ -133,3 +135,27 @@ async def test_going_down_to_0013_and_up_again_loses_nothing_and_the_bot_carries
     mine = await bot.say(lan, "/my")  # she is known: her visit, and the talk she registered for
     assert mine[0].text == "Bạn đã tham gia 1 buổi. Cảm ơn bạn!"
     assert any("Chuyên đề phòng chống lừa đảo qua mạng" in (m.text or "") for m in mine[1:])
+
+
+async def test_going_below_0014_refuses_in_one_line_while_another_messenger_holds_rows(bot: Bot) -> None:
+    await bot.create_center()
+    assert bot.app is not None
+    async with bot.app.db.session() as session, session.begin():
+        session.add(
+            Person(
+                full_name="Nguyễn Thị Lan",
+                created_at=bot.clock(),
+                accounts=[Account(channel="zalo", external_id="e4ea2cd5189df1c3a88c", created_at=bot.clock())],
+            )
+        )
+    await bot.stop()
+    db = Database(bot.settings.database_url)
+    try:
+        with pytest.raises(RuntimeError, match=r"^Cannot downgrade below 0014: .*\(1 in account\)"):
+            await db.downgrade("0013")
+        async with db.session() as session:  # nothing was undone, not even the step down that went before it
+            assert [a.external_id for a in await session.scalars(select(Account))] == ["e4ea2cd5189df1c3a88c"]
+            assert list(await session.scalars(select(OfferedChoices))) == []  # 0015's table is still there
+            assert await session.scalar(text("SELECT version_num FROM alembic_version")) == "0015"
+    finally:
+        await db.dispose()

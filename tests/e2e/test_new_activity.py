@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
-from bot.fakes.telegram_api import FakeTelegram
+from bot.channels.telegram.fake import FakeTelegram
 from bot.models import Activity, ActivityKind, ActivityStatus
 from tests.conftest import Bot
 from tests.journeys import commune, local

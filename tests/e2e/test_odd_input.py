@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
+from bot.channels.telegram.fake import FakeTelegram
 from bot.cli import main
-from bot.fakes.telegram_api import FakeTelegram
 from bot.models import RoleKind
 from tests.conftest import Bot
 from tests.journeys import center_with_director, onboard, person_of

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from sqlalchemy import func, select
 
-from bot.fakes.telegram_api import FakeTelegram, FakeUser
+from bot.channels.telegram.fake import FakeTelegram, FakeUser
 from bot.models import AuditEntry, Conversation, Gender
 from tests.conftest import Bot
 from tests.journeys import AGREE, onboard, people_count, person_of, tr

@@ -7,7 +7,7 @@ from collections import Counter
 
 from sqlalchemy import select
 
-from bot.fakes.telegram_api import FakeTelegram, Fault
+from bot.channels.telegram.fake import FakeTelegram, Fault
 from bot.models import Delivery, DeliveryStatus, GroupChat
 from scheduler.limits import Limits
 from tests.conftest import Bot

@@ -11,8 +11,8 @@ import pytest
 from openpyxl import Workbook
 from sqlalchemy import select
 
+from bot.channels.telegram.fake import FakeTelegram
 from bot.cli import main
-from bot.fakes.telegram_api import FakeTelegram
 from bot.models import Activity, ActivityKind, ActivityStatus
 from tests.conftest import Bot
 from tests.journeys import commune, local, onboard

@@ -11,9 +11,9 @@ import re
 import pytest
 from sqlalchemy import func, select
 
+from bot.channels.telegram.fake import FakeTelegram
 from bot.cli import main
 from bot.config import Settings
-from bot.fakes.telegram_api import FakeTelegram
 from bot.models import Activity, ActivitySession, Attendance, Delivery, Gender, Person, Registration, RoleKind, Village
 from bot.services import activities
 from tests.conftest import Bot

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
-from bot.fakes.telegram_api import FakeTelegram, FakeUser, Fault
+from bot.channels.telegram.fake import FakeTelegram, FakeUser, Fault
 from bot.models import Registration
 from tests.conftest import Bot
 from tests.journeys import commune, local, onboard, publish

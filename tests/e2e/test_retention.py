@@ -6,7 +6,7 @@ from datetime import UTC, datetime
 
 from sqlalchemy import func, select
 
-from bot.fakes.telegram_api import FakeTelegram
+from bot.channels.telegram.fake import FakeTelegram
 from bot.models import Attendance, Person
 from scheduler import retention
 from tests.conftest import Bot

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
+from bot.channels.telegram.fake import FakeChat, FakeMessage, FakeTelegram, FakeUser
 from bot.dispatcher import DENIED
-from bot.fakes.telegram_api import FakeChat, FakeMessage, FakeTelegram, FakeUser
 from bot.models import Activity, ActivityStatus, InviteKind, Registration, RegistrationStatus
 from bot.services import centers, invites
 from handlers import build_registry

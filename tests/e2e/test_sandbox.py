@@ -13,7 +13,7 @@ from typing import Any
 
 import httpx
 
-from bot import sandbox
+from bot.channels.telegram import sandbox
 from bot.config import Settings
 
 

@@ -11,8 +11,8 @@ from datetime import timedelta
 
 import pytest
 
+from bot.channels.telegram.fake import FakeTelegram
 from bot.config import Settings
-from bot.fakes.telegram_api import FakeTelegram
 from bot.models import ActivityKind, Center
 from bot.services import activities
 from tests.conftest import Bot, Clock

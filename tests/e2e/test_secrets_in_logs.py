@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 
+from bot.channels.telegram.fake import FakeTelegram, Fault
 from bot.config import ConfigError, Settings, load_settings
-from bot.fakes.telegram_api import FakeTelegram, Fault
 from tests.conftest import Bot
 from tests.journeys import commune, onboard, publish
 

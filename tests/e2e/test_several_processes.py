@@ -10,8 +10,8 @@ from collections.abc import AsyncIterator
 import pytest
 from sqlalchemy import func, select
 
+from bot.channels.telegram.fake import FakeTelegram
 from bot.config import Settings
-from bot.fakes.telegram_api import FakeTelegram
 from bot.models import Attendance, Registration, RegistrationStatus
 from tests.conftest import Clock
 from tests.journeys import checkin_code, commune, local, onboard, person_of, publish, residents_with_profiles

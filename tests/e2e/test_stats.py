@@ -15,7 +15,7 @@ from openpyxl import load_workbook
 from pypdf import PdfReader
 from sqlalchemy import select
 
-from bot.fakes.telegram_api import FakeMessage, FakeTelegram
+from bot.channels.telegram.fake import FakeMessage, FakeTelegram
 from bot.models import (
     ActivityKind,
     ActivityStatus,

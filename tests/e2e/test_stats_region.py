@@ -13,8 +13,8 @@ import pytest
 from openpyxl import load_workbook
 from sqlalchemy import select
 
+from bot.channels.telegram.fake import FakeTelegram
 from bot.cli import main
-from bot.fakes.telegram_api import FakeTelegram
 from bot.models import Village
 from tests.conftest import Bot
 from tests.e2e.test_stats import EXPECTED, NOW, OFFICIAL, TOTAL, seed_year

@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 from openpyxl import Workbook
 
+from bot.channels.telegram.fake import FakeTelegram
 from bot.cli import main
-from bot.fakes.telegram_api import FakeTelegram
 from bot.models import RoleKind
 from bot.services import people, roles
 from tests.conftest import Bot

@@ -11,9 +11,9 @@ import httpx
 import pytest
 from sqlalchemy import select
 
+from bot.channels.telegram.fake import FakeTelegram
 from bot.channels.telegram.webhook import HEADER
 from bot.config import Settings
-from bot.fakes.telegram_api import FakeTelegram
 from bot.models import InboxUpdate
 from scheduler.liveness import GRACE
 from tests.conftest import Clock

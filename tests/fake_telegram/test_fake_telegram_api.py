@@ -24,7 +24,7 @@ from telegram import (
 from telegram.error import BadRequest, Forbidden, InvalidToken
 from telegram.request import HTTPXRequest
 
-from bot.fakes.telegram_api import FakeTelegram
+from bot.channels.telegram.fake import FakeTelegram
 
 
 def png(width: int = 3, height: int = 2) -> bytes:

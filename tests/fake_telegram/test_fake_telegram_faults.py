@@ -8,7 +8,7 @@ import pytest
 from telegram import Bot
 from telegram.error import BadRequest, ChatMigrated, Forbidden, NetworkError, RetryAfter, TimedOut
 
-from bot.fakes.telegram_api import FakeTelegram, FakeUser, Fault
+from bot.channels.telegram.fake import FakeTelegram, FakeUser, Fault
 
 
 @pytest.fixture

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from bot.fakes.telegram_api.errors import ApiError
-from bot.fakes.telegram_api.formatting import format_text, parse_html, parse_markdown, parse_markdown_v2
+from bot.channels.telegram.fake.errors import ApiError
+from bot.channels.telegram.fake.formatting import format_text, parse_html, parse_markdown, parse_markdown_v2
 
 
 def spans(entities: list[dict[str, object]]) -> list[tuple[object, ...]]:

@@ -12,7 +12,7 @@ from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup
 from telegram.error import TimedOut
 from telegram.request import HTTPXRequest
 
-from bot.fakes.telegram_api import FakeTelegram, Fault
+from bot.channels.telegram.fake import FakeTelegram, Fault
 
 
 async def test_real_http_on_loopback(tg: FakeTelegram) -> None:

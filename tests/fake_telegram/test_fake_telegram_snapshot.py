@@ -10,9 +10,9 @@ import pytest
 import segno
 from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup, InputFile
 
-from bot.fakes.telegram_api import FakeTelegram
-from bot.fakes.telegram_api.snapshot import load, save
-from bot.fakes.telegram_api.world import World
+from bot.channels.telegram.fake import FakeTelegram
+from bot.channels.telegram.fake.snapshot import load, save
+from bot.channels.telegram.fake.world import World
 
 
 def qr_png() -> bytes:

@@ -23,7 +23,7 @@ from telegram.error import ChatMigrated, Conflict, Forbidden
 from telegram.ext import Application, CallbackQueryHandler, ContextTypes, MessageHandler, filters
 from telegram.request import HTTPXRequest
 
-from bot.fakes.telegram_api import FakeTelegram
+from bot.channels.telegram.fake import FakeTelegram
 
 
 async def test_offsets_confirm_and_drop_updates(ptb: Bot, tg: FakeTelegram) -> None:

@@ -25,12 +25,12 @@ from starlette.middleware.trustedhost import TrustedHostMiddleware
 from starlette.routing import Mount
 
 from bot.bootstrap import LoaLang, bootstrap
+from bot.channels.telegram.fake import FakeTelegram, snapshot
+from bot.channels.telegram.fake.fake import serve_app
+from bot.channels.telegram.sandbox.clock import SandboxClock
+from bot.channels.telegram.sandbox.demo import Cast, stage
+from bot.channels.telegram.sandbox.page import JsonPostsOnly, Page
 from bot.config import Settings
-from bot.fakes.telegram_api import FakeTelegram, snapshot
-from bot.fakes.telegram_api.fake import serve_app
-from bot.sandbox.clock import SandboxClock
-from bot.sandbox.demo import Cast, stage
-from bot.sandbox.page import JsonPostsOnly, Page
 
 log = logging.getLogger(__name__)
 SAVE_EVERY = 0.5  # seconds: Telegram's side is saved this soon after it changes, and at the end

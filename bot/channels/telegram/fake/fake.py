@@ -14,12 +14,12 @@ import httpx
 import uvicorn
 from starlette.types import ASGIApp
 
-from bot.fakes.telegram_api.faults import Fault, FaultBook
-from bot.fakes.telegram_api.limits import RateLimiter
-from bot.fakes.telegram_api.server import ApiCall, build_app
-from bot.fakes.telegram_api.transport import FakeTransport
-from bot.fakes.telegram_api.webhook import WebhookPusher, pushing
-from bot.fakes.telegram_api.world import World
+from bot.channels.telegram.fake.faults import Fault, FaultBook
+from bot.channels.telegram.fake.limits import RateLimiter
+from bot.channels.telegram.fake.server import ApiCall, build_app
+from bot.channels.telegram.fake.transport import FakeTransport
+from bot.channels.telegram.fake.webhook import WebhookPusher, pushing
+from bot.channels.telegram.fake.world import World
 
 DEFAULT_TOKEN = "123456:AAH-fake-token-for-tests-0123456789"
 

@@ -21,11 +21,11 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.bootstrap import LoaLang
-from bot.fakes.telegram_api import FakeTelegram, FakeUser
+from bot.channels.telegram.fake import FakeTelegram, FakeUser
 from bot.models import Account, Activity, Center, Gender, InviteKind, Person, RoleKind
 from bot.services import activities, centers, invites, plan_import, registrations, roles
 
-PLAN = Path(__file__).resolve().parents[2] / "samples" / "tuan-le-hoc-tap-suot-doi-2025.csv"
+PLAN = Path(__file__).resolve().parents[4] / "samples" / "tuan-le-hoc-tap-suot-doi-2025.csv"
 CENTER = "TTHTCĐ xã Thanh Bình"
 VILLAGES = ("Thôn Thượng", "Thôn Trung", "Thôn Hạ", "Thôn Đồng Tâm")
 POPULATION_15_PLUS = 6850

@@ -5,14 +5,14 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 from urllib.parse import parse_qs, urlsplit
 
-from bot.fakes.telegram_api import qr
-from bot.fakes.telegram_api.chats import COMMAND, FakeChat
-from bot.fakes.telegram_api.formatting import utf16_len
-from bot.fakes.telegram_api.keyboards import inline_buttons
-from bot.fakes.telegram_api.messages import JSON, FakeMessage, chat_instance, timestamp
+from bot.channels.telegram.fake import qr
+from bot.channels.telegram.fake.chats import COMMAND, FakeChat
+from bot.channels.telegram.fake.formatting import utf16_len
+from bot.channels.telegram.fake.keyboards import inline_buttons
+from bot.channels.telegram.fake.messages import JSON, FakeMessage, chat_instance, timestamp
 
 if TYPE_CHECKING:
-    from bot.fakes.telegram_api.world import World
+    from bot.channels.telegram.fake.world import World
 
 
 class FakeUser:

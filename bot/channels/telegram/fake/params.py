@@ -17,8 +17,8 @@ import telegram
 from starlette.datastructures import UploadFile
 from starlette.requests import Request
 
-from bot.fakes.telegram_api.errors import bad_request
-from bot.fakes.telegram_api.files import UploadedFile
+from bot.channels.telegram.fake.errors import bad_request
+from bot.channels.telegram.fake.files import UploadedFile
 
 Params = dict[str, Any]
 

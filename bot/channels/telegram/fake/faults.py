@@ -7,8 +7,8 @@ from dataclasses import dataclass, field
 from http import HTTPStatus
 from typing import Any
 
-from bot.fakes.telegram_api import errors
-from bot.fakes.telegram_api.errors import ApiError
+from bot.channels.telegram.fake import errors
+from bot.channels.telegram.fake.errors import ApiError
 
 
 @dataclass(frozen=True)

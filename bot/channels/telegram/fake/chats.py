@@ -5,11 +5,11 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING, Any
 
-from bot.fakes.telegram_api.messages import JSON, BotIdentity, FakeMessage, member_json, timestamp
+from bot.channels.telegram.fake.messages import JSON, BotIdentity, FakeMessage, member_json, timestamp
 
 if TYPE_CHECKING:
-    from bot.fakes.telegram_api.people import FakeUser
-    from bot.fakes.telegram_api.world import World
+    from bot.channels.telegram.fake.people import FakeUser
+    from bot.channels.telegram.fake.world import World
 
 COMMAND = re.compile(r"/[A-Za-z0-9_]{1,32}(?:@[A-Za-z0-9_]{3,64})?")
 PRESENT = ("creator", "administrator", "member", "restricted")

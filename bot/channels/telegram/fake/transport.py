@@ -5,7 +5,7 @@ from __future__ import annotations
 import httpx
 from starlette.types import ASGIApp
 
-from bot.fakes.telegram_api.server import IN_PROCESS, TIMED_OUT
+from bot.channels.telegram.fake.server import IN_PROCESS, TIMED_OUT
 
 
 class FakeTransport(httpx.AsyncBaseTransport):

@@ -12,10 +12,10 @@ import contextlib
 from collections.abc import Callable
 from datetime import UTC, datetime
 
-from bot.fakes.telegram_api.chats import FakeChat
-from bot.fakes.telegram_api.files import FileStore
-from bot.fakes.telegram_api.messages import JSON, BotIdentity
-from bot.fakes.telegram_api.people import FakeUser
+from bot.channels.telegram.fake.chats import FakeChat
+from bot.channels.telegram.fake.files import FileStore
+from bot.channels.telegram.fake.messages import JSON, BotIdentity
+from bot.channels.telegram.fake.people import FakeUser
 
 # Types delivered when getUpdates/setWebhook never named any (Telegram's default leaves these out).
 NOT_BY_DEFAULT = {"chat_member", "message_reaction", "message_reaction_count"}

@@ -9,7 +9,7 @@ from __future__ import annotations
 from html.parser import HTMLParser
 from typing import Any
 
-from bot.fakes.telegram_api.errors import ApiError, bad_request
+from bot.channels.telegram.fake.errors import ApiError, bad_request
 
 Entity = dict[str, Any]
 

@@ -13,10 +13,10 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
 if TYPE_CHECKING:
-    from bot.fakes.telegram_api.chats import FakeChat
-    from bot.fakes.telegram_api.fake import FakeTelegram
-    from bot.fakes.telegram_api.messages import FakeMessage
-    from bot.fakes.telegram_api.people import FakeUser
+    from bot.channels.telegram.fake.chats import FakeChat
+    from bot.channels.telegram.fake.fake import FakeTelegram
+    from bot.channels.telegram.fake.messages import FakeMessage
+    from bot.channels.telegram.fake.people import FakeUser
 
 
 class _Refused(Exception):

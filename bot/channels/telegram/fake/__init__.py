@@ -15,14 +15,14 @@ via `FakeTelegram.serve()`. Test code plays the people (`FakeUser`, `FakeChat`).
 
 from __future__ import annotations
 
-from bot.fakes.telegram_api.chats import FakeChat
-from bot.fakes.telegram_api.errors import ApiError
-from bot.fakes.telegram_api.fake import DEFAULT_TOKEN, FakeTelegram
-from bot.fakes.telegram_api.faults import Fault
-from bot.fakes.telegram_api.files import UploadedFile
-from bot.fakes.telegram_api.messages import FakeMessage
-from bot.fakes.telegram_api.people import FakeUser
-from bot.fakes.telegram_api.server import ApiCall
+from bot.channels.telegram.fake.chats import FakeChat
+from bot.channels.telegram.fake.errors import ApiError
+from bot.channels.telegram.fake.fake import DEFAULT_TOKEN, FakeTelegram
+from bot.channels.telegram.fake.faults import Fault
+from bot.channels.telegram.fake.files import UploadedFile
+from bot.channels.telegram.fake.messages import FakeMessage
+from bot.channels.telegram.fake.people import FakeUser
+from bot.channels.telegram.fake.server import ApiCall
 
 __all__ = [
     "DEFAULT_TOKEN",

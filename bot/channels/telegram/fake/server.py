@@ -15,15 +15,15 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from bot.fakes.telegram_api import errors
-from bot.fakes.telegram_api.control import control_routes
-from bot.fakes.telegram_api.errors import ApiError
-from bot.fakes.telegram_api.faults import Fault
-from bot.fakes.telegram_api.methods import METHODS, SENDS, check_types, lookup, success
-from bot.fakes.telegram_api.params import Params, method_spec, python_name, read_params
+from bot.channels.telegram.fake import errors
+from bot.channels.telegram.fake.control import control_routes
+from bot.channels.telegram.fake.errors import ApiError
+from bot.channels.telegram.fake.faults import Fault
+from bot.channels.telegram.fake.methods import METHODS, SENDS, check_types, lookup, success
+from bot.channels.telegram.fake.params import Params, method_spec, python_name, read_params
 
 if TYPE_CHECKING:
-    from bot.fakes.telegram_api.fake import FakeTelegram
+    from bot.channels.telegram.fake.fake import FakeTelegram
 
 log = logging.getLogger(__name__)
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from bot.fakes.telegram_api.errors import bad_request
+from bot.channels.telegram.fake.errors import bad_request
 
 Markup = dict[str, Any]
 

@@ -7,17 +7,17 @@ import time
 from collections.abc import Awaitable, Callable
 from typing import TYPE_CHECKING, Any
 
-from bot.fakes.telegram_api import errors
-from bot.fakes.telegram_api.chats import FakeChat
-from bot.fakes.telegram_api.errors import ApiError, bad_request
-from bot.fakes.telegram_api.files import StoredFile, UploadedFile, image_size
-from bot.fakes.telegram_api.formatting import format_text, utf16_len
-from bot.fakes.telegram_api.keyboards import check_markup
-from bot.fakes.telegram_api.messages import FakeMessage, member_json
-from bot.fakes.telegram_api.params import Params
+from bot.channels.telegram.fake import errors
+from bot.channels.telegram.fake.chats import FakeChat
+from bot.channels.telegram.fake.errors import ApiError, bad_request
+from bot.channels.telegram.fake.files import StoredFile, UploadedFile, image_size
+from bot.channels.telegram.fake.formatting import format_text, utf16_len
+from bot.channels.telegram.fake.keyboards import check_markup
+from bot.channels.telegram.fake.messages import FakeMessage, member_json
+from bot.channels.telegram.fake.params import Params
 
 if TYPE_CHECKING:
-    from bot.fakes.telegram_api.fake import FakeTelegram
+    from bot.channels.telegram.fake.fake import FakeTelegram
 
 Handler = Callable[["FakeTelegram", Params], Awaitable[Any]]
 

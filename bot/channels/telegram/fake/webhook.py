@@ -19,7 +19,7 @@ from urllib.parse import urlsplit
 import httpx
 
 if TYPE_CHECKING:
-    from bot.fakes.telegram_api.fake import FakeTelegram
+    from bot.channels.telegram.fake.fake import FakeTelegram
 
 HEADER = "X-Telegram-Bot-Api-Secret-Token"
 RETRY_AFTER = 0.2  # seconds; Telegram waits longer, which only makes tests slower

@@ -6,12 +6,12 @@ import hashlib
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
-from bot.fakes.telegram_api.files import StoredFile
-from bot.fakes.telegram_api.keyboards import inline_buttons
+from bot.channels.telegram.fake.files import StoredFile
+from bot.channels.telegram.fake.keyboards import inline_buttons
 
 if TYPE_CHECKING:
-    from bot.fakes.telegram_api.chats import FakeChat
-    from bot.fakes.telegram_api.people import FakeUser
+    from bot.channels.telegram.fake.chats import FakeChat
+    from bot.channels.telegram.fake.people import FakeUser
 
 JSON = dict[str, Any]
 

@@ -14,11 +14,11 @@ from datetime import UTC, datetime
 from pathlib import Path, PurePosixPath
 from typing import Any
 
-from bot.fakes.telegram_api.chats import FakeChat
-from bot.fakes.telegram_api.files import StoredFile
-from bot.fakes.telegram_api.messages import JSON, FakeMessage
-from bot.fakes.telegram_api.people import FakeUser
-from bot.fakes.telegram_api.world import World
+from bot.channels.telegram.fake.chats import FakeChat
+from bot.channels.telegram.fake.files import StoredFile
+from bot.channels.telegram.fake.messages import JSON, FakeMessage
+from bot.channels.telegram.fake.people import FakeUser
+from bot.channels.telegram.fake.world import World
 
 VERSION = 1
 WORLD_FILE = "world.json"

@@ -17,13 +17,13 @@ from starlette.routing import BaseRoute, Mount, Route
 from starlette.staticfiles import StaticFiles
 
 from bot.bootstrap import LoaLang
+from bot.channels.telegram.fake import FakeTelegram
+from bot.channels.telegram.fake.chats import PRESENT
+from bot.channels.telegram.sandbox.clock import SandboxClock, next_due, sending
+from bot.channels.telegram.sandbox.demo import Cast
 from bot.config import SUPPORTED_LOCALES
-from bot.fakes.telegram_api import FakeTelegram
-from bot.fakes.telegram_api.chats import PRESENT
 from bot.i18n import N_, Translator
 from bot.models import DeliveryKind
-from bot.sandbox.clock import SandboxClock, next_due, sending
-from bot.sandbox.demo import Cast
 
 WEB = Path(__file__).resolve().parent / "web"
 SENDING_WAIT = 5.0  # seconds fast-forward waits for the messages that fell due to go out (groups are paced)
