@@ -4,7 +4,12 @@ reads that command as if typed. A link (a URL button) is written out with its ad
 
 The numbers a chat was last offered are a row (`offered_choices`), saved before the message is sent; the next
 message to that chat replaces them (with none, if it offers none), so a number always means what the person
-read last. The messages of one answer are numbered on from each other (five cards: 1 to 10)."""
+read last. The messages of one answer are numbered on from each other (five cards: 1 to 10). Numbers are read
+in private chats only (in a group anyone's "2" would act).
+
+A number must never be mistaken for an answer: going back and cancelling (`/back`, `/cancel`) are never
+numbered, nor are the choices of a question answered with a number of its own (a count of seats or sessions,
+`Send.typed_answer`); those are written with the command to type instead."""
 
 from __future__ import annotations
 
@@ -12,12 +17,14 @@ import re
 from dataclasses import replace
 from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import delete, select
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.messaging import ChatRef, Send
 from bot.models import OfferedChoices
 
+NAVIGATION = ("/back", "/cancel")
 PICK = re.compile(r"^\s*([0-9]{1,2})\s*[.)]?\s*$")  # "2", "2.", " 2 ": ASCII digits, as a keypad types them
 
 
@@ -30,6 +37,8 @@ def number(message: Send, first: int = 1) -> tuple[Send, list[str]]:
         for choice in row:
             if choice.url:
                 lines.append(f"{choice.label}: {choice.url}")
+            elif message.typed_answer or choice.command in NAVIGATION:
+                lines.append(f"{choice.label}: {choice.command}")
             else:
                 commands.append(choice.command)
                 lines.append(f"{first + len(commands) - 1}. {choice.label}")
@@ -39,14 +48,24 @@ def number(message: Send, first: int = 1) -> tuple[Send, list[str]]:
 
 
 async def offer(session: AsyncSession, chat: ChatRef, commands: list[str], now: datetime) -> None:
-    """Remember what the numbers in this chat now stand for."""
-    row = await session.scalar(
-        select(OfferedChoices).where(OfferedChoices.channel == chat.channel, OfferedChoices.chat == chat.id)
+    """Remember what the numbers in this chat now stand for: one statement, so that two processes answering the
+    same chat at once cannot both insert."""
+    insert = postgresql.insert if session.bind.dialect.name == "postgresql" else sqlite.insert
+    statement = insert(OfferedChoices).values(channel=chat.channel, chat=chat.id, commands=commands, offered_at=now)
+    await session.execute(
+        statement.on_conflict_do_update(
+            index_elements=[OfferedChoices.channel, OfferedChoices.chat],
+            set_={"commands": statement.excluded.commands, "offered_at": statement.excluded.offered_at},
+        )
     )
-    if row is None:
-        session.add(OfferedChoices(channel=chat.channel, chat=chat.id, commands=commands, offered_at=now))
-    else:
-        row.commands, row.offered_at = commands, now
+
+
+async def forget(session: AsyncSession, chats: list[ChatRef]) -> None:
+    """What these chats were offered goes with the person (it names their chat and what they were shown)."""
+    for chat in chats:
+        await session.execute(
+            delete(OfferedChoices).where(OfferedChoices.channel == chat.channel, OfferedChoices.chat == chat.id)
+        )
 
 
 async def picked(session: AsyncSession, chat: ChatRef, text: str) -> str | None:

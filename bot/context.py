@@ -48,8 +48,23 @@ class Context:
         file: Attachment | None = None,
         tag: str | None = None,
         draw: Callable[[], bytes] | None = None,
+        *,
+        typed_answer: bool = False,
     ) -> None:
-        self.outcome.effects.append(Send(self.incoming.chat, text, choices, image=image, file=file, tag=tag, draw=draw))
+        """`typed_answer`: the question is answered with a number of its own (a count), so where a channel has
+        no buttons its choices are shown with their typed commands, not numbered (bot/choices.py)."""
+        self.outcome.effects.append(
+            Send(
+                self.incoming.chat,
+                text,
+                choices,
+                image=image,
+                file=file,
+                tag=tag,
+                draw=draw,
+                typed_answer=typed_answer,
+            )
+        )
 
     def close_buttons(self) -> None:
         """Take the buttons off the message that was just pressed, so it cannot be pressed twice."""

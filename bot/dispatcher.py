@@ -155,7 +155,12 @@ class Dispatcher:
         personal = not incoming.is_group  # a group reads the center's language, whoever spoke
         t = self._translator(person if personal else None, center, client_language if personal else None)
         channel = self.channels[incoming.channel]
-        if not channel.capabilities.buttons and incoming.event is Event.MESSAGE and incoming.text:
+        if (
+            not channel.capabilities.buttons
+            and not incoming.is_group
+            and incoming.event is Event.MESSAGE
+            and incoming.text
+        ):
             command = await choices.picked(session, incoming.chat, incoming.text)  # "2": the second choice shown
             if command is not None:
                 incoming = replace(incoming, text=command)
@@ -265,10 +270,14 @@ class Dispatcher:
                 effect, commands = choices.number(effect, len(numbers) + 1)
                 numbers.extend(commands)
             fitted.append(effect)
+        offered = {chat: commands for chat, commands in offered.items() if not chat.group}  # read in private only
         if offered:
-            async with self.db.session() as session, session.begin():
-                for chat, commands in offered.items():
-                    await choices.offer(session, chat, commands, self.clock())
+            try:
+                async with self.db.session() as session, session.begin():
+                    for chat, commands in offered.items():
+                        await choices.offer(session, chat, commands, self.clock())
+            except Exception:  # the replies still go out; a number typed back then reads as text
+                log.exception("the numbered choices could not be saved")
         return fitted
 
     async def _deliver_one(self, effect: Send | Edit | Menu) -> None:

@@ -134,6 +134,7 @@ class Send:
     # An image drawn only when its turn to be sent comes, after the messages before it are out: a chart
     # must not hold up the figures it illustrates. Drawing reads nothing from the database.
     draw: Callable[[], bytes] | None = None
+    typed_answer: bool = False  # answered with a number of its own: see bot/choices.py
 
 
 @dataclass(frozen=True)

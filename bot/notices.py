@@ -23,6 +23,7 @@ from bot.models import (
     Person,
     Registration,
     RegistrationStatus,
+    Role,
     RoleKind,
     Village,
 )
@@ -88,6 +89,17 @@ async def render(session: AsyncSession, delivery: Delivery, t: Translator) -> tu
             "work. The new director can appoint you as staff if you stay on."
         )
         return text.format(name=detail["successor"], center=center_name), ()
+    village_id = detail.get("village_id")
+    still = await session.scalar(
+        select(Role.id).where(
+            Role.person_id == delivery.person_id,
+            Role.center_id == delivery.center_id,
+            Role.kind == RoleKind(detail["role"]),
+            Role.village_id == village_id if village_id else Role.village_id.is_(None),
+        )
+    )
+    if (still is not None) != (notice is Notice.ROLE_GIVEN):  # given and taken back, or taken and given again
+        return None
     director = await session.get(Person, detail["by"])
     village = await session.get(Village, detail["village_id"]) if detail.get("village_id") else None
     role = t.gettext(cards.ROLE_NAMES[RoleKind(detail["role"])]) + (f" ({village.name})" if village else "")

@@ -243,7 +243,8 @@ async def _ask(ctx: Context, step: Step, data: dict[str, Any]) -> None:
         text = "\n".join([ctx._("Please check the activity:"), "", cards.card(preview, ctx.t), "🏘 " + ", ".join(names)])
         ctx.reply(text, await _choices(ctx, step, data))
         return
-    ctx.reply(ctx._(QUESTIONS[step]), await _choices(ctx, step, data))
+    counted = step in (Step.SESSIONS, Step.CAPACITY)  # "2" is two sessions, not the second choice
+    ctx.reply(ctx._(QUESTIONS[step]), await _choices(ctx, step, data), typed_answer=counted)
 
 
 async def _choices(ctx: Context, step: Step, data: dict[str, Any]) -> Keyboard:

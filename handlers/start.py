@@ -245,6 +245,7 @@ async def _step_down(ctx: Context, center_id: int | None, *, successor: Person) 
             center_id=role.center_id,
             now=ctx.now,
             successor=successor.full_name or _display_name(ctx),
+            successor_id=successor.id,  # so that forgetting them removes their name from it (bot/services/privacy.py)
         )
         ctx.refresh_menu(former)
 

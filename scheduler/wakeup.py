@@ -63,7 +63,7 @@ class Wakeup:
         if self._stopping:
             return
         async with self.db.session() as session:
-            owed = await outbox.next_due(session)
+            owed = await outbox.next_due(session, self.sender.channels)
         cards = await live_cards.next_due(self.db, self.clock())
         codes = await checkin_codes.next_due(self.db, self.clock())
         due = min((d for d in (owed, cards, codes) if d is not None), default=None)

@@ -17,10 +17,11 @@ that claimed it, and only a dead process's rows are taken back (see scheduler/li
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import event, func, inspect, or_, select, update
+from sqlalchemy import ColumnElement, event, func, inspect, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import Session, UOWTransaction
 
@@ -83,13 +84,16 @@ def enqueue(
         )
 
 
-async def claim(session: AsyncSession, now: datetime, limit: int, *, by: int) -> list[Delivery]:
+async def claim(
+    session: AsyncSession, now: datetime, limit: int, *, by: int, channels: Collection[str] | None = None
+) -> list[Delivery]:
     """Take up to `limit` due rows for process `by`, oldest first, and mark them in progress. One UPDATE
     does it, so that two processes cannot both take a row: on PostgreSQL the rows another process is
-    claiming are skipped (SKIP LOCKED); SQLite runs the statement alone."""
+    claiming are skipped (SKIP LOCKED); SQLite runs the statement alone. With `channels`, only rows of those
+    channels: a process leaves alone what it cannot send (a messenger it is not set up for)."""
     due = (
         select(Delivery.id)
-        .where(Delivery.status.in_(WAITING), Delivery.next_attempt_at <= now)
+        .where(Delivery.status.in_(WAITING), Delivery.next_attempt_at <= now, *_of(channels))
         .order_by(Delivery.next_attempt_at, Delivery.id)
         .limit(limit)
         .with_for_update(skip_locked=True)
@@ -113,8 +117,14 @@ async def claim(session: AsyncSession, now: datetime, limit: int, *, by: int) ->
     )
 
 
-async def next_due(session: AsyncSession) -> datetime | None:
-    return await session.scalar(select(func.min(Delivery.next_attempt_at)).where(Delivery.status.in_(WAITING)))
+async def next_due(session: AsyncSession, channels: Collection[str] | None = None) -> datetime | None:
+    return await session.scalar(
+        select(func.min(Delivery.next_attempt_at)).where(Delivery.status.in_(WAITING), *_of(channels))
+    )
+
+
+def _of(channels: Collection[str] | None) -> tuple[ColumnElement[bool], ...]:
+    return () if channels is None else (Delivery.channel.in_(list(channels)),)
 
 
 async def claimers(session: AsyncSession) -> set[int | None]:

@@ -18,6 +18,7 @@ from sqlalchemy import ColumnElement, and_, delete, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 
+from bot import choices
 from bot.models import (
     Activity,
     ActivitySession,
@@ -25,6 +26,7 @@ from bot.models import (
     AuditEntry,
     Conversation,
     Delivery,
+    DeliveryKind,
     DeliveryStatus,
     Person,
     Registration,
@@ -179,8 +181,13 @@ async def forget(session: AsyncSession, person: Person, now: datetime, *, by: Pe
     """Delete the person's personal data; their visits move to stand-ins, so the totals do not change."""
     _may_leave(person)
     await _let_go(session, person, now, by=by)
-    # what was sent to them would tie the row back to their account
+    # what was sent to them would tie the row back to their account; a notice to another that names them goes too
     await session.execute(delete(Delivery).where(_to_them(person)))
+    await session.execute(
+        delete(Delivery).where(
+            Delivery.kind == DeliveryKind.NOTICE, Delivery.detail["successor_id"].as_integer() == person.id
+        )
+    )
     await session.execute(
         update(Registration)
         .where(or_(Registration.person_id == person.id, Registration.registered_by_id == person.id))
@@ -228,6 +235,7 @@ async def _let_go(session: AsyncSession, person: Person, now: datetime, *, by: P
     """Give back what is still to come, drop what is still to be sent and the question in progress; end the
     person's roles."""
     await session.execute(delete(Conversation).where(Conversation.person_id == person.id))
+    await choices.forget(session, [account.chat for account in person.accounts])
     coming = await session.scalars(
         select(Registration)
         .join(Activity)

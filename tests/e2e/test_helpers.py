@@ -134,3 +134,21 @@ async def test_director_removes_a_helper_who_is_told(bot: Bot, fake: FakeTelegra
     assert person is not None and person.roles == []
     refused = await bot.say(mai, "/remove")
     assert refused[-1].text == tr("vi", "Sorry, only the center's director can use /{command}.", command="remove")
+
+
+async def test_a_role_given_and_taken_back_before_it_is_told_is_told_only_as_ended(
+    bot: Bot, fake: FakeTelegram
+) -> None:
+    director = await center_with_director(bot, fake)
+    mai = fake.add_user("Mai", language_code="vi")
+    await onboard(bot, mai, name="Đỗ Thị Mai")
+    assert bot.app is not None
+    bot.app.wakeup.scheduler.pause()  # nothing goes out by itself: only at deliver() below
+    await bot.say(director, "/appoint staff")
+    await bot.press(director, director.private_chat.bot_messages[-1], "Đỗ Thị Mai (1965)")
+    listing = (await bot.say(director, "/remove"))[-1]
+    await bot.press(director, listing, "✖ Đỗ Thị Mai — cán bộ")
+    before = len(mai.private_chat.bot_messages)
+    await bot.deliver()
+    told = [m.text for m in mai.private_chat.bot_messages[before:]]
+    assert len(told) == 1 and told[0].startswith("Phạm Văn Hùng đã bỏ vai trò cán bộ của bạn")
