@@ -2,18 +2,31 @@
 detached from the people in them. Their registrations and check-ins move to shared anonymous stand-ins
 that keep only gender and village (see bot/services/anonymous.py), so every total, by year, village or
 gender, stays as it was. People
-added by helpers (no phone) who have nothing newer are forgotten entirely. Runs once a day and at start."""
+added by helpers (no phone) who have nothing newer are forgotten entirely, and notices about roles and
+handovers as old go. Numbered choices offered more than a month ago go too (they name a chat and what it was
+shown, and a number typed back after a month means nothing). Runs once a day and at start."""
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from sqlalchemy import delete, func, or_, select, text
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.database import Database
-from bot.models import Activity, ActivitySession, Attendance, Center, Delivery, Person, Registration
+from bot.models import (
+    Activity,
+    ActivitySession,
+    Attendance,
+    Center,
+    Delivery,
+    OfferedChoices,
+    Person,
+    Registration,
+)
 from bot.services import anonymous, audit, privacy
+
+CHOICES_KEPT = timedelta(days=30)
 
 
 def months_before(moment: datetime, months: int) -> datetime:
@@ -31,6 +44,8 @@ def months_before(moment: datetime, months: int) -> datetime:
 async def run(db: Database, now: datetime) -> int:
     """Anonymize what has outlived every center's period; returns how many people were detached."""
     detached = 0
+    async with db.session() as session, session.begin():
+        await session.execute(delete(OfferedChoices).where(OfferedChoices.offered_at < now - CHOICES_KEPT))
     async with db.session() as session:
         centers = list(await session.scalars(select(Center)))
     for center in centers:
@@ -76,6 +91,11 @@ async def _expire(session: AsyncSession, center_id: int, cutoff: datetime, now: 
             await privacy.forget(session, person, now)  # a record a helper made, with nothing newer
     await session.execute(  # who was reminded of what
         delete(Delivery).where(Delivery.activity_id.in_([activity.id for activity in old]))
+    )
+    await session.execute(  # who was told of a role or a handover (bot/notices.py) as long ago
+        delete(Delivery).where(
+            Delivery.center_id == center_id, Delivery.activity_id.is_(None), Delivery.due_at < cutoff
+        )
     )
     if detached:
         audit.record(

@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 from sqlalchemy import func, select
 
 from bot.channels.telegram.fake import FakeTelegram
-from bot.models import Attendance, Person
+from bot.models import Attendance, Delivery, DeliveryKind, Person
 from scheduler import retention
 from tests.conftest import Bot
 from tests.journeys import checkin_code, commune, local, onboard, publish
@@ -25,6 +25,9 @@ async def test_old_names_are_detached_after_the_centers_period_and_the_totals_st
     old = await publish(bot, place, "Lớp trồng nấm", start="10/03/2023 08:00")
     lan = fake.add_user("Lan")
     await onboard(bot, lan)
+    await bot.say(place.director, "/appoint staff")
+    await bot.press(place.director, place.director.private_chat.bot_messages[-1], "Nguyễn Thị Lan (1965)")
+    await bot.deliver()  # she is told, in 2023
     await bot.say(lan, f"/register {old}")
     bot.clock.current = local("10/03/2023 07:50")
     screen = (await bot.say(place.director, f"/checkin {old}"))[-1]
@@ -47,6 +50,8 @@ async def test_old_names_are_detached_after_the_centers_period_and_the_totals_st
         visit_owner = await session.scalar(select(Person).join(Attendance, Attendance.person_id == Person.id))
         assert visit_owner is not None and visit_owner.full_name is None and visit_owner.forgotten_at is not None
         assert await session.scalar(select(func.count()).select_from(Attendance)) == 1
+        told = select(func.count()).select_from(Delivery).where(Delivery.kind == DeliveryKind.NOTICE)
+        assert await session.scalar(told) == 0  # who was given which role in 2023 is gone too
     log = (await bot.say(place.director, "/audit"))[-1].text or ""
     assert "hệ thống: ẩn danh hóa dữ liệu hoạt động cũ của 1 người" in log
 
