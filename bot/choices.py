@@ -47,6 +47,28 @@ def number(message: Send, first: int = 1) -> tuple[Send, list[str]]:
     return replace(message, text=f"{message.text}\n\n" + "\n".join(lines), choices=()), commands
 
 
+class Offers:
+    """The numbers offered per chat across one answer or one batch of the outbox, numbered on from each other."""
+
+    def __init__(self) -> None:
+        self.by_chat: dict[ChatRef, list[str]] = {}
+
+    def number(self, message: Send) -> Send:
+        numbers = self.by_chat.setdefault(message.chat, [])
+        message, commands = number(message, len(numbers) + 1)
+        numbers.extend(commands)
+        return message
+
+    @property
+    def read_back(self) -> dict[ChatRef, list[str]]:
+        """The chats whose numbers are read back: private ones (in a group anyone's "2" would act)."""
+        return {chat: commands for chat, commands in self.by_chat.items() if not chat.group}
+
+    async def save(self, session: AsyncSession, now: datetime) -> None:
+        for chat, commands in self.read_back.items():
+            await offer(session, chat, commands, now)
+
+
 async def offer(session: AsyncSession, chat: ChatRef, commands: list[str], now: datetime) -> None:
     """Remember what the numbers in this chat now stand for: one statement, so that two processes answering the
     same chat at once cannot both insert."""

@@ -255,7 +255,7 @@ class Dispatcher:
         the numbers saved before anything is sent); without edits, a new message with the new text (an edit that
         only takes buttons off has nothing to do); without per-chat menus, none."""
         fitted: list[Effect] = []
-        offered: dict[ChatRef, list[str]] = {}
+        offers = choices.Offers()
         for effect in effects:
             chat = effect.chat
             can = self.channels[chat.channel].capabilities if chat is not None else None
@@ -266,16 +266,12 @@ class Dispatcher:
             if can is not None and isinstance(effect, Menu) and not can.chat_menus:
                 continue
             if can is not None and isinstance(effect, Send) and not can.buttons:
-                numbers = offered.setdefault(effect.chat, [])
-                effect, commands = choices.number(effect, len(numbers) + 1)
-                numbers.extend(commands)
+                effect = offers.number(effect)
             fitted.append(effect)
-        offered = {chat: commands for chat, commands in offered.items() if not chat.group}  # read in private only
-        if offered:
+        if offers.read_back:
             try:
                 async with self.db.session() as session, session.begin():
-                    for chat, commands in offered.items():
-                        await choices.offer(session, chat, commands, self.clock())
+                    await offers.save(session, self.clock())
             except Exception:  # the replies still go out; a number typed back then reads as text
                 log.exception("the numbered choices could not be saved")
         return fitted

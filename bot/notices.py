@@ -7,6 +7,7 @@ what is true then (a seat given back meanwhile is not announced)."""
 from __future__ import annotations
 
 import enum
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import select
@@ -21,13 +22,11 @@ from bot.models import (
     Delivery,
     DeliveryKind,
     Person,
-    Registration,
-    RegistrationStatus,
     Role,
     RoleKind,
     Village,
 )
-from bot.services import outbox, people
+from bot.services import outbox, people, registrations
 
 ROLE_GIVEN_TEXT = N_("{director} has made you {role} of {center}. Send /help to see what you can do now.")
 ROLE_ENDED_TEXT = N_("{director} has ended your role as {role} of {center}. Thank you for your help!")
@@ -46,7 +45,7 @@ def owe(
     notice: Notice,
     *,
     center_id: int,
-    now: Any,
+    now: datetime,
     activity_id: int | None = None,
     **fields: Any,
 ) -> None:
@@ -73,12 +72,7 @@ async def render(session: AsyncSession, delivery: Delivery, t: Translator) -> tu
     center_name = center.name if center else ""
     if notice is Notice.SEAT_FREED:
         activity = await session.get(Activity, delivery.activity_id) if delivery.activity_id else None
-        status = await session.scalar(
-            select(Registration.status).where(
-                Registration.activity_id == delivery.activity_id, Registration.person_id == delivery.person_id
-            )
-        )
-        if activity is None or status is not RegistrationStatus.REGISTERED:
+        if activity is None or not await registrations.has_seat(session, activity.id, delivery.person_id):
             return None
         text = t.gettext("Good news: a seat is free and it is yours. You are registered for {title}, {when}.")
         keyboard = ((Choice(t.gettext("🙅 Can't come"), f"/unregister {activity.id}"),),)

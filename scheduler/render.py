@@ -22,8 +22,6 @@ from bot.models import (
     DeliveryStatus,
     GroupChat,
     Person,
-    Registration,
-    RegistrationStatus,
 )
 from bot.services import groups, outbox, people, registrations
 
@@ -65,7 +63,11 @@ async def render(
         DeliveryKind.CANCEL: cards.cancellation,
     }[delivery.kind](activity, t, registered=await registrations.count(session, activity.id))
     choices = ()
-    if delivery.kind is DeliveryKind.REMINDER and person is not None and await _has_seat(session, activity, person):
+    if (
+        delivery.kind is DeliveryKind.REMINDER
+        and person is not None
+        and await registrations.has_seat(session, activity.id, person.id)
+    ):
         text += "\n\n" + t.gettext("Are you still coming?")
         choices = cards.still_coming(activity, t)
     elif delivery.kind is not DeliveryKind.CANCEL:
@@ -83,13 +85,6 @@ async def render(
 def _drop(delivery: Delivery, reason: str) -> None:
     delivery.status = DeliveryStatus.DROPPED
     delivery.last_error = reason
-
-
-async def _has_seat(session: AsyncSession, activity: Activity, person: Person) -> bool:
-    status = await session.scalar(
-        select(Registration.status).where(Registration.activity_id == activity.id, Registration.person_id == person.id)
-    )
-    return status is RegistrationStatus.REGISTERED
 
 
 async def _unreachable(session: AsyncSession, delivery: Delivery) -> str | None:

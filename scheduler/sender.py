@@ -135,7 +135,7 @@ class Sender:
         jobs = []
         async with self.db.session() as session, session.begin():
             claimed = await outbox.claim(session, now, self.batch, by=self.liveness.number, channels=self.channels)
-            offered: dict[ChatRef, list[str]] = {}  # per chat without buttons, numbered on across the batch
+            offers = choices.Offers()  # chats without buttons: numbered on across the batch
             for delivery in claimed:
                 message = await render(
                     session, delivery, now, channels=self.channels, default_locale=self.default_locale
@@ -143,13 +143,9 @@ class Sender:
                 if message is None:
                     continue
                 if not self.channels[delivery.channel].capabilities.buttons:
-                    numbers = offered.setdefault(delivery.to, [])
-                    message, commands = choices.number(message, len(numbers) + 1)
-                    numbers.extend(commands)
+                    message = offers.number(message)
                 jobs.append(Job(delivery.id, delivery.to, message))
-            for chat, commands in offered.items():  # saved before they are sent; read in private chats only
-                if not chat.group:
-                    await choices.offer(session, chat, commands, now)
+            await offers.save(session, now)  # before they are sent
         return len(claimed), jobs
 
     async def send(self, job: Job) -> Result:

@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from sqlalchemy import or_, select
+from sqlalchemy import Select, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.messaging import ChatRef
@@ -112,15 +112,11 @@ async def audience(session: AsyncSession, activity: Activity) -> list[Recipient]
         .where(GroupChat.center_id == activity.center_id, GroupChat.active.is_(True), or_(*group_filter))
         .order_by(GroupChat.id)
     )
-    person_query = (
-        select(Account.channel, Account.external_id, Person.id)
-        .join(Account, Account.id == people.NEWEST_ACCOUNT)
-        .where(
-            Person.center_id == activity.center_id,
-            Person.private_notices.is_(True),
-            Person.blocked_at.is_(None),
-            Person.consent_at.is_not(None),
-        )
+    person_query = _readers().where(
+        Person.center_id == activity.center_id,
+        Person.private_notices.is_(True),
+        Person.blocked_at.is_(None),
+        Person.consent_at.is_not(None),
     )
     if not activity.all_villages:
         person_query = person_query.where(Person.village_id.in_(village_ids))
@@ -128,6 +124,11 @@ async def audience(session: AsyncSession, activity: Activity) -> list[Recipient]
     return [Recipient(group.chat) for group in groups] + [
         Recipient(ChatRef(channel, chat), pid) for channel, chat, pid in readers
     ]
+
+
+def _readers() -> Select[tuple[str, str, int]]:
+    """Each person's (channel, chat, id), at their newest account: people without a phone are left out."""
+    return select(Account.channel, Account.external_id, Person.id).join(Account, Account.id == people.NEWEST_ACCOUNT)
 
 
 async def publish(session: AsyncSession, activity: Activity, *, now: datetime, by: Person | None) -> int:
@@ -224,8 +225,7 @@ async def _everyone_told(session: AsyncSession, activity: Activity, *, waiting_t
     told = await outbox.announced_chats(session, activity.id, waiting_too=waiting_too)
     seen = {r.chat for r in told}
     registrants = await session.execute(
-        select(Account.channel, Account.external_id, Person.id)
-        .join(Account, Account.id == people.NEWEST_ACCOUNT)
+        _readers()
         .join(Registration, Registration.person_id == Person.id)
         .where(
             Registration.activity_id == activity.id,

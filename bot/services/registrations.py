@@ -16,7 +16,6 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot import notices
 from bot.models import Activity, Person, Registration, RegistrationStatus
-from bot.notices import Notice
 from bot.services import activities, outbox
 from bot.services.outbox import Recipient
 from bot.services.people import chat_of, reachable
@@ -47,6 +46,14 @@ async def count(
         )
         or 0
     )
+
+
+async def has_seat(session: AsyncSession, activity_id: int | None, person_id: int | None) -> bool:
+    """Whether the person holds a seat (not a waitlist place, not one given back) at the activity."""
+    status = await session.scalar(
+        select(Registration.status).where(Registration.activity_id == activity_id, Registration.person_id == person_id)
+    )
+    return status is RegistrationStatus.REGISTERED
 
 
 async def _lock(session: AsyncSession, activity: Activity) -> None:
@@ -116,7 +123,9 @@ async def give_up(session: AsyncSession, registration: Registration, now: dateti
     person = await session.get(Person, first.person_id)
     assert person is not None
     await _seat(session, activity, first, person, now)
-    notices.owe(session, person, Notice.SEAT_FREED, center_id=activity.center_id, now=now, activity_id=activity.id)
+    notices.owe(
+        session, person, notices.Notice.SEAT_FREED, center_id=activity.center_id, now=now, activity_id=activity.id
+    )
     return first
 
 
