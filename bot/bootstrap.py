@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 
@@ -19,6 +19,7 @@ from bot.config import SUPPORTED_LOCALES, ConfigError, Settings
 from bot.database import Database
 from bot.dispatcher import Dispatcher
 from bot.messaging import Channel, Messenger
+from bot.shelf import Shelf
 from handlers import build_registry
 from scheduler import checkin_codes
 from scheduler.limits import Limiter, Limits
@@ -41,6 +42,7 @@ class LoaLang:
     dispatcher: Dispatcher
     sender: Sender
     wakeup: Wakeup
+    shelf: Shelf | None = None  # pictures and files as links, served by bot/web.py
 
     @property
     def channel(self) -> Channel:
@@ -69,7 +71,11 @@ class LoaLang:
 
 def _limiter(settings: Settings, channel: Channel, limits: Limits) -> Limiter | SharedLimiter:
     """Shared through Redis when REDIS_URL is set (redis is loaded only then); this process's own otherwise. The
-    channel's key names its bot on its messenger, so all processes of that bot share its slots."""
+    channel's key names its bot on its messenger, so all processes of that bot share its slots. A channel may
+    bring its own limits (Zalo's guess); `limits` then only lends its scale."""
+    own: Limits | None = getattr(channel, "limits", None)
+    if own is not None:
+        limits = replace(own, scale=own.scale * limits.scale)
     if not settings.redis_url:
         return Limiter(limits)
     from scheduler.shared_limits import SharedLimiter
@@ -82,18 +88,26 @@ def bootstrap(
     *,
     clock: Callable[[], datetime] = utcnow,
     transport: httpx.AsyncBaseTransport | None = None,
+    transports: dict[str, httpx.AsyncBaseTransport] | None = None,
     db: Database | None = None,
     limits: Limits | None = None,
     concurrent_updates: int = 1,
     more_channels: tuple[Messenger, ...] = (),
 ) -> LoaLang:
-    """`more_channels`: messengers beside those the settings set up, served from the same database (tests add
-    one that has nothing but text, to show the core needs nothing of Telegram's)."""
-    served = messengers.configured(settings, transport=transport, concurrent_updates=concurrent_updates)
-    if not served:
-        raise ConfigError("Configuration error: BOT_TOKEN: not set")
-    limits = limits or Limits().scaled(settings.send_rate_scale)
+    """`transport` is Telegram's (tests give the fake's), `transports` any channel's by name. `more_channels`:
+    messengers beside those the settings set up, served from the same database (tests add one that has nothing
+    but text, to show the core needs nothing of Telegram's)."""
     db = db or Database(settings.database_url)
+    shelf = Shelf(db, settings.public_base_url, clock) if settings.public_base_url else None
+    served = messengers.configured(
+        settings,
+        transports={"telegram": transport, **(transports or {})} if transport else transports,
+        shelf=shelf,
+        concurrent_updates=concurrent_updates,
+    )
+    if not served:
+        raise ConfigError("Configuration error: BOT_TOKEN or ZALO_BOT_TOKEN: neither is set")
+    limits = limits or Limits().scaled(settings.send_rate_scale)
     channels: dict[str, Messenger] = {c.name: c for c in (*served, *more_channels)}
     dispatcher = Dispatcher(db=db, settings=settings, registry=build_registry(), channels=channels, clock=clock)
     for channel in served:
@@ -111,4 +125,6 @@ def bootstrap(
     wakeup = Wakeup(db=db, sender=sender, clock=clock)
     dispatcher.on_outbox_change = wakeup.poke
     dispatcher.on_tagged_send = functools.partial(checkin_codes.remember, db)
-    return LoaLang(settings=settings, db=db, channels=served, dispatcher=dispatcher, sender=sender, wakeup=wakeup)
+    return LoaLang(
+        settings=settings, db=db, channels=served, dispatcher=dispatcher, sender=sender, wakeup=wakeup, shelf=shelf
+    )

@@ -6,11 +6,12 @@ still shows the current time, place and seats.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from datetime import datetime
 
+from bot import typed
 from bot.i18n import N_, Translator
-from bot.messaging import Choice, Keyboard
+from bot.messaging import Choice, Keyboard, Messenger
 from bot.models import Activity, ActivityKind, RoleKind
 from bot.services.areas import display_name
 
@@ -102,6 +103,45 @@ def still_coming(activity: Activity, t: Translator) -> Keyboard:
 def start_payload(activity: Activity, village_id: int | None) -> str:
     """Opens the bot on this activity; the village credits whoever forwarded the card."""
     return f"a{activity.id}" + (f"-v{village_id}" if village_id else "")
+
+
+def ways_to_register(activity: Activity, village_id: int | None, t: Translator, channels: Iterable[Messenger]) -> str:
+    """How a reader of a pasted announcement registers, on each messenger the bot serves: a link where one opens
+    the bot on the activity, else the words to type ("DK 12 3"). Either way the village is credited."""
+    lines = []
+    for channel in sorted(channels, key=lambda c: c.capabilities.links):  # typing first: most groups are Zalo's
+        if channel.capabilities.links:
+            link = channel.deep_link(start_payload(activity, village_id))
+            lines.append(t.gettext("To register on {messenger}: {link}").format(messenger=_title(channel), link=link))
+        else:
+            lines.append(
+                t.gettext("To register on {messenger}, send Loa Làng this message: {line}").format(
+                    messenger=_title(channel), line=typed.register_line(activity.id, village_id)
+                )
+            )
+    return "\n".join(lines)
+
+
+def ways_to_open(payload: str, t: Translator, channels: Iterable[Messenger]) -> str:
+    """A one-time link (an invitation) on each messenger the bot serves: the link itself where one opens the bot,
+    else the words to send it. The words work on every messenger."""
+    lines = []
+    for channel in sorted(channels, key=lambda c: not c.capabilities.links):
+        if channel.capabilities.links:
+            lines.append(
+                t.gettext("On {messenger}: {link}").format(messenger=_title(channel), link=channel.deep_link(payload))
+            )
+        else:
+            lines.append(
+                t.gettext("On {messenger}, send Loa Làng this message: {line}").format(
+                    messenger=_title(channel), line=f"start {payload}"
+                )
+            )
+    return "\n".join(lines)
+
+
+def _title(channel: Messenger) -> str:
+    return channel.name.title()
 
 
 def buttons(

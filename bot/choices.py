@@ -90,6 +90,17 @@ async def forget(session: AsyncSession, chats: list[ChatRef]) -> None:
         )
 
 
+async def completed(session: AsyncSession, chat: ChatRef, command: str) -> str:
+    """A bare command typed as words ("Đồng ý": /agree) when the choices on show hold it with more to it
+    ("/agree a12-v3", which carries the link the person came by): the one on show, as pressing would."""
+    if " " in command:
+        return command
+    commands = await session.scalar(
+        select(OfferedChoices.commands).where(OfferedChoices.channel == chat.channel, OfferedChoices.chat == chat.id)
+    )
+    return next((offered for offered in commands or () if offered.split()[0] == command), command)
+
+
 async def picked(session: AsyncSession, chat: ChatRef, text: str) -> str | None:
     """The command a typed number picks in this chat, or None when the text is not one of the numbers shown."""
     typed = PICK.match(text)

@@ -24,8 +24,8 @@ from bot.reports import yearly
 from bot.services import areas, audit, centers, invites, plan_import, regions, stats, targets
 
 NO_TOKEN = (
-    "No BOT_TOKEN is set, so this is the local sandbox. To run on Telegram, put the token from @BotFather "
-    "in BOT_TOKEN (environment or .env)."
+    "Neither BOT_TOKEN nor ZALO_BOT_TOKEN is set, so this is the local sandbox. To run on Telegram, put the token "
+    "from @BotFather in BOT_TOKEN; on Zalo, the one from Zalo Bot Creator in ZALO_BOT_TOKEN (environment or .env)."
 )
 
 
@@ -55,9 +55,13 @@ def _parser() -> argparse.ArgumentParser:
     run = commands.add_parser(
         "run", help="start the bot (long polling, or a webhook with --webhook); applies pending migrations first"
     )
-    run.add_argument("--webhook", metavar="URL", help="serve Telegram's webhook: the public https:// address")
-    run.add_argument("--listen", default="127.0.0.1", help="webhook: the address to listen on (default 127.0.0.1)")
-    run.add_argument("--port", type=int, default=8443, help="webhook: the port to listen on (default 8443)")
+    run.add_argument(
+        "--webhook",
+        metavar="URL",
+        help="serve the messengers' webhooks: the public https:// address (a second messenger's is URL/<its name>)",
+    )
+    run.add_argument("--listen", default="127.0.0.1", help="web server: the address to listen on (default 127.0.0.1)")
+    run.add_argument("--port", type=int, default=8443, help="web server: the port to listen on (default 8443)")
     run.set_defaults(action=_run)
 
     sandbox = commands.add_parser(
@@ -128,7 +132,7 @@ def _year(text: str) -> int:
 
 
 async def _default(settings: Settings, args: argparse.Namespace) -> int:
-    if settings.bot_token is None:
+    if settings.bot_token is None and settings.zalo_bot_token is None:
         print(NO_TOKEN)
         args.fresh, args.port, args.data = False, 8080, "data/sandbox"
         return await _sandbox(settings, args)
@@ -149,18 +153,21 @@ async def _sandbox(settings: Settings, args: argparse.Namespace) -> int:
 
 
 async def _run(settings: Settings, args: argparse.Namespace) -> int:
+    """Polling, or webhooks with --webhook. The web server (bot/webhook.py) runs for webhooks, and also while
+    polling when PUBLIC_BASE_URL is set: Zalo fetches pictures from it and people open files there."""
     webhook_url = getattr(args, "webhook", None)
     if webhook_url is not None and not webhook_url.startswith("https://"):
         print("--webhook must be the public https:// address the messenger posts to.", file=sys.stderr)
         return 2
-    if webhook_url is not None:  # starlette and uvicorn are loaded only for a webhook
+    if webhook_url is not None or settings.public_base_url:  # starlette and uvicorn are loaded only then
         from bot import webhook
 
-        app = bootstrap(settings, concurrent_updates=webhook.concurrency(settings.database_url))
-        assert settings.bot_token is not None
-        secret = settings.webhook_secret.get_secret_value() if settings.webhook_secret else None
-        token = settings.bot_token.get_secret_value()
-        hook = webhook.Webhook(app, url=webhook_url, secret=webhook.secret_for(token, secret))
+        concurrent = webhook.concurrency(settings.database_url) if webhook_url else 1
+        app = bootstrap(settings, concurrent_updates=concurrent)
+        token = next(t for t in (settings.bot_token, settings.zalo_bot_token) if t is not None)
+        configured = settings.webhook_secret.get_secret_value() if settings.webhook_secret else None
+        secret = webhook.secret_for(token.get_secret_value(), configured)
+        hook = webhook.Webhook(app, url=webhook_url, secret=secret)
         await hook.server(args.listen, args.port).serve()
         return 0
     app = bootstrap(settings)

@@ -14,6 +14,7 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 
 SUPPORTED_LOCALES = ("vi", "en")
 _TOKEN = re.compile(r"^\d{3,}:[A-Za-z0-9_-]{20,}$")
+_ZALO_TOKEN = re.compile(r"^[A-Za-z0-9_-]{3,}:[A-Za-z0-9_-]{8,}$")
 
 
 class ConfigError(Exception):
@@ -34,6 +35,13 @@ class Settings(BaseSettings):
     # Telegram's sending limits times this: only for a bot Telegram lets send faster (paid broadcasts), and
     # for the benchmarks, whose fake Bot API is told the same factor
     send_rate_scale: float = Field(default=1.0, gt=0)
+    zalo_bot_token: SecretStr | None = None  # from Zalo Bot Creator: "<bot id>:<secret>"
+    zalo_api_base_url: str | None = None  # None: Zalo's own (bot/channels/zalo)
+    # Zalo publishes no sending limits: a conservative guess, shared between processes like Telegram's
+    zalo_send_per_second: float = Field(default=5.0, gt=0)
+    # where the bot's web server is reached from outside (https://…): Zalo fetches pictures from it, and people
+    # open the files Zalo cannot carry there (bot/shelf.py)
+    public_base_url: str | None = None
 
     @field_validator("bot_token", mode="before")
     @classmethod
@@ -44,7 +52,16 @@ class Settings(BaseSettings):
             raise ValueError("expected the token from @BotFather, like 123456789:AAF...")
         return value.strip()
 
-    @field_validator("bot_api_base_url")
+    @field_validator("zalo_bot_token", mode="before")
+    @classmethod
+    def _zalo_token_shape(cls, value: object) -> object:
+        if value in (None, ""):
+            return None
+        if not isinstance(value, str) or not _ZALO_TOKEN.match(value.strip()):
+            raise ValueError("expected the token from Zalo Bot Creator, like 1234567890123456789:AbCd...")
+        return value.strip()
+
+    @field_validator("bot_api_base_url", "zalo_api_base_url")
     @classmethod
     def _url_shape(cls, value: str | None) -> str | None:
         if value in (None, ""):
@@ -52,6 +69,15 @@ class Settings(BaseSettings):
         if not re.match(r"^https?://[^\s/]+", value):
             raise ValueError("expected the http(s) address of the Bot API, ending in /bot")
         return value
+
+    @field_validator("public_base_url")
+    @classmethod
+    def _public_shape(cls, value: str | None) -> str | None:
+        if value in (None, ""):
+            return None
+        if not re.match(r"^https?://[^\s/]+", value):
+            raise ValueError("expected the address people and Zalo reach the bot's web server at, like https://…")
+        return value.rstrip("/")
 
     @field_validator("database_url")
     @classmethod

@@ -4,15 +4,16 @@ anyone else is an outbox row (bot/notices.py), not a reply."""
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot import shelf
 from bot.config import Settings
 from bot.i18n import Translator, pick_locale
-from bot.messaging import Attachment, Edit, Event, Incoming, Keyboard, Menu, Outcome, Send
+from bot.messaging import Attachment, Capabilities, Edit, Event, Incoming, Keyboard, Menu, Messenger, Outcome, Send
 from bot.models import Center, Person
 from bot.registry import Registry, Where
 
@@ -31,6 +32,8 @@ class Context:
     download: Callable[[str], Awaitable[bytes]]
     outcome: Outcome = field(default_factory=Outcome)
     withdrawn: Person | None = None  # the sender withdrew their consent: a stranger but for their rights
+    can: Capabilities = field(default_factory=Capabilities)  # what the sender's messenger can do
+    channels: Mapping[str, Messenger] = field(default_factory=dict)  # every messenger the bot serves
 
     def _(self, message: str, **fields: object) -> str:
         text = self.t.gettext(message)
@@ -52,7 +55,11 @@ class Context:
         typed_answer: bool = False,
     ) -> None:
         """`typed_answer`: the question is answered with a number of its own (a count), so where a channel has
-        no buttons its choices are shown with their typed commands, not numbered (bot/choices.py)."""
+        no buttons its choices are shown with their typed commands, not numbered (bot/choices.py). A file goes as
+        a link where the messenger takes none (bot/shelf.py), saved with the rest of the answer."""
+        if file is not None and not self.can.files:
+            text = f"{text}\n\n{self._file_link(file)}"
+            file = None
         self.outcome.effects.append(
             Send(
                 self.incoming.chat,
@@ -65,6 +72,13 @@ class Context:
                 typed_answer=typed_answer,
             )
         )
+
+    def _file_link(self, file: Attachment) -> str:
+        base = self.settings.public_base_url
+        if base is None:
+            return self._("This messenger cannot carry files. Please ask the center for a copy.")
+        link = shelf.keep(self.session, base, file.content, file.filename, self.now)
+        return self._("📎 Open it here (the link works for 24 hours): {link}", link=link)
 
     def close_buttons(self) -> None:
         """Take the buttons off the message that was just pressed, so it cannot be pressed twice."""

@@ -13,7 +13,7 @@ from collections.abc import Awaitable, Callable
 from dataclasses import replace
 from datetime import datetime
 
-from bot import choices
+from bot import choices, typed
 from bot.config import Settings
 from bot.context import Context
 from bot.database import Database
@@ -33,24 +33,12 @@ from bot.messaging import (
     RecipientGone,
     Send,
 )
-from bot.models import Center, Person
+from bot.models import Center, Conversation, Person
 from bot.registry import Access, Registry, Where, access_of, allowed
 from bot.services import conversations, groups, outbox, people, recipients
 from bot.services.regions import officer_region
-from bot.text import fold
 
 log = logging.getLogger(__name__)
-
-# Typed words that mean the same as a button, for people who type rather than press.
-ALIASES = {
-    "dong y": "/agree",
-    "toi dong y": "/agree",
-    "agree": "/agree",
-    "i agree": "/agree",
-    "tro giup": "/help",
-    "huong dan": "/help",
-    "help": "/help",
-}
 
 SLOW_DOWN = N_("You are sending messages faster than I can read them. Please wait a minute, then try again.")
 FOUR_DIGITS = re.compile(r"^[0-9]{4}$")  # ASCII only: \d would match other scripts' digits too
@@ -147,6 +135,8 @@ class Dispatcher:
         client_language = incoming.sender.language_code if incoming.sender else None
         if person is not None and client_language and person.messenger_language != client_language:
             person.messenger_language = client_language  # kept for messages sent to them later
+        if person is not None and incoming.sender is not None:
+            people.wrote_from(person, incoming.channel, incoming.sender.id, now)
         center_id = person.center_id if person else None
         if center_id is None and incoming.is_group:
             group = await groups.by_chat(session, incoming.chat)
@@ -176,6 +166,8 @@ class Dispatcher:
             deep_link=channel.deep_link,
             download=channel.download,
             withdrawn=withdrawn,
+            can=channel.capabilities,
+            channels=self.channels,
         )
 
     async def _route(self, ctx: Context) -> None:
@@ -187,14 +179,22 @@ class Dispatcher:
             return
         text = incoming.text or ""
         command = incoming.command
-        if command is None and not incoming.is_group and fold(text) in ALIASES:
-            command = (ALIASES[fold(text)][1:], "")
+        conversation = None
+        if command is None and not incoming.is_group:
+            conversation = await conversations.current(ctx.session, ctx.person.id) if ctx.person else None
+            meant = typed.command(
+                text, self.registry.commands, in_step=conversation is not None, known=ctx.person is not None
+            )
+            if meant is not None:
+                meant = await choices.completed(ctx.session, incoming.chat, meant)
+                name, _, args = meant[1:].partition(" ")
+                command = (name, args.strip())
         if command is not None:
             await self._command(ctx, *command)
         elif incoming.document is not None and not incoming.is_group and self.registry.on_document is not None:
             await self.registry.on_document(ctx)
         elif not incoming.is_group:
-            await self._answer(ctx, text)
+            await self._answer(ctx, text, conversation)
 
     async def _command(self, ctx: Context, name: str, args: str) -> None:
         command = self.registry.commands.get(name)
@@ -217,9 +217,9 @@ class Dispatcher:
             raise Refusal(DENIED[command.access], command=name)
         await command.handler(ctx, args)
 
-    async def _answer(self, ctx: Context, text: str) -> None:
-        """Plain text (or a button's answer) goes to the step the person is at, if any."""
-        conversation = await conversations.current(ctx.session, ctx.person.id) if ctx.person else None
+    async def _answer(self, ctx: Context, text: str, conversation: Conversation | None) -> None:
+        """Plain text (or a button's answer) goes to the step the person is at, if any. A stranger's first words,
+        whatever they are, open the bot as /start does: on Zalo there is no Start button to press."""
         journey = self.registry.journeys.get(conversation.journey) if conversation else None
         if conversation is not None and (
             journey is None
@@ -229,6 +229,9 @@ class Dispatcher:
             await conversations.finish(ctx.session, conversation.person_id)  # stale, renamed or no longer allowed
             journey = None
         if conversation is None or journey is None:
+            if ctx.person is None and ctx.withdrawn is None and "start" in self.registry.commands:
+                await self._command(ctx, "start", "")
+                return
             if FOUR_DIGITS.match(text.strip()) and "code" in self.registry.commands:
                 await self._command(ctx, "code", text.strip())  # the check-in code shown at the venue
                 return

@@ -47,6 +47,7 @@ class Capabilities:
     pictures: bool = True
     groups: bool = True
     chat_menus: bool = True
+    links: bool = True  # a link opens the bot on a payload (Telegram's t.me/…?start=); else it is typed
 
 
 @dataclass(frozen=True)

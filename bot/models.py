@@ -23,6 +23,7 @@ from sqlalchemy import (
     ForeignKey,
     Index,
     Integer,
+    LargeBinary,
     MetaData,
     String,
     Table,
@@ -200,6 +201,9 @@ class Account(Base):
     channel: Mapped[str] = mapped_column(String(16))
     external_id: Mapped[str] = mapped_column(String(64))
     created_at: Mapped[datetime]
+    # when the person last wrote from this account, kept only for people with two (bot/services/people.py):
+    # they are reached on the messenger they used last
+    used_at: Mapped[datetime | None]
 
     person: Mapped[Person] = relationship(back_populates="accounts")
 
@@ -312,6 +316,35 @@ class OfferedChoices(Base):
     chat: Mapped[str] = mapped_column(String(64))
     commands: Mapped[list[str]] = mapped_column(JSON, default=list)
     offered_at: Mapped[datetime]
+
+
+class LinkCode(Base):
+    """A one-time code that joins a second messenger's account to a person (handlers/connect.py): made on one
+    messenger, typed on the other within minutes."""
+
+    __tablename__ = "link_code"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(String(16), unique=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("person.id", ondelete="CASCADE"), unique=True)
+    created_at: Mapped[datetime]
+    expires_at: Mapped[datetime]
+
+
+class SharedFile(Base):
+    """A picture or a file handed out as a link, for a messenger that takes pictures only by URL or files not
+    at all (bot/shelf.py): served by the bot's web server at an unguessable address until it expires. A row, so
+    that whichever process the link reaches can serve it."""
+
+    __tablename__ = "shared_file"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    token: Mapped[str] = mapped_column(String(64), unique=True)
+    filename: Mapped[str] = mapped_column(String(200))
+    media_type: Mapped[str] = mapped_column(String(100))
+    content: Mapped[bytes] = mapped_column(LargeBinary)
+    created_at: Mapped[datetime]
+    expires_at: Mapped[datetime] = mapped_column(index=True)
 
 
 class AuditEntry(Base):

@@ -20,8 +20,10 @@ import hmac
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from dataclasses import dataclass
+from functools import partial
 from typing import Any
-from urllib.parse import urlsplit
+from urllib.parse import quote, urlsplit
 
 import uvicorn
 from sqlalchemy import text
@@ -30,9 +32,10 @@ from starlette.requests import ClientDisconnect, Request
 from starlette.responses import PlainTextResponse, Response
 from starlette.routing import Route
 
-from bot import logs
+from bot import logs, shelf
 from bot.bootstrap import LoaLang
 from bot.inbox import Inbox
+from bot.messaging import Channel, WebhookSide
 
 log = logging.getLogger(__name__)
 CONCURRENT_UPDATES = 16  # handled at once per process, each chat's in turn (see the channels)
@@ -55,48 +58,86 @@ def secret_for(token: str, configured: str | None = None) -> str:
     return hmac.new(token.encode(), b"loalang webhook", hashlib.sha256).hexdigest()
 
 
-class Webhook:
-    """Serves the primary channel's webhook at the path of `url`."""
+def channel_secret(secret: str, channel: str) -> str:
+    """Each channel after the first gets its own secret, derived from the shared one: a secret that leaked on one
+    messenger opens no other channel's door."""
+    return hmac.new(secret.encode(), f"loalang {channel}".encode(), hashlib.sha256).hexdigest()
 
-    def __init__(self, app: LoaLang, *, url: str, secret: str) -> None:
+
+@dataclass
+class Hook:
+    """One channel's webhook: its path, its secret, its inbox."""
+
+    channel: Channel
+    url: str
+    secret: bytes
+    inbox: Inbox
+
+    @property
+    def side(self) -> WebhookSide:
+        return self.channel.webhook
+
+    async def enqueue(self, payload: dict[str, Any]) -> None:
+        await self.side.enqueue(self.side.revive(payload))
+
+
+class Webhook:
+    """The bot's web server. With `url`, every channel's webhook: the first channel's at the path of `url`, each
+    other's at that path followed by its name (…/telegram/zalo, say, or …/zalo when Zalo is alone). Without,
+    the channels poll and the server only hands out the pictures and files of bot/shelf.py. Both: health and
+    readiness."""
+
+    def __init__(self, app: LoaLang, *, url: str | None, secret: str) -> None:
         self.app = app
-        self.side = app.channel.webhook
         self.url = url
-        self.secret = secret.encode()
         self.accepting = False
-        self.inbox = Inbox(app.db, app.sender.liveness, app.sender.clock, channel=app.channel.name)
-        self._watching: asyncio.Task[None] | None = None
+        self.hooks: list[Hook] = []
+        self._watching: list[asyncio.Task[None]] = []
         logs.hide(secret)
-        path = urlsplit(url).path or "/"
-        self.asgi = Starlette(
-            routes=[
-                Route(path, self._update, methods=["POST"]),
-                Route("/healthz", self._health, methods=["GET"]),
-                Route("/readyz", self._ready, methods=["GET"]),
-            ],
-            lifespan=self._lifespan,
-        )
+        routes = [Route("/healthz", self._health, methods=["GET"]), Route("/readyz", self._ready, methods=["GET"])]
+        if app.shelf is not None:
+            routes.append(Route(shelf.PATH.replace("{name}", "{name:path}"), self._file, methods=["GET"]))
+        if url is not None:
+            for number, channel in enumerate(app.channels):
+                address = url if number == 0 else f"{url.rstrip('/')}/{channel.name}"
+                own = secret if number == 0 else channel_secret(secret, channel.name)
+                logs.hide(own)
+                inbox = Inbox(app.db, app.sender.liveness, app.sender.clock, channel=channel.name)
+                hook = Hook(channel, address, own.encode(), inbox)
+                self.hooks.append(hook)
+                routes.append(Route(urlsplit(address).path or "/", partial(self._update, hook), methods=["POST"]))
+        self.asgi = Starlette(routes=routes, lifespan=self._lifespan)
+
+    @property
+    def inbox(self) -> Inbox:
+        """The first channel's inbox."""
+        return self.hooks[0].inbox
+
+    async def _enqueue(self, payload: dict[str, Any]) -> None:
+        await self.hooks[0].enqueue(payload)
 
     @asynccontextmanager
     async def _lifespan(self, _: Starlette) -> AsyncIterator[None]:
-        await self.app.start(poll=False)
-        self.app.channel.on_handled = self.inbox.handled
-        self._watching = asyncio.create_task(self.inbox.watch(self._enqueue))
-        await self.side.register(self.url, self.secret.decode())
+        await self.app.start(poll=self.url is None)
+        for hook in self.hooks:
+            hook.channel.on_handled = hook.inbox.handled
+            self._watching.append(asyncio.create_task(hook.inbox.watch(hook.enqueue)))
+            await hook.side.register(hook.url, hook.secret.decode())
         self.accepting = True
-        log.info("Loa Làng is taking updates at %s", self.url)
+        for hook in self.hooks:
+            log.info("Loa Làng is taking %s updates at %s", hook.channel.name, hook.url)
         try:
             yield
         finally:
-            self.accepting = False  # the webhook stays set: other processes may still serve it
-            if self._watching is not None:
-                self._watching.cancel()
-                await asyncio.gather(self._watching, return_exceptions=True)
+            self.accepting = False  # the webhooks stay set: other processes may still serve them
+            for task in self._watching:
+                task.cancel()
+            await asyncio.gather(*self._watching, return_exceptions=True)
             await self.app.stop()
 
-    async def _update(self, request: Request) -> Response:
-        given = request.headers.get(self.side.header, "").encode()
-        if not hmac.compare_digest(given, self.secret):
+    async def _update(self, hook: Hook, request: Request) -> Response:
+        given = request.headers.get(hook.side.header, "").encode()
+        if not hmac.compare_digest(given, hook.secret):
             return Response(status_code=403)
         if not self.accepting:
             return Response(status_code=503)
@@ -106,31 +147,44 @@ class Webhook:
             return Response(status_code=400)
         if len(body) > MAX_BODY:
             return Response(status_code=413)
-        parsed = self.side.parse(body)
+        parsed = hook.side.parse(body)
         if parsed is None:
-            log.warning("a webhook post that is not an update was ignored")
+            log.warning("a %s webhook post that is not an update was ignored", hook.channel.name)
             return Response(status_code=400)
         try:
-            await asyncio.shield(self._accept(*parsed))
+            await asyncio.shield(self._accept(hook, *parsed))
         except Exception:  # the database is away: the messenger posts it again later
             log.exception("an update could not be saved; the messenger will post it again")
             return Response(status_code=503)
         return Response(status_code=200)
 
-    async def _accept(self, update_id: str, payload: dict[str, Any], update: object) -> None:
+    async def _accept(self, hook: Hook, update_id: str, payload: dict[str, Any], update: object) -> None:
         """Save, then queue: one step that a dropped connection cannot cut in two (the update would be saved as
         this process's, and so never taken over, yet never handled)."""
-        if await self.inbox.keep(update_id, payload):
-            await self.side.enqueue(update)
+        if await hook.inbox.keep(update_id, payload):
+            await hook.side.enqueue(update)
 
-    async def _enqueue(self, payload: dict[str, Any]) -> None:
-        await self.side.enqueue(self.side.revive(payload))
+    async def _file(self, request: Request) -> Response:
+        assert self.app.shelf is not None
+        found = await self.app.shelf.take(request.path_params["token"])
+        if found is None:
+            return PlainTextResponse("This link has expired. Please ask the bot again.", status_code=404)
+        return Response(
+            found.content,
+            media_type=found.media_type,
+            headers={
+                "Content-Disposition": f"inline; filename*=UTF-8''{quote(found.filename)}",
+                "Cache-Control": "private, no-store",
+                "X-Content-Type-Options": "nosniff",
+                "Referrer-Policy": "no-referrer",
+            },
+        )
 
     async def _health(self, _: Request) -> Response:
         return PlainTextResponse("ok")
 
     async def _ready(self, _: Request) -> Response:
-        if not (self.accepting and self.side.taking):
+        if not (self.accepting and all(hook.side.taking for hook in self.hooks)):
             return PlainTextResponse("stopping", status_code=503)
         try:
             async with self.app.db.engine.connect() as connection:

@@ -12,7 +12,7 @@ from __future__ import annotations
 import enum
 from datetime import timedelta
 
-from bot import notices
+from bot import cards, notices
 from bot.cards import ROLE_NAMES
 from bot.context import Context
 from bot.errors import Refusal
@@ -136,11 +136,23 @@ async def _invite_link(ctx: Context) -> None:
     )
     await conversations.finish(ctx.session, _director(ctx).id)
     ctx.close_buttons()
+    role = ctx._(ROLE_NAMES[RoleKind(kind.value)])
+    if all(channel.capabilities.links for channel in ctx.channels.values()):
+        link = ctx.deep_link(invites.payload(invite))
+        ctx.reply(
+            ctx._(
+                "Send this link to the person. It works once: whoever opens it first becomes {role}.\n{link}",
+                role=role,
+                link=link,
+            )
+        )
+        return
+    ways = cards.ways_to_open(invites.payload(invite), ctx.t, ctx.channels.values())
     ctx.reply(
         ctx._(
-            "Send this link to the person. It works once: whoever opens it first becomes {role}.\n{link}",
-            role=ctx._(ROLE_NAMES[RoleKind(kind.value)]),
-            link=ctx.deep_link(invites.payload(invite)),
+            "Send this to the person. It works once: whoever uses it first becomes {role}.\n{ways}",
+            role=role,
+            ways=ways,
         )
     )
 

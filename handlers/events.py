@@ -18,7 +18,8 @@ from bot.registry import Access, Command
 from bot.services.people import has_role
 from bot.text import number
 
-_PAYLOAD = re.compile(r"^a(\d{1,9})(?:-v(\d{1,9}))?$")
+_PAYLOAD = re.compile(r"^[ar](\d{1,9})(?:-v(\d{1,9}))?$")  # "r…": a registration typed (bot/typed.py)
+_REGISTER_PAYLOAD = re.compile(r"^r([0-9]{1,9})(?:-v([0-9]{1,9}))?$")
 
 
 def activity_payload(payload: str) -> tuple[int, int | None] | None:
@@ -29,11 +30,22 @@ def activity_payload(payload: str) -> tuple[int, int | None] | None:
     return int(match.group(1)), int(match.group(2)) if match.group(2) else None
 
 
+def registration_of(payload: str) -> str | None:
+    """ "r12-v3" -> "12 v3": what /register is given when a stranger typed "DK 12 3" (bot/typed.py)."""
+    match = _REGISTER_PAYLOAD.match(payload)
+    if match is None:
+        return None
+    return match.group(1) + (f" v{match.group(2)}" if match.group(2) else "")
+
+
 async def open_link(ctx: Context, payload: str) -> bool:
-    """Open what a card's link points at ("a12-v3": the activity; "ics12": its calendar file) in private.
-    Returns False when the payload is no such link."""
+    """Open what a card's link points at ("a12-v3": the activity; "ics12": its calendar file) in private, or
+    register as typed ("r12-v3"). Returns False when the payload is no such link."""
     if payload.startswith("ics") and payload[3:].isascii() and payload[3:].isdigit():
         await calendar_file(ctx, payload[3:])
+        return True
+    if (wanted := registration_of(payload)) is not None:
+        await ctx.registry.commands["register"].handler(ctx, wanted)
         return True
     found = activity_payload(payload)
     if found is None:
@@ -90,8 +102,8 @@ async def plain_text(ctx: Context, args: str) -> None:
     person = ctx.person
     assert person is not None
     village_id = next(iter(sorted(r.village_id for r in person.roles if r.village_id)), None)
-    link = ctx.deep_link(cards.start_payload(activity, village_id))
-    ctx.reply(cards.card(activity, ctx.t) + "\n\n" + ctx._("Register here: {link}", link=link))
+    how = cards.ways_to_register(activity, village_id, ctx.t, ctx.channels.values())
+    ctx.reply(cards.card(activity, ctx.t) + "\n\n" + how)
 
 
 async def of_my_center(ctx: Context, typed: str, usage: str) -> Activity:

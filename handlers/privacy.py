@@ -77,7 +77,7 @@ async def forget(ctx: Context, args: str) -> None:
     if answer != "yes":
         ctx.reply(
             ctx._(
-                "Delete what I keep about you: your name, birth year, phone, the link to your Telegram account "
+                "Delete what I keep about you: your name, birth year, phone, the links to your messenger accounts "
                 "and your places in coming activities? Only your past visits are still counted, by gender and "
                 "village, with no name and nothing linking them to you or to each other, so that the center's "
                 "totals do not change. This cannot be undone."
@@ -190,8 +190,8 @@ async def _without_phone(ctx: Context, args: str, command: str) -> Person | None
     if not found:
         raise Refusal(
             N_(
-                "Nobody without a phone is called “{typed}”. People with Telegram do this themselves with /mydata "
-                "and /forget."
+                "Nobody without a phone is called “{typed}”. People who write to the bot do this themselves with "
+                "/mydata and /forget."
             ),
             typed=typed[:40],
         )

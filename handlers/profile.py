@@ -220,7 +220,11 @@ async def _save(ctx: Context, answers: dict[str, object]) -> None:
 
 def _worth_resuming(then: str) -> bool:
     """A card's link or a registration that brought the person here, to finish after the profile."""
-    return then.startswith(REGISTER) or events.activity_payload(then) is not None
+    return (
+        then.startswith(REGISTER)
+        or events.activity_payload(then) is not None
+        or events.registration_of(then) is not None
+    )
 
 
 def _summary(ctx: Context, person: Person) -> str:

@@ -62,7 +62,7 @@ async def show_notice(ctx: Context, t: Translator, start_payload: str = "", *, c
     region = await ctx.session.get(Region, invite.region_id) if invite and invite.region_id else None
     keeper = ctx.center.name if ctx.center else t.gettext("your commune's community learning center")
     text = (
-        _officer_notice(t, region.name)
+        _officer_notice(ctx, t, region.name)
         if region
         else "\n\n".join(
             [
@@ -72,14 +72,15 @@ async def show_notice(ctx: Context, t: Translator, start_payload: str = "", *, c
                 ),
                 t.gettext(
                     "🔒 Before we start, please read how your data is used:\n"
-                    "• What: your name, gender, birth year and village, and your Telegram account number.\n"
+                    "• What: your name, gender, birth year and village, and the number of your account on this "
+                    "messenger.\n"
                     "• Why: to register you for activities, count attendance and send you reminders. "
                     "Reports to the authorities contain totals only, never your name.\n"
                     "• Who keeps it: {keeper}. It is never sold or shared for other purposes.\n"
                     "• Your rights, at any time: /mydata shows everything kept about you, /profile corrects "
                     "it, /forget deletes it and /withdraw withdraws your consent."
                 ).format(keeper=keeper),
-                t.gettext("Nothing about you is stored until you press “Đồng ý” (I agree)."),
+                _nothing_until(ctx, t),
             ]
         )
     )
@@ -87,7 +88,13 @@ async def show_notice(ctx: Context, t: Translator, start_payload: str = "", *, c
     _ask_consent(ctx, t, text, agree, start_payload)
 
 
-def _officer_notice(t: Translator, region: str) -> str:
+def _nothing_until(ctx: Context, t: Translator) -> str:
+    if ctx.can.buttons:
+        return t.gettext("Nothing about you is stored until you press “Đồng ý” (I agree).")
+    return t.gettext("Nothing about you is stored until you type “Đồng ý” (I agree) or 1.")
+
+
+def _officer_notice(ctx: Context, t: Translator, region: str) -> str:
     return "\n\n".join(
         [
             t.gettext(
@@ -96,11 +103,11 @@ def _officer_notice(t: Translator, region: str) -> str:
                 "never residents' names."
             ).format(region=region),
             t.gettext(
-                "🔒 What is stored about you: your Telegram account number, this role and the moment you agree; "
-                "nothing else. Why: so that only you can read these totals. Your rights: you may ask at any time "
-                "for the role and this data to be removed."
+                "🔒 What is stored about you: the number of your account on this messenger, this role and the moment "
+                "you agree; nothing else. Why: so that only you can read these totals. Your rights: you may ask at "
+                "any time for the role and this data to be removed."
             ),
-            t.gettext("Nothing about you is stored until you press “Đồng ý” (I agree)."),
+            _nothing_until(ctx, t),
         ]
     )
 
@@ -147,6 +154,8 @@ async def agree(ctx: Context, args: str) -> None:
         messenger_language=sender.language_code,
     )
     audit.record(ctx.session, action="consent.given", at=ctx.now, center_id=center_id, actor_id=person.id)
+    if not ctx.can.groups:  # no village group brings the news on this messenger (Zalo): it comes in private
+        person.private_notices = True
     ctx.person = person
     if language is not None:
         ctx.t = Translator(language, ctx.t.timezone)

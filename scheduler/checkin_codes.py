@@ -11,7 +11,7 @@ from sqlalchemy import select, update
 from bot import cards
 from bot.database import Database
 from bot.i18n import Translator
-from bot.messaging import ChatRef, Choice, Edit, Messenger
+from bot.messaging import ChatRef, Choice, Edit, Messenger, Send
 from bot.models import Activity, ActivitySession, Center
 from bot.services import checkin
 
@@ -48,10 +48,10 @@ async def next_due(db: Database, now: datetime) -> datetime | None:
 
 
 async def refresh(db: Database, channels: dict[str, Messenger], now: datetime) -> int:
-    """Edit each screen whose minute has passed. A channel that cannot edit keeps the code it first showed:
-    codes stay valid for the minutes around theirs (bot/services/checkin.py)."""
+    """Edit each screen whose minute has passed. Where a channel cannot edit (Zalo), the new minute's code comes as
+    a new message, while the session's window is open."""
     minute = checkin.minute_of(now)
-    edits: list[Edit] = []
+    edits: list[Edit | Send] = []
     async with db.session() as session, session.begin():
         rows = await session.scalars(
             select(ActivitySession).where(
@@ -63,7 +63,7 @@ async def refresh(db: Database, channels: dict[str, Messenger], now: datetime) -
             activity = await session.get(Activity, current.activity_id)
             center = await session.get(Center, activity.center_id) if activity else None
             channel = channels.get(current.checkin_channel or "")
-            if activity is None or center is None or channel is None or not channel.capabilities.edit:
+            if activity is None or center is None or channel is None:
                 continue
             assert current.checkin_chat is not None and current.checkin_message is not None
             current.checkin_shown_minute = minute
@@ -71,10 +71,14 @@ async def refresh(db: Database, channels: dict[str, Messenger], now: datetime) -
             text = cards.checkin_screen(activity, checkin.code(center.secret, current.id, minute), t)
             choices = ((Choice(t.gettext("📷 Show the QR"), f"/checkinqr {current.id}"),),)
             screen = ChatRef(channel.name, current.checkin_chat)
-            edits.append(Edit(screen, current.checkin_message, text, choices))
+            if channel.capabilities.edit:
+                edits.append(Edit(screen, current.checkin_message, text, choices))
+            else:
+                edits.append(Send(screen, text))
     for edit in edits:
         try:
-            await channels[edit.chat.channel].edit(edit)
+            channel = channels[edit.chat.channel]
+            await (channel.edit(edit) if isinstance(edit, Edit) else channel.send(edit))
         except Exception as error:
             log.info("check-in code not renewed in %s: %s", edit.chat.id, type(error).__name__)
     return len(edits)

@@ -55,6 +55,10 @@ async def render(
         said = await notices.render(session, delivery, t)
         return _drop(delivery, "no longer true") if said is None else Send(delivery.to, *said)
     assert activity is not None
+    if delivery.detail.get("paste"):  # for a village head to paste in the village's own (Zalo) group
+        pasted = cards.card(activity, t, registered=await registrations.count(session, activity.id))
+        ways = cards.ways_to_register(activity, delivery.detail["paste"], t, channels.values())
+        return Send(delivery.to, f"{pasted}\n\n{ways}")
     group = await groups.by_chat(session, delivery.to) if in_group else None
     text = {
         DeliveryKind.ANNOUNCE: cards.card,

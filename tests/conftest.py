@@ -9,17 +9,23 @@ from collections.abc import AsyncIterator, Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+import httpx
 import pytest
+from pydantic import SecretStr
 
 from bot.bootstrap import LoaLang, bootstrap
 from bot.channels.telegram.fake import FakeChat, FakeMessage, FakeTelegram, FakeUser
+from bot.channels.zalo.fake import FakeZalo
 from bot.config import Settings
 from bot.database import Database
-from bot.messaging import Messenger
+from bot.messaging import Channel, Messenger
 from bot.models import InviteKind
 from bot.services import centers, invites
+from bot.webhook import Webhook
 from scheduler.limits import Limits
 from tests import databases, servers
+
+PUBLIC = "http://loalang.test"  # PUBLIC_BASE_URL in tests: the fake Zalo fetches pictures from the bot there
 
 
 class Clock:
@@ -36,14 +42,21 @@ class Clock:
 
 
 class Bot:
-    """The real Application, on a file database, talking to the fake Bot API in-process."""
+    """The real Application, on a file database, talking to the fake Bot API in-process; with `zalo`, to the fake
+    Zalo Bot API too, whose photo fetches reach the bot's own web server (bot/webhook.py) in-process."""
 
     def __init__(
-        self, settings: Settings, fake: FakeTelegram, clock: Clock, more_channels: tuple[Messenger, ...] = ()
+        self,
+        settings: Settings,
+        fake: FakeTelegram,
+        clock: Clock,
+        more_channels: tuple[Messenger, ...] = (),
+        zalo: FakeZalo | None = None,
     ) -> None:
         self.settings = settings
         self.more_channels = more_channels
         self.fake = fake
+        self.zalo = zalo
         self.clock = clock
         self.app: LoaLang | None = None
         # Our own limiter runs on real time; scaled up so retries in a frozen-clock test need no real waiting.
@@ -55,9 +68,13 @@ class Bot:
             self.settings,
             clock=self.clock,
             transport=self.fake.transport(),
+            transports={"zalo": self.zalo.transport()} if self.zalo else None,
             limits=self.limits,
             more_channels=self.more_channels,
         )
+        if self.zalo is not None:
+            web = Webhook(self.app, url=None, secret="a secret for tests")
+            self.zalo.fetch_transport = httpx.ASGITransport(app=web.asgi)
         await self.app.start(migrate=False)  # the database is a copy of one migrated once per run
 
     async def stop(self) -> None:
@@ -69,10 +86,18 @@ class Bot:
         await self.stop()
         await self.start()
 
+    def served(self, name: str) -> Channel:
+        assert self.app is not None
+        return next(channel for channel in self.app.channels if channel.name == name)
+
     async def settle(self) -> None:
-        """Wait until the bot has handled every update the fake has handed out."""
-        target = self.fake.last_update_id
-        await self.fake.wait_for(lambda: self.app is not None and self.app.channel.last_update_id >= target)
+        """Wait until the bot has handled every update the fakes have handed out."""
+        if self.settings.bot_token is not None:
+            target = self.fake.last_update_id
+            await self.fake.wait_for(lambda: self.app is not None and self.served("telegram").last_update_id >= target)
+        if self.zalo is not None:
+            zalo = self.zalo
+            await zalo.wait_for(lambda: not zalo.pending and self.served("zalo").handled >= zalo.taken)
 
     async def say(self, user: FakeUser, text: str, chat: FakeChat | None = None) -> list[FakeMessage]:
         """A person sends text; returns what the bot answered in that chat."""
@@ -205,6 +230,34 @@ def cli_env(monkeypatch: pytest.MonkeyPatch, settings: Settings, tmp_path: Path)
     monkeypatch.chdir(tmp_path)
     monkeypatch.setenv("DATABASE_URL", settings.database_url)
     monkeypatch.delenv("BOT_TOKEN", raising=False)
+
+
+@pytest.fixture
+def zalo(clock: Clock) -> FakeZalo:
+    return FakeZalo(clock=clock)
+
+
+@pytest.fixture
+def both_settings(settings: Settings, zalo: FakeZalo) -> Settings:
+    """Telegram and Zalo served from one database, as `loalang run` does with both tokens set."""
+    return settings.model_copy(
+        update={
+            "zalo_bot_token": SecretStr(zalo.token),
+            "zalo_api_base_url": zalo.base_url,
+            "public_base_url": PUBLIC,
+        }
+    )
+
+
+@pytest.fixture
+async def both(both_settings: Settings, fake: FakeTelegram, zalo: FakeZalo, clock: Clock) -> AsyncIterator[Bot]:
+    harness = Bot(both_settings, fake, clock, zalo=zalo)
+    await harness.start()
+    try:
+        yield harness
+    finally:
+        await harness.stop()
+        await asyncio.sleep(0)
 
 
 @pytest.fixture(params=["vi", "en"])

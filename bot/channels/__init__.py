@@ -13,7 +13,7 @@ from typing import Any
 from bot.config import Settings
 from bot.messaging import Channel
 
-MESSENGERS = ("telegram",)  # the order in which they are asked: the first found is the primary channel
+MESSENGERS = ("telegram", "zalo")  # the order in which they are asked: the first found is the primary channel
 
 
 def _packages() -> list[ModuleType]:

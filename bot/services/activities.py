@@ -26,6 +26,8 @@ from bot.models import (
     Person,
     Registration,
     RegistrationStatus,
+    Role,
+    RoleKind,
     Village,
 )
 from bot.services import audit, outbox, people, reminders
@@ -131,6 +133,32 @@ def _readers() -> Select[tuple[str, str, int]]:
     return select(Account.channel, Account.external_id, Person.id).join(Account, Account.id == people.NEWEST_ACCOUNT)
 
 
+async def _heads_to_paste(session: AsyncSession, activity: Activity) -> list[tuple[Recipient, int]]:
+    """The heads of the activity's villages that have no group linked to the bot (on Zalo, none can be: bots
+    cannot join Zalo groups). Each gets the announcement as text to paste in the village's own group, telling
+    readers what to type so that their registration credits the village."""
+    linked = select(GroupChat.village_id).where(
+        GroupChat.center_id == activity.center_id, GroupChat.active.is_(True), GroupChat.village_id.is_not(None)
+    )
+    query = (
+        _readers()
+        .add_columns(Role.village_id)
+        .join(Role, Role.person_id == Person.id)
+        .where(
+            Role.kind == RoleKind.VILLAGE_HEAD,
+            Role.center_id == activity.center_id,
+            Role.village_id.not_in(linked),
+            Person.blocked_at.is_(None),
+            Person.consent_at.is_not(None),
+            Person.consent_withdrawn_at.is_(None),
+        )
+    )
+    if not activity.all_villages:
+        query = query.where(Role.village_id.in_([v.id for v in activity.villages]))
+    rows = await session.execute(query.order_by(Role.village_id, Person.id))
+    return [(Recipient(ChatRef(channel, chat), pid), village) for channel, chat, pid, village in rows]
+
+
 async def publish(session: AsyncSession, activity: Activity, *, now: datetime, by: Person | None) -> int:
     """Announce now to the whole audience and plan the reminders; returns how many chats are told."""
     if activity.status not in (ActivityStatus.DRAFT,):
@@ -140,7 +168,11 @@ async def publish(session: AsyncSession, activity: Activity, *, now: datetime, b
     activity.status = ActivityStatus.PUBLISHED
     activity.updated_at = now
     recipients = await audience(session, activity)
-    _owe(session, activity, recipients, DeliveryKind.ANNOUNCE, now)
+    heads = await _heads_to_paste(session, activity)
+    pasting = {head.chat for head, _ in heads}  # their text to paste holds the announcement: one message, not two
+    _owe(session, activity, [r for r in recipients if r.chat not in pasting], DeliveryKind.ANNOUNCE, now)
+    for head, village_id in heads:
+        _owe(session, activity, [head], DeliveryKind.ANNOUNCE, now, {"paste": village_id})
     await plan_reminders(session, activity, recipients, now)
     _audit(session, "activity.publish", activity, by, now, recipients=len(recipients))
     return len(recipients)

@@ -26,8 +26,16 @@ _BY_ACCOUNT = (
     .options(joinedload(Person.roles), joinedload(Person.center), joinedload(Person.accounts))
 )
 HAS_ACCOUNT = exists().where(Account.person_id == Person.id)  # in SQL: the person can be written to at all
-# In SQL, as chat_of: join Account ON Account.id == NEWEST_ACCOUNT to reach each person once, where they are now.
-NEWEST_ACCOUNT = select(func.max(Account.id)).where(Account.person_id == Person.id).correlate(Person).scalar_subquery()
+# In SQL, as chat_of: join Account ON Account.id == NEWEST_ACCOUNT to reach each person once, where they are now:
+# the account they last wrote from (`used_at`, kept only for people with two), else the newest.
+NEWEST_ACCOUNT = (
+    select(Account.id)
+    .where(Account.person_id == Person.id)
+    .order_by(func.coalesce(Account.used_at, Account.created_at).desc(), Account.id.desc())
+    .limit(1)
+    .correlate(Person)
+    .scalar_subquery()
+)
 
 
 async def by_account(session: AsyncSession, channel: str, external_id: str) -> Person | None:
@@ -37,9 +45,23 @@ async def by_account(session: AsyncSession, channel: str, external_id: str) -> P
 
 
 def chat_of(person: Person) -> ChatRef | None:
-    """Where to write to a person: the private chat of their newest account; None for a person without a
-    phone."""
-    return person.accounts[-1].chat if person.accounts else None
+    """Where to write to a person: the private chat of the account they last wrote from (their newest, for the
+    many with one); None for a person without a phone."""
+    return _reached(person).chat if person.accounts else None
+
+
+def _reached(person: Person) -> Account:
+    return max(person.accounts, key=lambda a: (a.used_at or a.created_at, a.id))
+
+
+def wrote_from(person: Person, channel: str, external_id: str, now: datetime) -> None:
+    """A person with two messengers wrote from one: reach them there from now on. One account (nearly everyone):
+    nothing is written."""
+    if len(person.accounts) < 2:
+        return
+    account = next((a for a in person.accounts if (a.channel, a.external_id) == (channel, external_id)), None)
+    if account is not None and _reached(person) is not account:
+        account.used_at = now
 
 
 async def by_id(session: AsyncSession, person_id: int) -> Person | None:

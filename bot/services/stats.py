@@ -611,11 +611,12 @@ async def _villages(
         line.visits += n
         line.women += w
     if upcoming:
+        # places count for the village credited with them: the one whose announcement brought the person (a
+        # village head's pasted text, a group's card), else their own
         for v_id, status, n in await session.execute(
-            select(Person.village_id, Registration.status, func.count())
-            .join(Person, Person.id == Registration.person_id)
+            select(Registration.village_id, Registration.status, func.count())
             .where(Registration.activity_id.in_([u.activity_id for u in upcoming]))
-            .group_by(Person.village_id, Registration.status)
+            .group_by(Registration.village_id, Registration.status)
         ):
             if v_id in lines and status is RegistrationStatus.REGISTERED:
                 lines[v_id].registered = n

@@ -80,7 +80,7 @@ async def test_a_village_head_gets_a_plain_text_version_with_their_village_link(
     text = (await bot.say(head, f"/text {activity_id}"))[-1].text
     assert text.startswith("📢 Chuyên đề phòng chống lừa đảo qua mạng\n🗓 Thứ Hai, 06/10/2025 lúc 13:30")
     assert text.endswith(
-        f"Đăng ký tại đây: https://t.me/loalang_bot?start=a{activity_id}-v{place.villages['Thôn Tây']}"
+        f"Để đăng ký qua Telegram: https://t.me/loalang_bot?start=a{activity_id}-v{place.villages['Thôn Tây']}"
     )
     resident = fake.add_user("Lan")
     await onboard(bot, resident)

@@ -4,6 +4,9 @@ corrupt files, photos, typed codes, update kinds the bot does not handle) and ch
 hold: nothing fails, an English reader gets no Vietnamese, and the database keeps its invariants (no
 registrations beyond capacity, no attendance without its session, session tallies equal to their rows).
 
+Zalo's people are in every batch too: a resident and a newcomer typing anything, numbers, commands without
+their slash, stickers, pictures and what Zalo cannot show a bot; Zalo must refuse nothing the bot sends.
+
 The run checks that the bot handled at least 2,000 generated updates (clock moves, presses with nothing to
 press and update kinds the bot never asked for do not count)."""
 
@@ -27,6 +30,7 @@ from hypothesis import strategies as st
 from sqlalchemy import func, select
 
 from bot.channels.telegram.fake import FakeMessage, FakeTelegram, FakeUser
+from bot.channels.zalo.fake import FakeZalo, FakeZaloUser
 from bot.config import Settings
 from bot.i18n import Translator
 from bot.models import (
@@ -43,7 +47,7 @@ from bot.models import (
 from bot.services import outbox
 from bot.services.people import HAS_ACCOUNT
 from handlers import build_registry
-from tests.conftest import Bot, Clock
+from tests.conftest import PUBLIC, Bot, Clock
 from tests.journeys import commune, onboard, publish
 
 EXAMPLES = 25
@@ -86,6 +90,7 @@ APOLOGIES = ("Sorry, something went wrong", "Xin lỗi, hệ thống vừa gặp
 
 texts = st.one_of(st.text(min_size=1, max_size=200), st.sampled_from(NASTY))  # Telegram sends no empty text
 people = st.sampled_from(["lan", "ken", "stranger", "director"])
+zalo_people = st.sampled_from(["mai", "visitor"])  # on Zalo: a resident who agreed, and someone new
 actions = st.one_of(
     st.tuples(st.just("text"), people, st.booleans(), texts),
     st.tuples(st.just("command"), people, st.booleans(), st.sampled_from(COMMANDS), texts),
@@ -96,6 +101,8 @@ actions = st.one_of(
     st.tuples(st.just("code"), people, st.from_regex(r"\A\d{4}\Z")),
     st.tuples(st.just("raw"), st.sampled_from(RAW_KINDS)),
     st.tuples(st.just("clock"), st.integers(0, 40)),
+    st.tuples(st.just("zalo"), zalo_people, st.one_of(texts, st.sampled_from(COMMANDS), st.from_regex(r"\A\d{1,2}\Z"))),
+    st.tuples(st.just("zalo_odd"), zalo_people, st.sampled_from(["sticker", "image", "unsupported"]), texts),
 )  # fmt: skip
 
 
@@ -133,17 +140,22 @@ async def _throw(template: Path, batch: list[tuple[Any, ...]]) -> int:
     folder = Path(tempfile.mkdtemp())
     clock = Clock(datetime(2025, 10, 6, 6, 10, tzinfo=UTC))  # 13:10 in Vietnam: check-in is open
     fake = FakeTelegram(clock=clock)
+    zalo = FakeZalo(clock=clock)
     shutil.copyfile(template, folder / "loalang.db")
     bot = Bot(
         Settings(
             bot_token=fake.token,
             bot_api_base_url=fake.base_url,
+            zalo_bot_token=zalo.token,
+            zalo_api_base_url=zalo.base_url,
+            public_base_url=PUBLIC,
             database_url=f"sqlite+aiosqlite:///{folder / 'loalang.db'}",
             flood_per_minute=100_000,  # the flood guard would set most of a fast batch aside unread
             _env_file=None,  # type: ignore[call-arg]
         ),
         fake,
         clock,
+        zalo=zalo,
     )
     await bot.start()
     try:
@@ -154,6 +166,10 @@ async def _throw(template: Path, batch: list[tuple[Any, ...]]) -> int:
         cast["ken"] = fake.add_user("Ken", language_code="en")
         await onboard(bot, cast["lan"])
         await onboard(bot, cast["ken"], name="Ken Nguyen", gender="male", village="Thôn Tây")
+        on_zalo = {"mai": zalo.add_user("Mai"), "visitor": zalo.add_user("Khách Zalo")}
+        for answer in ("Xin chào", "Đồng ý", "Trần Thị Mai", "1", "1980", "1"):
+            on_zalo["mai"].send(answer)
+            await bot.settle()
         await bot.say(place.director, "/checkin 1")
         group = place.groups["Thôn Đông"]
         handled = 0
@@ -166,11 +182,15 @@ async def _throw(template: Path, batch: list[tuple[Any, ...]]) -> int:
 
         bot.app.dispatcher.handle = counted  # type: ignore[method-assign, union-attr]
         for action in batch:
-            await _act(bot, fake, cast, group, action)
+            if action[0] in ("zalo", "zalo_odd"):
+                await _on_zalo(bot, on_zalo[action[1]], action)
+            else:
+                await _act(bot, fake, cast, group, action)
         await bot.settle()
         await bot.deliver()
         said = [text for kind, *rest in batch for text in rest if isinstance(text, str)]
         _no_failures(fake, errors)
+        _zalo_took_everything(zalo)
         _english_for_ken(cast["ken"], said)
         _vietnamese_for_lan(cast["lan"])
         await _invariants(bot)
@@ -219,6 +239,30 @@ async def _act(bot: Bot, fake: FakeTelegram, cast: dict[str, FakeUser], group: A
         payload = {"id": query, "from": user.to_json(), "message": last.to_json(), "chat_instance": "1"}
         fake.enqueue("callback_query", {**payload, "data": action[2][:64] or "x"})
     await bot.settle()
+
+
+async def _on_zalo(bot: Bot, user: FakeZaloUser, action: tuple[Any, ...]) -> None:
+    """Typed on Zalo: any text, a command's name without its slash, a number; or a sticker, a picture (with a
+    caption) or what Zalo cannot show a bot (a protected user's message)."""
+    if action[0] == "zalo":
+        user.send(action[2])
+    elif action[2] == "sticker":
+        user.send_sticker()
+    elif action[2] == "image":
+        user.send_image(action[3])
+    else:
+        user.protected = True
+        user.send("")
+        user.protected = False
+    await bot.settle()
+
+
+def _zalo_took_everything(zalo: FakeZalo) -> None:
+    """Zalo refused nothing the bot sent (a text too long, a keyboard…), and no answer there was an apology."""
+    refused = [(c.method, c.code, c.params) for c in zalo.calls if c.method.startswith("send") and c.code != 200]
+    assert refused == []
+    crashed = [m.text for c in zalo.chats.values() for m in c.bot_messages if m.shown.startswith(APOLOGIES)]
+    assert crashed == [], crashed
 
 
 def _presses(message: FakeMessage, label: str) -> bool:

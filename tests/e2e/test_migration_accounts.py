@@ -156,6 +156,6 @@ async def test_going_below_0014_refuses_in_one_line_while_another_messenger_hold
         async with db.session() as session:  # nothing was undone, not even the step down that went before it
             assert [a.external_id for a in await session.scalars(select(Account))] == ["e4ea2cd5189df1c3a88c"]
             assert list(await session.scalars(select(OfferedChoices))) == []  # 0015's table is still there
-            assert await session.scalar(text("SELECT version_num FROM alembic_version")) == "0015"
+            assert await session.scalar(text("SELECT version_num FROM alembic_version")) == "0016"
     finally:
         await db.dispose()

@@ -103,7 +103,7 @@ async def test_cancel_leaves_nothing_behind_and_residents_cannot_start(bot: Bot,
     await bot.say(place.director, "Hội thi nấu ăn")
     cancelled = (await bot.say(place.director, "/cancel"))[-1]
     assert cancelled.text == "Đã hủy. Chưa có gì được lưu."
-    assert (await bot.say(place.director, "Sự kiện"))[-1].text.startswith("Tôi chưa hiểu ý bạn.")
+    assert (await bot.say(place.director, "Hội thi nấu ăn"))[-1].text.startswith("Tôi chưa hiểu ý bạn.")
     assert await _activities(bot) == []
 
     resident = fake.add_user("Lan")

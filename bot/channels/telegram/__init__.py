@@ -16,7 +16,11 @@ __all__ = ["API", "NAME", "TelegramChannel", "chat_ref", "configured", "link"]
 
 
 def configured(
-    settings: Settings, *, transport: httpx.AsyncBaseTransport | None = None, concurrent_updates: int = 1
+    settings: Settings,
+    *,
+    transports: dict[str, httpx.AsyncBaseTransport] | None = None,
+    concurrent_updates: int = 1,
+    **_: object,
 ) -> TelegramChannel | None:
     """The channel when BOT_TOKEN is set."""
     if settings.bot_token is None:
@@ -24,7 +28,10 @@ def configured(
     token = settings.bot_token.get_secret_value()
     logs.hide(token)
     return TelegramChannel(
-        token, settings.bot_api_base_url or API, transport=transport, concurrent_updates=concurrent_updates
+        token,
+        settings.bot_api_base_url or API,
+        transport=(transports or {}).get(NAME),
+        concurrent_updates=concurrent_updates,
     )
 
 

@@ -6,18 +6,16 @@ import asyncio
 import contextlib
 import inspect
 import time
-from collections.abc import AsyncIterator, Callable, Iterator
+from collections.abc import AsyncIterator, Callable
 from datetime import datetime
 from typing import Any
 
 import httpx
-import uvicorn
-from starlette.types import ASGIApp
 
+from bot.channels.fake_http import FakeTransport, serve_app
 from bot.channels.telegram.fake.faults import Fault, FaultBook
 from bot.channels.telegram.fake.limits import RateLimiter
 from bot.channels.telegram.fake.server import ApiCall, build_app
-from bot.channels.telegram.fake.transport import FakeTransport
 from bot.channels.telegram.fake.webhook import WebhookPusher, pushing
 from bot.channels.telegram.fake.world import World
 
@@ -91,47 +89,6 @@ class FakeTelegram(World):
         """The next `times` calls of `method` ("sendMessage", "send_message" or "*"), to `chat_id` if given,
         fail with `fault`."""
         self.faults.add(method, fault, chat_id, times)
-
-
-class _QuietServer(uvicorn.Server):
-    """Leaves signals to its owner, who stops the bot first and the server last."""
-
-    @contextlib.contextmanager
-    def capture_signals(self) -> Iterator[None]:
-        yield
-
-
-@contextlib.asynccontextmanager
-async def serve_app(app: ASGIApp, host: str = "127.0.0.1", port: int = 0) -> AsyncIterator[str]:
-    """Serve an ASGI app (the fake, or the sandbox around it) on loopback; yields "http://host:port"."""
-    config = uvicorn.Config(
-        app,
-        host=host,
-        port=port,
-        lifespan="off",
-        ws="none",
-        log_config=None,
-        log_level="warning",
-        access_log=False,
-        timeout_graceful_shutdown=1,
-    )
-    server = _QuietServer(config)
-    task = asyncio.create_task(server.serve())
-    try:
-        for _ in range(1000):  # ten seconds at most
-            if server.started or task.done():
-                break
-            await asyncio.sleep(0.01)
-        if not server.started:
-            with contextlib.suppress(SystemExit):  # uvicorn exits when it cannot bind
-                if task.done():
-                    task.result()
-            raise OSError(f"could not listen on {host}:{port}")
-        bound = server.servers[0].sockets[0].getsockname()[1]
-        yield f"http://{host}:{bound}"
-    finally:
-        server.should_exit = True
-        await task
 
 
 def _describe(predicate: Callable[[], bool]) -> str:

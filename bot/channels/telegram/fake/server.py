@@ -15,6 +15,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
+from bot.channels.fake_http import IN_PROCESS, TIMED_OUT
 from bot.channels.telegram.fake import errors
 from bot.channels.telegram.fake.control import control_routes
 from bot.channels.telegram.fake.errors import ApiError
@@ -27,8 +28,6 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-IN_PROCESS = "x-fake-telegram-in-process"  # set by FakeTelegram.transport(): it enacts timeouts itself
-TIMED_OUT = "x-fake-telegram-timed-out"
 LONGEST_HANG = 300.0  # over a real socket, an injected timeout hangs until the client gives up
 
 

@@ -25,8 +25,8 @@ from starlette.middleware.trustedhost import TrustedHostMiddleware
 from starlette.routing import Mount
 
 from bot.bootstrap import LoaLang, bootstrap
+from bot.channels.fake_http import serve_app
 from bot.channels.telegram.fake import FakeTelegram, snapshot
-from bot.channels.telegram.fake.fake import serve_app
 from bot.channels.telegram.sandbox.clock import SandboxClock
 from bot.channels.telegram.sandbox.demo import Cast, stage
 from bot.channels.telegram.sandbox.page import JsonPostsOnly, Page

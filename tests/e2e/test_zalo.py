@@ -1,0 +1,121 @@
+"""Zalo: residents and village heads use the bot by typing, through the fake Zalo Bot API over HTTP, beside
+Telegram and on the same database."""
+
+from __future__ import annotations
+
+import re
+
+from sqlalchemy import func, select
+
+from bot.models import Attendance
+from tests.conftest import Bot
+from tests.journeys import center_with_director, checkin_code, commune, local, publish, tr
+from tests.people import OnZalo
+
+
+async def _present(bot: Bot) -> int:
+    assert bot.app is not None
+    async with bot.app.db.session() as session:
+        return int(await session.scalar(select(func.count()).select_from(Attendance)) or 0)
+
+
+async def test_a_zalo_resident_goes_from_her_first_message_to_checked_in_by_typing(both: Bot) -> None:
+    assert both.zalo is not None
+    place = await commune(both, both.fake)
+    activity_id = await publish(both, place, start="06/10/2025 13:30")
+    lan = OnZalo(both, both.zalo.add_user("Lan Nguyễn"))
+
+    notice = (await lan.say("Xin chào"))[-1]  # no /start on Zalo: her first words open the bot
+    assert "số tài khoản của bạn trên ứng dụng nhắn tin này" in notice
+    assert notice.endswith(
+        "Thông tin của bạn chỉ được lưu khi bạn nhắn “Đồng ý” hoặc số 1.\n\n1. ✅ Đồng ý\n2. English"
+    )
+    assert (await lan.say("dong y"))[-1] == "Họ và tên của bạn là gì?"
+    assert (await lan.say("Nguyễn Thị Lan"))[-1] == "Bạn là nữ hay nam?\n\n1. Nữ\n2. Nam\n3. Khác"
+    await lan.say("1")
+    assert (await lan.say("1965"))[-1] == "Bạn ở thôn nào?\n\n1. Thôn Bắc\n2. Thôn Tây\n3. Thôn Đông"
+    profile = (await lan.say("thôn đông"))[-1]
+    assert profile.startswith("Thông tin của bạn:\n• Nguyễn Thị Lan\n• Nữ, sinh năm 1965\n• Thôn Đông")
+
+    listed = await lan.say("hoat dong")
+    assert listed[-1].startswith("📢 Chuyên đề phòng chống lừa đảo qua mạng")
+    assert listed[-1].endswith("1. ✍️ Đăng ký\n2. 📅 Thêm vào lịch")
+    registered = (await lan.say("1"))[-1]
+    assert registered.startswith("Bạn đã đăng ký Chuyên đề phòng chống lừa đảo qua mạng")
+
+    both.clock.current = local("06/10/2025 13:10")
+    screen = (await both.say(place.director, f"/checkin {activity_id}"))[-1]
+    done = (await lan.say(checkin_code(screen.text)))[-1]
+    assert done.startswith("✅ Đã điểm danh: Chuyên đề phòng chống lừa đảo qua mạng.")
+    assert await _present(both) == 1
+    assert lan.sent == 9  # what the closing note of issue 17 quotes
+
+
+async def test_every_answer_zalo_gets_is_one_zalo_takes(both: Bot) -> None:
+    assert both.zalo is not None
+    place = await commune(both, both.fake)
+    for number in range(5):
+        await publish(both, place, title=f"Lớp tập huấn số {number + 1} " + "rất dài " * 30)
+    lan = OnZalo(both, both.zalo.add_user("Lan"))
+    await lan.say("Xin chào")
+    for answer in ("1", "Nguyễn Thị Lan", "1", "1965", "3"):
+        await lan.say(answer)
+    await lan.say("/events")
+    sent = [call for call in both.zalo.calls_to("sendMessage") if call.code == 200]
+    assert all(1 <= len(call.params["text"]) <= 2000 for call in sent)
+    assert not [call for call in both.zalo.calls if call.code not in (200, 408)]
+
+
+async def test_a_village_heads_pasted_text_credits_the_village_in_stats(both: Bot) -> None:
+    assert both.zalo is not None
+    director = await center_with_director(both, both.fake)  # no village group linked: on Zalo there are none
+    await both.say(director, "/appoint head")
+    await both.press(director, director.private_chat.bot_messages[-1], "Thôn Đông")
+    invite = director.private_chat.bot_messages[-1]
+    assert invite.buttons[-1] == "🔗 Tạo link mời dùng một lần"
+    made = (await both.press(director, invite, invite.buttons[-1]))[-1].text or ""
+    typed = re.search(r"Zalo, hãy nhắn cho Loa Làng: (start \S+)", made)
+    assert typed is not None, made
+
+    ba = OnZalo(both, both.zalo.add_user("Bác Ba"))
+    await ba.say(typed.group(1))
+    await ba.say("Đồng ý")
+    for answer in ("Trần Văn Ba", "2", "1958", "Thôn Đông"):
+        await ba.say(answer)
+
+    place = await commune_of(both)
+    activity_id = await publish(both, place, title="Tập huấn trồng lúa", start="06/10/2025 08:00")
+    await both.deliver()
+    pasted = ba.read[-1]
+    assert pasted.startswith("📢 Tập huấn trồng lúa")
+    line = f"DK {activity_id} {place.villages['Thôn Đông']}"
+    assert f"Để đăng ký qua Zalo, hãy nhắn cho Loa Làng: {line}" in pasted
+    assert "https://t.me/loalang_bot?start=a" in pasted  # readers on Telegram have their link too
+
+    # In the village's Zalo group, a resident of the next village reads it and types what it says.
+    hoa = OnZalo(both, both.zalo.add_user("Hoa"))
+    await hoa.say(line.lower())
+    await hoa.say("Đồng ý")
+    for answer in ("Lê Thị Hoa", "1", "1970", "Thôn Tây"):
+        await hoa.say(answer)
+    assert hoa.read[-1].startswith("Bạn đã đăng ký Tập huấn trồng lúa")
+
+    stats = (await both.say(director, "/stats"))[0]
+    await both.press(director, stats, "🏘 Theo thôn")  # the same message, edited
+    text = stats.text or ""
+    said = tr("vi", "• {village}: {visits} ({women} women); registered {registered}, waiting {waiting}, here {here}")
+    assert said.format(village="Thôn Đông", visits=0, women=0, registered=1, waiting=0, here=0) in text
+    assert said.format(village="Thôn Tây", visits=0, women=0, registered=0, waiting=0, here=0) in text
+
+
+async def commune_of(bot: Bot):  # type: ignore[no-untyped-def]
+    """The center made by center_with_director, as tests.journeys.Commune (no groups)."""
+    from bot.models import Center, Village
+    from tests.journeys import Commune
+
+    assert bot.app is not None
+    async with bot.app.db.session() as session:
+        center = await session.scalar(select(Center))
+        assert center is not None
+        villages = {v.name: v.id for v in await session.scalars(select(Village).where(Village.center_id == center.id))}
+    return Commune(center.id, None, {}, villages)  # type: ignore[arg-type]

@@ -1,0 +1,74 @@
+"""One person on Telegram and Zalo: linked with a one-time code, counted once, reached where they wrote last."""
+
+from __future__ import annotations
+
+import re
+
+from sqlalchemy import func, select
+
+from bot.models import Attendance, Registration
+from bot.services import people
+from tests.conftest import Bot
+from tests.journeys import checkin_code, commune, local, onboard, people_count, person_of, publish
+from tests.people import OnZalo
+
+
+async def _count(bot: Bot, model: type) -> int:
+    assert bot.app is not None
+    async with bot.app.db.session() as session:
+        return int(await session.scalar(select(func.count()).select_from(model)) or 0)
+
+
+async def test_a_person_registers_on_telegram_checks_in_on_zalo_and_counts_once(both: Bot) -> None:
+    assert both.zalo is not None
+    place = await commune(both, both.fake)
+    activity_id = await publish(both, place, start="06/10/2025 13:30")
+    lan = both.fake.add_user("Lan", language_code="vi")
+    await onboard(both, lan)
+    before = await people_count(both)
+
+    offer = (await both.say(lan, "/connect"))[-1].text or ""
+    code = re.search(r"connect (\d{6})", offer)
+    assert code is not None, offer
+    on_zalo = OnZalo(both, both.zalo.add_user("Lan Nguyễn"))
+    joined = (await on_zalo.say(f"Connect {code.group(1)}"))[-1]  # typed on Zalo, no slash
+    assert joined.startswith("Xong: tài khoản này và tài khoản kia của bạn giờ là một người, Nguyễn Thị Lan.")
+    assert await people_count(both) == before
+    assert (await on_zalo.say(f"connect {code.group(1)}"))[-1].startswith("Mã này không đúng")  # it worked once
+
+    registered = (await both.say(lan, f"/register {activity_id}"))[-1].text or ""
+    assert registered.startswith("Bạn đã đăng ký Chuyên đề phòng chống lừa đảo qua mạng")
+    assert "Chuyên đề phòng chống lừa đảo qua mạng" in (await on_zalo.say("cua toi"))[-1]  # her /my, on Zalo
+
+    both.clock.current = local("06/10/2025 13:10")
+    screen = (await both.say(place.director, f"/checkin {activity_id}"))[-1]
+    done = (await on_zalo.say(checkin_code(screen.text)))[-1]
+    assert done.startswith("✅ Đã điểm danh: Chuyên đề phòng chống lừa đảo qua mạng.")
+    again = (await both.say(lan, checkin_code(screen.text)))[-1].text
+    assert again == "Bạn đã điểm danh Chuyên đề phòng chống lừa đảo qua mạng rồi."
+    assert await _count(both, Attendance) == 1 and await _count(both, Registration) == 1
+
+    person = await person_of(both, lan)
+    assert person is not None and people.chat_of(person) is not None
+    assert people.chat_of(person).channel == "telegram"  # type: ignore[union-attr]  # she wrote there last
+
+
+async def test_two_profiles_made_apart_are_joined_and_what_both_hold_counts_once(both: Bot) -> None:
+    assert both.zalo is not None
+    place = await commune(both, both.fake)
+    activity_id = await publish(both, place, start="06/10/2025 13:30")
+    hoa = both.fake.add_user("Hoa", language_code="vi")
+    await onboard(both, hoa, name="Lê Thị Hoa")
+    await both.say(hoa, f"/register {activity_id}")
+    on_zalo = OnZalo(both, both.zalo.add_user("Hoa"))
+    await on_zalo.say("Xin chào")
+    for answer in ("Đồng ý", "Lê Thị Hoa", "1", "1970", "1"):
+        await on_zalo.say(answer)
+    await on_zalo.say(f"dk {activity_id}")
+    assert await people_count(both) == 3 and await _count(both, Registration) == 2  # the director, Hoa twice
+
+    code = re.search(r"connect (\d{6})", (await both.say(hoa, "/connect"))[-1].text or "")
+    assert code is not None
+    assert (await on_zalo.say(f"/connect {code.group(1)}"))[-1].startswith("Xong:")
+    assert await people_count(both) == 2 and await _count(both, Registration) == 1
+    assert (await on_zalo.say("connect 000000"))[-1].startswith("Mã này không đúng hoặc đã hết hạn.")
