@@ -41,6 +41,10 @@ from bot.services.regions import officer_region
 log = logging.getLogger(__name__)
 
 SLOW_DOWN = N_("You are sending messages faster than I can read them. Please wait a minute, then try again.")
+TYPE_INSTEAD = N_(
+    "I didn't understand that. You can type:\n• events: what is coming up\n• my: your registrations\n"
+    "• the 4 numbers shown at the hall: to check in\n• help: everything I can do"
+)
 FOUR_DIGITS = re.compile(r"^[0-9]{4}$")  # ASCII only: \d would match other scripts' digits too
 
 DENIED = {
@@ -235,7 +239,10 @@ class Dispatcher:
             if FOUR_DIGITS.match(text.strip()) and "code" in self.registry.commands:
                 await self._command(ctx, "code", text.strip())  # the check-in code shown at the venue
                 return
-            ctx.reply(ctx._("I didn't understand that. Send /help to see what I can do."))
+            if ctx.can.buttons:
+                ctx.reply(ctx._("I didn't understand that. Send /help to see what I can do."))
+            else:  # nothing on show to press: what can be typed now, in the words bot/typed.py reads
+                ctx.reply(ctx._(TYPE_INSTEAD))
             return
         if ctx.incoming.forwarded_from or ctx.incoming.forwarded_hidden:
             if journey.on_forward is None:

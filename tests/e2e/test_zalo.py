@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 
+import httpx
 from sqlalchemy import func, select
 
 from bot.models import Attendance
@@ -119,3 +120,87 @@ async def commune_of(bot: Bot):  # type: ignore[no-untyped-def]
         assert center is not None
         villages = {v.name: v.id for v in await session.scalars(select(Village).where(Village.center_id == center.id))}
     return Commune(center.id, None, {}, villages)  # type: ignore[arg-type]
+
+
+async def test_what_a_zalo_resident_types_is_read_forgivingly(both: Bot) -> None:
+    assert both.zalo is not None
+    place = await commune(both, both.fake)
+    activity_id = await publish(both, place)
+    lan = OnZalo(both, both.zalo.add_user("Lan"))
+    await lan.say("Chào cháu")
+    for answer in ("ĐỒNG Ý", "Nguyễn Thị Lan", "nữ", "1965", "Thon Dong"):
+        await lan.say(answer)
+    assert lan.read[-1].startswith("Thông tin của bạn:\n• Nguyễn Thị Lan\n• Nữ, sinh năm 1965\n• Thôn Đông")
+
+    for typed in ("/my", "my", "MY", "của tôi", "Cua toi"):
+        assert (await lan.say(typed)) == ["Bạn chưa đăng ký hoạt động nào sắp tới. Gửi /events để xem có gì."], typed
+    assert (await lan.say(f"ĐK {activity_id}"))[-1].startswith("Bạn đã đăng ký Chuyên đề phòng chống lừa đảo")
+    assert (await lan.say(f"huỷ đăng ký {activity_id}"))[-1].startswith("Đã trả lại chỗ của bạn ở Chuyên đề")
+
+    understood = "Tôi chưa hiểu ý bạn. Bạn có thể nhắn:\n• hoạt động: xem các buổi sắp tới\n• của tôi:"
+    assert (await lan.say("hôm nay trời đẹp quá"))[-1].startswith(understood)
+    lan.user.send_sticker()
+    await both.settle()
+    assert lan.read[-1].startswith(understood)
+
+    await lan.say("profile")
+    assert lan.read[-1].startswith("Họ và tên của bạn là gì?\n\n1. Giữ nguyên: Nguyễn Thị Lan")
+    assert (await lan.say("Huỷ"))[-1] == "Đã hủy. Chưa có gì được lưu."  # mid-question, a word that cancels
+
+
+async def test_on_zalo_reminders_are_answered_by_number_and_files_come_as_links(both: Bot) -> None:
+    assert both.zalo is not None and both.zalo.fetch_transport is not None
+    place = await commune(both, both.fake)
+    activity_id = await publish(both, place, start="06/10/2025 13:30", reminders="30m")
+    lan = OnZalo(both, both.zalo.add_user("Lan"))
+    await lan.say("Xin chào")
+    for answer in ("1", "Nguyễn Thị Lan", "1", "1965", "3", f"dk {activity_id}"):
+        await lan.say(answer)
+
+    both.clock.current = local("06/10/2025 13:00")
+    await both.deliver()
+    reminder = lan.read[-1]
+    assert reminder.startswith("⏰ Nhắc lịch\n📢 Chuyên đề phòng chống lừa đảo qua mạng")
+    assert reminder.endswith("Bạn vẫn tham gia chứ?\n\n1. ✅ Có, tôi sẽ đến\n2. 🙅 Không đi được")
+    assert (await lan.say("2"))[-1].startswith("Đã trả lại chỗ của bạn ở Chuyên đề phòng chống lừa đảo qua mạng.")
+
+    answer = (await lan.say("/mydata"))[-1]
+    link = re.search(r"(http://loalang\.test/f/\S+)", answer)
+    assert link is not None, answer
+    async with httpx.AsyncClient(transport=both.zalo.fetch_transport, base_url="http://loalang.test") as web:
+        mine = await web.get(link.group(1))
+        assert mine.status_code == 200 and "Nguyễn Thị Lan" in mine.text
+        assert mine.headers["cache-control"] == "private, no-store"
+        both.clock.advance(hours=25)
+        assert (await web.get(link.group(1))).status_code == 404  # a day later the link has expired
+        assert (await web.get("/f/guessed-token/mydata.json")).status_code == 404
+
+
+async def test_staff_on_zalo_see_a_new_code_each_minute_and_the_chart_as_a_picture(both: Bot) -> None:
+    assert both.zalo is not None
+    payload = await both.create_center()
+    hung = OnZalo(both, both.zalo.add_user("Hùng"))
+    await hung.say(f"start {payload}")
+    for answer in ("Đồng ý", "Phạm Văn Hùng", "2", "1970", "1"):
+        await hung.say(answer)
+    place = await commune_of(both)
+    activity_id = await publish(both, place, start="06/10/2025 13:30")
+
+    both.clock.current = local("06/10/2025 13:10")
+    screen = (await hung.say(f"/checkin {activity_id}"))[-1]
+    first = checkin_code(screen)
+    both.clock.advance(minutes=1)
+    before = len(hung.read)
+    await both.deliver()  # the new code, and the reminder half an hour before, which he is told of too
+    renewed = next(text for text in hung.read[before:] if text.startswith("Điểm danh: "))
+    assert renewed.startswith("Điểm danh: Chuyên đề phòng chống lừa đảo qua mạng\nMã: ")
+    assert checkin_code(renewed) != first  # Zalo cannot edit: the new minute's code comes as a new message
+
+    before = len(hung.user.private_chat.bot_messages)
+    await hung.say("/stats")
+    shown = hung.user.private_chat.bot_messages[before:]
+    pictures = [message for message in shown if message.photo is not None]
+    assert len(pictures) == 1 and pictures[0].photo.startswith(b"\x89PNG")  # type: ignore[union-attr]
+    assert pictures[0].photo_url is not None and pictures[0].photo_url.startswith("http://loalang.test/f/")
+    report = (await hung.say("/report 2025 csv"))[-1]
+    assert re.search(r"http://loalang\.test/f/\S+\.csv", report), report
