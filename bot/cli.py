@@ -140,7 +140,7 @@ async def _default(settings: Settings, args: argparse.Namespace) -> int:
 
 
 async def _sandbox(settings: Settings, args: argparse.Namespace) -> int:
-    sandbox = messengers.sandbox()  # loaded only for the sandbox
+    sandbox = messengers.load_sandbox()  # loaded only for the sandbox
 
     def ready(url: str) -> None:
         print(f"Loa Làng sandbox: open {url} in a browser. Ctrl-C stops it.", flush=True)

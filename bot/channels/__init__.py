@@ -1,12 +1,11 @@
 """The messengers the bot serves. Each is a package here offering `configured(settings, **options)` (its channel
 when the settings set it up, else None) and `link(settings, payload)` (a link that opens the bot on `payload`),
-and may hold a `sandbox` (the messenger played on this computer, on a fake of its Bot API, for `loalang sandbox`).
-The rest of the core knows them only through the messaging port (bot/messaging.py)."""
+and a `fake` of its Bot API; `sandbox/` plays them all on this computer (`loalang sandbox`). The rest of the core
+knows them only through the messaging port (bot/messaging.py)."""
 
 from __future__ import annotations
 
 import importlib
-import importlib.util
 from types import ModuleType
 from typing import Any
 
@@ -35,10 +34,7 @@ async def link(settings: Settings, payload: str) -> str:
     return f"/start {payload}"
 
 
-def sandbox() -> ModuleType:
-    """The first messenger's sandbox: its module offers `run(settings, folder=, fresh=, port=, ready=)`."""
-    for name in MESSENGERS:
-        module = f"{__name__}.{name}.sandbox"
-        if importlib.util.find_spec(module) is not None:
-            return importlib.import_module(module)
-    raise LookupError("no messenger here offers a sandbox")
+def load_sandbox() -> ModuleType:
+    """The sandbox (bot/channels/sandbox): every messenger played on this computer, on the fakes of their Bot
+    APIs. Its module offers `run(settings, folder=, fresh=, port=, ready=)`; it is loaded only for the sandbox."""
+    return importlib.import_module(f"{__name__}.sandbox")

@@ -26,6 +26,7 @@ STARTED = re.compile(r"open (http://127\.0\.0\.1:\d+/) in a browser")
 WAIT = 15_000  # ms: the longest a person would wait for the bot's answer on this page
 
 MAI, THU, HUNG, LAN = "Vũ Thị Mai", "Đinh Thị Thu", "Phạm Văn Hùng", "Bùi Thị Lan"
+SEN, BINH = "Lò Thị Sen", "Đỗ Văn Bình"  # on Zalo
 TALK = "Khái niệm và các loại AI"
 
 
@@ -131,7 +132,8 @@ def test_a_new_resident_registers_checks_in_and_is_counted_in_the_directors_stat
     page.goto(sandbox)
 
     # 1. The page lists the cast, and the demo programme is already announced in the village groups.
-    expect(page.locator(".chat-item")).to_have_count(10, timeout=WAIT)
+    expect(page.locator(".chat-item")).to_have_count(12, timeout=WAIT)
+    expect(page.locator(".chat-item.zalo")).to_have_count(2)
     open_chat(page, "Thôn Thượng")
     expect(page.locator(".message.from-bot", has_text=TALK)).to_have_count(1, timeout=WAIT)
     shot(page, "1-opened")
@@ -207,3 +209,31 @@ def test_a_new_resident_registers_checks_in_and_is_counted_in_the_directors_stat
     page.set_viewport_size({"width": 390, "height": 844})
     expect(page.locator("#composer-text")).to_be_visible()
     shot(page, "6-on-a-phone")
+    page.set_viewport_size({"width": 1280, "height": 800})
+
+    # 6. On Zalo, Sen has never written to the bot: her first words open it, and she answers by typing, numbers
+    #    included; the talk comes as a numbered list and she registers by its number. Bình, the head of a
+    #    village with no group the bot is in, has each announcement as text to paste into his village's group.
+    open_chat(page, SEN)
+    expect(page.locator("#app.on-zalo")).to_have_count(1)
+    expect(page.locator("#composer-attach")).to_be_hidden()
+    say(page, "Chào cháu")
+    expect(page.locator(".message.from-bot").last).to_contain_text("1. ✅ Đồng ý")
+    say(page, "1")
+    expect(page.locator(".message.from-bot").last).to_contain_text("Họ và tên", timeout=WAIT)
+    say(page, SEN)
+    expect(page.locator(".message.from-bot").last).to_contain_text("1. Nữ", timeout=WAIT)
+    say(page, "1")
+    say(page, "1950")
+    expect(page.locator(".message.from-bot").last).to_contain_text("Bạn ở thôn nào?", timeout=WAIT)
+    say(page, "thon ha")
+    expect(page.locator(".message.from-bot").last).to_contain_text(SEN, timeout=WAIT)
+    say(page, "hoạt động")
+    listed = page.locator(".message.from-bot", has_text="1. ✍️ Đăng ký").last
+    expect(listed).to_be_visible(timeout=WAIT)
+    say(page, "1")
+    expect(page.locator(".message.from-bot").last).to_contain_text("Bạn đã đăng ký", timeout=WAIT)
+    shot(page, "7-zalo-resident-registers-by-typing")
+    open_chat(page, BINH)
+    expect(page.locator(".message.from-bot", has_text="hãy nhắn cho Loa Làng: DK").first).to_be_visible(timeout=WAIT)
+    shot(page, "8-zalo-village-head-text-to-paste")

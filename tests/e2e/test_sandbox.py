@@ -13,7 +13,7 @@ from typing import Any
 
 import httpx
 
-from bot.channels.telegram import sandbox
+import bot.channels.sandbox as sandbox
 from bot.config import Settings
 
 
@@ -50,11 +50,9 @@ async def until(check: Callable[[], Awaitable[Any]], timeout: float = 15) -> Any
     return found
 
 
-async def texts(client: httpx.AsyncClient, chat_id: int) -> list[str]:
-    return [
-        m.get("text") or m.get("caption") or ""
-        for m in (await client.get(f"/_control/chats/{chat_id}/messages")).json()
-    ]
+async def texts(client: httpx.AsyncClient, chat_id: int, *, zalo: bool = False) -> list[str]:
+    path = f"/_control/{'zalo/' if zalo else ''}chats/{chat_id}/messages"
+    return [m.get("text") or m.get("caption") or "" for m in (await client.get(path)).json()]
 
 
 async def test_the_demo_week_is_announced_and_fast_forward_delivers_the_next_reminder(tmp_path: Path) -> None:
@@ -72,6 +70,8 @@ async def test_the_demo_week_is_announced_and_fast_forward_delivers_the_next_rem
             ("Xã Thanh Bình", "Nhóm chung của xã"),
             ("Thôn Thượng", "Nhóm thôn: Thôn Thượng"),
             ("Thôn Trung", "Nhóm thôn: Thôn Trung"),
+            ("Lò Thị Sen", "Người dân mới trên Zalo: chưa nhắn tin cho Loa Làng lần nào"),
+            ("Đỗ Văn Bình", "Trưởng thôn trên Zalo: Thôn Hạ"),
         ]
         assert "Vũ Thị Mai" in cast["hint"]
         rebound = await client.get("/_control/sandbox", headers={"host": "evil.example"})
@@ -80,6 +80,14 @@ async def test_the_demo_week_is_announced_and_fast_forward_delivers_the_next_rem
         assert form.status_code == 415  # a page elsewhere cannot post here without a CORS preflight
         english = (await client.get("/_control/sandbox", params={"lang": "en"})).json()
         assert english["labels"]["fast_forward"] == "⏩ Jump to the next event"
+
+        binh = next(c["chat_id"] for c in cast["chats"] if c["title"] == "Đỗ Văn Bình")
+        pasted = await until(lambda: _cards(client, binh, 5, zalo=True))  # to paste in Thôn Hạ's Zalo group
+        assert "Để đăng ký qua Zalo, hãy nhắn cho Loa Làng: DK " in pasted[0]
+        sen = next(c["chat_id"] for c in cast["chats"] if c["title"] == "Lò Thị Sen")
+        await client.post("/_control/zalo/send", json={"chat_id": sen, "text": "Chào cháu"})
+        notice = await until(lambda: _new(client, sen, 1, zalo=True))
+        assert notice[-1].endswith("1. ✅ Đồng ý\n2. English")
 
         village = next(c["chat_id"] for c in cast["chats"] if c["title"] == "Thôn Thượng")
         cards = await until(lambda: _cards(client, village, 5))
@@ -109,11 +117,17 @@ async def test_a_restart_carries_on_and_fresh_starts_an_empty_center(tmp_path: P
         mai = next(c["chat_id"] for c in cast["chats"] if c["title"] == "Vũ Thị Mai")
         await client.post("/_control/send", json={"user_id": mai, "text": "/start"})
         notice = await until(lambda: _new(client, mai, 1))
+        sen = next(c["chat_id"] for c in cast["chats"] if c["title"] == "Lò Thị Sen")
+        await client.post("/_control/zalo/send", json={"chat_id": sen, "text": "Xin chào"})
+        zalo_notice = await until(lambda: _new(client, sen, 1, zalo=True))
         jumped = (await client.post("/_control/clock/next", json={})).json()
 
     async with running(folder) as client:
         assert (await client.get("/_control/sandbox")).json()["chats"] == cast["chats"]
         assert (await texts(client, mai))[:2] == ["/start", notice[-1]]
+        assert (await texts(client, sen, zalo=True))[:2] == ["Xin chào", zalo_notice[-1]]
+        await client.post("/_control/zalo/send", json={"chat_id": sen, "text": "Đồng ý"})
+        assert (await until(lambda: _new(client, sen, 4, zalo=True)))[-1] == "Họ và tên của bạn là gì?"
         clock = (await client.get("/_control/clock")).json()
         assert datetime.fromisoformat(clock["now"]) >= datetime.fromisoformat(jumped["now"])  # time kept its jump
         messages = (await client.get(f"/_control/chats/{mai}/messages")).json()
@@ -137,11 +151,11 @@ async def test_a_restart_carries_on_and_fresh_starts_an_empty_center(tmp_path: P
     assert (folder / "notes.txt").read_text() == "the trainer's own file"  # --fresh removes only its own files
 
 
-async def _cards(client: httpx.AsyncClient, chat_id: int, count: int) -> list[str] | None:
-    found = [t for t in await texts(client, chat_id) if t.startswith("📢")]
+async def _cards(client: httpx.AsyncClient, chat_id: int, count: int, *, zalo: bool = False) -> list[str] | None:
+    found = [t for t in await texts(client, chat_id, zalo=zalo) if t.startswith("📢")]
     return found if len(found) >= count else None
 
 
-async def _new(client: httpx.AsyncClient, chat_id: int, seen: int) -> list[str] | None:
-    found = await texts(client, chat_id)
+async def _new(client: httpx.AsyncClient, chat_id: int, seen: int, *, zalo: bool = False) -> list[str] | None:
+    found = await texts(client, chat_id, zalo=zalo)
     return found if len(found) > seen else None

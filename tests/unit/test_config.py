@@ -52,7 +52,7 @@ def test_cli_without_token_starts_the_sandbox_and_says_what_to_set(
         started.append(options)
         return 0
 
-    monkeypatch.setattr("bot.channels.telegram.sandbox.run", sandbox)
+    monkeypatch.setattr("bot.channels.sandbox.run", sandbox)
     assert main([]) == 0
     out = capsys.readouterr().out.strip()
     assert len(out.splitlines()) == 1 and "BOT_TOKEN" in out and "sandbox" in out

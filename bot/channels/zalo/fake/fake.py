@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import time
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable
 from datetime import datetime
 from typing import Any
 
@@ -40,6 +40,9 @@ class FakeZalo(ZaloWorld):
         self.webhook: dict[str, Any] = {}
         self.fetch_transport: httpx.AsyncBaseTransport | None = None
         self.per_second: float | None = None  # when set, sends beyond it in any second answer 429
+        # A long poll answers 408 after this many seconds at most. Behind middleware that hides a client's leaving
+        # (the sandbox's), a short one lets the server stop at once.
+        self.longest_poll = 30.0
         self._faults: list[tuple[str, ZaloFault, str | None, list[int]]] = []
         self._sent_at: list[float] = []
         self._arrived = asyncio.Event()
@@ -57,16 +60,18 @@ class FakeZalo(ZaloWorld):
         async with serve_app(self.app, host, port) as root:
             yield f"{root}/bot"
 
-    async def next_update(self, wait: float) -> dict[str, Any] | None:
-        """Take the oldest update, waiting up to `wait` seconds for one."""
+    async def next_update(
+        self, wait: float, gone: Callable[[], Awaitable[bool]] | None = None
+    ) -> dict[str, Any] | None:
+        """Take the oldest update, waiting up to `wait` seconds for one, or until `gone()` says the client left."""
         deadline = time.monotonic() + wait
         while not self.pending:
             self._arrived.clear()
             left = deadline - time.monotonic()
-            if left <= 0:
+            if left <= 0 or (gone is not None and await gone()):
                 return None
             with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(self._arrived.wait(), left)
+                await asyncio.wait_for(self._arrived.wait(), min(left, 0.25))
         self.taken += 1
         return self.pending.popleft()
 

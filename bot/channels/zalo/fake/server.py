@@ -7,6 +7,7 @@ from __future__ import annotations
 import asyncio
 import json
 import time
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -83,7 +84,11 @@ def build_app(fake: FakeZalo) -> Starlette:
             if fault is None or fault.delivered:
                 if method in SENDS and fake.over_limit():
                     raise ZaloRefusal(429, "Too Many Requests: quota exceeded")
-                body, code = {"ok": True, "result": await handler(fake, params)}, 200
+                if method == "getUpdates":  # a long poll ends early when its client has gone
+                    result = await get_updates(fake, params, request.is_disconnected)
+                else:
+                    result = await handler(fake, params)
+                body, code = {"ok": True, "result": result}, 200
             else:
                 body, code = {}, 0
         except ZaloRefusal as refusal:
@@ -143,14 +148,16 @@ async def get_me(fake: FakeZalo, params: dict[str, Any]) -> dict[str, Any]:
     return {"id": fake.bot_id, "account_name": fake.account_name, "account_type": "BASIC", "can_join_groups": False}
 
 
-async def get_updates(fake: FakeZalo, params: dict[str, Any]) -> dict[str, Any]:
+async def get_updates(
+    fake: FakeZalo, params: dict[str, Any], gone: Callable[[], Awaitable[bool]] | None = None
+) -> dict[str, Any]:
     if fake.webhook.get("url"):
         raise ZaloRefusal(400, "Bad Request: getUpdates does not work while a webhook is set")
     try:
-        wait = min(float(params.get("timeout", "30")), 30.0)
+        wait = min(float(params.get("timeout", "30")), fake.longest_poll)
     except ValueError:
         raise ZaloRefusal(400, "Bad Request: timeout must be a number of seconds") from None
-    update = await fake.next_update(wait)
+    update = await fake.next_update(wait, gone)
     if update is None:
         raise ZaloRefusal(408, "Request Timeout")
     return update

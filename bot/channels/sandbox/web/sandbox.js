@@ -208,7 +208,12 @@
   }
 
   function isGroup(chat) {
-    return Boolean(chat) && chat.kind !== 'private';
+    return Boolean(chat) && chat.kind !== 'private' && chat.kind !== 'zalo';
+  }
+
+  /** A Zalo person's chat with the bot: typed only (no buttons, files or forwards), drawn in Zalo's colours. */
+  function isZalo(chat) {
+    return Boolean(chat) && chat.kind === 'zalo';
   }
 
   function initialOf(text, group) {
@@ -250,7 +255,12 @@
       texts.append(el('span', 'chat-title', chat.title || ''), subtitle);
       const badge = el('span', 'badge');
       badge.hidden = true;
-      button.append(avatarFor(chat), texts, badge);
+      button.append(avatarFor(chat), texts);
+      if (isZalo(chat)) {
+        button.classList.add('zalo');
+        button.append(el('span', 'zalo-tag', L('zalo')));
+      }
+      button.append(badge);
       button.addEventListener('click', () => openChat(chat.chat_id));
       item.append(button);
       list.append(item);
@@ -296,8 +306,12 @@
   }
 
   async function refreshChats() {
-    const list = await api('/_control/chats');
-    if (!Array.isArray(list)) return;
+    const zaloShown = state.chats.some(isZalo);
+    const [telegramList, zaloList] = await Promise.all([
+      api('/_control/chats'), zaloShown ? api('/_control/zalo/chats') : Promise.resolve([]),
+    ]);
+    if (!Array.isArray(telegramList)) return;
+    const list = telegramList.concat(Array.isArray(zaloList) ? zaloList : []);
     const counts = new Map();
     for (const chat of list) {
       const id = Number(chat.id);
@@ -351,7 +365,8 @@
     const disabled = !chat;
     $('composer-text').disabled = disabled;
     $('composer-send').disabled = disabled;
-    $('composer-attach').disabled = disabled;
+    $('composer-attach').disabled = disabled || isZalo(chat); // Zalo carries no files to a bot
+    $('app').classList.toggle('on-zalo', isZalo(chat));
     if (!chat) {
       $('conversation-title').textContent = '';
       $('conversation-subtitle').textContent = '';
@@ -568,7 +583,7 @@
 
   /* ---------------------------------------------------------------- messages */
 
-  const CONTENT_KEYS = ['text', 'caption', 'photo', 'document', 'sticker', 'video', 'animation', 'audio', 'voice', 'video_note', 'location', 'contact', 'venue', 'poll', 'dice'];
+  const CONTENT_KEYS = ['text', 'caption', 'photo', 'photo_url', 'document', 'sticker', 'video', 'animation', 'audio', 'voice', 'video_note', 'location', 'contact', 'venue', 'poll', 'dice'];
 
   function hasContent(message) {
     return CONTENT_KEYS.some((key) => message[key] !== undefined && message[key] !== null);
@@ -737,6 +752,18 @@
       bubble.append(quote);
     }
 
+    if (typeof message.photo_url === 'string' && /^https?:/i.test(message.photo_url)) {
+      const img = el('img', 'photo');
+      img.src = message.photo_url; // served by the bot, as Zalo fetched it
+      img.alt = '';
+      img.addEventListener('load', () => {
+        if (state.stick) scrollToBottom();
+      });
+      const box = el('div', 'photo-box');
+      box.append(img);
+      node.classList.add('has-photo');
+      bubble.append(box);
+    }
     if (Array.isArray(message.photo) && message.photo.length) {
       const photo = buildPhoto(message);
       if (photo) {
@@ -877,7 +904,8 @@
     const chatId = state.openChatId;
     if (chatId === null) return;
     const live = liveChatId(chatId);
-    const list = await api(`/_control/chats/${encodeURIComponent(live)}/messages`);
+    const zalo = isZalo(state.chatById.get(chatId));
+    const list = await api(`/_control/${zalo ? 'zalo/' : ''}chats/${encodeURIComponent(live)}/messages`);
     if (chatId !== state.openChatId) return;
     const messages = Array.isArray(list) ? list : [];
     state.seen.set(chatId, Math.max(messages.length, countOf(chatId), state.seen.get(chatId) || 0));
@@ -975,7 +1003,8 @@
     if (chatId === null || speaker === null || !text.trim()) return;
     input.value = '';
     try {
-      await api('/_control/send', { user_id: speaker, chat_id: liveChatId(chatId), text });
+      if (isZalo(state.chatById.get(chatId))) await api('/_control/zalo/send', { chat_id: chatId, text });
+      else await api('/_control/send', { user_id: speaker, chat_id: liveChatId(chatId), text });
       state.stick = true;
       refreshNow();
     } catch (error) {

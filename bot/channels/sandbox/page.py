@@ -16,11 +16,14 @@ from starlette.responses import FileResponse, JSONResponse, Response
 from starlette.routing import BaseRoute, Mount, Route
 from starlette.staticfiles import StaticFiles
 
+from bot import shelf
 from bot.bootstrap import LoaLang
+from bot.channels.sandbox.clock import SandboxClock, next_due, sending
+from bot.channels.sandbox.demo import Cast
 from bot.channels.telegram.fake import FakeTelegram
 from bot.channels.telegram.fake.chats import PRESENT
-from bot.channels.telegram.sandbox.clock import SandboxClock, next_due, sending
-from bot.channels.telegram.sandbox.demo import Cast
+from bot.channels.zalo.fake import FakeZalo
+from bot.channels.zalo.fake import control as zalo_control
 from bot.config import SUPPORTED_LOCALES
 from bot.i18n import N_, Translator
 from bot.models import DeliveryKind
@@ -52,6 +55,7 @@ LABELS = {
     "file_sent": N_("File sent."),
     "close": N_("Close"),
     "open_picture": N_("Open the picture"),
+    "zalo": N_("Zalo"),
 }
 
 OTHER_LANGUAGE = {"vi": "English", "en": "Tiếng Việt"}
@@ -62,6 +66,8 @@ ROLES = {
     "head": N_("Village head, {village}"),
     "resident": N_("Resident"),
     "newcomer": N_("New resident: has never opened the bot"),
+    "zalo-newcomer": N_("New resident on Zalo: has never written to the bot"),
+    "zalo-head": N_("Village head on Zalo, {village}"),
     "commune": N_("The commune's group"),
     "village": N_("Village group, {village}"),
 }
@@ -83,17 +89,31 @@ class Page:
     clock: SandboxClock
     timezone: str
     default_locale: str
+    zalo: FakeZalo | None = None
     app: LoaLang | None = None
     cast: Cast | None = field(default=None)
 
     def routes(self) -> list[BaseRoute]:
+        zalo = zalo_control.control_routes(self.zalo, self._zalo_chats) if self.zalo else []
         return [
             Route("/", self.index, methods=["GET"]),
             Mount("/static", app=StaticFiles(directory=WEB), name="static"),
             Route("/_control/sandbox", self.sandbox, methods=["GET"]),
             Route("/_control/clock", self.show_clock, methods=["GET"]),
             Route("/_control/clock/next", self.fast_forward, methods=["POST"]),
+            Route(shelf.PATH.replace("{name}", "{name:path}"), self.shared_file, methods=["GET"]),
+            *zalo,
         ]
+
+    def _zalo_chats(self) -> dict[int, str]:
+        return {chat.chat_id: chat.zalo_id for chat in self.cast.chats if chat.zalo_id} if self.cast else {}
+
+    async def shared_file(self, request: Request) -> Response:
+        """A picture or file the bot handed out as a link (bot/shelf.py), as its web server serves it."""
+        found = await self.app.shelf.take(request.path_params["token"]) if self.app and self.app.shelf else None
+        if found is None:
+            return Response(status_code=404)
+        return Response(found.content, media_type=found.media_type, headers={"Cache-Control": "private, no-store"})
 
     async def index(self, request: Request) -> Response:
         return FileResponse(WEB / "index.html")
@@ -151,6 +171,11 @@ class Page:
 
     def _chat(self, chat: Any, t: Translator) -> dict[str, Any]:
         subtitle = t.gettext(ROLES[chat.role]).format(village=chat.village or "")
+        if chat.kind == "zalo":
+            assert self.zalo is not None
+            name = self.zalo.users[chat.zalo_id].display_name
+            member = {"user_id": chat.chat_id, "name": name, "role": subtitle}
+            return {"chat_id": chat.chat_id, "kind": "zalo", "title": name, "subtitle": subtitle, "members": [member]}
         if chat.kind == "private":
             user = self.fake.users[chat.chat_id]
             members = [user]
@@ -186,7 +211,8 @@ class Page:
         return t.gettext(
             N_(
                 "Start here: open the chat of Vũ Thị Mai, a resident who has never used the bot, and type /start. "
-                "Then open the Thôn Thượng group and press “Register” on a card as Mai."
+                "Then open the Thôn Thượng group and press “Register” on a card as Mai. On Zalo, Lò Thị Sen has "
+                "never written to the bot: say hello and answer by typing."
             )
         )
 

@@ -2,6 +2,9 @@
 people and chat groups, and the Lifelong Learning Week 2025 programme from `samples/`, moved so
 that the week starts tomorrow.
 
+Two of the cast are on Zalo (a newcomer, and a village head whose village has no group the bot is in): they
+are played through the fake Zalo.
+
 The Telegram side (accounts, groups, the bot joining them, `/link` typed in each group) is played
 through the fake, so the bot handles it as it would in production and the groups' histories show
 it. The center's own rows (people who agreed long ago, their roles, the published programme, a
@@ -22,10 +25,11 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.bootstrap import LoaLang
 from bot.channels.telegram.fake import FakeTelegram, FakeUser
+from bot.channels.zalo.fake import FakeZalo
 from bot.models import Account, Activity, Center, Gender, InviteKind, Person, RoleKind
 from bot.services import activities, centers, invites, plan_import, registrations, roles
 
-PLAN = Path(__file__).resolve().parents[4] / "samples" / "tuan-le-hoc-tap-suot-doi-2025.csv"
+PLAN = Path(__file__).resolve().parents[3] / "samples" / "tuan-le-hoc-tap-suot-doi-2025.csv"
 CENTER = "TTHTCĐ xã Thanh Bình"
 VILLAGES = ("Thôn Thượng", "Thôn Trung", "Thôn Hạ", "Thôn Đồng Tâm")
 POPULATION_15_PLUS = 6850
@@ -54,6 +58,14 @@ PEOPLE = (
     Persona("newcomer", "Mai", "Vũ Thị", "", Gender.FEMALE, 0, "Thôn Thượng"),  # has not opened the bot yet
 )
 
+# On Zalo: a resident who has never written to the bot, and the head of a village with no group the bot is in
+# (bots cannot join Zalo groups): he gets each announcement as text to paste into his village's Zalo group.
+ON_ZALO = (
+    Persona("zalo-newcomer", "Sen", "Lò Thị", "", Gender.FEMALE, 0, "Thôn Hạ"),
+    Persona("zalo-head", "Bình", "Đỗ Văn", "Đỗ Văn Bình", Gender.MALE, 1958, "Thôn Hạ"),
+)
+ZALO_CHATS = 9_000_000_001  # the page numbers Zalo's chats from here: Zalo's own ids are strings
+
 # (group title, the village it is linked to or None for the whole commune, who is in it by PEOPLE index)
 GROUPS = (
     ("Xã Thanh Bình", None, (0, 1, 2, 3, 4, 5, 6)),
@@ -64,12 +76,14 @@ GROUPS = (
 
 @dataclass(frozen=True)
 class Chat:
-    """A chat of the page's list: whose private chat it is, or which group."""
+    """A chat of the page's list: whose private chat it is, or which group; on Zalo, the page's number for the
+    chat and Zalo's id."""
 
     chat_id: int
-    kind: str  # private | group
+    kind: str  # private | group | zalo
     role: str  # a Persona role, or commune | village
     village: str | None = None
+    zalo_id: str | None = None
 
 
 @dataclass
@@ -85,9 +99,13 @@ class Cast:
         return cls([Chat(**chat) for chat in data["chats"]], data.get("claim"))  # type: ignore[arg-type, union-attr]
 
 
-async def stage(app: LoaLang, fake: FakeTelegram, clock: Callable[[], datetime], *, demo: bool) -> Cast:
-    """Create the cast; with `demo`, also the people's profiles, the programme and registrations."""
+async def stage(
+    app: LoaLang, fake: FakeTelegram, clock: Callable[[], datetime], *, demo: bool, zalo: FakeZalo | None = None
+) -> Cast:
+    """Create the cast; with `demo`, also the people's profiles, the programme and registrations. With `zalo`,
+    Zalo's people too."""
     users = [fake.add_user(p.first_name, p.last_name, language_code="vi") for p in PEOPLE]
+    zalo_users = [zalo.add_user(f"{p.last_name} {p.first_name}") for p in ON_ZALO] if zalo else []
     async with app.db.session() as session, session.begin():
         center = await centers.create_center(
             session, name=CENTER, villages=list(VILLAGES), now=clock(), population_15_plus=POPULATION_15_PLUS
@@ -101,6 +119,9 @@ async def stage(app: LoaLang, fake: FakeTelegram, clock: Callable[[], datetime],
         )
         if demo:
             await _people(session, center, users, clock(), channel=app.channel.name)
+            for user, persona in zip(zalo_users, ON_ZALO, strict=True):
+                if persona.role != "zalo-newcomer":
+                    await _person(session, center, persona, str(user.id), clock(), channel="zalo")
     groups = []
     for title, _village, members in GROUPS:
         group = fake.add_group(title)
@@ -116,6 +137,11 @@ async def stage(app: LoaLang, fake: FakeTelegram, clock: Callable[[], datetime],
             if persona.role != "newcomer":
                 user.send("/help")
         await settle(app, fake)
+        if zalo is not None:  # Zalo lets a bot write only to someone who wrote to it
+            for zalo_user, persona in zip(zalo_users, ON_ZALO, strict=True):
+                if persona.role != "zalo-newcomer":
+                    zalo_user.send("/help")
+            await _settle_zalo(app, zalo)
         await _programme(app, clock)
         await app.wakeup.poke()  # the announcements go out now
     chats = [
@@ -126,7 +152,16 @@ async def stage(app: LoaLang, fake: FakeTelegram, clock: Callable[[], datetime],
         Chat(group.id, "group", "village" if village else "commune", village)
         for group, (_title, village, _members) in zip(groups, GROUPS, strict=True)
     ]
+    chats += [
+        Chat(ZALO_CHATS + number, "zalo", persona.role, persona.village, zalo_id=user.id)
+        for number, (user, persona) in enumerate(zip(zalo_users, ON_ZALO, strict=True))
+    ]
     return Cast(chats, claim)
+
+
+async def _settle_zalo(app: LoaLang, zalo: FakeZalo) -> None:
+    served = next(channel for channel in app.channels if channel.name == "zalo")
+    await zalo.wait_for(lambda: not zalo.pending and served.handled >= zalo.taken, timeout=30)
 
 
 async def settle(app: LoaLang, fake: FakeTelegram) -> None:
@@ -137,28 +172,40 @@ async def settle(app: LoaLang, fake: FakeTelegram) -> None:
 
 async def _people(session: AsyncSession, center: Center, users: list[FakeUser], now: datetime, *, channel: str) -> None:
     """The cast as people who agreed a month ago, with their accounts on the sandbox's channel."""
-    villages = {v.name: v for v in center.villages}
     for user, persona in zip(users, PEOPLE, strict=True):
-        if persona.role == "newcomer":
-            continue
-        person = Person(
-            accounts=[Account(channel=channel, external_id=str(user.id), created_at=now - timedelta(days=30))],
-            center_id=center.id,
-            full_name=persona.full_name,
-            gender=persona.gender,
-            birth_year=persona.birth_year,
-            village_id=villages[persona.village].id,
-            messenger_language="vi",
-            consent_at=now - timedelta(days=30),
-            created_at=now - timedelta(days=30),
-            roles=[],
-        )
-        session.add(person)
-        await session.flush()
-        kind = {"director": RoleKind.DIRECTOR, "staff": RoleKind.STAFF, "head": RoleKind.VILLAGE_HEAD}.get(persona.role)
-        if kind is not None:
-            village_id = villages[persona.village].id if kind is RoleKind.VILLAGE_HEAD else None
-            await roles.grant(session, person=person, center_id=center.id, kind=kind, now=now, village_id=village_id)
+        if persona.role != "newcomer":
+            await _person(session, center, persona, str(user.id), now, channel=channel)
+
+
+async def _person(
+    session: AsyncSession, center: Center, persona: Persona, external_id: str, now: datetime, *, channel: str
+) -> None:
+    """One of the cast, who agreed a month ago on `channel`, with their role."""
+    villages = {v.name: v for v in center.villages}
+    person = Person(
+        accounts=[Account(channel=channel, external_id=external_id, created_at=now - timedelta(days=30))],
+        center_id=center.id,
+        full_name=persona.full_name,
+        gender=persona.gender,
+        birth_year=persona.birth_year,
+        village_id=villages[persona.village].id,
+        messenger_language="vi" if channel != "zalo" else None,
+        private_notices=channel == "zalo",  # no group brings Zalo's people the news
+        consent_at=now - timedelta(days=30),
+        created_at=now - timedelta(days=30),
+        roles=[],
+    )
+    session.add(person)
+    await session.flush()
+    kind = {
+        "director": RoleKind.DIRECTOR,
+        "staff": RoleKind.STAFF,
+        "head": RoleKind.VILLAGE_HEAD,
+        "zalo-head": RoleKind.VILLAGE_HEAD,
+    }.get(persona.role)
+    if kind is not None:
+        village_id = villages[persona.village].id if kind is RoleKind.VILLAGE_HEAD else None
+        await roles.grant(session, person=person, center_id=center.id, kind=kind, now=now, village_id=village_id)
 
 
 async def _programme(app: LoaLang, clock: Callable[[], datetime]) -> None:

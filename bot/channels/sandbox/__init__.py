@@ -1,10 +1,10 @@
-"""`loalang sandbox`: the whole bot in a browser, with no Telegram account and no internet.
+"""`loalang sandbox`: the whole bot in a browser, with no Telegram or Zalo account and no internet.
 
-One process, on 127.0.0.1 only, runs three things: the in-repo fake of the Telegram Bot API, the
-real bot against it over HTTP (SQLite under the sandbox folder), and a messenger-like page that
-plays the cast through the fake's JSON control API. Telegram's side (people, chats, histories,
-files) is saved beside the database, so a restart carries on where it stopped; `--fresh` starts
-over with an empty center.
+One process, on 127.0.0.1 only, runs: the in-repo fakes of the Telegram and Zalo Bot APIs, the real bot
+against both over HTTP (SQLite under the sandbox folder), the bot's web server for the pictures Zalo fetches,
+and a messenger-like page that plays the cast through the fakes' JSON control APIs. The messengers' side
+(people, chats, histories, files) is saved beside the database, so a restart carries on where it stopped;
+`--fresh` starts over with an empty center.
 """
 
 from __future__ import annotations
@@ -26,15 +26,18 @@ from starlette.routing import Mount
 
 from bot.bootstrap import LoaLang, bootstrap
 from bot.channels.fake_http import serve_app
+from bot.channels.sandbox.clock import SandboxClock
+from bot.channels.sandbox.demo import Cast, stage
+from bot.channels.sandbox.page import JsonPostsOnly, Page
 from bot.channels.telegram.fake import FakeTelegram, snapshot
-from bot.channels.telegram.sandbox.clock import SandboxClock
-from bot.channels.telegram.sandbox.demo import Cast, stage
-from bot.channels.telegram.sandbox.page import JsonPostsOnly, Page
+from bot.channels.zalo.fake import FakeZalo
+from bot.channels.zalo.fake import snapshot as zalo_snapshot
 from bot.config import Settings
 
 log = logging.getLogger(__name__)
 SAVE_EVERY = 0.5  # seconds: Telegram's side is saved this soon after it changes, and at the end
 BOT_ID = 123456
+ZALO_BOT_ID = "2904758113466138745"
 
 
 async def run(
@@ -49,18 +52,20 @@ async def run(
 ) -> int:
     """Serve until `stop` is set (by default: until SIGINT or SIGTERM); `ready` is told the page's
     address once the cast is in place."""
-    telegram_side, database = folder / "telegram", folder / "loalang.db"
+    telegram_side, zalo_side, database = folder / "telegram", folder / "zalo", folder / "loalang.db"
     clock = SandboxClock()
     token = await asyncio.to_thread(_prepare, folder, fresh)
     fake = FakeTelegram(token=token, clock=clock)
+    zalo = FakeZalo(token=f"{ZALO_BOT_ID}:{token.split(':', 1)[1]}", clock=clock)
+    zalo.longest_poll = 1.0  # its long polls end by themselves within a second of a stop
     saved = await asyncio.to_thread(snapshot.load, fake, telegram_side)
     cast = None
-    if saved is not None:
+    if saved is not None and await asyncio.to_thread(zalo_snapshot.load, zalo, zalo_side):
         clock.offset = timedelta(seconds=float(saved["offset_seconds"]))
         cast = Cast.from_json(saved["cast"])
-    page = Page(fake, clock, settings.timezone, settings.default_locale)
+    page = Page(fake, clock, settings.timezone, settings.default_locale, zalo=zalo)
     web = Starlette(  # a web page elsewhere must not reach it through a rebound host name
-        routes=[*page.routes(), Mount("/", app=fake.app)],
+        routes=[*page.routes(), Mount("/zalo", app=zalo.app), Mount("/", app=fake.app)],
         middleware=[
             Middleware(TrustedHostMiddleware, allowed_hosts=["127.0.0.1", "localhost"]),
             Middleware(JsonPostsOnly),
@@ -78,6 +83,9 @@ async def run(
             Settings(
                 bot_token=fake.token,
                 bot_api_base_url=f"{root}/bot",
+                zalo_bot_token=zalo.token,
+                zalo_api_base_url=f"{root}/zalo/bot",
+                public_base_url=root,  # the fake Zalo fetches pictures from the page's server
                 database_url=f"sqlite+aiosqlite:///{database}",
                 timezone=settings.timezone,
                 default_locale=settings.default_locale,
@@ -88,22 +96,23 @@ async def run(
         await app.start()
         try:
             if cast is None:
-                cast = await stage(app, fake, clock, demo=not fresh)
+                cast = await stage(app, fake, clock, demo=not fresh, zalo=zalo)
             page.app, page.cast = app, cast
-            _save(fake, clock, cast, telegram_side)
+            _save(fake, zalo, clock, cast, folder)
             ready(f"{root}/")
             seen = fake.last_update_id
             while not stop.is_set():
                 with contextlib.suppress(TimeoutError):
                     await asyncio.wait_for(stop.wait(), SAVE_EVERY)
-                if fake.calls or fake.last_update_id != seen:  # a kill loses at most the last half second
+                if fake.calls or zalo.calls or fake.last_update_id != seen:  # a kill loses half a second at most
                     seen = fake.last_update_id
-                    fake.calls.clear()  # the record tests read; here it would only grow
-                    _save(fake, clock, cast, telegram_side)
+                    fake.calls.clear()  # the records tests read; here they would only grow
+                    zalo.calls.clear()
+                    _save(fake, zalo, clock, cast, folder)
         finally:
             await _stop(app)
             if cast is not None:
-                _save(fake, clock, cast, telegram_side)
+                _save(fake, zalo, clock, cast, folder)
     return 0
 
 
@@ -111,9 +120,10 @@ def _prepare(folder: Path, fresh: bool) -> str:
     """Clear what --fresh asks to (only the sandbox's own files), and return the fake's token, kept per
     folder so that only this sandbox's bot knows it. A database without its Telegram side, or the other
     way round, starts over."""
-    telegram_side, database = folder / "telegram", folder / "loalang.db"
+    telegram_side, zalo_side, database = folder / "telegram", folder / "zalo", folder / "loalang.db"
     if fresh or not database.exists() or not (telegram_side / "world.json").exists():
         shutil.rmtree(telegram_side, ignore_errors=True)
+        shutil.rmtree(zalo_side, ignore_errors=True)
         for leftover in (database, folder / "loalang.db-wal", folder / "loalang.db-shm", folder / "token"):
             leftover.unlink(missing_ok=True)
     telegram_side.mkdir(parents=True, exist_ok=True)
@@ -131,5 +141,7 @@ async def _stop(app: LoaLang) -> None:
         log.exception("the bot did not stop cleanly")
 
 
-def _save(fake: FakeTelegram, clock: SandboxClock, cast: Cast, folder: Path) -> None:
-    snapshot.save(fake, folder, extra={"offset_seconds": clock.offset.total_seconds(), "cast": cast.to_json()})
+def _save(fake: FakeTelegram, zalo: FakeZalo, clock: SandboxClock, cast: Cast, folder: Path) -> None:
+    zalo_snapshot.save(zalo, folder / "zalo")  # first: Telegram's side marks a whole save
+    extra = {"offset_seconds": clock.offset.total_seconds(), "cast": cast.to_json()}
+    snapshot.save(fake, folder / "telegram", extra=extra)
