@@ -90,10 +90,14 @@ async def forget(session: AsyncSession, chats: list[ChatRef]) -> None:
         )
 
 
+COMPLETED = ("/agree",)  # never a confirmation: "forget" typed twice must not read as "/forget yes"
+
+
 async def completed(session: AsyncSession, chat: ChatRef, command: str) -> str:
-    """A bare command typed as words ("Đồng ý": /agree) when the choices on show hold it with more to it
-    ("/agree a12-v3", which carries the link the person came by): the one on show, as pressing would."""
-    if " " in command:
+    """ "Đồng ý" typed (/agree) when the choices on show hold it with more to it ("/agree r12-v3", which carries
+    the link the person came by): the one on show, as pressing would. Only for agreeing, which asks no second
+    question: a bare word never stands for a choice that confirms something."""
+    if command not in COMPLETED:
         return command
     commands = await session.scalar(
         select(OfferedChoices.commands).where(OfferedChoices.channel == chat.channel, OfferedChoices.chat == chat.id)

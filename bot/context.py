@@ -77,7 +77,8 @@ class Context:
         base = self.settings.public_base_url
         if base is None:
             return self._("This messenger cannot carry files. Please ask the center for a copy.")
-        link = shelf.keep(self.session, base, file.content, file.filename, self.now)
+        owner = self.person.id if self.person is not None else None
+        link = shelf.keep(self.session, base, file.content, file.filename, self.now, owner=owner)
         return self._("📎 Open it here (the link works for 24 hours): {link}", link=link)
 
     def close_buttons(self) -> None:

@@ -141,6 +141,8 @@ class Dispatcher:
             person.messenger_language = client_language  # kept for messages sent to them later
         if person is not None and incoming.sender is not None:
             people.wrote_from(person, incoming.channel, incoming.sender.id, now)
+            if person.blocked_at is not None and incoming.event in (Event.MESSAGE, Event.BUTTON):
+                person.blocked_at = None  # someone who writes has not blocked the bot (Zalo says nothing of it)
         center_id = person.center_id if person else None
         if center_id is None and incoming.is_group:
             group = await groups.by_chat(session, incoming.chat)

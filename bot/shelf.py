@@ -26,14 +26,23 @@ PATH = "/f/{token}/{name}"
 _SAFE = re.compile(r"[^A-Za-z0-9._-]+")
 
 
-def keep(session: AsyncSession, base_url: str, content: bytes, filename: str, now: datetime) -> str:
-    """Add `content` to the session's transaction, kept for `KEEP`; its public address once committed."""
+def keep(
+    session: AsyncSession, base_url: str, content: bytes, filename: str, now: datetime, *, owner: int | None = None
+) -> str:
+    """Add `content` to the session's transaction, kept for `KEEP`; its public address once committed. `owner`:
+    the person it is about, with whom it goes when they are forgotten."""
     name = _SAFE.sub("-", filename).strip("-")[:200] or "file"
     token = secrets.token_urlsafe(32)
     media_type = mimetypes.guess_type(name)[0] or "application/octet-stream"
     session.add(
         SharedFile(
-            token=token, filename=name, media_type=media_type, content=content, created_at=now, expires_at=now + KEEP
+            token=token,
+            person_id=owner,
+            filename=name,
+            media_type=media_type,
+            content=content,
+            created_at=now,
+            expires_at=now + KEEP,
         )
     )
     return base_url.rstrip("/") + PATH.format(token=token, name=quote(name))
@@ -49,7 +58,7 @@ class Shelf:
         """Keep `content` for `KEEP` in a transaction of its own (expired rows go in it); its public address."""
         now = self.clock()
         async with self.db.session() as session, session.begin():
-            await session.execute(delete(SharedFile).where(SharedFile.expires_at <= now))
+            await purge(session, now)
             return keep(session, self.base, content, filename, now)
 
     async def take(self, token: str) -> SharedFile | None:
@@ -57,3 +66,8 @@ class Shelf:
         async with self.db.session() as session:
             found = await session.scalar(select(SharedFile).where(SharedFile.token == token))
         return found if found is not None and found.expires_at > self.clock() else None
+
+
+async def purge(session: AsyncSession, now: datetime) -> None:
+    """What has expired goes (retention runs it daily, and each new picture)."""
+    await session.execute(delete(SharedFile).where(SharedFile.expires_at <= now))

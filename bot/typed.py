@@ -7,8 +7,8 @@ someone who has never seen a slash command; Telegram users type too.
     "DK 12 3", "đăng ký 12-3", "dk a12-v3"           -> /register 12 v3 (a stranger: /start r12-v3)
     "hoạt động", "su kien"                           -> /events
 
-In the middle of a step (a name being asked, say) only going back and cancelling are read as commands: "Nam"
-or "Help Nguyen" is an answer there, not a command."""
+In the middle of a step (a name being asked, say) only going back and cancelling are read as commands, in words
+that are no one's name ("huỷ bỏ", "quay lại"): "Nam", "Huy" or "Help Nguyen" is an answer there."""
 
 from __future__ import annotations
 
@@ -35,11 +35,13 @@ PHRASES = {
     "ngon ngu": "/lang",
     "ho so": "/profile",
     "du lieu cua toi": "/mydata",
-}
-STEP_PHRASES = {
     "huy": "/cancel",
-    "huy bo": "/cancel",
     "thoi": "/cancel",
+}
+# Read even in the middle of a question. Never a word that is also a name: "Huy" and "Thời" are given names,
+# typed as answers, so on their own they cancel only outside a question (PHRASES).
+STEP_PHRASES = {
+    "huy bo": "/cancel",
     "cancel": "/cancel",
     "quay lai": "/back",
     "tro lai": "/back",

@@ -7,6 +7,7 @@ from __future__ import annotations
 from bot.context import Context
 from bot.errors import Refusal
 from bot.i18n import N_
+from bot.messaging import Choice
 from bot.registry import Access, Command
 from bot.services import audit, linking
 from bot.services.linking import Linked
@@ -17,9 +18,9 @@ REFUSED = {
     Linked.TAKEN: N_(
         "You already use Loa Làng from another account on this messenger. Send /forget there first, or use that one."
     ),
-    Linked.ROLES: N_(
-        "Both accounts hold a role at the center, so they cannot be joined by a code. Please ask the director to "
-        "take one role back first."
+    Linked.SOMEONE_ELSE: N_(
+        "This account belongs to someone else at the center (another name, or a role), so a code cannot join it. "
+        "If it is yours, please ask the center's staff."
     ),
 }
 
@@ -38,16 +39,45 @@ async def connect(ctx: Context, args: str) -> None:
         ctx.reply(
             ctx._(
                 "To use Loa Làng on your other messenger too (Zalo or Telegram), send it this message within 10 "
-                "minutes:\nconnect {code}\nYou stay one person, and your registrations and visits count once.",
+                "minutes:\nconnect {code}\nYou stay one person, and your registrations and visits count once. Never "
+                "give this code to anyone else: it joins their account to yours.",
                 code=made,
             )
         )
         return
     sender = ctx.incoming.sender
     assert sender is not None
+    words = code.split()
+    confirmed = len(words) == 2 and words[1].lower() == "yes"
+    if len(words) == 2 and words[1].lower() == "no":
+        ctx.reply(ctx._("Nothing was joined."))
+        return
     outcome, person = await linking.redeem(
-        ctx.session, code, channel=ctx.incoming.channel, external_id=sender.id, current=ctx.person, now=ctx.now
+        ctx.session,
+        words[0],
+        channel=ctx.incoming.channel,
+        external_id=sender.id,
+        current=ctx.person or ctx.withdrawn,
+        now=ctx.now,
+        confirmed=confirmed,
     )
+    if outcome is Linked.ASK:
+        assert person is not None
+        ctx.reply(
+            ctx._(
+                "This code joins this account to {name}, born {year}, of {village}. Is that you?",
+                name=person.full_name or "—",
+                year=person.birth_year or "—",
+                village=person.village.name if person.village else "—",
+            ),
+            (
+                (
+                    Choice(ctx._("Yes, it is me"), f"/connect {words[0]} yes"),
+                    Choice(ctx._("No"), f"/connect {words[0]} no"),
+                ),
+            ),
+        )
+        return
     if outcome is not Linked.DONE:
         raise Refusal(REFUSED[outcome])
     assert person is not None

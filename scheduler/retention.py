@@ -13,6 +13,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import delete, func, or_, select, text
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot import shelf
 from bot.database import Database
 from bot.models import (
     Activity,
@@ -46,6 +47,7 @@ async def run(db: Database, now: datetime) -> int:
     detached = 0
     async with db.session() as session, session.begin():
         await session.execute(delete(OfferedChoices).where(OfferedChoices.offered_at < now - CHOICES_KEPT))
+        await shelf.purge(session, now)  # pictures and files handed out as links, a day after
     async with db.session() as session:
         centers = list(await session.scalars(select(Center)))
     for center in centers:

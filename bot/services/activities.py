@@ -156,7 +156,10 @@ async def _heads_to_paste(session: AsyncSession, activity: Activity) -> list[tup
     if not activity.all_villages:
         query = query.where(Role.village_id.in_([v.id for v in activity.villages]))
     rows = await session.execute(query.order_by(Role.village_id, Person.id))
-    return [(Recipient(ChatRef(channel, chat), pid), village) for channel, chat, pid, village in rows]
+    heads: dict[ChatRef, tuple[Recipient, int]] = {}
+    for channel, chat, pid, village in rows:  # the head of two villages gets one text, for the first of them
+        heads.setdefault(ChatRef(channel, chat), (Recipient(ChatRef(channel, chat), pid), village))
+    return list(heads.values())
 
 
 async def publish(session: AsyncSession, activity: Activity, *, now: datetime, by: Person | None) -> int:

@@ -1,13 +1,16 @@
 """One person, two messengers: a one-time code made on one (`/connect`) and typed on the other joins the second
 account to the same person, so they are counted once and reached on the messenger they used last.
 
-The code is six digits, lives ten minutes and works once; a person has one at a time. Guessing one would take a
-million tries, and the flood guard lets a chat try about sixty a minute.
+The code is eight digits, lives ten minutes and works once; a person has one at a time. Typing it shows whose
+account it joins (their name, birth year and village) and asks to confirm: a code passed around in a village
+group joins nobody by surprise. Guessing a live code would take tens of millions of tries, and the flood guard
+lets a chat try about sixty a minute.
 
 When the account typing the code already belongs to someone (they agreed on both messengers before linking),
 the two are joined: the places and check-ins of the newer move to the older, a place or check-in both hold
-stays once, and the newer is removed. Roles are not joined: someone holding a role on both is asked to leave
-one first (a director's or a village head's role is never moved by a typed code)."""
+stays once (the seat over the waitlist), and the newer is removed. That needs the same name on both sides, no
+role on the typing side (a role is never moved by a typed code), no withdrawn consent on either, and no other
+messenger's account on the typing side."""
 
 from __future__ import annotations
 
@@ -18,19 +21,21 @@ from datetime import datetime, timedelta
 from sqlalchemy import delete, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.models import Account, Attendance, Base, LinkCode, Person, Registration
+from bot.models import Account, Attendance, Base, LinkCode, Person, Registration, RegistrationStatus
+from bot.text import fold
 
 LIFETIME = timedelta(minutes=10)
 ONE_PER_PERSON = {"account", "conversation", "link_code"}  # the newer person's own: they go with it
-DIGITS = 6
+DIGITS = 8
 
 
 class Linked(enum.Enum):
+    ASK = "ask"  # a live code: the person is shown whose account it joins, and confirms
     DONE = "done"
     UNKNOWN = "unknown"  # no such code, or it expired
     SAME = "same"  # the account already belongs to the person who made the code
     TAKEN = "taken"  # the person already has another account on this messenger
-    ROLES = "roles"  # both hold roles: not joined by a typed code
+    SOMEONE_ELSE = "someone_else"  # the typing account is someone with another name, a role, or withdrawn consent
 
 
 async def make(session: AsyncSession, person: Person, now: datetime) -> str:
@@ -45,30 +50,61 @@ async def make(session: AsyncSession, person: Person, now: datetime) -> str:
 
 
 async def redeem(
-    session: AsyncSession, code: str, *, channel: str, external_id: str, current: Person | None, now: datetime
+    session: AsyncSession,
+    code: str,
+    *,
+    channel: str,
+    external_id: str,
+    current: Person | None,
+    now: datetime,
+    confirmed: bool,
 ) -> tuple[Linked, Person | None]:
-    """Join the account (`channel`, `external_id`) to the person who made `code`; (what happened, that person)."""
+    """Join the account (`channel`, `external_id`) to the person who made `code`, once `confirmed`; (what
+    happened, that person). `current`: whoever the account belongs to now, withdrawn or not."""
     row = await session.scalar(select(LinkCode).where(LinkCode.code == code.strip(), LinkCode.expires_at > now))
-    if row is None:
+    target = await session.get(Person, row.person_id) if row is not None else None
+    if row is None or target is None or target.consent_withdrawn_at is not None or target.forgotten_at is not None:
         return Linked.UNKNOWN, None
-    target = await session.get(Person, row.person_id)
-    assert target is not None
     if current is not None and current.id == target.id:
         return Linked.SAME, target
     if any(account.channel == channel for account in target.accounts):
         return Linked.TAKEN, target
+    if current is not None and not _joinable(current, target):
+        return Linked.SOMEONE_ELSE, target
+    if not confirmed:
+        return Linked.ASK, target
     if current is not None:
-        if current.roles and target.roles:
-            return Linked.ROLES, target
         await _join(session, current, target)
     await session.delete(row)
     session.add(Account(person=target, channel=channel, external_id=external_id, created_at=now, used_at=now))
     return Linked.DONE, target
 
 
+def _joinable(newer: Person, older: Person) -> bool:
+    """Two people may be joined by a code when they are plainly one: the same name (or none given yet), no role
+    that would move, nobody who withdrew consent, and no third account to carry along."""
+    return (
+        not newer.roles
+        and newer.consent_withdrawn_at is None
+        and len(newer.accounts) <= 1
+        and (newer.full_name is None or fold(newer.full_name) == fold(older.full_name or ""))
+    )
+
+
 async def _join(session: AsyncSession, newer: Person, older: Person) -> None:
     """Move what `newer` holds to `older`, keeping once what both hold, then remove `newer`. Every column that
     names a person is followed (read from the tables themselves, so a table added later is not forgotten)."""
+    seated = RegistrationStatus.REGISTERED
+    newer_seats = select(Registration.activity_id).where(
+        Registration.person_id == newer.id, Registration.status == seated
+    )
+    await session.execute(  # where only the newer holds the seat, the older's waiting or cancelled place gives way
+        delete(Registration).where(
+            Registration.person_id == older.id,
+            Registration.status != seated,
+            Registration.activity_id.in_(newer_seats),
+        )
+    )
     held = select(Registration.activity_id).where(Registration.person_id == older.id)
     await session.execute(
         delete(Registration).where(Registration.person_id == newer.id, Registration.activity_id.in_(held))

@@ -32,6 +32,7 @@ from bot.models import (
     Registration,
     RegistrationStatus,
     RoleKind,
+    SharedFile,
 )
 from bot.services import anonymous, audit, registrations
 from bot.services.outbox import WAITING
@@ -188,6 +189,7 @@ async def forget(session: AsyncSession, person: Person, now: datetime, *, by: Pe
             Delivery.kind == DeliveryKind.NOTICE, Delivery.detail["successor_id"].as_integer() == person.id
         )
     )
+    await session.execute(delete(SharedFile).where(SharedFile.person_id == person.id))  # their /mydata link dies
     await session.execute(
         update(Registration)
         .where(or_(Registration.person_id == person.id, Registration.registered_by_id == person.id))

@@ -109,6 +109,33 @@ async def test_a_village_heads_pasted_text_credits_the_village_in_stats(both: Bo
     assert said.format(village="Thôn Tây", visits=0, women=0, registered=0, waiting=0, here=0) in text
 
 
+async def test_the_head_of_two_villages_gets_one_text_to_paste(both: Bot) -> None:
+    assert both.zalo is not None
+    await center_with_director(both, both.fake)
+    place = await commune_of(both)
+    ba = OnZalo(both, both.zalo.add_user("Bác Ba"))
+    await ba.say("Xin chào")
+    for answer in ("Đồng ý", "Trần Văn Ba", "2", "1958", "Thôn Đông"):
+        await ba.say(answer)
+    assert both.app is not None
+    async with both.app.db.session() as session, session.begin():
+        from bot.models import Person, RoleKind
+        from bot.services import roles
+
+        head = await session.scalar(select(Person).where(Person.full_name == "Trần Văn Ba"))
+        assert head is not None
+        for village in ("Thôn Đông", "Thôn Tây"):
+            await roles.grant(
+                session, person=head, center_id=place.center_id, kind=RoleKind.VILLAGE_HEAD, now=both.clock(),
+                village_id=place.villages[village],
+            )  # fmt: skip
+    before = len(ba.read)
+    activity_id = await publish(both, place, title="Tập huấn trồng lúa")
+    await both.deliver()
+    pasted = [text for text in ba.read[before:] if text.startswith("📢 Tập huấn trồng lúa")]
+    assert len(pasted) == 1 and f"DK {activity_id} {place.villages['Thôn Đông']}" in pasted[0]
+
+
 async def commune_of(bot: Bot):  # type: ignore[no-untyped-def]
     """The center made by center_with_director, as tests.journeys.Commune (no groups)."""
     from bot.models import Center, Village
@@ -143,9 +170,12 @@ async def test_what_a_zalo_resident_types_is_read_forgivingly(both: Bot) -> None
     await both.settle()
     assert lan.read[-1].startswith(understood)
 
+    asked = (await lan.say("forget"))[-1]
+    assert "🗑 Có, xóa dữ liệu" in asked
+    assert (await lan.say("forget"))[-1] == asked  # typed again, the word asks again: it never confirms
     await lan.say("profile")
     assert lan.read[-1].startswith("Họ và tên của bạn là gì?\n\n1. Giữ nguyên: Nguyễn Thị Lan")
-    assert (await lan.say("Huỷ"))[-1] == "Đã hủy. Chưa có gì được lưu."  # mid-question, a word that cancels
+    assert (await lan.say("Huỷ bỏ"))[-1] == "Đã hủy. Chưa có gì được lưu."  # mid-question, words that cancel
 
 
 async def test_on_zalo_reminders_are_answered_by_number_and_files_come_as_links(both: Bot) -> None:

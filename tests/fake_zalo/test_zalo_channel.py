@@ -87,7 +87,7 @@ async def test_the_fake_refuses_what_zalo_refuses() -> None:
         with pytest.raises(ZaloError) as empty:
             await client.call("getUpdates", timeout="0")
         assert empty.value.code == 408
-        assert await client.get_update(0) is None
+        assert await client.get_updates(0) == []
         wrong = ZaloClient("1:wrongtoken", fake.base_url, transport=fake.transport())
         with pytest.raises(ZaloError) as unauthorized:
             await wrong.get_me()
@@ -112,3 +112,15 @@ async def test_a_picture_goes_as_a_url_zalo_fetches(channel: tuple[ZaloChannel, 
     await client.aclose()
     shown = lan.private_chat.bot_messages[-1]
     assert shown.photo == png and shown.caption == "Mã của bạn"
+
+
+async def test_an_answer_that_is_not_zalos_never_marks_anyone_gone() -> None:
+    """A proxy's error page or a wrong ZALO_API_BASE_URL says nothing about the chat: try again later."""
+
+    async def proxy(request: httpx.Request) -> httpx.Response:
+        return httpx.Response(404, text="<html>Not Found</html>", headers={"content-type": "text/html"})
+
+    zalo = ZaloChannel("1:token-for-tests", "http://proxy.example/bot", transport=httpx.MockTransport(proxy))
+    with pytest.raises(TransientFailure):
+        await zalo.send(Send(ChatRef("zalo", "e4ea2cd5189df1c3a88c"), "Xin chào"))
+    await zalo.client.aclose()

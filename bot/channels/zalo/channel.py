@@ -5,7 +5,8 @@ Zalo does far less than Telegram (../shared/ZALO.md): no buttons, no edits, no g
 menus, no link that opens the bot on a payload. The capabilities say so and the core falls back: numbered
 choices, new messages, links to files. A picture goes out as a URL Zalo fetches, served by the bot's own web
 server (bot/shelf.py); without PUBLIC_BASE_URL only its caption is sent. A text longer than Zalo's 2,000
-characters goes as several messages, split on line breaks.
+characters goes as several messages, split on line breaks; if a later part fails, the outbox sends them all
+again (a part read twice is better than a part missing).
 
 Updates come from long polling (one per call) or the webhook; either way they wait in one queue, worked
 through by one task when polling (in order) or several when posted (each chat's in turn)."""
@@ -14,12 +15,13 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import time
 from collections.abc import Awaitable, Callable
 from typing import TYPE_CHECKING, Any
 
 import httpx
 
-from bot.channels.zalo.client import ZaloClient, ZaloError
+from bot.channels.zalo.client import NotZalo, ZaloClient, ZaloError
 from bot.channels.zalo.webhook import ZaloWebhook
 from bot.messaging import (
     Capabilities,
@@ -45,6 +47,7 @@ log = logging.getLogger(__name__)
 NAME = "zalo"
 TEXT = 2000  # characters in a text or a caption
 POLL = 30  # seconds a long poll may wait
+QUICKEST_EMPTY_POLL = 0.5  # seconds: an empty answer sooner than this waits so long before asking again
 RETRY_AFTER = 5.0  # Zalo publishes no limits and no retry_after: wait this long after a 429
 GONE = (403, 404)  # blocked, or a chat the platform does not know
 TEXT_EVENT = "message.text.received"
@@ -127,18 +130,21 @@ class ZaloChannel:
     async def _poll(self) -> None:
         pause = 1.0
         while True:
+            asked = time.monotonic()
             try:
-                update = await self.client.get_update(POLL)
+                updates = await self.client.get_updates(POLL)
                 pause = 1.0
-            except (ZaloError, httpx.HTTPError) as error:
+            except (ZaloError, NotZalo, httpx.HTTPError) as error:
                 if isinstance(error, httpx.TimeoutException):
                     continue  # a long poll that outlived our patience: ask again
                 log.warning("Zalo getUpdates failed (%s); trying again in %.0f s", error, pause)
                 await asyncio.sleep(pause)
                 pause = min(pause * 2, 60.0)
                 continue
-            if update is not None:
+            for update in updates:
                 await self.queue.put(update)
+            if not updates and time.monotonic() - asked < QUICKEST_EMPTY_POLL:
+                await asyncio.sleep(QUICKEST_EMPTY_POLL)  # an empty answer at once: no long poll, so no hammering
 
     async def _work(self) -> None:
         while True:
@@ -193,10 +199,10 @@ class ZaloChannel:
                 sent = await self.client.send_message(message.chat.id, part)
         except ZaloError as error:
             raise _port_error(message.chat, error) from None
-        except httpx.HTTPError as failure:
+        except (httpx.HTTPError, NotZalo) as failure:
             raise TransientFailure(f"{type(failure).__name__}: {failure}") from None
-        message_id = sent.get("message_id")
-        return str(message_id) if message_id is not None else None
+        # Zalo edits nothing, so the id is only a receipt: a check-in screen is renewed whether or not it came
+        return str(sent.get("message_id") or "")
 
     async def edit(self, edit: Edit) -> None:
         """Zalo edits nothing; the core sends a new message instead (bot/dispatcher.py), so this is a last guard."""

@@ -17,6 +17,11 @@ log = logging.getLogger(__name__)
 EMPTY = 408  # getUpdates: nothing came during the wait
 
 
+class NotZalo(Exception):
+    """An answer that is not the platform's envelope (a proxy's error page, a wrong ZALO_API_BASE_URL): nothing
+    can be concluded about the chat, so it is a failure to try again, never a person gone."""
+
+
 class ZaloError(Exception):
     """The platform said no: its error code (an HTTP status, as Zalo uses them) and its words."""
 
@@ -50,8 +55,8 @@ class ZaloClient:
             data = response.json()
         except ValueError:
             data = None
-        if not isinstance(data, dict):
-            raise ZaloError(response.status_code, f"not the platform's answer (HTTP {response.status_code})")
+        if not isinstance(data, dict) or not isinstance(data.get("ok"), bool):
+            raise NotZalo(f"not the platform's answer (HTTP {response.status_code})")
         if data.get("ok") is True:
             return data.get("result")
         code = data.get("error_code")
@@ -65,18 +70,19 @@ class ZaloClient:
         me = await self.call("getMe")
         return me if isinstance(me, dict) else {}
 
-    async def get_update(self, seconds: int) -> dict[str, Any] | None:
-        """One update, or None when none came within `seconds`. Taking it removes it from the platform."""
+    async def get_updates(self, seconds: int) -> list[dict[str, Any]]:
+        """The update that came within `seconds` (Zalo gives one at a time), or none. Taking removes it from the
+        platform, so a list, should Zalo ever answer one, is kept whole."""
         try:
             update = await self.call("getUpdates", wait=seconds, timeout=str(seconds))
         except ZaloError as error:
             if error.code == EMPTY:
-                return None
+                return []
             raise
-        if isinstance(update, list):  # documented as one object; a list would be a change worth knowing about
+        if isinstance(update, list):
             log.warning("getUpdates answered a list of %s updates", len(update))
-            return None
-        return update if isinstance(update, dict) and update else None
+            return [item for item in update if isinstance(item, dict) and item]
+        return [update] if isinstance(update, dict) and update else []
 
     async def set_webhook(self, url: str, secret_token: str) -> None:
         await self.call("setWebhook", url=url, secret_token=secret_token)
