@@ -186,7 +186,7 @@ class Dispatcher:
         text = incoming.text or ""
         command = incoming.command
         conversation = None
-        if command is None and not incoming.is_group:
+        if not incoming.is_group and (command is None or ctx.person is None):  # a stranger's /register N too
             conversation = await conversations.current(ctx.session, ctx.person.id) if ctx.person else None
             meant = typed.command(
                 text, self.registry.commands, in_step=conversation is not None, known=ctx.person is not None

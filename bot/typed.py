@@ -5,6 +5,7 @@ someone who has never seen a slash command; Telegram users type too.
     "Đồng ý", "dong y", "1" (the numbered choice)   -> /agree …   (bot/choices.py reads the number)
     "my", "MY", "/my"                                -> /my
     "DK 12 3", "đăng ký 12-3", "dk a12-v3"           -> /register 12 v3 (a stranger: /start r12-v3)
+    "/register 12" from a stranger                   -> /start r12: the notice, the profile, then the seat
     "hoạt động", "su kien"                           -> /events
 
 In the middle of a step (a name being asked, say) only going back and cancelling are read as commands, in words
@@ -58,6 +59,9 @@ def command(text: str, commands: Collection[str], *, in_step: bool, known: bool)
     bot's command names; `known`: whether the person has agreed already (a stranger is shown the notice first)."""
     stripped = text.strip()
     if stripped.startswith("/"):
+        name, _, rest = stripped[1:].partition(" ")
+        if not known and name.lower() in REGISTER and rest.strip():  # a stranger's /register N: notice, then seat
+            return _activity_command("register", rest.strip(), known=False)
         return None  # already a command
     folded = fold(stripped)
     if folded in STEP_PHRASES:

@@ -234,6 +234,13 @@ async def by_ticket(ctx: Context, payload: str, confirm: bool = False) -> bool:
         return True
     current = next((s for s in activity.sessions if checkin.window_open(s, ctx.now)), None)
     if current is None:
+        coming = min((s.starts_at for s in activity.sessions if s.starts_at - checkin.BEFORE > ctx.now), default=None)
+        if coming is not None:  # a good ticket shown early: say when, not that it is over
+            raise Refusal(
+                N_("Check-in for {title} opens at {time}, half an hour before it starts. This ticket is valid."),
+                title=activity.title,
+                time=ctx.t.datetime(coming - checkin.BEFORE, "HH:mm, dd/MM/yyyy"),
+            )
         raise Refusal(N_("Check-in for this session has closed."))
     person = await ctx.session.get(Person, registration.person_id)
     assert person is not None

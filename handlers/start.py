@@ -27,6 +27,7 @@ from bot.services import audit, centers, invites, people, roles
 from handlers import checkin, events, profile
 
 LANGUAGE_NAMES = {"vi": "Tiếng Việt", "en": "English"}
+RETENTION_MONTHS = 24  # a center's default (Center.retention_months), told before the person's center is known
 USED_LINK = N_(
     "Sorry, this link has already been used or is not valid. Please ask the person who sent it for a new one."
 )
@@ -79,7 +80,12 @@ async def show_notice(ctx: Context, t: Translator, start_payload: str = "", *, c
                     "• Who keeps it: {keeper}. It is never sold or shared for other purposes.\n"
                     "• Your rights, at any time: /mydata shows everything kept about you, /profile corrects "
                     "it, /forget deletes it and /withdraw withdraws your consent."
-                ).format(keeper=keeper),
+                ).format(keeper=keeper)
+                + "\n"
+                + t.gettext(
+                    "• How long: until you delete it, and at most {months} months after the activities you took "
+                    "part in; after that only totals remain, with no name."
+                ).format(months=ctx.center.retention_months if ctx.center else RETENTION_MONTHS),
                 _nothing_until(ctx, t),
             ]
         )
