@@ -19,7 +19,7 @@ from bot.context import Context
 from bot.errors import Refusal
 from bot.i18n import N_
 from bot.messaging import Choice, Keyboard
-from bot.models import ActivitySession, AttendanceMethod, Conversation, Gender, Person, RoleKind
+from bot.models import LIVE, ActivitySession, AttendanceMethod, Conversation, Gender, Person, RoleKind
 from bot.registry import Access, Command, Journey
 from bot.services import audit, centers, checkin, conversations, people, registrations
 from bot.services.people import has_role, headed_village_ids
@@ -54,6 +54,8 @@ QUESTIONS = {
 
 async def start(ctx: Context, args: str) -> None:
     wanted = args.strip()
+    if not wanted or events.MORE.match(wanted):
+        await events.pick(ctx, "add", wanted, LIVE)
     activity = await events.visible(ctx, found) if (found := number(wanted)) else None
     if activity is None:
         raise Refusal(N_("Please write the activity's number, like /add 12. Send /events to see them."))

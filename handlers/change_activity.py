@@ -109,7 +109,7 @@ async def on_text(ctx: Context, conversation: Conversation, text: str) -> None:
 
 async def call_off(ctx: Context, args: str) -> None:
     words = args.split()
-    activity = await _activity(ctx, words[0] if words else "")
+    activity = await _activity(ctx, " ".join(words) if words[:1] == ["more"] else " ".join(words[:1]), "calloff")
     if words[1:] != ["yes"]:
         ctx.reply(
             cards.card(activity, ctx.t)
@@ -123,9 +123,9 @@ async def call_off(ctx: Context, args: str) -> None:
     ctx.reply(ctx._("{title} is called off. The cancellation is going out now.", title=activity.title))
 
 
-async def _activity(ctx: Context, text: str) -> Activity:
+async def _activity(ctx: Context, text: str, command: str = "change") -> Activity:
     usage = N_("Please write the number of one of your center's activities, like /change 12. /events lists them.")
-    activity = await events.of_my_center(ctx, text, usage)
+    activity = await events.of_my_center(ctx, text, usage, command=command)
     if activity.status not in CHANGEABLE or activity.ends_at <= ctx.now:
         raise Refusal(N_("This activity can no longer be changed."))
     return activity

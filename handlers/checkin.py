@@ -22,6 +22,7 @@ from bot.errors import Refusal
 from bot.i18n import N_
 from bot.messaging import Choice
 from bot.models import (
+    LIVE,
     Activity,
     ActivitySession,
     AttendanceMethod,
@@ -47,7 +48,7 @@ async def open_checkin(ctx: Context, args: str) -> None:
         await _pick_open(ctx)
         return
     usage = N_("Please write the number of one of your center's activities, like /checkin 12.")
-    activity = await events.of_my_center(ctx, args, usage)
+    activity = await events.of_my_center(ctx, args, usage, command="checkin", statuses=LIVE)
     current = next((s for s in activity.sessions if checkin.window_open(s, ctx.now)), None)
     if current is None:
         raise Refusal(

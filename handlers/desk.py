@@ -19,6 +19,7 @@ from bot.errors import Refusal
 from bot.i18n import N_
 from bot.messaging import Choice
 from bot.models import (
+    LIVE,
     ActivitySession,
     Attendance,
     AttendanceMethod,
@@ -43,7 +44,7 @@ class Step(enum.StrEnum):
 
 async def open_desk(ctx: Context, args: str) -> None:
     usage = N_("Please write the number of one of your center's activities, like /desk 12.")
-    activity = await events.of_my_center(ctx, args, usage)
+    activity = await events.of_my_center(ctx, args, usage, command="desk", statuses=LIVE)
     current = next((s for s in activity.sessions if checkin.window_open(s, ctx.now)), None)
     if current is None:
         started = [s for s in activity.sessions if ctx.now - timedelta(days=SHEET_DAYS) <= s.starts_at <= ctx.now]

@@ -5,6 +5,7 @@ version into other messengers."""
 from __future__ import annotations
 
 import re
+from typing import NoReturn
 
 from sqlalchemy import func, or_, select
 
@@ -13,12 +14,14 @@ from bot.context import Context
 from bot.errors import Refusal
 from bot.i18n import N_
 from bot.messaging import Attachment, Choice
-from bot.models import LIVE, Activity, ActivitySession, RoleKind, activity_village
+from bot.models import LIVE, Activity, ActivitySession, ActivityStatus, RoleKind, activity_village
 from bot.registry import Access, Command
+from bot.services import activities
 from bot.services.people import has_role
 from bot.text import number
 
 _PAYLOAD = re.compile(r"^[ar](\d{1,9})(?:-v(\d{1,9}))?$")  # "r…": a registration typed (bot/typed.py)
+ALL_OPEN = (ActivityStatus.DRAFT, *LIVE)  # not cancelled, not finished
 _REGISTER_PAYLOAD = re.compile(r"^r([0-9]{1,9})(?:-v([0-9]{1,9}))?$")
 
 
@@ -96,6 +99,8 @@ async def calendar_file(ctx: Context, args: str) -> None:
 
 async def plain_text(ctx: Context, args: str) -> None:
     """The card as plain text with the registration link, to paste into Zalo or read on the loudspeaker."""
+    if not args.strip() or MORE.match(args.strip()):
+        await pick(ctx, "text", args, LIVE)
     activity = await visible(ctx, wanted) if (wanted := number(args)) else None
     if activity is None:
         raise Refusal(N_("This activity is no longer available."))
@@ -106,13 +111,42 @@ async def plain_text(ctx: Context, args: str) -> None:
     ctx.reply(cards.card(activity, ctx.t) + "\n\n" + how)
 
 
-async def of_my_center(ctx: Context, typed: str, usage: str) -> Activity:
+PAGE = 6  # activities offered at once, soonest first
+MORE = re.compile(r"^more\s+([0-9]{1,4})$")
+
+
+async def of_my_center(
+    ctx: Context, typed: str, usage: str, *, command: str, statuses: tuple[ActivityStatus, ...] = ALL_OPEN
+) -> Activity:
     """The activity a staff member typed the number of, whatever its state, but only of their own center;
-    otherwise the polite `usage` message (an N_ id with the command's example)."""
+    otherwise the polite `usage` message (an N_ id with the command's example). Without a number, nobody is
+    asked for one they cannot see: the soonest activities are offered to pick from (`pick`)."""
+    if not typed.strip() or MORE.match(typed.strip()):
+        await pick(ctx, command, typed, statuses)
     activity = await ctx.session.get(Activity, found) if (found := number(typed)) else None
     if activity is None or ctx.person is None or activity.center_id != ctx.person.center_id:
         raise Refusal(usage)
     return activity
+
+
+async def pick(ctx: Context, command: str, typed: str, statuses: tuple[ActivityStatus, ...]) -> NoReturn:
+    """Offer the center's soonest activities as choices that run `/command N`, a page at a time ("more 6")."""
+    person = ctx.person
+    assert person is not None and person.center_id is not None
+    found = MORE.match(typed.strip())
+    offset = int(found.group(1)) if found else 0
+    rows = await activities.soonest(
+        ctx.session, person.center_id, ctx.now, statuses=statuses, offset=offset, limit=PAGE
+    )
+    if not rows:
+        raise Refusal(N_("There is no coming activity to choose from."))
+    choices = [
+        (Choice(f"{ctx.t.datetime(starts, 'dd/MM HH:mm')} · {activity.title}"[:60], f"/{command} {activity.id}"),)
+        for activity, starts in rows[:PAGE]
+    ]
+    if len(rows) > PAGE:
+        choices.append((Choice(ctx._("➡ More"), f"/{command} more {offset + PAGE}"),))
+    raise Refusal(N_("Which activity?"), tuple(choices))
 
 
 async def visible(ctx: Context, activity_id: int) -> Activity | None:

@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from sqlalchemy import Select, or_, select
+from sqlalchemy import Select, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.messaging import ChatRef
@@ -131,6 +131,34 @@ async def audience(session: AsyncSession, activity: Activity) -> list[Recipient]
 def _readers() -> Select[tuple[str, str, int]]:
     """Each person's (channel, chat, id), at their newest account: people without a phone are left out."""
     return select(Account.channel, Account.external_id, Person.id).join(Account, Account.id == people.NEWEST_ACCOUNT)
+
+
+async def soonest(
+    session: AsyncSession,
+    center_id: int,
+    now: datetime,
+    *,
+    statuses: tuple[ActivityStatus, ...],
+    offset: int = 0,
+    limit: int = 6,
+) -> list[tuple[Activity, datetime]]:
+    """The center's activities not over yet, soonest first, each with its first session's start: what a person
+    picks from instead of typing a number they cannot see. One more than `limit` says there are more."""
+    first = (
+        select(ActivitySession.activity_id, func.min(ActivitySession.starts_at).label("starts"))
+        .group_by(ActivitySession.activity_id)
+        .having(func.max(ActivitySession.ends_at) > now)
+        .subquery()
+    )
+    rows = await session.execute(
+        select(Activity, first.c.starts)
+        .join(first, first.c.activity_id == Activity.id)
+        .where(Activity.center_id == center_id, Activity.status.in_(statuses))
+        .order_by(first.c.starts, Activity.id)
+        .offset(offset)
+        .limit(limit + 1)
+    )
+    return [(activity, starts) for activity, starts in rows]
 
 
 async def _heads_to_paste(session: AsyncSession, activity: Activity) -> list[tuple[Recipient, int]]:

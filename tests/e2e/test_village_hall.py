@@ -56,3 +56,48 @@ async def test_a_resident_reads_in_the_privacy_notice_how_long_her_data_are_kept
         "• Lưu bao lâu: cho đến khi bạn xóa, và nhiều nhất 24 tháng sau các hoạt động bạn đã tham gia; sau đó chỉ "
         "còn số tổng, không có tên." in notice
     )
+
+
+async def test_staff_who_send_calloff_alone_pick_the_activity_from_the_soonest(bot: Bot, fake: FakeTelegram) -> None:
+    place = await commune(bot, fake)
+    ids = [
+        await publish(bot, place, f"Lớp học số {n}", start=f"{6 + n:02d}/10/2025 08:00") for n in range(8)
+    ]  # fmt: skip
+    asked = (await bot.say(place.director, "/calloff"))[-1]
+    assert asked.text == "Hoạt động nào?"
+    assert asked.buttons == [f"{6 + n:02d}/10 08:00 · Lớp học số {n}" for n in range(6)] + ["➡ Xem thêm"]
+    more = await bot.press(place.director, asked, "➡ Xem thêm")
+    assert more[-1].buttons == ["12/10 08:00 · Lớp học số 6", "13/10 08:00 · Lớp học số 7"]
+    chosen = await bot.press(place.director, more[-1], "13/10 08:00 · Lớp học số 7")
+    assert (chosen[-1].text or "").startswith("📢 Lớp học số 7\n🗓 Thứ Hai, 13/10/2025 lúc 08:00")
+    assert chosen[-1].buttons == ["Có, hủy hoạt động", "✖ Không"]
+    assert len(ids) == 8
+
+
+async def test_a_village_head_who_sends_text_or_add_alone_picks_from_a_list_not_a_number(
+    both: Bot, fake: FakeTelegram
+) -> None:
+    from bot.models import Person, RoleKind
+    from bot.services import roles
+    from tests.people import OnZalo
+
+    assert both.zalo is not None
+    place = await commune(both, fake)
+    activity_id = await publish(both, place)
+    head = OnZalo(both, both.zalo.add_user("Tâm"))
+    await head.say("Xin chào")
+    for answer in ("Đồng ý", "Vũ Văn Tâm", "2", "1960", "Thôn Tây"):
+        await head.say(answer)
+    assert both.app is not None
+    async with both.app.db.session() as session, session.begin():
+        tam = await session.scalar(select(Person).where(Person.full_name == "Vũ Văn Tâm"))
+        assert tam is not None
+        await roles.grant(
+            session, person=tam, center_id=place.center_id, kind=RoleKind.VILLAGE_HEAD, now=both.clock(),
+            village_id=place.villages["Thôn Tây"],
+        )  # fmt: skip
+    assert (await head.say("/text"))[-1] == "Hoạt động nào?\n\n1. 06/10 13:30 · Chuyên đề phòng chống lừa đảo qua mạng"
+    pasted = (await head.say("1"))[-1]
+    assert f"DK {activity_id} {place.villages['Thôn Tây']}" in pasted
+    await head.say("add")
+    assert (await head.say("1"))[-1].startswith("Bạn đang đăng ký cho người không có điện thoại.")
