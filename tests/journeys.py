@@ -14,8 +14,8 @@ from bot.channels import telegram
 from bot.channels.telegram.fake import FakeChat, FakeTelegram, FakeUser
 from bot.database import Database
 from bot.i18n import Translator
-from bot.models import Account, ActivityKind, Center, Gender, Person, Village
-from bot.services import activities, people
+from bot.models import Account, ActivityKind, Center, Gender, Person, RoleKind, Village
+from bot.services import activities, people, roles
 from tests.conftest import Bot
 
 
@@ -194,3 +194,20 @@ def checkin_code(text: str | None) -> str:
     found = re.search(r"Mã: (\d{4})", text or "")
     assert found is not None, text
     return found.group(1)
+
+
+async def make_head(bot: Bot, center_id: int, full_name: str, villages: dict[str, int], *names: str) -> None:
+    """The person called `full_name` becomes head of the villages `names`, as the director's /appoint does."""
+    assert bot.app is not None
+    async with bot.app.db.session() as session, session.begin():
+        person = await session.scalar(select(Person).where(Person.full_name == full_name))
+        assert person is not None
+        for name in names:
+            await roles.grant(
+                session,
+                person=person,
+                center_id=center_id,
+                kind=RoleKind.VILLAGE_HEAD,
+                now=bot.clock(),
+                village_id=villages[name],
+            )

@@ -10,10 +10,9 @@ import httpx
 import pytest
 from sqlalchemy import func, select
 
-from bot.models import Attendance, Person, Registration, RoleKind
-from bot.services import roles
+from bot.models import Attendance, Person, Registration
 from tests.conftest import Bot
-from tests.journeys import checkin_code, commune, local, publish
+from tests.journeys import checkin_code, commune, local, make_head, publish
 from tests.people import OnTelegram, OnZalo, person
 
 TALK = "Chuyên đề phòng chống lừa đảo qua mạng"
@@ -92,14 +91,7 @@ async def test_a_resident_reads_her_data_switches_language_withdraws_and_is_forg
 async def test_a_village_head_gets_the_text_to_paste_and_adds_someone_without_a_phone(both: Bot, channel: str) -> None:
     place = await commune(both, both.fake)
     head = await _resident(both, channel, "Vũ Thị Tâm", "Thôn Tây")
-    assert both.app is not None
-    async with both.app.db.session() as session, session.begin():
-        tam = await session.scalar(select(Person).where(Person.full_name == "Vũ Thị Tâm"))
-        assert tam is not None
-        await roles.grant(
-            session, person=tam, center_id=place.center_id, kind=RoleKind.VILLAGE_HEAD, now=both.clock(),
-            village_id=place.villages["Thôn Tây"],
-        )  # fmt: skip
+    await make_head(both, place.center_id, "Vũ Thị Tâm", place.villages, "Thôn Tây")
     talk = await publish(both, place)
 
     pasted = (await head.say(f"/text {talk}"))[-1]

@@ -7,7 +7,7 @@ from sqlalchemy import select
 from bot.channels.telegram.fake import FakeTelegram
 from bot.models import Registration, RegistrationStatus
 from tests.conftest import Bot
-from tests.journeys import commune, local, onboard, publish
+from tests.journeys import commune, local, make_head, onboard, publish
 
 
 async def test_a_newcomer_who_types_register_is_registered_once_she_has_agreed(bot: Bot, fake: FakeTelegram) -> None:
@@ -77,8 +77,6 @@ async def test_staff_who_send_calloff_alone_pick_the_activity_from_the_soonest(b
 async def test_a_village_head_who_sends_text_or_add_alone_picks_from_a_list_not_a_number(
     both: Bot, fake: FakeTelegram
 ) -> None:
-    from bot.models import Person, RoleKind
-    from bot.services import roles
     from tests.people import OnZalo
 
     assert both.zalo is not None
@@ -88,14 +86,7 @@ async def test_a_village_head_who_sends_text_or_add_alone_picks_from_a_list_not_
     await head.say("Xin chào")
     for answer in ("Đồng ý", "Vũ Văn Tâm", "2", "1960", "Thôn Tây"):
         await head.say(answer)
-    assert both.app is not None
-    async with both.app.db.session() as session, session.begin():
-        tam = await session.scalar(select(Person).where(Person.full_name == "Vũ Văn Tâm"))
-        assert tam is not None
-        await roles.grant(
-            session, person=tam, center_id=place.center_id, kind=RoleKind.VILLAGE_HEAD, now=both.clock(),
-            village_id=place.villages["Thôn Tây"],
-        )  # fmt: skip
+    await make_head(both, place.center_id, "Vũ Văn Tâm", place.villages, "Thôn Tây")
     assert (await head.say("/text"))[-1] == "Hoạt động nào?\n\n1. 06/10 13:30 · Chuyên đề phòng chống lừa đảo qua mạng"
     pasted = (await head.say("1"))[-1]
     assert f"DK {activity_id} {place.villages['Thôn Tây']}" in pasted

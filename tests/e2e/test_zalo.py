@@ -10,7 +10,7 @@ from sqlalchemy import func, select
 
 from bot.models import Attendance
 from tests.conftest import Bot
-from tests.journeys import center_with_director, checkin_code, commune, local, publish, tr
+from tests.journeys import center_with_director, checkin_code, commune, local, make_head, publish, tr
 from tests.people import OnZalo
 
 
@@ -117,18 +117,7 @@ async def test_the_head_of_two_villages_gets_one_text_to_paste(both: Bot) -> Non
     await ba.say("Xin chào")
     for answer in ("Đồng ý", "Trần Văn Ba", "2", "1958", "Thôn Đông"):
         await ba.say(answer)
-    assert both.app is not None
-    async with both.app.db.session() as session, session.begin():
-        from bot.models import Person, RoleKind
-        from bot.services import roles
-
-        head = await session.scalar(select(Person).where(Person.full_name == "Trần Văn Ba"))
-        assert head is not None
-        for village in ("Thôn Đông", "Thôn Tây"):
-            await roles.grant(
-                session, person=head, center_id=place.center_id, kind=RoleKind.VILLAGE_HEAD, now=both.clock(),
-                village_id=place.villages[village],
-            )  # fmt: skip
+    await make_head(both, place.center_id, "Trần Văn Ba", place.villages, "Thôn Đông", "Thôn Tây")
     before = len(ba.read)
     activity_id = await publish(both, place, title="Tập huấn trồng lúa")
     await both.deliver()
