@@ -99,10 +99,7 @@ async def completed(session: AsyncSession, chat: ChatRef, command: str) -> str:
     question: a bare word never stands for a choice that confirms something."""
     if command not in COMPLETED:
         return command
-    commands = await session.scalar(
-        select(OfferedChoices.commands).where(OfferedChoices.channel == chat.channel, OfferedChoices.chat == chat.id)
-    )
-    return next((offered for offered in commands or () if offered.split()[0] == command), command)
+    return next((offered for offered in await _offered(session, chat) if offered.split()[0] == command), command)
 
 
 async def picked(session: AsyncSession, chat: ChatRef, text: str) -> str | None:
@@ -110,8 +107,14 @@ async def picked(session: AsyncSession, chat: ChatRef, text: str) -> str | None:
     typed = PICK.match(text)
     if typed is None:
         return None
+    commands = await _offered(session, chat)
+    index = int(typed.group(1)) - 1
+    return commands[index] if 0 <= index < len(commands) else None
+
+
+async def _offered(session: AsyncSession, chat: ChatRef) -> list[str]:
+    """The commands the numbers in this chat stand for now (none offered: empty)."""
     commands = await session.scalar(
         select(OfferedChoices.commands).where(OfferedChoices.channel == chat.channel, OfferedChoices.chat == chat.id)
     )
-    index = int(typed.group(1)) - 1
-    return commands[index] if commands and 0 <= index < len(commands) else None
+    return list(commands or ())

@@ -23,6 +23,7 @@ from bot.models import SharedFile
 
 KEEP = timedelta(days=1)
 PATH = "/f/{token}/{name}"
+ROUTE = "/f/{token}/{name:path}"  # PATH as a web server's route
 _SAFE = re.compile(r"[^A-Za-z0-9._-]+")
 
 

@@ -81,6 +81,24 @@ class Hook:
         await self.side.enqueue(self.side.revive(payload))
 
 
+async def shared_file(kept: shelf.Shelf, token: str) -> Response:
+    """A picture or file handed out as a link (bot/shelf.py), or 404 once it has expired: for this server and the
+    sandbox's."""
+    found = await kept.take(token)
+    if found is None:
+        return PlainTextResponse("This link has expired. Please ask the bot again.", status_code=404)
+    return Response(
+        found.content,
+        media_type=found.media_type,
+        headers={
+            "Content-Disposition": f"inline; filename*=UTF-8''{quote(found.filename)}",
+            "Cache-Control": "private, no-store",
+            "X-Content-Type-Options": "nosniff",
+            "Referrer-Policy": "no-referrer",
+        },
+    )
+
+
 class Webhook:
     """The bot's web server. With `url`, every channel's webhook: the first channel's at the path of `url`, each
     other's at that path followed by its name (…/telegram/zalo, say, or …/zalo when Zalo is alone). Without,
@@ -96,7 +114,7 @@ class Webhook:
         logs.hide(secret)
         routes = [Route("/healthz", self._health, methods=["GET"]), Route("/readyz", self._ready, methods=["GET"])]
         if app.shelf is not None:
-            routes.append(Route(shelf.PATH.replace("{name}", "{name:path}"), self._file, methods=["GET"]))
+            routes.append(Route(shelf.ROUTE, self._file, methods=["GET"]))
         if url is not None:
             for number, channel in enumerate(app.channels):
                 address = url if number == 0 else f"{url.rstrip('/')}/{channel.name}"
@@ -166,19 +184,7 @@ class Webhook:
 
     async def _file(self, request: Request) -> Response:
         assert self.app.shelf is not None
-        found = await self.app.shelf.take(request.path_params["token"])
-        if found is None:
-            return PlainTextResponse("This link has expired. Please ask the bot again.", status_code=404)
-        return Response(
-            found.content,
-            media_type=found.media_type,
-            headers={
-                "Content-Disposition": f"inline; filename*=UTF-8''{quote(found.filename)}",
-                "Cache-Control": "private, no-store",
-                "X-Content-Type-Options": "nosniff",
-                "Referrer-Policy": "no-referrer",
-            },
-        )
+        return await shared_file(self.app.shelf, request.path_params["token"])
 
     async def _health(self, _: Request) -> Response:
         return PlainTextResponse("ok")

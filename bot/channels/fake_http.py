@@ -33,6 +33,23 @@ class FakeTransport(httpx.AsyncBaseTransport):
         await self._inner.aclose()
 
 
+class Reachable:
+    """What a fake Bot API offers the bot's client, given its ASGI `app`: the in-process transport, or serving on
+    loopback."""
+
+    app: ASGIApp
+
+    def transport(self) -> httpx.AsyncBaseTransport:
+        """For the bot's httpx client: no sockets, the same requests and answers."""
+        return FakeTransport(self.app)
+
+    @contextlib.asynccontextmanager
+    async def serve(self, host: str = "127.0.0.1", port: int = 0) -> AsyncIterator[str]:
+        """Serve over real HTTP on loopback; yields the base URL to give the bot ("http://host:port/bot")."""
+        async with serve_app(self.app, host, port) as root:
+            yield f"{root}/bot"
+
+
 class _QuietServer(uvicorn.Server):
     """Leaves signals to its owner, who stops the bot first and the server last."""
 

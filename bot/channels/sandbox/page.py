@@ -16,7 +16,7 @@ from starlette.responses import FileResponse, JSONResponse, Response
 from starlette.routing import BaseRoute, Mount, Route
 from starlette.staticfiles import StaticFiles
 
-from bot import shelf
+from bot import shelf, webhook
 from bot.bootstrap import LoaLang
 from bot.channels.sandbox.clock import SandboxClock, next_due, sending
 from bot.channels.sandbox.demo import Cast
@@ -101,7 +101,7 @@ class Page:
             Route("/_control/sandbox", self.sandbox, methods=["GET"]),
             Route("/_control/clock", self.show_clock, methods=["GET"]),
             Route("/_control/clock/next", self.fast_forward, methods=["POST"]),
-            Route(shelf.PATH.replace("{name}", "{name:path}"), self.shared_file, methods=["GET"]),
+            Route(shelf.ROUTE, self.shared_file, methods=["GET"]),
             *zalo,
         ]
 
@@ -110,10 +110,9 @@ class Page:
 
     async def shared_file(self, request: Request) -> Response:
         """A picture or file the bot handed out as a link (bot/shelf.py), as its web server serves it."""
-        found = await self.app.shelf.take(request.path_params["token"]) if self.app and self.app.shelf else None
-        if found is None:
-            return Response(status_code=404)
-        return Response(found.content, media_type=found.media_type, headers={"Cache-Control": "private, no-store"})
+        if self.app is None or self.app.shelf is None:
+            return _starting()
+        return await webhook.shared_file(self.app.shelf, request.path_params["token"])
 
     async def index(self, request: Request) -> Response:
         return FileResponse(WEB / "index.html")

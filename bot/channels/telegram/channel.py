@@ -6,7 +6,6 @@ calls, translating Telegram's errors into the port's `RecipientGone`, `ChatMoved
 
 from __future__ import annotations
 
-import asyncio
 import logging
 import os
 from collections.abc import Awaitable, Callable
@@ -30,6 +29,7 @@ from telegram.ext import Application, ContextTypes, TypeHandler
 from telegram.request import HTTPXRequest
 
 from bot.channels.telegram.webhook import TelegramWebhook
+from bot.channels.turns import ChatTurns
 from bot.messaging import (
     Capabilities,
     ChatMoved,
@@ -108,7 +108,7 @@ class TelegramChannel:
             .concurrent_updates(concurrent_updates if concurrent_updates > 1 else False)
             .build()
         )
-        self._chats: dict[int, tuple[asyncio.Lock, int]] = {}  # a lock per chat with updates under way
+        self._turns = ChatTurns()
         self.application.add_handler(TypeHandler(Update, self._on_update))
         self.application.add_error_handler(self._on_error)
         self.dispatcher: Dispatcher | None = None
@@ -143,17 +143,8 @@ class TelegramChannel:
         if chat is None:
             await self._handle(update)
             return
-        lock, users = self._chats.get(chat.id) or (asyncio.Lock(), 0)
-        self._chats[chat.id] = (lock, users + 1)
-        try:
-            async with lock:  # a person's messages are answered in the order they were sent
-                await self._handle(update)
-        finally:
-            lock, users = self._chats[chat.id]
-            if users == 1:
-                del self._chats[chat.id]
-            else:
-                self._chats[chat.id] = (lock, users - 1)
+        async with self._turns.turn(chat.id):  # a person's messages are answered in the order they were sent
+            await self._handle(update)
 
     async def _handle(self, update: Update) -> None:
         assert self.dispatcher is not None, "bootstrap wires the dispatcher before starting"

@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING, Any
 
 import httpx
 
+from bot.channels.turns import ChatTurns
 from bot.channels.zalo.client import NotZalo, ZaloClient, ZaloError
 from bot.channels.zalo.webhook import ZaloWebhook
 from bot.messaging import (
@@ -95,7 +96,7 @@ class ZaloChannel:
         self.running = False
         self._tasks: list[asyncio.Task[None]] = []
         self._poller: asyncio.Task[None] | None = None
-        self._chats: dict[str, tuple[asyncio.Lock, int]] = {}
+        self._turns = ChatTurns()
 
     async def start(self, *, poll: bool = True) -> None:
         me = await self.client.get_me()
@@ -158,18 +159,8 @@ class ZaloChannel:
 
     async def _in_turn(self, update: dict[str, Any]) -> None:
         """Each chat's updates are handled in the order they came, whatever the number of workers."""
-        key = str(_chat_of(update).get("id", ""))
-        lock, users = self._chats.get(key) or (asyncio.Lock(), 0)
-        self._chats[key] = (lock, users + 1)
-        try:
-            async with lock:
-                await self._handle(update)
-        finally:
-            lock, users = self._chats[key]
-            if users == 1:
-                del self._chats[key]
-            else:
-                self._chats[key] = (lock, users - 1)
+        async with self._turns.turn(str(_chat_of(update).get("id", ""))):
+            await self._handle(update)
 
     async def _handle(self, update: dict[str, Any]) -> None:
         assert self.dispatcher is not None, "bootstrap wires the dispatcher before starting"

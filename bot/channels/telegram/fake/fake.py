@@ -6,13 +6,11 @@ import asyncio
 import contextlib
 import inspect
 import time
-from collections.abc import AsyncIterator, Callable
+from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
-import httpx
-
-from bot.channels.fake_http import FakeTransport, serve_app
+from bot.channels.fake_http import Reachable
 from bot.channels.telegram.fake.faults import Fault, FaultBook
 from bot.channels.telegram.fake.limits import RateLimiter
 from bot.channels.telegram.fake.server import ApiCall, build_app
@@ -22,7 +20,7 @@ from bot.channels.telegram.fake.world import World
 DEFAULT_TOKEN = "123456:AAH-fake-token-for-tests-0123456789"
 
 
-class FakeTelegram(World):
+class FakeTelegram(World, Reachable):
     """An in-repo Telegram Bot API: the real python-telegram-bot talks to it over HTTP, unchanged."""
 
     def __init__(
@@ -50,16 +48,6 @@ class FakeTelegram(World):
     @property
     def webhook_url(self) -> str:
         return str(self.webhook.get("url", ""))
-
-    def transport(self) -> httpx.AsyncBaseTransport:
-        """For HTTPXRequest(httpx_kwargs={"transport": ...}): no sockets, same requests and answers."""
-        return FakeTransport(self.app)
-
-    @contextlib.asynccontextmanager
-    async def serve(self, host: str = "127.0.0.1", port: int = 0) -> AsyncIterator[str]:
-        """Serve over real HTTP on loopback; yields the base URL to give the bot ("http://host:port/bot")."""
-        async with serve_app(self.app, host, port) as root:
-            yield f"{root}/bot"
 
     def push_webhook(self, upstreams: list[str]) -> contextlib.AbstractAsyncContextManager[WebhookPusher]:
         """While open, updates are posted to the webhook, through a proxy that hands each to one of

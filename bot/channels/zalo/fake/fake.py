@@ -5,20 +5,20 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import time
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import Awaitable, Callable
 from datetime import datetime
 from typing import Any
 
 import httpx
 
-from bot.channels.fake_http import FakeTransport, serve_app
+from bot.channels.fake_http import Reachable
 from bot.channels.zalo.fake.server import ZaloCall, ZaloFault, build_app, fetch_picture
 from bot.channels.zalo.fake.world import ZaloWorld
 
 DEFAULT_TOKEN = "2904758113466138745:fAkEzAlOtOkEnFoRtEsTs0123"
 
 
-class FakeZalo(ZaloWorld):
+class FakeZalo(ZaloWorld, Reachable):
     """An in-repo Zalo Bot API: the bot's own client talks to it over HTTP, as to Zalo.
 
     `fetch_transport` is how it fetches a photo's URL (tests give the bot's web server in-process); without
@@ -50,15 +50,6 @@ class FakeZalo(ZaloWorld):
 
     def on_update(self) -> None:
         self._arrived.set()
-
-    def transport(self) -> httpx.AsyncBaseTransport:
-        return FakeTransport(self.app)
-
-    @contextlib.asynccontextmanager
-    async def serve(self, host: str = "127.0.0.1", port: int = 0) -> AsyncIterator[str]:
-        """Serve over real HTTP on loopback; yields the base URL to give the bot ("http://host:port/bot")."""
-        async with serve_app(self.app, host, port) as root:
-            yield f"{root}/bot"
 
     async def next_update(
         self, wait: float, gone: Callable[[], Awaitable[bool]] | None = None
