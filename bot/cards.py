@@ -12,7 +12,7 @@ from datetime import datetime
 from bot import typed
 from bot.i18n import N_, Translator
 from bot.messaging import Choice, Keyboard, Messenger
-from bot.models import Activity, ActivityKind, RoleKind
+from bot.models import Activity, ActivityKind, RoleKind, Standing
 from bot.services.areas import display_name
 
 ROLE_NAMES = {
@@ -44,8 +44,21 @@ def when_from(first_start: datetime, sessions: int, t: Translator) -> str:
     )
 
 
-def card(activity: Activity, t: Translator, *, registered: int = 0) -> str:
-    lines = [f"📢 {activity.title}", f"🗓 {when(activity, t)}"]
+STANDINGS = {
+    Standing.REGISTERED: N_("✅ You are registered."),
+    Standing.WAITLISTED: N_("⏳ You are on the waitlist. If a seat is freed, it is yours."),
+    Standing.CHECKED_IN: N_("☑️ You have checked in. Thank you for coming!"),
+}
+
+
+def full(activity: Activity, registered: int) -> bool:
+    return bool(activity.capacity) and registered >= (activity.capacity or 0)
+
+
+def card(activity: Activity, t: Translator, *, registered: int = 0, standing: Standing | None = None) -> str:
+    """The activity as a card; `standing`, what the reader has already done about it, heads a private card."""
+    lines = [t.gettext(STANDINGS[standing])] if standing is not None else []
+    lines += [f"📢 {activity.title}", f"🗓 {when(activity, t)}"]
     if activity.place:
         lines.append(f"📍 {activity.place}")
     if activity.partner:
@@ -56,8 +69,14 @@ def card(activity: Activity, t: Translator, *, registered: int = 0) -> str:
     if activity.area is not None:
         details.append(display_name(activity.area, t))
     lines.append(f"🏷 {' · '.join(details)}")
-    if activity.capacity:
-        left = max(activity.capacity - registered, 0)
+    if activity.capacity and full(activity, registered):
+        lines.append(
+            t.gettext("✍️ Full: all {capacity} seats are taken. You can still join the waitlist.").format(
+                capacity=activity.capacity
+            )
+        )
+    elif activity.capacity:
+        left = activity.capacity - registered
         lines.append(
             t.gettext("✍️ Registered: {registered}/{capacity} ({left} seats left)").format(
                 registered=registered, capacity=activity.capacity, left=left
@@ -68,15 +87,19 @@ def card(activity: Activity, t: Translator, *, registered: int = 0) -> str:
     return "\n".join(lines)
 
 
-def reminder(activity: Activity, t: Translator, *, registered: int = 0) -> str:
-    return t.gettext("⏰ Reminder") + "\n" + card(activity, t, registered=registered)
+def reminder(activity: Activity, t: Translator, *, registered: int = 0, standing: Standing | None = None) -> str:
+    return t.gettext("⏰ Reminder") + "\n" + card(activity, t, registered=registered, standing=standing)
 
 
-def update(activity: Activity, t: Translator, *, registered: int = 0) -> str:
-    return t.gettext("🔔 Changed: please note the new time or place.") + "\n" + card(activity, t, registered=registered)
+def update(activity: Activity, t: Translator, *, registered: int = 0, standing: Standing | None = None) -> str:
+    return (
+        t.gettext("🔔 Changed: please note the new time or place.")
+        + "\n"
+        + card(activity, t, registered=registered, standing=standing)
+    )
 
 
-def cancellation(activity: Activity, t: Translator, *, registered: int = 0) -> str:
+def cancellation(activity: Activity, t: Translator, *, registered: int = 0, standing: Standing | None = None) -> str:
     return t.gettext("❌ Cancelled: {title} ({when}) will not take place. We are sorry.").format(
         title=activity.title, when=when(activity, t)
     )
@@ -145,10 +168,20 @@ def _title(channel: Messenger) -> str:
 
 
 def buttons(
-    activity: Activity, t: Translator, *, in_group: bool, village_id: int | None, deep_link: Callable[[str], str]
+    activity: Activity,
+    t: Translator,
+    *,
+    in_group: bool,
+    village_id: int | None,
+    deep_link: Callable[[str], str],
+    registered: int = 0,
+    standing: Standing | None = None,
 ) -> Keyboard:
-    """In a group, buttons open the bot privately (a group is no place to register); in private they act."""
-    register, calendar = t.gettext("✍️ Register"), t.gettext("📅 Add to calendar")
+    """In a group, buttons open the bot privately (a group is no place to register); in private they act, and
+    offer what fits what the reader has done: a ticket and giving the seat back once registered, leaving the
+    waitlist while waiting, nothing to register once checked in."""
+    register = t.gettext("⏳ Join the waitlist") if full(activity, registered) else t.gettext("✍️ Register")
+    calendar = t.gettext("📅 Add to calendar")
     if in_group:
         return (
             (
@@ -156,5 +189,30 @@ def buttons(
                 Choice(calendar, url=deep_link(f"ics{activity.id}")),
             ),
         )
+    add = Choice(calendar, f"/ics {activity.id}")
+    if standing is Standing.REGISTERED:
+        return (
+            (Choice(t.gettext("🎫 Ticket"), f"/ticket {activity.id}"), add),
+            (Choice(t.gettext("🙅 Can't come"), f"/unregister {activity.id}"),),
+        )
+    if standing is Standing.WAITLISTED:
+        return ((Choice(t.gettext("Leave the waitlist"), f"/unregister {activity.id}"), add),)
+    if standing is Standing.CHECKED_IN:
+        return ((add,),)
     credit = f" v{village_id}" if village_id else ""  # the village whose card brought the person here
-    return ((Choice(register, f"/register {activity.id}{credit}"), Choice(calendar, f"/ics {activity.id}")),)
+    return ((Choice(register, f"/register {activity.id}{credit}"), add),)
+
+
+STAFF_ACTIONS = (  # what staff and village heads may do about an activity, each offered where they may
+    ("add", N_("👤 Register someone")),
+    ("desk", N_("🧾 Check-in desk")),
+    ("text", N_("📋 Text to copy")),
+    ("change", N_("✏️ Change")),
+    ("calloff", N_("❌ Call off")),
+)
+
+
+def staff_actions(activity: Activity, t: Translator, may: Callable[[str], bool]) -> Keyboard:
+    """The actions a staff member or village head may take on this activity, two to a row."""
+    offered = [Choice(t.gettext(label), f"/{name} {activity.id}") for name, label in STAFF_ACTIONS if may(name)]
+    return tuple(tuple(offered[i : i + 2]) for i in range(0, len(offered), 2))

@@ -543,6 +543,15 @@ class Registration(Base):
     updated_at: Mapped[datetime]
 
 
+class Standing(enum.Enum):
+    """Where a person stands with an activity, as their cards and lists show it (not stored: read off their
+    registration and attendance)."""
+
+    REGISTERED = "registered"
+    WAITLISTED = "waitlisted"
+    CHECKED_IN = "checked_in"
+
+
 class AttendanceMethod(enum.StrEnum):
     CODE = "code"  # typed or scanned the rotating code at the venue
     TICKET = "ticket"  # staff scanned the person's own QR ticket

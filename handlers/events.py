@@ -13,10 +13,10 @@ from bot import calendar, cards
 from bot.context import Context
 from bot.errors import Refusal
 from bot.i18n import N_
-from bot.messaging import Attachment, Choice
-from bot.models import LIVE, Activity, ActivitySession, ActivityStatus, RoleKind, activity_village
-from bot.registry import Access, Command
-from bot.services import activities
+from bot.messaging import Attachment, Choice, Edit, Keyboard
+from bot.models import LIVE, Activity, ActivitySession, ActivityStatus, RoleKind, Standing, activity_village
+from bot.registry import Access, Command, allowed
+from bot.services import activities, registrations
 from bot.services.people import has_role
 from bot.text import number
 
@@ -56,13 +56,62 @@ async def open_link(ctx: Context, payload: str) -> bool:
     activity = await visible(ctx, found[0])
     if activity is None:
         raise Refusal(N_("This activity is no longer available."))
-    ctx.reply(cards.card(activity, ctx.t), _private_buttons(ctx, activity, found[1]))
+    await show_cards(ctx, [activity], found[1])
     return True
 
 
+async def show_cards(ctx: Context, shown: list[Activity], village_id: int | None) -> None:
+    """Private cards as this reader should see them: the seats taken as the group's card counts them, what the
+    reader has already done, and the actions their role allows."""
+    person = ctx.person
+    assert person is not None
+    ids = [a.id for a in shown]
+    taken = await registrations.counts(ctx.session, ids)
+    mine = await registrations.standings(ctx.session, person.id, ids)
+    for activity in shown:
+        text, keyboard = _private_card(ctx, activity, village_id, taken.get(activity.id, 0), mine.get(activity.id))
+        ctx.reply(text, keyboard)
+
+
+async def refresh_card(ctx: Context, activity: Activity) -> None:
+    """The card a button was pressed on, changed to show what the person just did (on a messenger without edits
+    the answer alone says it: a copy of the card would only add a message)."""
+    if not ctx.is_button or ctx.incoming.message_id is None or not ctx.can.edit or ctx.person is None:
+        return
+    await ctx.session.flush()
+    taken = (await registrations.counts(ctx.session, [activity.id])).get(activity.id, 0)
+    standing = (await registrations.standings(ctx.session, ctx.person.id, [activity.id])).get(activity.id)
+    text, keyboard = _private_card(ctx, activity, ctx.person.village_id, taken, standing)
+    ctx.outcome.effects.append(Edit(ctx.incoming.chat, ctx.incoming.message_id, text, keyboard))
+
+
+def _private_card(
+    ctx: Context, activity: Activity, village_id: int | None, taken: int, standing: Standing | None
+) -> tuple[str, Keyboard]:
+    rows = cards.buttons(
+        activity,
+        ctx.t,
+        in_group=False,
+        village_id=village_id,
+        deep_link=ctx.deep_link,
+        registered=taken,
+        standing=standing,
+    )
+    rows += cards.staff_actions(activity, ctx.t, lambda name: _may(ctx, name))
+    return cards.card(activity, ctx.t, registered=taken, standing=standing), rows
+
+
+def _may(ctx: Context, name: str) -> bool:
+    command = ctx.registry.commands.get(name)
+    return command is not None and allowed(ctx.person, command)
+
+
 async def events(ctx: Context, args: str) -> None:
+    """What is coming for the person's village, soonest first, a page at a time ("more 5")."""
     person = ctx.person
     assert person is not None and person.center_id is not None
+    more = MORE.match(args.strip())
+    offset = int(more.group(1)) if more else 0
     not_over = select(ActivitySession.activity_id).where(ActivitySession.ends_at > ctx.now)
     query = select(Activity).where(
         Activity.center_id == person.center_id, Activity.status.in_(LIVE), Activity.id.in_(not_over)
@@ -71,20 +120,21 @@ async def events(ctx: Context, args: str) -> None:
         mine = select(activity_village.c.activity_id).where(activity_village.c.village_id == person.village_id)
         query = query.where(or_(Activity.all_villages.is_(True), Activity.id.in_(mine)))
     first_start = select(func.min(ActivitySession.starts_at)).where(ActivitySession.activity_id == Activity.id)
-    upcoming = list(await ctx.session.scalars(query.order_by(first_start.scalar_subquery(), Activity.id).limit(5)))
+    ordered = query.order_by(first_start.scalar_subquery(), Activity.id)
+    upcoming = list(await ctx.session.scalars(ordered.offset(offset).limit(EVENTS_PAGE + 1)))
     if not upcoming:
+        if offset:
+            raise Refusal(N_("That was all: there is nothing more coming up."))
         ctx.reply(ctx._("There are no upcoming activities for your village yet. I will tell you when there are."))
         return
-    ctx.reply(ctx._("Coming up:"))
-    for activity in upcoming:
-        ctx.reply(cards.card(activity, ctx.t), _private_buttons(ctx, activity, person.village_id))
-
-
-def _private_buttons(ctx: Context, activity: Activity, village_id: int | None) -> tuple[tuple[Choice, ...], ...]:
-    rows = list(cards.buttons(activity, ctx.t, in_group=False, village_id=village_id, deep_link=ctx.deep_link))
-    if has_role(ctx.person, RoleKind.DIRECTOR, RoleKind.STAFF, RoleKind.VILLAGE_HEAD):
-        rows.append((Choice(ctx._("📋 Text to copy"), f"/text {activity.id}"),))
-    return tuple(rows)
+    if not offset:
+        ctx.reply(ctx._("Coming up:"))
+    await show_cards(ctx, upcoming[:EVENTS_PAGE], person.village_id)
+    if len(upcoming) > EVENTS_PAGE:
+        ctx.reply(
+            ctx._("There is more coming up."),
+            ((Choice(ctx._("➡ More"), f"/events more {offset + EVENTS_PAGE}"),),),
+        )
 
 
 async def calendar_file(ctx: Context, args: str) -> None:
@@ -108,10 +158,12 @@ async def plain_text(ctx: Context, args: str) -> None:
     assert person is not None
     village_id = next(iter(sorted(r.village_id for r in person.roles if r.village_id)), None)
     how = cards.ways_to_register(activity, village_id, ctx.t, ctx.channels.values())
-    ctx.reply(cards.card(activity, ctx.t) + "\n\n" + how)
+    taken = await registrations.count(ctx.session, activity.id)
+    ctx.reply(cards.card(activity, ctx.t, registered=taken) + "\n\n" + how)
 
 
 PAGE = 6  # activities offered at once, soonest first
+EVENTS_PAGE = 5  # cards at once in /events: a phone screen or two
 MORE = re.compile(r"^more\s+([0-9]{1,4})$")
 
 

@@ -47,6 +47,7 @@ async def register(ctx: Context, args: str) -> None:
         await profile.begin(ctx, then=f"/register {args.strip()}")
         return
     result = await registrations.register(ctx.session, activity, person, village_id=credited, now=ctx.now)
+    await events.refresh_card(ctx, activity)
     give_back = ((Choice(ctx._("🙅 Can't come"), f"/unregister {activity.id}"),),)
     if result.outcome is Outcome.ALREADY:
         ctx.reply(ctx._("You are already registered for {title}. See you there!", title=activity.title), give_back)
@@ -78,9 +79,9 @@ async def unregister(ctx: Context, args: str) -> None:
     mine = await _registration(ctx, activity)
     if activity is None or mine is None:
         raise Refusal(N_("You are not registered for that activity."))
-    ctx.close_buttons()
     was_waiting = mine.status is RegistrationStatus.WAITLISTED
     await registrations.give_up(ctx.session, mine, ctx.now)  # whoever gets the seat is told (bot/notices.py)
+    await events.refresh_card(ctx, activity)
     if was_waiting:
         ctx.reply(ctx._("You have left the waitlist for {title}.", title=activity.title))
     else:
@@ -119,15 +120,9 @@ async def mine(ctx: Context, args: str) -> None:
     if not rows:
         ctx.reply(ctx._("You have not registered for anything coming up. Send /events to see what is on."))
         return
+    shown = [activity for activity, _registration in sorted(rows, key=lambda row: row[0].starts_at)]
     ctx.reply(ctx._("Your registrations:"))
-    for activity, registration in sorted(rows, key=lambda row: row[0].starts_at):
-        waiting = registration.status is RegistrationStatus.WAITLISTED
-        label = ctx._("Leave the waitlist") if waiting else ctx._("🙅 Can't come")
-        status = ctx._("⏳ On the waitlist") if waiting else ctx._("✅ Registered")
-        buttons = [Choice(label, f"/unregister {activity.id}")]
-        if not waiting:
-            buttons.insert(0, Choice(ctx._("🎫 Ticket"), f"/ticket {activity.id}"))
-        ctx.reply(f"{status}\n{cards.card(activity, ctx.t)}", (tuple(buttons),))
+    await events.show_cards(ctx, shown, person.village_id)
 
 
 async def _registration(ctx: Context, activity: Activity | None) -> Registration | None:

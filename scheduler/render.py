@@ -22,6 +22,7 @@ from bot.models import (
     DeliveryStatus,
     GroupChat,
     Person,
+    Standing,
 )
 from bot.services import groups, outbox, people, registrations
 
@@ -60,18 +61,19 @@ async def render(
         ways = cards.ways_to_register(activity, delivery.detail["paste"], t, channels.values())
         return Send(delivery.to, f"{pasted}\n\n{ways}")
     group = await groups.by_chat(session, delivery.to) if in_group else None
+    taken = await registrations.count(session, activity.id)
+    standing = (await registrations.standings(session, person.id, [activity.id])).get(activity.id) if person else None
     text = {
         DeliveryKind.ANNOUNCE: cards.card,
         DeliveryKind.REMINDER: cards.reminder,
         DeliveryKind.UPDATE: cards.update,
         DeliveryKind.CANCEL: cards.cancellation,
-    }[delivery.kind](activity, t, registered=await registrations.count(session, activity.id))
+    }[delivery.kind](
+        activity, t, registered=taken, standing=None if in_group or delivery.kind is DeliveryKind.REMINDER else standing
+    )
     choices = ()
-    if (
-        delivery.kind is DeliveryKind.REMINDER
-        and person is not None
-        and await registrations.has_seat(session, activity.id, person.id)
-    ):
+    ask = delivery.kind is DeliveryKind.REMINDER and standing is Standing.REGISTERED
+    if ask and not await _asked(session, delivery):
         text += "\n\n" + t.gettext("Are you still coming?")
         choices = cards.still_coming(activity, t)
     elif delivery.kind is not DeliveryKind.CANCEL:
@@ -82,8 +84,28 @@ async def render(
             in_group=in_group,
             village_id=village_id,
             deep_link=channels[delivery.channel].deep_link,
+            registered=taken,
+            standing=standing,
         )
     return Send(delivery.to, text, choices)
+
+
+async def _asked(session: AsyncSession, delivery: Delivery) -> bool:
+    """Whether this chat was already sent a reminder of this activity, which asked "still coming?": asked once
+    per registration, later reminders only remind."""
+    earlier = await session.scalar(
+        select(Delivery.id)
+        .where(
+            Delivery.activity_id == delivery.activity_id,
+            Delivery.channel == delivery.channel,
+            Delivery.chat == delivery.chat,
+            Delivery.kind == DeliveryKind.REMINDER,
+            Delivery.id != delivery.id,
+            Delivery.status == DeliveryStatus.SENT,
+        )
+        .limit(1)
+    )
+    return earlier is not None
 
 
 def _drop(delivery: Delivery, reason: str) -> None:

@@ -333,14 +333,17 @@ async def plan_reminders(session: AsyncSession, activity: Activity, recipients: 
     center = await session.get(Center, activity.center_id)
     assert center is not None
     rules = activity.reminders if activity.reminders is not None else center.reminders
-    for activity_session in activity.sessions:
-        for due in reminders.due_times(rules, activity_session.starts_at, center.timezone):
-            if due > now:
-                _owe(
-                    session,
-                    activity,
-                    recipients,
-                    DeliveryKind.REMINDER,
-                    due,
-                    detail={"session_id": activity_session.id},
-                )
+    people = [r for r in recipients if not r.chat.group]
+    groups = [r for r in recipients if r.chat.group]  # one reminder per activity (bot/services/reminders.py)
+    for index, activity_session in enumerate(activity.sessions):
+        for told, only_groups in ((people, False), (groups if index == 0 else [], True)):
+            for due in reminders.due_times(rules, activity_session.starts_at, center.timezone, groups=only_groups):
+                if due > now and told:
+                    _owe(
+                        session,
+                        activity,
+                        told,
+                        DeliveryKind.REMINDER,
+                        due,
+                        detail={"session_id": activity_session.id},
+                    )

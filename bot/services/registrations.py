@@ -15,7 +15,7 @@ from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot import notices
-from bot.models import Activity, Person, Registration, RegistrationStatus
+from bot.models import Activity, ActivitySession, Attendance, Person, Registration, RegistrationStatus, Standing
 from bot.services import activities, outbox
 from bot.services.outbox import Recipient
 from bot.services.people import chat_of, reachable
@@ -164,3 +164,39 @@ async def of_person(session: AsyncSession, person_id: int) -> list[Registration]
         )
     )
     return list(rows)
+
+
+async def counts(session: AsyncSession, activity_ids: list[int]) -> dict[int, int]:
+    """Seats taken per activity, in one query: every card of a list shows the same count as the group's card."""
+    if not activity_ids:
+        return {}
+    rows = await session.execute(
+        select(Registration.activity_id, func.count())
+        .where(Registration.activity_id.in_(activity_ids), Registration.status == RegistrationStatus.REGISTERED)
+        .group_by(Registration.activity_id)
+    )
+    return {activity_id: int(n) for activity_id, n in rows}
+
+
+async def standings(session: AsyncSession, person_id: int, activity_ids: list[int]) -> dict[int, Standing]:
+    """What this person has done about each activity: checked in (at any of its sessions) beats registered."""
+    if not activity_ids:
+        return {}
+    found: dict[int, Standing] = {}
+    rows = await session.execute(
+        select(Registration.activity_id, Registration.status).where(
+            Registration.person_id == person_id,
+            Registration.activity_id.in_(activity_ids),
+            Registration.status.in_((RegistrationStatus.REGISTERED, RegistrationStatus.WAITLISTED)),
+        )
+    )
+    for activity_id, status in rows:
+        found[activity_id] = Standing.REGISTERED if status is RegistrationStatus.REGISTERED else Standing.WAITLISTED
+    checked_in = await session.scalars(
+        select(ActivitySession.activity_id)
+        .join(Attendance, Attendance.session_id == ActivitySession.id)
+        .where(Attendance.person_id == person_id, ActivitySession.activity_id.in_(activity_ids))
+    )
+    for activity_id in checked_in:
+        found[activity_id] = Standing.CHECKED_IN
+    return found

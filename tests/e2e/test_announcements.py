@@ -53,10 +53,10 @@ async def test_an_announcement_reaches_exactly_the_chosen_villages(bot: Bot, fak
     assert len(tay.private_chat.bot_messages) == private_before[tay.id]
 
 
-async def test_reminders_go_out_the_evening_before_and_two_hours_before(bot: Bot, fake: FakeTelegram) -> None:
+async def test_a_village_group_is_reminded_once_the_evening_before(bot: Bot, fake: FakeTelegram) -> None:
     place = await commune(bot, fake)
     group = place.groups["Thôn Tây"]
-    await publish(bot, place, start="06/10/2025 13:30")
+    await publish(bot, place, start="06/10/2025 13:30")  # the center's rules: 1d@19:00,2h
     await _deliver(bot)
     announced = len(group.bot_messages)
 
@@ -66,9 +66,21 @@ async def test_reminders_go_out_the_evening_before_and_two_hours_before(bot: Bot
     bot.clock.current = local("05/10/2025 19:00")
     await _deliver(bot)
     assert group.bot_messages[-1].text.startswith("⏰ Nhắc lịch\n📢 Chuyên đề phòng chống lừa đảo qua mạng")
-    bot.clock.current = local("06/10/2025 11:29")
+    bot.clock.current = local("06/10/2025 11:30")  # two hours before: for those registered, not the village
     await _deliver(bot)
     assert len(group.bot_messages) == announced + 1
+
+
+async def test_a_director_who_marks_a_rule_gets_the_village_groups_reminded_again(
+    bot: Bot, fake: FakeTelegram
+) -> None:
+    place = await commune(bot, fake)
+    group = place.groups["Thôn Tây"]
+    await publish(bot, place, start="06/10/2025 13:30", reminders="1d@19:00,2h*")
+    await _deliver(bot)
+    announced = len(group.bot_messages)
+    bot.clock.current = local("05/10/2025 19:00")
+    await _deliver(bot)
     bot.clock.current = local("06/10/2025 11:30")
     await _deliver(bot)
     assert len(group.bot_messages) == announced + 2
@@ -145,7 +157,7 @@ async def test_a_cancellation_reaches_everyone_who_was_told_and_stops_reminders(
 async def test_after_downtime_only_the_latest_useful_reminder_is_sent(bot: Bot, fake: FakeTelegram) -> None:
     place = await commune(bot, fake)
     group = place.groups["Xã"]
-    await publish(bot, place, start="06/10/2025 13:30")
+    await publish(bot, place, start="06/10/2025 13:30", reminders="1d@19:00,2h*")
     await _deliver(bot)
     await bot.stop()
 
@@ -160,7 +172,7 @@ async def test_after_downtime_only_the_latest_useful_reminder_is_sent(bot: Bot, 
 async def test_a_reminder_missed_until_after_the_start_is_dropped_and_recorded(bot: Bot, fake: FakeTelegram) -> None:
     place = await commune(bot, fake)
     group = place.groups["Xã"]
-    await publish(bot, place, start="06/10/2025 13:30")
+    await publish(bot, place, start="06/10/2025 13:30", reminders="1d@19:00,2h*")
     await _deliver(bot)
     await bot.stop()
 

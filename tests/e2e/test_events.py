@@ -45,7 +45,8 @@ async def test_events_lists_only_what_is_for_the_residents_village(bot: Bot, fak
     assert len(staff_view) == 4
     for day in (11, 9, 10):
         await publish(bot, place, f"Chuyên đề ngày {day}", start=f"{day:02d}/10/2025 07:30")
-    titles = [m.text.splitlines()[0] for m in (await bot.say(place.director, "/events"))[1:]]
+    listed = await bot.say(place.director, "/events")
+    titles = [m.text.splitlines()[0] for m in listed[1:-1]]
     assert titles == [  # the five soonest, soonest first; the 11th waits its turn
         "📢 Chuyên đề chăm sóc sức khỏe người cao tuổi",
         "📢 Hội diễn văn nghệ toàn xã",
@@ -53,6 +54,8 @@ async def test_events_lists_only_what_is_for_the_residents_village(bot: Bot, fak
         "📢 Chuyên đề ngày 9",
         "📢 Chuyên đề ngày 10",
     ]
+    more = await bot.press(place.director, listed[-1], "➡ Xem thêm")  # the director reads Vietnamese
+    assert [m.text.splitlines()[0] for m in more] == ["📢 Chuyên đề ngày 11"]
 
 
 async def test_the_calendar_file_holds_the_activity_in_utc(bot: Bot, fake: FakeTelegram) -> None:

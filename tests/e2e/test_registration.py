@@ -104,7 +104,7 @@ async def test_a_full_activity_puts_people_on_the_waitlist_and_a_freed_seat_goes
     assert "You are number 2 on the waitlist" in third_full.text
 
     mine = await bot.say(first, "/my")
-    assert mine[1].text.startswith("✅ Đã đăng ký\n📢 Chuyên đề phòng chống lừa đảo qua mạng")
+    assert mine[1].text.startswith("✅ Đã đăng ký.\n📢 Chuyên đề phòng chống lừa đảo qua mạng")
     given_back = (await bot.press(first, mine[1], "🙅 Không đi được"))[-1]
     assert given_back.text == "Đã trả lại chỗ của bạn ở Chuyên đề phòng chống lừa đảo qua mạng. Cảm ơn bạn đã báo!"
     await bot.deliver()  # the notice to them goes through the outbox

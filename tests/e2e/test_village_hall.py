@@ -7,7 +7,7 @@ from sqlalchemy import select
 from bot.channels.telegram.fake import FakeTelegram
 from bot.models import Registration, RegistrationStatus
 from tests.conftest import Bot
-from tests.journeys import commune, local, make_head, onboard, publish
+from tests.journeys import checkin_code, commune, local, make_head, onboard, publish
 
 
 async def test_a_newcomer_who_types_register_is_registered_once_she_has_agreed(bot: Bot, fake: FakeTelegram) -> None:
@@ -92,3 +92,101 @@ async def test_a_village_head_who_sends_text_or_add_alone_picks_from_a_list_not_
     assert f"DK {activity_id} {place.villages['Thôn Tây']}" in pasted
     await head.say("add")
     assert (await head.say("1"))[-1].startswith("Bạn đang đăng ký cho người không có điện thoại.")
+
+
+async def test_a_resident_who_registers_from_a_card_sees_the_card_say_so(bot: Bot, fake: FakeTelegram) -> None:
+    place = await commune(bot, fake)
+    await publish(bot, place)
+    lan = fake.add_user("Lan", language_code="vi")
+    await onboard(bot, lan)
+    card = (await bot.say(lan, "/events"))[1]
+    assert card.buttons == ["✍️ Đăng ký", "📅 Thêm vào lịch"]
+    await bot.press(lan, card, "✍️ Đăng ký")
+    assert card.text.startswith("✅ Đã đăng ký.\n📢 Chuyên đề phòng chống lừa đảo qua mạng")
+    assert "✍️ Đã đăng ký: 1/100 (còn 99 chỗ)" in card.text
+    assert card.buttons == ["🎫 Vé", "📅 Thêm vào lịch", "🙅 Không đi được"]
+    await bot.press(lan, card, "🙅 Không đi được")
+    assert card.text.startswith("📢 Chuyên đề") and card.buttons == ["✍️ Đăng ký", "📅 Thêm vào lịch"]
+
+
+async def test_a_resident_who_has_checked_in_is_no_longer_offered_to_give_back_her_seat(
+    bot: Bot, fake: FakeTelegram
+) -> None:
+    place = await commune(bot, fake)
+    activity_id = await publish(bot, place, start="06/10/2025 13:30")
+    lan = fake.add_user("Lan", language_code="vi")
+    await onboard(bot, lan)
+    await bot.say(lan, f"/register {activity_id}")
+    bot.clock.current = local("06/10/2025 13:10")
+    screen = (await bot.say(place.director, f"/checkin {activity_id}"))[-1]
+    await bot.say(lan, checkin_code(screen.text))
+    for listing in ("/my", "/events"):
+        card = (await bot.say(lan, listing))[-1]
+        assert card.text.startswith("☑️ Đã điểm danh."), listing
+        assert card.buttons == ["📅 Thêm vào lịch"], listing
+
+
+async def test_every_card_a_resident_opens_counts_the_seats_the_group_card_counts(
+    bot: Bot, fake: FakeTelegram
+) -> None:
+    place = await commune(bot, fake)
+    activity_id = await publish(bot, place, capacity=2)
+    first, second = fake.add_user("Một"), fake.add_user("Hai")
+    for user, name in ((first, "Người Một"), (second, "Người Hai")):
+        await onboard(bot, user, name=name)
+        await bot.say(user, f"/register {activity_id}")
+    hoa = fake.add_user("Hoa", language_code="vi")
+    await onboard(bot, hoa, name="Trần Thị Hoa", start=f"/start a{activity_id}")
+    opened = hoa.private_chat.bot_messages[-1]
+    listed = (await bot.say(hoa, "/events"))[-1]
+    pasted = (await bot.say(place.director, f"/text {activity_id}"))[-1]
+    for shown in (opened, listed, pasted):
+        assert "✍️ Đã đủ 2 chỗ. Vẫn có thể ghi tên chờ." in (shown.text or "")
+    assert listed.buttons == ["⏳ Ghi tên chờ", "📅 Thêm vào lịch"]
+    waiting = (await bot.press(hoa, listed, "⏳ Ghi tên chờ"))[-1]
+    assert "danh sách chờ" in (waiting.text or "")
+    assert listed.text.startswith("⏳ Đã ghi tên trong danh sách chờ.") and "Rời danh sách chờ" in listed.buttons
+
+
+async def test_a_resident_is_asked_if_she_is_still_coming_once_however_many_reminders(
+    bot: Bot, fake: FakeTelegram
+) -> None:
+    place = await commune(bot, fake)
+    activity_id = await publish(bot, place, start="06/10/2025 13:30")  # reminders: 1d@19:00 and 2h
+    lan = fake.add_user("Lan", language_code="vi")
+    await onboard(bot, lan)
+    await bot.say(lan, f"/register {activity_id}")
+    asked = []
+    for moment in ("05/10/2025 19:00", "06/10/2025 11:30"):
+        bot.clock.current = local(moment)
+        await bot.deliver()
+        reminder = lan.private_chat.bot_messages[-1]
+        assert (reminder.text or "").startswith("⏰ Nhắc lịch")
+        asked.append("Bạn vẫn tham gia chứ?" in (reminder.text or ""))
+    assert asked == [True, False]
+    assert lan.private_chat.bot_messages[-1].buttons == ["🎫 Vé", "📅 Thêm vào lịch", "🙅 Không đi được"]
+
+
+async def test_staff_find_on_each_card_what_they_can_do_about_it_and_residents_do_not(
+    bot: Bot, fake: FakeTelegram
+) -> None:
+    place = await commune(bot, fake)
+    await publish(bot, place)
+    director_card = (await bot.say(place.director, "/events"))[-1]
+    assert director_card.buttons[-5:] == [
+        "👤 Đăng ký giúp người khác",
+        "🧾 Bàn điểm danh",
+        "📋 Bản chữ để sao chép",
+        "✏️ Thay đổi",
+        "❌ Hủy hoạt động",
+    ]
+    head = fake.add_user("Trưởng thôn", language_code="vi")
+    await onboard(bot, head, name="Nguyễn Văn Trưởng")
+    await make_head(bot, place.center_id, "Nguyễn Văn Trưởng", place.villages, "Thôn Đông")
+    head_card = (await bot.say(head, "/events"))[-1]
+    assert head_card.buttons[-3:] == ["👤 Đăng ký giúp người khác", "🧾 Bàn điểm danh", "📋 Bản chữ để sao chép"]
+    lan = fake.add_user("Lan", language_code="vi")
+    await onboard(bot, lan)
+    assert (await bot.say(lan, "/events"))[-1].buttons == ["✍️ Đăng ký", "📅 Thêm vào lịch"]
+    pressed = await bot.press(place.director, director_card, "✏️ Thay đổi")
+    assert pressed[-1].buttons  # the change menu for this activity, no number typed
