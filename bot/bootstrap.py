@@ -18,7 +18,8 @@ from bot import channels as messengers
 from bot.config import SUPPORTED_LOCALES, ConfigError, Settings
 from bot.database import Database
 from bot.dispatcher import Dispatcher
-from bot.messaging import Channel, Messenger
+from bot.messaging import Channel, ChatRef, Messenger
+from bot.services import conversations
 from bot.shelf import Shelf
 from handlers import build_registry
 from scheduler import checkin_codes
@@ -124,7 +125,13 @@ def bootstrap(
     )
     wakeup = Wakeup(db=db, sender=sender, clock=clock)
     dispatcher.on_outbox_change = wakeup.poke
-    dispatcher.on_tagged_send = functools.partial(checkin_codes.remember, db)
+    dispatcher.on_tagged_send = functools.partial(_remember_sent, db)
     return LoaLang(
         settings=settings, db=db, channels=served, dispatcher=dispatcher, sender=sender, wakeup=wakeup, shelf=shelf
     )
+
+
+async def _remember_sent(db: Database, tag: str, chat: ChatRef, message_id: str) -> None:
+    """A tagged message was sent: a check-in screen to edit each minute, or a journey's question."""
+    await checkin_codes.remember(db, tag, chat, message_id)
+    await conversations.asked(db, tag, chat, message_id)

@@ -81,10 +81,17 @@ class Context:
         link = shelf.keep(self.session, base, file.content, file.filename, self.now, owner=owner)
         return self._("📎 Open it here (the link works for 24 hours): {link}", link=link)
 
-    def close_buttons(self) -> None:
-        """Take the buttons off the message that was just pressed, so it cannot be pressed twice."""
-        if self.is_button and self.incoming.message_id is not None:
-            self.outcome.effects.append(Edit(self.incoming.chat, self.incoming.message_id))
+    def close_buttons(self, *, answered: bool = True) -> None:
+        """Take the buttons off the message that was just pressed, so it cannot be pressed twice, and keep the
+        answer on it ("Nữ" under "…nữ hay nam?") where the messenger told which button it was; `answered=False`
+        for a press that answers nothing (a stale button)."""
+        if not self.is_button or self.incoming.message_id is None:
+            return
+        shown, label = self.incoming.shown, self.incoming.pressed
+        text = (
+            f"{shown}\n\n{label if not label[:1].isalnum() else '✔ ' + label}" if answered and shown and label else None
+        )
+        self.outcome.effects.append(Edit(self.incoming.chat, self.incoming.message_id, text))
 
     def toast(self, text: str) -> None:
         self.outcome.toast = text

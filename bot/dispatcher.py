@@ -36,6 +36,7 @@ from bot.messaging import (
 from bot.models import Center, Conversation, Person
 from bot.registry import Access, Registry, Where, access_of, allowed
 from bot.services import conversations, groups, outbox, people, recipients
+from bot.services.conversations import ASKED, QUESTION
 from bot.services.regions import officer_region
 
 log = logging.getLogger(__name__)
@@ -89,6 +90,7 @@ class Dispatcher:
                     ctx = await self._context(session, incoming, now)
                     t = ctx.t
                     await self._route(ctx)
+                    await self._mark_question(ctx)
                 outcome = ctx.outcome
                 wake = bool(session.info.pop(outbox.WAKE, False))  # committed: see bot/services/outbox.py
             except Refusal as refusal:
@@ -246,12 +248,30 @@ class Dispatcher:
             else:  # nothing on show to press: what can be typed now, in the words bot/typed.py reads
                 ctx.reply(ctx._(TYPE_INSTEAD))
             return
+        if not ctx.is_button and (asked := conversation.data.get(ASKED)) and ctx.can.edit:
+            ctx.outcome.effects.append(Edit(ctx.incoming.chat, str(asked)))  # answered by typing: its buttons go
         if ctx.incoming.forwarded_from or ctx.incoming.forwarded_hidden:
             if journey.on_forward is None:
                 raise Refusal(N_("Please type your answer rather than forwarding a message."))
             await journey.on_forward(ctx, conversation)
         else:
             await journey.on_text(ctx, conversation, text)
+
+    async def _mark_question(self, ctx: Context) -> None:
+        """The last message with buttons that a person in a journey is sent is its question: tagged, so that its
+        id is kept (`conversations.asked`) and its buttons are taken off when the answer is typed instead."""
+        if ctx.person is None or ctx.incoming.is_group or not ctx.can.edit:
+            return
+        conversation = await conversations.current(ctx.session, ctx.person.id)
+        if conversation is None:
+            return
+        effects = ctx.outcome.effects
+        for index in range(len(effects) - 1, -1, -1):
+            effect = effects[index]
+            if isinstance(effect, Send) and effect.chat == ctx.incoming.chat:
+                if effect.tag is None and any(not c.url for row in effect.choices for c in row):
+                    effects[index] = replace(effect, tag=f"{QUESTION}:{conversation.id}")
+                return
 
     async def deliver(self, outcome: Outcome) -> None:
         for effect in await self._fit(outcome.effects):

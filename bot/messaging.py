@@ -85,6 +85,8 @@ class Incoming:
     forwarded_hidden: bool = False
     migrated_to: ChatRef | None = None
     document: FileRef | None = None
+    shown: str | None = None  # for a button: the text of the message it was pressed on
+    pressed: str | None = None  # for a button: its label
 
     @property
     def is_group(self) -> bool:

@@ -203,8 +203,8 @@ async def close(ctx: Context, args: str) -> None:
 async def _desk_session(ctx: Context) -> ActivitySession:
     assert ctx.person is not None
     conversation = await conversations.current(ctx.session, ctx.person.id)
-    if conversation is None or conversation.journey != JOURNEY:
-        raise Refusal(N_("Open the desk first with /desk and the activity's number."))
+    if conversation is None or conversation.journey != JOURNEY:  # which desk: offered, not asked for by number
+        await events.pick(ctx, "desk", "", events.ALL_OPEN)
     current = await ctx.session.get(ActivitySession, int(conversation.data["session"]))
     assert current is not None
     return current

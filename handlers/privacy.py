@@ -183,10 +183,12 @@ async def _without_phone(ctx: Context, args: str, command: str) -> Person | None
         if person is None or person.center_id != director.center_id or not _phoneless(person):
             raise Refusal(N_("That person is not one of the people without a phone of your center."))
         return person
-    if len(fold(typed)) < 2:
+    if typed and len(fold(typed)) < 2:
         raise Refusal(N_("Please write the person's name, like {command} Nguyễn Thị Lan."), command=command)
     assert director.center_id is not None
-    found = await people.named(ctx.session, director.center_id, typed, *PHONELESS)
+    found = await people.named(ctx.session, director.center_id, typed, *PHONELESS)  # nothing typed: everyone
+    if not found and not typed:
+        raise Refusal(N_("Your center has nobody registered without a phone."))
     if not found:
         raise Refusal(
             N_(

@@ -30,6 +30,9 @@ _ARGS = re.compile(r"^(\d{1,9})(?:\s+v(\d{1,9}))?$")
 
 
 async def register(ctx: Context, args: str) -> None:
+    if not args.strip():  # which one: offered, not asked for by a number nobody sees
+        await events.events(ctx, "")
+        return
     match = _ARGS.match(args.strip())
     if match is None:
         raise Refusal(N_("Please write the activity's number, like /register 12. Send /events to see them."))

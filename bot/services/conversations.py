@@ -9,6 +9,8 @@ from typing import Any
 from sqlalchemy import bindparam, delete, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.database import Database
+from bot.messaging import ChatRef
 from bot.models import Conversation
 
 # Built once: every text asks. FOR UPDATE: two processes handed one person's two answers at once take them
@@ -45,3 +47,18 @@ async def move_to(
 
 async def finish(session: AsyncSession, person_id: int) -> None:
     await session.execute(delete(Conversation).where(Conversation.person_id == person_id))
+
+
+QUESTION = "question"  # the tag of a journey's question when sent (bot/dispatcher.py)
+ASKED = "asked"  # in a conversation's data: the message id of the question on show, to take its buttons off
+
+
+async def asked(db: Database, tag: str, chat: ChatRef, message_id: str) -> None:
+    """A journey's question was sent: keep its id, so that an answer typed instead of pressed closes it."""
+    kind, _, key = tag.partition(":")
+    if kind != QUESTION or not key.isdigit():
+        return
+    async with db.session() as session, session.begin():
+        conversation = await session.get(Conversation, int(key))
+        if conversation is not None:
+            conversation.data = {**conversation.data, ASKED: message_id}

@@ -71,9 +71,7 @@ async def test_a_village_group_is_reminded_once_the_evening_before(bot: Bot, fak
     assert len(group.bot_messages) == announced + 1
 
 
-async def test_a_director_who_marks_a_rule_gets_the_village_groups_reminded_again(
-    bot: Bot, fake: FakeTelegram
-) -> None:
+async def test_a_director_who_marks_a_rule_gets_the_village_groups_reminded_again(bot: Bot, fake: FakeTelegram) -> None:
     place = await commune(bot, fake)
     group = place.groups["Thôn Tây"]
     await publish(bot, place, start="06/10/2025 13:30", reminders="1d@19:00,2h*")

@@ -126,9 +126,7 @@ async def test_a_resident_who_has_checked_in_is_no_longer_offered_to_give_back_h
         assert card.buttons == ["📅 Thêm vào lịch"], listing
 
 
-async def test_every_card_a_resident_opens_counts_the_seats_the_group_card_counts(
-    bot: Bot, fake: FakeTelegram
-) -> None:
+async def test_every_card_a_resident_opens_counts_the_seats_the_group_card_counts(bot: Bot, fake: FakeTelegram) -> None:
     place = await commune(bot, fake)
     activity_id = await publish(bot, place, capacity=2)
     first, second = fake.add_user("Một"), fake.add_user("Hai")
@@ -190,3 +188,79 @@ async def test_staff_find_on_each_card_what_they_can_do_about_it_and_residents_d
     assert (await bot.say(lan, "/events"))[-1].buttons == ["✍️ Đăng ký", "📅 Thêm vào lịch"]
     pressed = await bot.press(place.director, director_card, "✏️ Thay đổi")
     assert pressed[-1].buttons  # the change menu for this activity, no number typed
+
+
+async def test_a_resident_who_answers_with_a_button_still_sees_her_answer(bot: Bot, fake: FakeTelegram) -> None:
+    await commune(bot, fake)
+    lan = fake.add_user("Lan", language_code="vi")
+    notice = (await bot.say(lan, "/start"))[-1]
+    await bot.press(lan, notice, "✅ Đồng ý")
+    await bot.say(lan, "Nguyễn Thị Lan")
+    question = lan.private_chat.bot_messages[-1]
+    asked = question.text
+    await bot.press(lan, question, "Nữ")
+    assert question.text == f"{asked}\n\n✔ Nữ" and question.buttons == []
+
+
+async def test_a_question_a_resident_answers_by_typing_loses_its_buttons(bot: Bot, fake: FakeTelegram) -> None:
+    await commune(bot, fake)
+    lan = fake.add_user("Lan", language_code="vi")
+    notice = (await bot.say(lan, "/start"))[-1]
+    await bot.press(lan, notice, "✅ Đồng ý")
+    await bot.say(lan, "Nguyễn Thị Lan")
+    question = lan.private_chat.bot_messages[-1]
+    assert question.buttons
+    await bot.say(lan, "nữ")
+    assert question.buttons == []
+
+
+async def test_a_resident_pressing_an_old_button_after_finishing_is_told_nothing_more_is_needed(
+    bot: Bot, fake: FakeTelegram
+) -> None:
+    await commune(bot, fake)
+    lan = fake.add_user("Lan", language_code="vi")
+    notice = (await bot.say(lan, "/start"))[-1]
+    await bot.press(lan, notice, "✅ Đồng ý")
+    await bot.say(lan, "Nguyễn Thị Lan")
+    gender = lan.private_chat.bot_messages[-1]
+    await bot.say(lan, "nữ")
+    await bot.say(lan, "1965")
+    await bot.press(lan, lan.private_chat.bot_messages[-1], "Thôn Đông")
+    assert gender.buttons == []  # taken off when she typed: nothing stale is left to press
+
+
+async def test_a_village_head_who_counts_walk_ins_before_opening_the_desk_is_offered_the_activities(
+    bot: Bot, fake: FakeTelegram
+) -> None:
+    place = await commune(bot, fake)
+    await publish(bot, place)
+    offered = (await bot.say(place.director, "/headcount 12 7"))[-1]
+    assert offered.text == "Hoạt động nào?"
+    assert offered.buttons == ["06/10 13:30 · Chuyên đề phòng chống lừa đảo qua mạng"]
+
+
+async def test_a_director_who_sends_erase_alone_is_offered_the_people_without_a_phone(
+    bot: Bot, fake: FakeTelegram
+) -> None:
+    place = await commune(bot, fake)
+    nobody = (await bot.say(place.director, "/erase"))[-1]
+    assert nobody.text == "Trung tâm chưa có ai được đăng ký mà không có điện thoại."
+    activity_id = await publish(bot, place)
+    consent = (await bot.say(place.director, f"/add {activity_id}"))[-1]
+    await bot.press(place.director, consent, "Có, họ đã đồng ý")
+    await bot.say(place.director, "Hoàng Văn Tư")
+    await bot.say(place.director, "nam")
+    await bot.say(place.director, "1950")
+    await bot.press(place.director, place.director.private_chat.bot_messages[-1], "Thôn Đông")
+    offered = (await bot.say(place.director, "/erase"))[-1]
+    assert offered.buttons == ["Hoàng Văn Tư (1950)"]
+
+
+async def test_a_resident_who_types_register_alone_sees_what_she_can_register_for(bot: Bot, fake: FakeTelegram) -> None:
+    place = await commune(bot, fake)
+    await publish(bot, place)
+    lan = fake.add_user("Lan", language_code="vi")
+    await onboard(bot, lan)
+    shown = await bot.say(lan, "/register")
+    assert shown[-1].text.startswith("📢 Chuyên đề phòng chống lừa đảo qua mạng")
+    assert shown[-1].buttons[0] == "✍️ Đăng ký"

@@ -259,6 +259,15 @@ def _fit(command: str) -> str:
     return data[:64].decode(errors="ignore")
 
 
+def _label(markup: InlineKeyboardMarkup | None, data: str | None) -> str | None:
+    """The label of the button whose data was sent, read off the message it was pressed on."""
+    for row in markup.inline_keyboard if markup is not None else ():
+        for button in row:
+            if button.callback_data == data:
+                return button.text
+    return None
+
+
 def _sender(user: User | None) -> Sender | None:
     if user is None:
         return None
@@ -279,6 +288,8 @@ def to_incoming(update: Update, bot_id: int, bot_username: str | None) -> Incomi
             sender=_sender(query.from_user),
             text=query.data,
             message_id=str(message.message_id) if message is not None else None,
+            shown=getattr(message, "text", None),  # None for a picture's caption: that edit would fail
+            pressed=_label(getattr(message, "reply_markup", None), query.data),
         )
     message = update.message
     if message is None:
