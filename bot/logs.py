@@ -11,12 +11,21 @@ HIDDEN = "[secret]"
 _secrets: set[str] = set()
 _installed = False
 
+# Libraries whose INFO says what they did, not what the bot did: at INFO a log is the bot's story.
+QUIET = (
+    "httpx",  # a line per request
+    "apscheduler",  # a line for every wake-up
+    "fontTools",  # a hundred lines of glyph subsetting for every PDF report
+    "fpdf",  # its own font and layout notes
+    "PIL",  # image plugins it tried while opening a picture
+)
+
 
 def configure() -> None:
     """What `loalang` logs: information and up, without the libraries' chatter."""
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
-    logging.getLogger("httpx").setLevel(logging.WARNING)  # a line per request
-    logging.getLogger("apscheduler").setLevel(logging.WARNING)  # a line for every wake-up
+    for name in QUIET:
+        logging.getLogger(name).setLevel(logging.WARNING)
 
 
 def hide(secret: str) -> None:

@@ -147,7 +147,9 @@ async def test_a_restart_carries_on_and_fresh_starts_an_empty_center(tmp_path: P
         await client.post("/_control/send", json={"user_id": director, "text": f"/start {claim}"})
         answer = await until(lambda: _new(client, director, 1))
         assert "TTHTCĐ xã Thanh Bình" in answer[-1]
-        assert (await client.get("/_control/clock")).json()["next"] is None
+        clock = (await client.get("/_control/clock", params={"lang": "en"})).json()
+        assert clock["next"] is None
+        assert clock["hint"] == cast["hint"]  # the clock, polled, carries the hint: nothing agreed yet, no step made
     assert (folder / "notes.txt").read_text() == "the trainer's own file"  # --fresh removes only its own files
 
 

@@ -8,6 +8,7 @@ import io
 import httpx
 import pytest
 import segno
+from PIL import Image
 from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup
 from telegram.error import TimedOut
 from telegram.request import HTTPXRequest
@@ -98,6 +99,10 @@ async def test_control_api_plays_what_a_phone_does(tg: FakeTelegram, ptb: Bot) -
         assert hoa.private_chat.messages[-1].text == "/start k7-1234"
         photo = await client.get(f"/_control/files/{qr.photo[-1].file_id}")
         assert photo.content == picture.getvalue()
+        assert (await client.get(f"/_control/files/{qr.photo[-1].file_id}/qr")).json() == {"qr": True}
+        chart = await ptb.send_photo(lan.id, _plain_png(), caption="Biểu đồ")
+        assert (await client.get(f"/_control/files/{chart.photo[-1].file_id}/qr")).json() == {"qr": False}
+        assert (await client.get("/_control/files/nothing/qr")).status_code == 404
 
         tapped = await client.post("/_control/open_link", json={"user_id": lan.id, "url": "https://example.org/x"})
         assert tapped.json() == {"opened": False, "chat_id": None}
@@ -121,3 +126,10 @@ async def test_control_api_plays_what_a_phone_does(tg: FakeTelegram, ptb: Bot) -
         await ptb.answer_callback_query(query_id, "Đã đăng ký")
         answer = (await client.get(f"/_control/answers/{query_id}")).json()
         assert answer == {"answered": True, "text": "Đã đăng ký", "show_alert": False}
+
+
+def _plain_png() -> bytes:
+    """A picture with no QR code in it, as a chart is."""
+    picture = io.BytesIO()
+    Image.new("RGB", (120, 80), "white").save(picture, format="PNG")
+    return picture.getvalue()

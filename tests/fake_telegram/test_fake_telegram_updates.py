@@ -234,3 +234,28 @@ async def test_privacy_mode_hides_group_chatter(ptb: Bot, tg: FakeTelegram) -> N
     texts = [u.message.text for u in await ptb.get_updates() if u.message and u.message.text]
     assert texts == ["/help"]
     assert ptb.can_read_all_group_messages is True  # cached by initialize before the switch
+
+
+async def test_a_forward_keeps_link_buttons_and_drops_callback_buttons(ptb: Bot, tg: FakeTelegram) -> None:
+    lan = tg.add_user("Lan")
+    lan.send("/start")
+    group = tg.add_group("Hội phụ nữ")
+    keyboard = InlineKeyboardMarkup(
+        [
+            [InlineKeyboardButton("Đăng ký", url=f"https://t.me/{tg.bot.username}?start=a1-v2")],
+            [InlineKeyboardButton("Không đến được", callback_data="/unregister 1")],
+        ]
+    )
+    await ptb.send_message(lan.id, "Thẻ", reply_markup=keyboard)
+    card = lan.private_chat.bot_messages[-1]
+    forwarded = lan.forward(card, group)
+    assert forwarded.buttons == ["Đăng ký"]
+    hoa = tg.add_user("Hoa")
+    opened = hoa.follow(forwarded, "Đăng ký")
+    assert opened is not None and opened.text == "/start a1-v2" and opened.chat_id == hoa.id
+    question = InlineKeyboardMarkup([[InlineKeyboardButton("Nữ", callback_data="female")]])
+    await ptb.send_message(lan.id, "Giới tính?", reply_markup=question)
+    asked = lan.forward(lan.private_chat.bot_messages[-1], group)
+    assert asked.buttons == [] and "reply_markup" not in asked.to_json()
+    with pytest.raises(AssertionError, match="no link button"):
+        hoa.follow(forwarded, "Không đến được")

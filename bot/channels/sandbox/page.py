@@ -18,6 +18,7 @@ from starlette.staticfiles import StaticFiles
 
 from bot import shelf, webhook
 from bot.bootstrap import LoaLang
+from bot.channels.sandbox import hints
 from bot.channels.sandbox.clock import SandboxClock, next_due, sending
 from bot.channels.sandbox.demo import Cast
 from bot.channels.telegram.fake import FakeTelegram
@@ -43,6 +44,7 @@ LABELS = {
     "cancel": N_("Cancel"),
     "scan": N_("Scan the QR code"),
     "scan_as": N_("Scan this QR code with the phone of…"),
+    "open_as": N_("Open this link on the phone of…"),
     "not_a_qr": N_("There is no Loa Làng QR code in this picture."),
     "fast_forward": N_("⏩ Jump to the next event"),
     "nothing_due": N_("Nothing else is scheduled."),
@@ -118,7 +120,7 @@ class Page:
         return FileResponse(WEB / "index.html")
 
     async def sandbox(self, request: Request) -> Response:
-        if self.cast is None:
+        if self.cast is None or self.app is None:
             return _starting()
         t = self._translator(request)
         labels = {key: t.gettext(text) for key, text in LABELS.items()}
@@ -129,7 +131,7 @@ class Page:
                 "timezone": self.timezone,
                 "labels": labels,
                 "bot": {"id": self.fake.bot_id, "username": self.fake.bot_username, "name": labels["bot"]},
-                "hint": self._hint(t),
+                "hint": await self._hint(t),
                 "chats": [self._chat(chat, t) for chat in self.cast.chats],
             }
         )
@@ -166,7 +168,12 @@ class Page:
                 "shown": t.datetime(max(due.at, now), "HH:mm dd/MM"),
                 "what": t.gettext(WHAT[due.kind]).format(title=due.title),
             }
-        return {"now": now.isoformat(), "shown": t.datetime(now, "HH:mm · EEEE, dd/MM/yyyy"), "next": upcoming}
+        return {
+            "now": now.isoformat(),
+            "shown": t.datetime(now, "HH:mm · EEEE, dd/MM/yyyy"),
+            "next": upcoming,
+            "hint": await self._hint(t),  # the clock is polled, so the hint follows the visitor's progress
+        }
 
     def _chat(self, chat: Any, t: Translator) -> dict[str, Any]:
         subtitle = t.gettext(ROLES[chat.role]).format(village=chat.village or "")
@@ -201,19 +208,10 @@ class Page:
             ],
         }
 
-    def _hint(self, t: Translator) -> str:
-        assert self.cast is not None
-        if self.cast.claim:
-            return t.gettext(
-                N_("An empty center: in the director's chat, type /start {code} to claim it, then /help.")
-            ).format(code=self.cast.claim)
-        return t.gettext(
-            N_(
-                "Start here: open the chat of Vũ Thị Mai, a resident who has never used the bot, and type /start. "
-                "Then open the Thôn Thượng group and press “Register” on a card as Mai. On Zalo, Lò Thị Sen has "
-                "never written to the bot: say hello and answer by typing."
-            )
-        )
+    async def _hint(self, t: Translator) -> str:
+        if self.cast is None or self.app is None:
+            return ""
+        return await hints.hint(self.app.db, self.cast, t, self.app.channel.name)
 
     def _translator(self, request: Request) -> Translator:
         wanted = request.query_params.get("lang", self.default_locale)

@@ -318,8 +318,12 @@
       counts.set(id, Number(chat.messages) || 0);
       if (chat.migrated_to !== undefined && chat.migrated_to !== null) state.migrated.set(id, Number(chat.migrated_to));
     }
+    const total = Array.from(counts.values()).reduce((sum, n) => sum + n, 0);
+    const moved = state.total !== undefined && total !== state.total;
+    state.total = total;
     state.counts = counts;
     updateBadges();
+    if (moved) refreshClock().catch(() => {}); // something happened: the next step may have changed
   }
 
   /* ---------------------------------------------------------------- speaker */
@@ -538,19 +542,53 @@
     }
   }
 
-  function appendFormatted(parent, text, entities) {
+  function appendFormatted(parent, text, entities, tappable) {
     const list = (Array.isArray(entities) ? entities : [])
       .filter((e) => e && Number.isInteger(e.offset) && Number.isInteger(e.length) && e.length > 0 && entityNode(e) !== null)
       .map((e) => ({ ...e, end: e.offset + e.length }))
       .sort(byPosition);
-    build(parent, text, 0, text.length, list);
+    build(parent, text, 0, text.length, list, tappable);
+  }
+
+  /* Links and /commands in plain text, found as Telegram's apps find them: a link opens (one to the bot starts
+   * it, like a URL button), a /command tapped is sent by whoever is writing. On Zalo only links are tappable. */
+  const TAPPABLE = /(https?:\/\/[^\s<>"]+|(?<![\w./@-])t\.me\/[^\s<>"]+)|(?<![\w/])(\/[a-zA-Z][a-zA-Z0-9_]{0,31}(?:@[a-zA-Z0-9_]{3,32})?)(?![\w/])/g;
+  const TRAILING = /[.,;:!?)\]'"»”’]+$/;
+
+  function appendTappable(parent, piece, tappable) {
+    if (!tappable) {
+      parent.append(piece);
+      return;
+    }
+    let pos = 0;
+    for (const found of piece.matchAll(TAPPABLE)) {
+      let shown = found[0];
+      if (found[1]) shown = shown.replace(TRAILING, ''); // "… https://t.me/x." ends the sentence, not the link
+      if (found.index > pos) parent.append(piece.slice(pos, found.index));
+      if (found[1]) {
+        const link = el('a', 'text-url', shown);
+        link.href = /^https?:/i.test(shown) ? shown : 'https://' + shown;
+        link.target = '_blank';
+        link.rel = 'noopener';
+        parent.append(link);
+      } else if (tappable === 'all') {
+        const command = el('a', 'bot-command', shown);
+        command.href = '#';
+        command.dataset.command = shown;
+        parent.append(command);
+      } else {
+        parent.append(shown);
+      }
+      pos = found.index + shown.length;
+    }
+    if (pos < piece.length) parent.append(piece.slice(pos));
   }
 
   function byPosition(a, b) {
     return a.offset - b.offset || b.end - a.end;
   }
 
-  function build(parent, text, start, end, given) {
+  function build(parent, text, start, end, given, tappable) {
     const entities = given.slice();
     let pos = start;
     let i = 0;
@@ -562,7 +600,7 @@
         i += 1;
         continue;
       }
-      if (from > pos) parent.append(text.slice(pos, from));
+      if (from > pos) appendTappable(parent, text.slice(pos, from), tappable);
       const inner = [];
       let j = i + 1;
       while (j < entities.length && entities[j].offset < to) {
@@ -573,12 +611,13 @@
       const rest = inner.filter((e) => e.end > to).map((e) => ({ ...e, offset: to }));
       if (rest.length) entities.splice(j, entities.length - j, ...entities.slice(j).concat(rest).sort(byPosition));
       const node = entityNode(entity);
-      build(node, text, from, to, inner);
+      const inside = ['A', 'CODE', 'PRE'].includes(node.tagName) ? '' : tappable; // no link inside a link or code
+      build(node, text, from, to, inner, inside);
       parent.append(node);
       pos = to;
       i = j;
     }
-    if (pos < end) parent.append(text.slice(pos, end));
+    if (pos < end) appendTappable(parent, text.slice(pos, end), tappable);
   }
 
   /* ---------------------------------------------------------------- messages */
@@ -643,19 +682,46 @@
       img.width = size.width;
       img.height = size.height;
     }
-    img.title = L('scan');
     img.addEventListener('load', () => {
       if (state.stick) scrollToBottom();
     });
-    img.addEventListener('click', () => openScanDialog(message, img.src));
-    const chip = el('button', 'scan-chip', L('scan'));
-    chip.type = 'button';
-    chip.addEventListener('click', (event) => {
-      event.stopPropagation();
-      openScanDialog(message, img.src);
+    box.append(img);
+    // Only a picture holding a QR code (a ticket, the check-in screen) offers to scan it; a chart just opens.
+    holdsQr(size.file_id).then((qr) => {
+      box.dataset.qr = qr ? 'yes' : 'no'; // known now (tests wait on it)
+      if (qr) {
+        img.title = L('scan');
+        const chip = el('button', 'scan-chip', L('scan'));
+        chip.type = 'button';
+        chip.addEventListener('click', (event) => {
+          event.stopPropagation();
+          openScanDialog(message, img.src);
+        });
+        box.append(chip);
+      } else {
+        img.title = L('open_picture');
+      }
     });
-    box.append(img, chip);
+    img.addEventListener('click', async () => {
+      if (await holdsQr(size.file_id)) openScanDialog(message, img.src);
+      else window.open(img.src, '_blank', 'noopener');
+    });
     return box;
+  }
+
+  const qrKnown = new Map(); // file_id -> Promise<boolean>: the fake decodes each picture once
+
+  function holdsQr(fileId) {
+    if (!qrKnown.has(fileId)) {
+      const asked = api(fileUrl(fileId) + '/qr')
+        .then((answer) => Boolean(answer && answer.qr))
+        .catch(() => {
+          qrKnown.delete(fileId); // ask again on the next drawing
+          return false;
+        });
+      qrKnown.set(fileId, asked);
+    }
+    return qrKnown.get(fileId);
   }
 
   function buildFileLink(file, className, icon) {
@@ -778,7 +844,8 @@
     const text = typeof message.text === 'string' ? message.text : typeof message.caption === 'string' ? message.caption : null;
     if (text !== null && text !== '') {
       const body = el('div', 'message-text');
-      appendFormatted(body, text, typeof message.text === 'string' ? message.entities : message.caption_entities);
+      const tappable = isZalo(openChatInfo()) ? 'links' : 'all';
+      appendFormatted(body, text, typeof message.text === 'string' ? message.entities : message.caption_entities, tappable);
       bubble.append(body);
     }
 
@@ -960,6 +1027,11 @@
     $('clock-next').title = $('clock-next').textContent;
     const button = $('fast-forward');
     if (!button.classList.contains('busy')) button.disabled = !next;
+    if (typeof clock.hint === 'string' && clock.hint !== state.hint) {
+      state.hint = clock.hint;
+      state.hintClosed = false; // a new step is news, even to someone who closed the last one
+      renderHint();
+    }
   }
 
   async function refreshClock() {
@@ -1009,6 +1081,20 @@
       refreshNow();
     } catch (error) {
       if (!input.value && state.openChatId === chatId) input.value = text;
+      showError(error);
+    }
+  }
+
+  /** A /command tapped in a message: sent by whoever is writing in this chat, as Telegram's apps do. */
+  async function sendCommand(command) {
+    const chatId = state.openChatId;
+    const speaker = currentSpeaker();
+    if (chatId === null || speaker === null || !command) return;
+    try {
+      await api('/_control/send', { user_id: speaker, chat_id: liveChatId(chatId), text: command });
+      state.stick = true;
+      refreshNow();
+    } catch (error) {
       showError(error);
     }
   }
@@ -1119,25 +1205,67 @@
     openDialog(dialog);
   }
 
+  /** A Telegram link read on Zalo (a village head's text to paste): open it on the phone of someone on Telegram. */
+  function openLinkAs(url) {
+    const dialog = $('scan-dialog');
+    dialog.querySelector('.dialog-title').textContent = L('open_as');
+    $('scan-image').hidden = true;
+    $('scan-open').href = url;
+    $('scan-open').hidden = true;
+    const options = $('scan-options');
+    options.replaceChildren();
+    for (const person of telegramPeople(null)) {
+      const option = personOption(person);
+      option.addEventListener('click', async () => {
+        closeDialog(dialog);
+        try {
+          const result = await api('/_control/open_link', { user_id: person.user_id, url });
+          if (result && result.opened) goToChat(result.chat_id);
+          else window.open(url, '_blank', 'noopener');
+        } catch (error) {
+          showError(error);
+        }
+      });
+      options.append(option);
+    }
+    openDialog(dialog);
+  }
+
+  /** The people on Telegram, each with their private chat, but `except` (who is holding the phone). */
+  function telegramPeople(except) {
+    const people = [];
+    for (const chat of state.chats) {
+      if (isGroup(chat) || isZalo(chat)) continue;
+      const person = (chat.members || [])[0];
+      if (!person || person.user_id === except) continue;
+      people.push({ ...person, role: person.role || chat.subtitle || '' });
+    }
+    return people;
+  }
+
+  function personOption(person) {
+    const option = el('button', 'dialog-option');
+    option.type = 'button';
+    option.dataset.userId = String(person.user_id);
+    option.append(el('span', 'opt-name', person.name));
+    if (person.role) option.append(el('span', 'opt-role', person.role));
+    return option;
+  }
+
   function openScanDialog(message, src) {
     const chatId = state.openChatId;
     if (chatId === null) return;
     const speaker = currentSpeaker();
     const dialog = $('scan-dialog');
+    dialog.querySelector('.dialog-title').textContent = L('scan_as');
+    $('scan-image').hidden = false;
     $('scan-image').src = src;
-    $('scan-open').href = src; // a chart or any other picture opens on its own
+    $('scan-open').hidden = false;
+    $('scan-open').href = src;
     const options = $('scan-options');
     options.replaceChildren();
-    for (const chat of state.chats) {
-      if (isGroup(chat)) continue;
-      const person = (chat.members || [])[0];
-      if (!person || person.user_id === speaker) continue;
-      const option = el('button', 'dialog-option');
-      option.type = 'button';
-      option.dataset.userId = String(person.user_id);
-      option.append(el('span', 'opt-name', person.name));
-      const role = person.role || chat.subtitle || '';
-      if (role) option.append(el('span', 'opt-role', role));
+    for (const person of telegramPeople(speaker)) {
+      const option = personOption(person);
       option.addEventListener('click', async () => {
         closeDialog(dialog);
         try {
@@ -1222,10 +1350,17 @@
       const target = event.target instanceof Element ? event.target : null;
       const spoiler = target && target.closest('.spoiler');
       if (spoiler) spoiler.classList.toggle('revealed');
+      const command = target && target.closest('.message-text a.bot-command');
+      if (command) {
+        event.preventDefault();
+        sendCommand(command.dataset.command);
+        return;
+      }
       const link = target && target.closest('.message-text a[href]');
       if (link && link.getAttribute('href').startsWith('https://t.me/')) {
         event.preventDefault();
-        openUrl(link.getAttribute('href'), null);
+        if (isZalo(openChatInfo())) openLinkAs(link.getAttribute('href'));
+        else openUrl(link.getAttribute('href'), null);
       }
     });
     for (const dialog of document.querySelectorAll('dialog')) {

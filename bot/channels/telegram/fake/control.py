@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import base64
 import binascii
 from collections.abc import Awaitable, Callable
@@ -11,6 +12,8 @@ from urllib.parse import quote
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
+
+from bot.channels.telegram.fake import qr
 
 if TYPE_CHECKING:
     from bot.channels.telegram.fake.chats import FakeChat
@@ -85,6 +88,19 @@ def control_routes(fake: FakeTelegram) -> list[Route]:
         if stored.file_name:
             headers["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(stored.file_name)}"
         return Response(stored.content, media_type=stored.mime_type or "image/jpeg", headers=headers)
+
+    holds_qr: dict[str, bool] = {}  # by file id: a stored file never changes
+
+    async def has_qr(request: Request) -> Any:
+        """Whether a picture holds a QR code, as a phone's camera would find: the page offers to scan only
+        those (a ticket, the check-in screen), never a chart. Decoded once per file, off the event loop."""
+        file_id = request.path_params["file_id"]
+        stored = fake.files.by_id.get(file_id)
+        if stored is None:
+            raise _Refused(404, "no such file")
+        if file_id not in holds_qr:
+            holds_qr[file_id] = bool(await asyncio.to_thread(qr.read, stored.content))
+        return {"qr": holds_qr[file_id]}
 
     async def list_users(request: Request) -> Any:
         return [u.to_json() for u in fake.users.values()]
@@ -163,4 +179,5 @@ def control_routes(fake: FakeTelegram) -> list[Route]:
         Route("/_control/scan", endpoint(scan), methods=["POST"]),
         Route("/_control/send_document", endpoint(send_document), methods=["POST"]),
         Route("/_control/files/{file_id}", download, methods=["GET"]),
+        Route("/_control/files/{file_id}/qr", endpoint(has_qr), methods=["GET"]),
     ]

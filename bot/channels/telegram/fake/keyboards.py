@@ -72,3 +72,11 @@ def inline_buttons(markup: Markup | None) -> list[dict[str, Any]]:
     if not markup or "inline_keyboard" not in markup:
         return []
     return [button for row in markup["inline_keyboard"] for button in row]
+
+
+def forwardable(markup: Markup | None) -> Markup | None:
+    """What of a message's keyboard a forward carries: Telegram keeps the buttons that open a link (a card's
+    "Register", which credits the card's village) and drops those that would call back the bot that sent it."""
+    rows = [[b for b in row if "url" in b] for row in (markup or {}).get("inline_keyboard", [])]
+    kept = [row for row in rows if row]
+    return {"inline_keyboard": kept} if kept else None

@@ -8,7 +8,7 @@ from urllib.parse import parse_qs, urlsplit
 from bot.channels.telegram.fake import qr
 from bot.channels.telegram.fake.chats import COMMAND, FakeChat
 from bot.channels.telegram.fake.formatting import utf16_len
-from bot.channels.telegram.fake.keyboards import inline_buttons
+from bot.channels.telegram.fake.keyboards import forwardable, inline_buttons
 from bot.channels.telegram.fake.messages import JSON, FakeMessage, chat_instance, timestamp
 
 if TYPE_CHECKING:
@@ -91,8 +91,21 @@ class FakeUser:
         )
         return query_id
 
+    def follow(self, message: FakeMessage, button: str) -> FakeMessage | None:
+        """Tap a link button (by label) on the message as it is now: `open_link` of its url."""
+        buttons = [b for b in inline_buttons(message.reply_markup) if "url" in b]
+        found = next((b for b in buttons if b["text"] == button), None)
+        if found is None:
+            available = [repr(b["text"]) for b in buttons]
+            raise AssertionError(
+                f"no link button {button!r} on message {message.message_id} in chat {message.chat_id}; "
+                f"available: {', '.join(available) or 'none'}"
+            )
+        return self.open_link(found["url"])
+
     def forward(self, message: FakeMessage, chat: FakeChat | None = None, *, hidden: bool = False) -> FakeMessage:
-        """Forward someone's message; `hidden` is a sender whose privacy settings hide their account."""
+        """Forward someone's message; `hidden` is a sender whose privacy settings hide their account. Its link
+        buttons come along, its callback buttons do not, as in Telegram."""
         target = self._into(chat)
         origin = message.extra.get("forward_origin")
         if origin is None:
@@ -109,6 +122,7 @@ class FakeUser:
             entities=list(message.entities),
             photo=message.photo_file,
             document=message.document_file,
+            reply_markup=forwardable(message.reply_markup),
             extra={"forward_origin": origin},
         )
         target._deliver(forwarded)
