@@ -88,17 +88,28 @@ async def refresh_card(ctx: Context, activity: Activity) -> None:
 def _private_card(
     ctx: Context, activity: Activity, village_id: int | None, taken: int, standing: Standing | None
 ) -> tuple[str, Keyboard]:
-    rows = cards.buttons(
+    headed = _headed_village(ctx)
+    forwardable = headed is not None and standing is None and ctx.can.links
+    rows = cards.buttons(  # a head's card is one to pass on: links, which survive forwarding, crediting the village
         activity,
         ctx.t,
-        in_group=False,
-        village_id=village_id,
+        in_group=forwardable,
+        village_id=headed if forwardable else village_id,
         deep_link=ctx.deep_link,
         registered=taken,
         standing=standing,
     )
     rows += cards.staff_actions(activity, ctx.t, lambda name: _may(ctx, name))
     return cards.card(activity, ctx.t, registered=taken, standing=standing), rows
+
+
+def _headed_village(ctx: Context) -> int | None:
+    """The (first) village the reader is head of, if any."""
+    person = ctx.person
+    heads = (
+        sorted(r.village_id for r in person.roles if r.kind is RoleKind.VILLAGE_HEAD and r.village_id) if person else []
+    )
+    return heads[0] if heads else None
 
 
 def _may(ctx: Context, name: str) -> bool:

@@ -47,3 +47,19 @@ async def test_a_card_a_village_head_forwards_keeps_its_register_button_and_cred
         [registration] = await session.scalars(select(Registration))
     assert registration.activity_id == activity_id
     assert registration.village_id == place.villages["Thôn Đông"]  # the card's village, not Hoa's own
+
+
+async def test_a_card_a_village_head_opens_privately_can_be_forwarded_with_its_button(
+    bot: Bot, fake: FakeTelegram
+) -> None:
+    place = await commune(bot, fake)
+    tam = fake.add_user("Tâm")
+    await onboard(bot, tam, name="Vũ Thị Tâm", village="Thôn Đông")
+    await make_head(bot, place.center_id, "Vũ Thị Tâm", place.villages, "Thôn Đông")
+    await publish(bot, place)
+    card = (await bot.say(tam, "/events"))[1]
+    women = fake.add_group("Chi hội phụ nữ thôn Đông")
+    forwarded = tam.forward(card, women)
+    assert forwarded.buttons == ["✍️ Đăng ký", "📅 Thêm vào lịch"]  # her actions stay behind; the links go on
+    link = forwarded.reply_markup["inline_keyboard"][0][0]["url"]  # type: ignore[index]
+    assert link.endswith(f"-v{place.villages['Thôn Đông']}")
