@@ -42,8 +42,8 @@ def registration_of(payload: str) -> str | None:
 
 
 async def open_link(ctx: Context, payload: str) -> bool:
-    """Open what a card's link points at ("a12-v3": the activity; "ics12": its calendar file) in private, or
-    register as typed ("r12-v3"). Returns False when the payload is no such link."""
+    """Do what a card's link says: register ("a12-v3", the card's Register button, or "r12-v3", typed), or send
+    the calendar file ("ics12"). Returns False when the payload is no such link."""
     if payload.startswith("ics") and payload[3:].isascii() and payload[3:].isdigit():
         await calendar_file(ctx, payload[3:])
         return True
@@ -56,7 +56,8 @@ async def open_link(ctx: Context, payload: str) -> bool:
     activity = await visible(ctx, found[0])
     if activity is None:
         raise Refusal(N_("This activity is no longer available."))
-    await show_cards(ctx, [activity], found[1])
+    credit = f" v{found[1]}" if found[1] else ""  # the card's "Register" was tapped: it registers, one tap
+    await ctx.registry.commands["register"].handler(ctx, f"{activity.id}{credit}")
     return True
 
 

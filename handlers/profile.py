@@ -89,6 +89,12 @@ async def on_text(ctx: Context, conversation: Conversation, text: str) -> None:
     answer = await _read(ctx, step, text.strip())
     data = {} if answer is None else {step.value: answer}
     following = _next(step)
+    if step is Step.NAME and answer is not None and not _person(ctx).profile_complete:
+        told = gender_in_name(str(answer))
+        if told is not None:  # "Vũ Thị Mai": nobody in a village would ask her whether she is a woman
+            data[Step.GENDER.value] = told.value
+            following = _next(Step.GENDER)
+            ctx.reply(ctx._("Noted: {name} ({gender}).", name=answer, gender=ctx._(GENDER_LABELS[told])))
     if following is None:
         await _save(ctx, {**conversation.data, **data})
         return
@@ -141,6 +147,17 @@ async def _read(ctx: Context, step: Step, text: str) -> str | int | None:
             typed=clean_name(text, 40),
         )
     return village.id
+
+
+def gender_in_name(name: str) -> Gender | None:
+    """The gender a Vietnamese middle name says: "Thị" a woman's, "Văn" a man's. Read only from a middle word
+    (never the given name), only on a first profile; the summary shows it and /profile corrects it."""
+    middle = fold(name).split()[1:-1]
+    if "thi" in middle:
+        return Gender.FEMALE
+    if "van" in middle:
+        return Gender.MALE
+    return None
 
 
 def _next(step: Step) -> Step | None:

@@ -43,7 +43,8 @@ async def onboard(
     await bot.press(user, notice, tr(lang, AGREE))
     await bot.say(user, name)
     gender_question = user.private_chat.bot_messages[-1]
-    await bot.press(user, gender_question, next(b for b in gender_question.buttons if _is(gender, b)))
+    if gender_question.buttons:  # not asked when the middle name says it ("Thị", "Văn")
+        await bot.press(user, gender_question, next(b for b in gender_question.buttons if _is(gender, b)))
     await bot.say(user, year)
     village_question = user.private_chat.bot_messages[-1]
     await bot.press(user, village_question, village)
