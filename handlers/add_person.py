@@ -25,7 +25,7 @@ from bot.services import audit, centers, checkin, conversations, people, registr
 from bot.services.people import has_role, headed_village_ids
 from bot.services.registrations import Outcome
 from bot.text import clean_name, fold, number
-from handlers import desk, events
+from handlers import desk, events, profile
 from handlers.profile import GENDER_LABELS, GENDER_WORDS
 
 JOURNEY = "add_person"
@@ -82,6 +82,10 @@ async def on_text(ctx: Context, conversation: Conversation, text: str) -> None:
         if len(name) < 2 or not any(ch.isalpha() for ch in name):
             raise Refusal(N_("Please send the full name in letters, for example: Nguyễn Thị Lan."))
         data["name"] = name
+        if (told := profile.gender_in_name(name)) is not None:  # "Thị", "Văn": not asked (handlers/profile.py)
+            data["gender"] = told.value
+            ctx.reply(ctx._("Noted: {name} ({gender}).", name=name, gender=ctx._(GENDER_LABELS[told])))
+            step = Step.GENDER
     elif step is Step.GENDER:
         gender = next((g for g, words in GENDER_WORDS.items() if fold(text) in words or text == g.value), None)
         if gender is None:
@@ -92,6 +96,11 @@ async def on_text(ctx: Context, conversation: Conversation, text: str) -> None:
         if not (text.isascii() and text.isdigit() and len(text) == 4 and low <= int(text) <= high):
             raise Refusal(N_("Please send the birth year as four digits between {low} and {high}."), low=low, high=high)
         data["year"] = int(text)
+        villages = await _villages(ctx)
+        if len(villages) == 1:  # a head of one village registers people of that village: nothing to ask
+            data["village"] = villages[0].id
+            await _find_or_ask(ctx, conversation, data)
+            return
     elif step is Step.VILLAGE:
         village = centers.match_village(await _villages(ctx), text)
         if village is None:

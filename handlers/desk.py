@@ -44,6 +44,9 @@ class Step(enum.StrEnum):
 
 async def open_desk(ctx: Context, args: str) -> None:
     usage = N_("Please write the number of one of your center's activities, like /desk 12.")
+    on_now = await checkin.open_sessions(ctx.session, ctx.person.center_id or 0, ctx.now) if ctx.person else []
+    if not args.strip() and len({s.activity_id for s in on_now}) == 1:  # the one on now: no need to pick it
+        args = str(on_now[0].activity_id)
     activity = await events.of_my_center(ctx, args, usage, command="desk", statuses=LIVE)
     current = next((s for s in activity.sessions if checkin.window_open(s, ctx.now)), None)
     if current is None:
