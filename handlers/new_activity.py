@@ -146,6 +146,8 @@ def _order(data: dict[str, Any]) -> list[Step]:
 
 
 def _next(step: Step, data: dict[str, Any]) -> Step:
+    if not data.get(Step.KIND):
+        return Step.KIND  # a wizard begun before the kind came first
     if step in DETAILS:
         return Step.PREVIEW
     order = _order(data)
@@ -293,14 +295,15 @@ async def _villages(ctx: Context, data: dict[str, Any], text: str) -> bool:
 
 
 async def _echo(ctx: Context, step: Step, data: dict[str, Any]) -> str | None:
-    """The answer to `step` as it was understood, in the reader's words; the preview shows the rest."""
+    """The answer to `step` as it was understood, in the reader's words; the preview shows the place and the
+    details."""
     if step is Step.KIND:
         kind = ctx._(cards.KIND_NAMES[ActivityKind(data[Step.KIND])])
         return f"{kind} · {await _area_name(ctx, data)}" if data.get(AREA_FIXED) else kind
     if step is Step.AREA:
         return await _area_name(ctx, data)
-    if step in (Step.TITLE, Step.PLACE):
-        return str(data[step])
+    if step is Step.TITLE:
+        return str(data[Step.TITLE])
     if step is Step.WHEN:
         return ctx.t.datetime(datetime.fromisoformat(data[Step.WHEN]), ctx._("EEEE, HH:mm 'on' dd/MM/yyyy"))
     if step is Step.SESSIONS:

@@ -164,8 +164,11 @@ async def test_places_already_used_are_suggested(bot: Bot, fake: FakeTelegram) -
     await publish(bot, place, "Chuyên đề chăm sóc sức khỏe người cao tuổi")  # both at Hội trường UBND xã
     await _held_at(bot, place, "Nhà văn hóa thôn Đông")
     hung = OnTelegram(bot, place.director)
-    for step in ("/new", "Chuyên đề", TALK, "Chuyên đề Giáo dục pháp luật", "13/10 13h30"):
-        await (hung.say(step) if step in ("/new", TALK, "13/10 13h30") else hung.choose(step))
+    await hung.say("/new")
+    await hung.choose("Chuyên đề")
+    await hung.say(TALK)
+    await hung.choose("Chuyên đề Giáo dục pháp luật")
+    await hung.say("13/10 13h30")
     await hung.choose("2h")
     where = place.director.private_chat.bot_messages[-1]
     assert where.text.endswith("Tổ chức ở đâu? Xin chọn nơi đã dùng, hoặc viết nơi mới.")
