@@ -7,7 +7,8 @@
 
 Each question's first line echoes the answer just understood ("✅ Thứ Hai, 13:30 ngày 13/10/2025"), so a
 misread date is seen at once, not at the preview. Only the report rows that fit the kind are offered, and
-the question is skipped when one row fits (a vocational course). Places this center used before are offered
+the question is skipped when one row fits (a vocational course); the length is not asked when the end time
+came with the start ("13/10 13h30-16h30"). Places this center used before are offered
 as choices. The villages (all), the seats (no limit), the partner (none) and the reminders (the center's)
 start at their defaults, shown on the preview, where each can be changed: a talk is published in eight
 actions, `/new` and the final tap included (README.md). /back goes one question back at any step; /cancel
@@ -40,6 +41,12 @@ ALL = "all"
 DONE = "done"
 AREA_FIXED = "area_fixed"  # the kind allows one report row only: chosen without asking
 PLACES = "places"  # the places offered at the place question, in the order shown
+ENDS = "ends"  # the end time came with the start ("13h30-16h30"): the length is known, not asked
+# "6/10 13h30-16h30", "thứ 2 tuần sau 14h đến 16h": a start, then the end time of the same day.
+_UNTIL = re.compile(
+    r"^(?P<start>.*\d.*?)\s*(?:-|–|đến|den|to|until)\s*(?P<hour>\d{1,2})\s*(?:h|:|giờ|gio)\s*(?P<minute>\d{2})?\s*$",
+    re.IGNORECASE,
+)
 
 
 class Step(enum.StrEnum):
@@ -63,7 +70,7 @@ QUESTIONS = {
     Step.KIND: N_("What kind of activity is it?"),
     Step.TITLE: N_("What is the activity called? (for example: Chuyên đề phòng chống lừa đảo qua mạng)"),
     Step.AREA: N_("Which row of the yearly report does it count under?"),
-    Step.WHEN: N_("When does it start? For example: {example}, or thứ 2 tuần sau 14h."),
+    Step.WHEN: N_("When? For example: {example}-{until}, or thứ 2 tuần sau 14h."),
     Step.SESSIONS: N_("How many sessions, one a week? (1 to 52)"),
     Step.LENGTH: N_("How long is each session? For example 2h, 90m, or the end time 16h30."),
     Step.PLACE: N_("Where? (for example: Hội trường UBND xã)"),
@@ -91,7 +98,11 @@ DOUBTS = {
 def examples(ctx: Context) -> dict[str, str]:
     """The example answers to a date question, computed from the clock so that they are never past."""
     moment = dates.example(ctx.now, ctx.t.timezone)
-    return {"example": ctx.t.datetime(moment, "d/M H'h'"), "example_with_year": ctx.t.datetime(moment, "d/M/y H'h'")}
+    return {
+        "example": ctx.t.datetime(moment, "d/M H'h'"),
+        "example_with_year": ctx.t.datetime(moment, "d/M/y H'h'"),
+        "until": ctx.t.datetime(moment + timedelta(hours=2), "H'h'"),
+    }
 
 
 async def start(ctx: Context, args: str) -> None:
@@ -112,8 +123,15 @@ async def on_text(ctx: Context, conversation: Conversation, text: str) -> None:
         await conversations.move_to(ctx.session, conversation.person_id, JOURNEY, step, ctx.now, data)
         await _ask(ctx, step, data)  # a village was ticked: show the list again
         return
+    until = _UNTIL.match(text) if step is Step.WHEN else None
+    if until and not dates.has_time(until.group("start")):
+        until = None  # "6/10 - 13h30": a date and its time, not a range
+    if until:
+        text = until.group("start")
     if step is not Step.VILLAGES:
         data[step.value] = await _read(ctx, step, text, data)
+    if step is Step.WHEN:
+        await _settle_length(ctx, data, until)
     if step is Step.KIND:
         await _settle_area(ctx, data)
     ctx.close_buttons()
@@ -142,6 +160,8 @@ def _order(data: dict[str, Any]) -> list[Step]:
         steps.remove(Step.SESSIONS)
     if data.get(AREA_FIXED):
         steps.remove(Step.AREA)
+    if data.get(ENDS):
+        steps.remove(Step.LENGTH)
     return steps
 
 
@@ -172,6 +192,23 @@ async def _settle_area(ctx: Context, data: dict[str, Any]) -> None:
     elif data.get(Step.AREA) not in {row.id for row in rows}:
         data[Step.AREA] = None
     data[AREA_FIXED] = fixed
+
+
+async def _settle_length(ctx: Context, data: dict[str, Any], until: re.Match[str] | None) -> None:
+    """An end time written with the start gives the length: the length question is skipped."""
+    data[ENDS] = until is not None
+    if until is None:
+        return
+    starts = datetime.fromisoformat(data[Step.WHEN])
+    hour, minute = int(until.group("hour")), int(until.group("minute") or 0)
+    minutes = (hour * 60 + minute) - (starts.hour * 60 + starts.minute)
+    if hour > 23 or minute > 59 or not 10 <= minutes <= 12 * 60:
+        raise Refusal(
+            N_("It cannot end at {end}. Please check the start and end times."),
+            await _choices(ctx, Step.WHEN, data),
+            end=f"{hour:02d}:{minute:02d}",
+        )
+    data[Step.LENGTH] = minutes
 
 
 KIND_WORDS = {
@@ -305,7 +342,12 @@ async def _echo(ctx: Context, step: Step, data: dict[str, Any]) -> str | None:
     if step is Step.TITLE:
         return str(data[Step.TITLE])
     if step is Step.WHEN:
-        return ctx.t.datetime(datetime.fromisoformat(data[Step.WHEN]), ctx._("EEEE, HH:mm 'on' dd/MM/yyyy"))
+        starts = datetime.fromisoformat(data[Step.WHEN])
+        shown = ctx.t.datetime(starts, ctx._("EEEE, HH:mm 'on' dd/MM/yyyy"))
+        if not data.get(ENDS):
+            return shown
+        ends = ctx.t.datetime(starts + timedelta(minutes=int(data[Step.LENGTH])), "HH:mm")
+        return ctx._("{start}, until {end}", start=shown, end=ends)
     if step is Step.SESSIONS:
         count = int(data[Step.SESSIONS])
         return ctx.t.ngettext("{count} session, one a week", "{count} sessions, one a week", count).format(count=count)

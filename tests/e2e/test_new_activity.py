@@ -73,7 +73,7 @@ async def test_a_director_on_zalo_publishes_a_talk_typing_numbers(both: Bot) -> 
     rows = (await hung.say(TALK))[-1]
     assert rows.startswith(f"✅ {TALK}\n\n") and "1. Chuyên đề Giáo dục pháp luật" in rows
     when = (await hung.say("1"))[-1]
-    assert when.startswith("✅ Chuyên đề Giáo dục pháp luật\n\nBắt đầu khi nào?")
+    assert when.startswith("✅ Chuyên đề Giáo dục pháp luật\n\nTổ chức khi nào?")
     length = (await hung.say("13/10 13h30"))[-1]
     assert length.startswith("✅ Thứ Hai, 13:30 ngày 13/10/2025\n\n")
     where = (await hung.choose("2h"))[-1]
@@ -102,11 +102,44 @@ async def test_the_director_sees_the_date_understood_at_once(bot: Bot, fake: Fak
     assert length.splitlines()[0] == understood
     assert length.splitlines()[2] == tr(lang, "How long is each session? For example 2h, 90m, or the end time 16h30.")
     back = (await hung.choose(tr(lang, "◀ Back")))[-1]  # misread: one question back, and the date again
-    assert back.startswith(tr(lang, "When does it start? For example: {example}, or thứ 2 tuần sau 14h.")[:10])
+    assert back.startswith(tr(lang, "When? For example: {example}-{until}, or thứ 2 tuần sau 14h.")[:10])
     assert (await hung.say("13/10 13h30"))[-1].splitlines()[0] == understood.replace("06/10", "13/10")
     assert (await hung.say("16h30"))[-1].splitlines()[0] == "✅ " + tr(lang, "From {start} to {end}").format(
         start="13:30", end="16:30"
     )
+
+
+async def test_a_director_who_writes_the_end_time_with_the_start_is_not_asked_the_length(
+    bot: Bot, fake: FakeTelegram, lang: str
+) -> None:
+    place = await commune(bot, fake)
+    hung = OnTelegram(bot, place.director)
+    hung.user.language_code = lang
+    await hung.say("/new")
+    await hung.choose(tr(lang, "Talk"))
+    await hung.say(TALK)
+    await hung.choose(tr(lang, "Topic: law education"))
+    assert (await hung.say("13/10 13h30-12h"))[-1] == tr(
+        lang, "It cannot end at {end}. Please check the start and end times.", end="12:00"
+    )
+    where = (await hung.say("13/10 13h30 đến 16h30"))[-1]
+    understood = {
+        "vi": "✅ Thứ Hai, 13:30 ngày 13/10/2025, đến 16:30",
+        "en": "✅ Monday, 13:30 on 13/10/2025, until 16:30",
+    }
+    assert where.splitlines()[0] == understood[lang]
+    assert where.splitlines()[2] == tr(lang, "Where? (for example: Hội trường UBND xã)")
+    await hung.say("Hội trường UBND xã")
+    back = (await hung.choose(tr(lang, "◀ Back")))[-1]
+    assert back.startswith(tr(lang, "Where? (for example: Hội trường UBND xã)"))
+    back = (await hung.choose(tr(lang, "◀ Back")))[-1]  # the length was never asked: back to the time
+    assert back.startswith(tr(lang, "When? For example: {example}-{until}, or thứ 2 tuần sau 14h.")[:10])
+    await hung.say("6/10 - 13h30")  # a date and its time, not a range: the length is asked
+    await hung.choose("3h")
+    await hung.say("Hội trường UBND xã")
+    await hung.choose(tr(lang, "📢 Publish now"))
+    [activity] = await _activities(bot)
+    assert activity.starts_at == local("06/10/2025 13:30") and activity.ends_at == local("06/10/2025 16:30")
 
 
 async def test_the_example_date_is_in_the_future(bot: Bot, fake: FakeTelegram) -> None:
@@ -116,7 +149,7 @@ async def test_the_example_date_is_in_the_future(bot: Bot, fake: FakeTelegram) -
     await hung.choose("Chuyên đề")
     await hung.say(TALK)
     when = (await hung.choose("Chuyên đề Giáo dục pháp luật"))[-1]
-    assert when.endswith("Bắt đầu khi nào? Ví dụ: 4/10 8h, hoặc thứ 2 tuần sau 14h.")  # next Saturday, 8:00
+    assert when.endswith("Tổ chức khi nào? Ví dụ: 4/10 8h-10h, hoặc thứ 2 tuần sau 14h.")  # next Saturday, 8:00
     assert (await hung.say("6/10"))[-1] == "Mấy giờ? Xin ghi thêm giờ, ví dụ 4/10 8h."
     assert (await hung.say("4/10 8h"))[-1].startswith("✅ Thứ Bảy, 08:00 ngày 04/10/2025")  # the example works
 
@@ -126,7 +159,7 @@ async def test_the_example_date_is_in_the_future(bot: Bot, fake: FakeTelegram) -
     await hung.choose("Chuyên đề")
     await hung.say(TALK)
     when = (await hung.choose("Chuyên đề Giáo dục pháp luật"))[-1]
-    assert when.endswith("Ví dụ: 5/12 8h, hoặc thứ 2 tuần sau 14h.")
+    assert when.endswith("Ví dụ: 5/12 8h-10h, hoặc thứ 2 tuần sau 14h.")
     assert (await hung.say("1/12 8h"))[-1] == "Ngày này năm nay đã qua. Xin ghi cả năm, ví dụ 5/12/2026 8h."
 
 
@@ -154,7 +187,7 @@ async def test_a_talk_is_not_offered_class_rows(bot: Bot, fake: FakeTelegram, la
     assert title.startswith(f"✅ {shown}\n\n")
     when = (await hung.say("Lớp học nghề trồng nấm"))[-1]
     assert when.splitlines()[2].startswith(
-        tr(lang, "When does it start? For example: {example}, or thứ 2 tuần sau 14h.")[:10]
+        tr(lang, "When? For example: {example}-{until}, or thứ 2 tuần sau 14h.")[:10]
     )
 
 
@@ -202,7 +235,7 @@ async def test_a_director_changes_the_defaults_on_the_preview_with_wrong_answers
     assert (await say(hung, "ok"))[-1].text == "Xin viết vài chữ."
     area = (await say(hung, TALK))[-1]
     when = (await bot.press(hung, area, "Chuyên đề Giáo dục pháp luật"))[-1]
-    assert when.text.startswith("✅ Chuyên đề Giáo dục pháp luật\n\nBắt đầu khi nào?")
+    assert when.text.startswith("✅ Chuyên đề Giáo dục pháp luật\n\nTổ chức khi nào?")
     assert (await say(hung, "29/9/2025 8h"))[-1].text == (
         "08:00 ngày 29/09/2025 đã qua rồi. Xin gửi một thời điểm sắp tới."
     )
