@@ -84,6 +84,20 @@ def read(text: str, now: datetime, timezone: str) -> Reading:
     return Reading(moment=moment)
 
 
+def has_time(text: str) -> bool:
+    """Whether the text holds a time of day ("13h30", "2pm"), so that "6/10 - 13h30" is not read as a range."""
+    return _time_of(fold(text))[0] is not None
+
+
+def example(now: datetime, timezone: str) -> datetime:
+    """A moment to show as an example answer, always ahead: next Saturday at 8:00 in the center (a week on when
+    today is Saturday), so that the director never reads a date that has passed."""
+    zone = ZoneInfo(timezone)
+    today = now.astimezone(zone).date()
+    ahead = (5 - today.weekday()) % 7 or 7
+    return datetime.combine(today + timedelta(days=ahead), time(8, 0), tzinfo=zone)
+
+
 def _time_of(plain: str) -> tuple[time | None, str]:
     match = _TIME.search(plain)
     if match is None:

@@ -18,7 +18,7 @@ from bot.registry import Access, Command, Journey
 from bot.services import activities, conversations, reminders
 from bot.text import clean_name, fold
 from handlers import events
-from handlers.new_activity import DOUBTS
+from handlers.new_activity import DOUBTS, examples
 
 JOURNEY = "change_activity"
 CHANGEABLE = (ActivityStatus.DRAFT, ActivityStatus.PUBLISHED, ActivityStatus.CHANGED)
@@ -38,7 +38,7 @@ WORDS = {
 }
 QUESTIONS = {
     Step.WHAT: N_("What do you want to change?"),
-    Step.TIME: N_("When does it start now? For example: 7/10 14h."),
+    Step.TIME: N_("When does it start now? For example: {example}."),
     Step.PLACE: N_("Where is it now?"),
     Step.REMINDERS: N_(
         "When should reminders go out? For example 1d@19:00,2h (the day before at 19:00 and two hours "
@@ -73,14 +73,14 @@ async def on_text(ctx: Context, conversation: Conversation, text: str) -> None:
             raise Refusal(N_("Please choose one of the buttons."), _what(ctx))
         ctx.close_buttons()
         await conversations.move_to(ctx.session, conversation.person_id, JOURNEY, chosen, ctx.now)
-        ctx.reply(ctx._(QUESTIONS[chosen]), ((Choice(ctx._("✖ Cancel"), "/cancel"),),))
+        ctx.reply(ctx._(QUESTIONS[chosen], **examples(ctx)), ((Choice(ctx._("✖ Cancel"), "/cancel"),),))
         return
     changes: dict[str, object] = {}
     if step is Step.TIME:
         reading = dates.read(text, ctx.now, ctx.t.timezone)
         if reading.doubt is not None or reading.moment is None:
             moment = ctx.t.datetime(reading.moment) if reading.moment else ""
-            raise Refusal(DOUBTS[reading.doubt or dates.Doubt.UNREADABLE], moment=moment)
+            raise Refusal(DOUBTS[reading.doubt or dates.Doubt.UNREADABLE], moment=moment, **examples(ctx))
         shift = reading.moment - activity.starts_at
         changes["sessions"] = [(s.starts_at + shift, s.ends_at + shift) for s in activity.sessions]
     elif step is Step.PLACE:

@@ -1,9 +1,18 @@
-"""/new: directors and staff create an activity step by step, ending with a preview to confirm.
+"""/new: directors and staff create an activity in as few taps as the answers allow, ending with a preview.
 
-    TITLE -> KIND -> AREA -> WHEN -> (SESSIONS, for a class or course) -> LENGTH -> PLACE -> PARTNER
-          -> VILLAGES -> CAPACITY -> PREVIEW --publish--> announced now, reminders planned
-                                             --draft---> kept as a draft
-    /back goes one question back at any step; /cancel drops everything.
+    KIND -> TITLE -> AREA -> WHEN -> (SESSIONS, for a class or course) -> LENGTH -> PLACE -> PREVIEW
+    PREVIEW --publish--> announced now, reminders planned
+            --draft----> kept as a draft
+            --villages / seats / partner / reminders--> that one question, then the preview again
+
+Each question's first line echoes the answer just understood ("✅ Thứ Hai, 13:30 ngày 13/10/2025"), so a
+misread date is seen at once, not at the preview. Only the report rows that fit the kind are offered, and
+the question is skipped when one row fits (a vocational course); the length is not asked when the end time
+came with the start ("13/10 13h30-16h30"). Places this center used before are offered
+as choices. The villages (all), the seats (no limit), the partner (none) and the reminders (the center's)
+start at their defaults, shown on the preview, where each can be changed: a talk is published in eight
+actions, `/new` and the final tap included (README.md). /back goes one question back at any step; /cancel
+drops everything.
 
 Answers live in the stored conversation until the preview is confirmed, so a restart loses nothing
 and a cancelled wizard leaves nothing behind.
@@ -23,59 +32,84 @@ from bot.i18n import N_
 from bot.messaging import Choice, Keyboard
 from bot.models import Activity, ActivityKind, ActivitySession, Area, Center, Conversation
 from bot.registry import Access, Command, Journey
-from bot.services import activities, areas, centers, conversations
+from bot.services import activities, areas, centers, conversations, reminders
 from bot.text import clean_name, fold
 
 JOURNEY = "new_activity"
 SKIP = "-"
 ALL = "all"
 DONE = "done"
+AREA_FIXED = "area_fixed"  # the kind allows one report row only: chosen without asking
+PLACES = "places"  # the places offered at the place question, in the order shown
+ENDS = "ends"  # the end time came with the start ("13h30-16h30"): the length is known, not asked
+# "6/10 13h30-16h30", "thứ 2 tuần sau 14h đến 16h": a start, then the end time of the same day.
+_UNTIL = re.compile(
+    r"^(?P<start>.*\d.*?)\s*(?:-|–|đến|den|to|until)\s*(?P<hour>\d{1,2})\s*(?:h|:|giờ|gio)\s*(?P<minute>\d{2})?\s*$",
+    re.IGNORECASE,
+)
 
 
 class Step(enum.StrEnum):
-    TITLE = "title"
     KIND = "kind"
+    TITLE = "title"
     AREA = "area"
     WHEN = "when"
     SESSIONS = "sessions"
     LENGTH = "length"
     PLACE = "place"
-    PARTNER = "partner"
+    PREVIEW = "preview"
+    # Reached from the preview only, and back to it: their defaults are fine for most activities.
     VILLAGES = "villages"
     CAPACITY = "capacity"
-    PREVIEW = "preview"
+    PARTNER = "partner"
+    REMINDERS = "reminders"
 
 
+DETAILS = (Step.VILLAGES, Step.CAPACITY, Step.PARTNER, Step.REMINDERS)
 QUESTIONS = {
-    Step.TITLE: N_("What is the activity called? (for example: Chuyên đề phòng chống lừa đảo qua mạng)"),
     Step.KIND: N_("What kind of activity is it?"),
+    Step.TITLE: N_("What is the activity called? (for example: Chuyên đề phòng chống lừa đảo qua mạng)"),
     Step.AREA: N_("Which row of the yearly report does it count under?"),
-    Step.WHEN: N_("When does it start? For example: 6/10 13h30, or thứ 2 tuần sau 14h."),
+    Step.WHEN: N_("When? For example: {example}-{until}, or thứ 2 tuần sau 14h."),
     Step.SESSIONS: N_("How many sessions, one a week? (1 to 52)"),
     Step.LENGTH: N_("How long is each session? For example 2h, 90m, or the end time 16h30."),
     Step.PLACE: N_("Where? (for example: Hội trường UBND xã)"),
     Step.PARTNER: N_("Which partner or teacher runs it? Send - if none."),
     Step.VILLAGES: N_("For which villages? Press the villages, then “Done”; or choose “All villages”."),
     Step.CAPACITY: N_("How many seats are there? Send a number, or - for no limit."),
+    Step.REMINDERS: N_(
+        "When should reminders go out? For example 1d@19:00,2h (the day before at 19:00 and two hours "
+        "before), or 30m. Send - for no reminders."
+    ),
 }
+PLACE_USED = N_("Where? Choose a place used before, or write a new one.")
 DOUBTS = {
-    dates.Doubt.UNREADABLE: N_("I could not read that date. Please write it like 6/10 13h30."),
-    dates.Doubt.NO_TIME: N_("At what time? Please add the hour, like 6/10 13h30."),
-    dates.Doubt.NO_DATE: N_("On which day? Please add the date, like 6/10 13h30."),
+    dates.Doubt.UNREADABLE: N_("I could not read that date. Please write it like {example}."),
+    dates.Doubt.NO_TIME: N_("At what time? Please add the hour, like {example}."),
+    dates.Doubt.NO_DATE: N_("On which day? Please add the date, like {example}."),
     dates.Doubt.NO_SUCH_DAY: N_("That day does not exist in the calendar. Please check the date."),
     dates.Doubt.WHICH_YEAR: N_(
-        "That date has already passed this year. Please write the year too, like 6/10/2026 13h30."
+        "That date has already passed this year. Please write the year too, like {example_with_year}."
     ),
     dates.Doubt.PAST: N_("{moment} has already passed. Please send a time in the future."),
 }
 
 
+def examples(ctx: Context) -> dict[str, str]:
+    """The example answers to a date question, computed from the clock so that they are never past."""
+    moment = dates.example(ctx.now, ctx.t.timezone)
+    return {
+        "example": ctx.t.datetime(moment, "d/M H'h'"),
+        "example_with_year": ctx.t.datetime(moment, "d/M/y H'h'"),
+        "until": ctx.t.datetime(moment + timedelta(hours=2), "H'h'"),
+    }
+
+
 async def start(ctx: Context, args: str) -> None:
     person = ctx.person
     assert person is not None
-    await conversations.move_to(ctx.session, person.id, JOURNEY, Step.TITLE, ctx.now, {})
     ctx.reply(ctx._("Let's create an activity. You can go back or cancel at any question."))
-    await _ask(ctx, Step.TITLE, {})
+    await _go(ctx, person.id, Step.KIND, {})
 
 
 async def on_text(ctx: Context, conversation: Conversation, text: str) -> None:
@@ -83,18 +117,25 @@ async def on_text(ctx: Context, conversation: Conversation, text: str) -> None:
     data: dict[str, Any] = dict(conversation.data)
     text = text.strip()
     if step is Step.PREVIEW:
-        await _confirm(ctx, data, text)
+        await _on_preview(ctx, conversation.person_id, data, text)
         return
     if step is Step.VILLAGES and not await _villages(ctx, data, text):
         await conversations.move_to(ctx.session, conversation.person_id, JOURNEY, step, ctx.now, data)
         await _ask(ctx, step, data)  # a village was ticked: show the list again
         return
+    until = _UNTIL.match(text) if step is Step.WHEN else None
+    if until and not dates.has_time(until.group("start")):
+        until = None  # "6/10 - 13h30": a date and its time, not a range
+    if until:
+        text = until.group("start")
     if step is not Step.VILLAGES:
         data[step.value] = await _read(ctx, step, text, data)
+    if step is Step.WHEN:
+        await _settle_length(ctx, data, until)
+    if step is Step.KIND:
+        await _settle_area(ctx, data)
     ctx.close_buttons()
-    following = _next(step, data)
-    await conversations.move_to(ctx.session, conversation.person_id, JOURNEY, following, ctx.now, data)
-    await _ask(ctx, following, data)
+    await _go(ctx, conversation.person_id, _next(step, data), data, await _echo(ctx, step, data))
 
 
 async def on_back(ctx: Context, conversation: Conversation) -> None:
@@ -102,32 +143,78 @@ async def on_back(ctx: Context, conversation: Conversation) -> None:
     earlier = _previous(step, conversation.data)
     if earlier is None:
         raise Refusal(N_("There is no earlier question to go back to."))
-    await conversations.move_to(ctx.session, conversation.person_id, JOURNEY, earlier, ctx.now)
-    await _ask(ctx, earlier, conversation.data)
+    await _go(ctx, conversation.person_id, earlier, dict(conversation.data))
+
+
+async def _go(ctx: Context, person_id: int, step: Step, data: dict[str, Any], echo: str | None = None) -> None:
+    """Save the step and ask its question, the answer just understood on its first line."""
+    if step is Step.PLACE:
+        data[PLACES] = await activities.places_used(ctx.session, _center(ctx).id)
+    await conversations.move_to(ctx.session, person_id, JOURNEY, step, ctx.now, data)
+    await _ask(ctx, step, data, echo)
 
 
 def _order(data: dict[str, Any]) -> list[Step]:
-    steps = list(Step)
+    steps = [step for step in Step if step not in DETAILS]
     if data.get(Step.KIND) not in (ActivityKind.CLASS, ActivityKind.COURSE):
         steps.remove(Step.SESSIONS)
+    if data.get(AREA_FIXED):
+        steps.remove(Step.AREA)
+    if data.get(ENDS):
+        steps.remove(Step.LENGTH)
     return steps
 
 
 def _next(step: Step, data: dict[str, Any]) -> Step:
+    if not data.get(Step.KIND):
+        return Step.KIND  # a wizard begun before the kind came first
+    if step in DETAILS:
+        return Step.PREVIEW
     order = _order(data)
     return order[order.index(step) + 1]
 
 
 def _previous(step: Step, data: dict[str, Any]) -> Step | None:
+    if step in DETAILS:
+        return Step.PREVIEW
     order = _order(data)
     index = order.index(step) if step in order else 0
     return order[index - 1] if index > 0 else None
 
 
+async def _settle_area(ctx: Context, data: dict[str, Any]) -> None:
+    """A kind that fits one report row only is counted under it without a question; a row chosen before that
+    no longer fits the kind is forgotten."""
+    rows = await areas.fitting(ctx.session, _center(ctx).id, ActivityKind(data[Step.KIND]))
+    fixed = len(rows) == 1
+    if fixed:
+        data[Step.AREA] = rows[0].id
+    elif data.get(Step.AREA) not in {row.id for row in rows}:
+        data[Step.AREA] = None
+    data[AREA_FIXED] = fixed
+
+
+async def _settle_length(ctx: Context, data: dict[str, Any], until: re.Match[str] | None) -> None:
+    """An end time written with the start gives the length: the length question is skipped."""
+    data[ENDS] = until is not None
+    if until is None:
+        return
+    starts = datetime.fromisoformat(data[Step.WHEN])
+    hour, minute = int(until.group("hour")), int(until.group("minute") or 0)
+    minutes = (hour * 60 + minute) - (starts.hour * 60 + starts.minute)
+    if hour > 23 or minute > 59 or not 10 <= minutes <= 12 * 60:
+        raise Refusal(
+            N_("It cannot end at {end}. Please check the start and end times."),
+            await _choices(ctx, Step.WHEN, data),
+            end=f"{hour:02d}:{minute:02d}",
+        )
+    data[Step.LENGTH] = minutes
+
+
 KIND_WORDS = {
     ActivityKind.TALK: {"talk", "chuyen de", "1"},
     ActivityKind.CLASS: {"class", "lop", "lop hoc", "2"},
-    ActivityKind.COURSE: {"course", "hoc nghe", "lop hoc nghe", "3"},
+    ActivityKind.COURSE: {"course", "hoc nghe", "lop hoc nghe", "vocational course", "3"},
     ActivityKind.EVENT: {"event", "su kien", "4"},
 }
 
@@ -135,11 +222,15 @@ KIND_WORDS = {
 async def _read(ctx: Context, step: Step, text: str, data: dict[str, Any]) -> Any:
     """The answer in stored form; bad input is refused with the question's buttons again."""
     again = await _choices(ctx, step, data)
-    if step in (Step.TITLE, Step.PLACE):
-        value = clean_name(text, 200)
-        if len(value) < 3 or not any(ch.isalpha() for ch in value):
-            raise Refusal(N_("Please write a few words."), again)
-        return value
+    if step is Step.TITLE:
+        return _words(text, again)
+    if step is Step.PLACE:
+        offered = list(data.get(PLACES) or [])
+        picked = re.fullmatch(r"#(\d{1,2})", text)
+        if picked and 1 <= int(picked.group(1)) <= len(offered):
+            return offered[int(picked.group(1)) - 1]
+        typed = _words(text, again)
+        return next((place for place in offered if fold(place) == fold(typed)), typed)  # as it was written before
     if step is Step.PARTNER:
         return None if text == SKIP else clean_name(text, 200) or None
     if step is Step.KIND:
@@ -148,7 +239,7 @@ async def _read(ctx: Context, step: Step, text: str, data: dict[str, Any]) -> An
             raise Refusal(N_("Please choose one of the buttons."), again)
         return kind.value
     if step is Step.AREA:
-        rows = await areas.areas_of(ctx.session, _center(ctx).id)
+        rows = await areas.fitting(ctx.session, _center(ctx).id, ActivityKind(data[Step.KIND]))
         folded = fold(text)
         area = next(
             (a for a in rows if text == f"#{a.id}" or folded == str(a.position) or folded == fold(a.name)), None
@@ -160,7 +251,7 @@ async def _read(ctx: Context, step: Step, text: str, data: dict[str, Any]) -> An
         reading = dates.read(text, ctx.now, _center(ctx).timezone)
         if reading.doubt is not None:
             moment = ctx.t.datetime(reading.moment) if reading.moment else ""
-            raise Refusal(DOUBTS[reading.doubt], again, moment=moment)
+            raise Refusal(DOUBTS[reading.doubt], again, moment=moment, **examples(ctx))
         assert reading.moment is not None
         return reading.moment.isoformat()
     if step is Step.SESSIONS:
@@ -169,12 +260,26 @@ async def _read(ctx: Context, step: Step, text: str, data: dict[str, Any]) -> An
         return int(text)
     if step is Step.LENGTH:
         return _length(text, datetime.fromisoformat(data[Step.WHEN]), again)
+    if step is Step.REMINDERS:
+        try:
+            return ",".join(reminders.parse("" if text == SKIP else text))
+        except reminders.BadRule as bad:
+            raise Refusal(
+                N_("I could not read “{rule}”. Write for example 1d@19:00,2h or 30m."), again, rule=str(bad)
+            ) from None
     # CAPACITY
     if text == SKIP:
         return None
     if not (text.isascii() and text.isdigit() and 1 <= int(text) <= 100_000):
         raise Refusal(N_("Please send a number of seats, or - for no limit."), again)
     return int(text)
+
+
+def _words(text: str, again: Keyboard) -> str:
+    value = clean_name(text, 200)
+    if len(value) < 3 or not any(ch.isalpha() for ch in value):
+        raise Refusal(N_("Please write a few words."), again)
+    return value
 
 
 def _length(text: str, starts: datetime, again: Keyboard) -> int:
@@ -226,25 +331,72 @@ async def _villages(ctx: Context, data: dict[str, Any], text: str) -> bool:
     return not ctx.is_button  # a typed list is complete; a pressed village is one tick among several
 
 
-async def _ask(ctx: Context, step: Step, data: dict[str, Any]) -> None:
+async def _echo(ctx: Context, step: Step, data: dict[str, Any]) -> str | None:
+    """The answer to `step` as it was understood, in the reader's words; the preview shows the place and the
+    details."""
+    if step is Step.KIND:
+        kind = ctx._(cards.KIND_NAMES[ActivityKind(data[Step.KIND])])
+        return f"{kind} · {await _area_name(ctx, data)}" if data.get(AREA_FIXED) else kind
+    if step is Step.AREA:
+        return await _area_name(ctx, data)
+    if step is Step.TITLE:
+        return str(data[Step.TITLE])
+    if step is Step.WHEN:
+        starts = datetime.fromisoformat(data[Step.WHEN])
+        shown = ctx.t.datetime(starts, ctx._("EEEE, HH:mm 'on' dd/MM/yyyy"))
+        if not data.get(ENDS):
+            return shown
+        ends = ctx.t.datetime(starts + timedelta(minutes=int(data[Step.LENGTH])), "HH:mm")
+        return ctx._("{start}, until {end}", start=shown, end=ends)
+    if step is Step.SESSIONS:
+        count = int(data[Step.SESSIONS])
+        return ctx.t.ngettext("{count} session, one a week", "{count} sessions, one a week", count).format(count=count)
+    if step is Step.LENGTH:
+        starts = datetime.fromisoformat(data[Step.WHEN])
+        ends = starts + timedelta(minutes=int(data[Step.LENGTH]))
+        return ctx._("From {start} to {end}", start=ctx.t.datetime(starts, "HH:mm"), end=ctx.t.datetime(ends, "HH:mm"))
+    return None
+
+
+async def _ask(ctx: Context, step: Step, data: dict[str, Any], echo: str | None = None) -> None:
     if step is Step.PREVIEW:
-        draft = _draft(ctx, data)
-        preview = Activity(
-            title=draft.title,
-            kind=draft.kind,
-            place=draft.place,
-            partner=draft.partner,
-            capacity=draft.capacity,
-            area=await ctx.session.get(Area, draft.area_id) if draft.area_id else None,
-            sessions=[ActivitySession(starts_at=s, ends_at=e) for s, e in draft.sessions],
-        )
-        villages = await centers.villages_of(ctx.session, _center(ctx).id)
-        names = [v.name for v in villages if v.id in draft.village_ids] or [ctx._("All villages")]
-        text = "\n".join([ctx._("Please check the activity:"), "", cards.card(preview, ctx.t), "🏘 " + ", ".join(names)])
-        ctx.reply(text, await _choices(ctx, step, data))
+        ctx.reply(await _preview(ctx, data), await _choices(ctx, step, data))
         return
+    question = ctx._(PLACE_USED) if step is Step.PLACE and data.get(PLACES) else ctx._(QUESTIONS[step])
+    if step is Step.WHEN:
+        question = question.format(**examples(ctx))
+    text = f"✅ {echo}\n\n{question}" if echo else question
     counted = step in (Step.SESSIONS, Step.CAPACITY)  # "2" is two sessions, not the second choice
-    ctx.reply(ctx._(QUESTIONS[step]), await _choices(ctx, step, data), typed_answer=counted)
+    ctx.reply(text, await _choices(ctx, step, data), typed_answer=counted)
+
+
+async def _area_name(ctx: Context, data: dict[str, Any]) -> str:
+    area = await ctx.session.get(Area, data[Step.AREA]) if data.get(Step.AREA) else None
+    return areas.display_name(area, ctx.t) if area else ""
+
+
+async def _preview(ctx: Context, data: dict[str, Any]) -> str:
+    """The card as it will be announced, and the defaults the director accepts by publishing."""
+    draft = _draft(ctx, data)
+    preview = Activity(
+        title=draft.title,
+        kind=draft.kind,
+        place=draft.place,
+        partner=draft.partner,
+        capacity=draft.capacity,
+        area=await ctx.session.get(Area, draft.area_id) if draft.area_id else None,
+        sessions=[ActivitySession(starts_at=s, ends_at=e) for s, e in draft.sessions],
+    )
+    villages = await centers.villages_of(ctx.session, _center(ctx).id)
+    names = [v.name for v in villages if v.id in draft.village_ids] or [ctx._("All villages")]
+    lines = [ctx._("Please check the activity:"), "", cards.card(preview, ctx.t), "🏘 " + ", ".join(names)]
+    if draft.capacity is None:
+        lines.append("🪑 " + ctx._("No seat limit"))
+    rules = draft.reminders if draft.reminders is not None else _center(ctx).reminders
+    due = reminders.due_times(rules or "", draft.sessions[0][0], ctx.t.timezone)
+    moments = "; ".join(ctx.t.datetime(moment) for moment in due)
+    lines.append("⏰ " + (ctx._("Reminders: {moments}", moments=moments) if due else ctx._("No reminders")))
+    return "\n".join(lines)
 
 
 async def _choices(ctx: Context, step: Step, data: dict[str, Any]) -> Keyboard:
@@ -253,13 +405,17 @@ async def _choices(ctx: Context, step: Step, data: dict[str, Any]) -> Keyboard:
 
     rows: list[tuple[Choice, ...]] = []
     if step is Step.KIND:
-        rows = [tuple(choice(ctx._(cards.KIND_NAMES[k]), k.value) for k in ActivityKind)]
+        kinds = [choice(ctx._(cards.KIND_NAMES[k]), k.value) for k in ActivityKind]
+        rows = [tuple(kinds[:2]), tuple(kinds[2:])]
     elif step is Step.AREA:
-        for area in await areas.areas_of(ctx.session, _center(ctx).id):
-            rows.append((choice(f"{area.position}. {areas.display_name(area, ctx.t)}", f"#{area.id}"),))
+        kind = ActivityKind(data[Step.KIND])
+        for area in await areas.fitting(ctx.session, _center(ctx).id, kind):
+            rows.append((choice(areas.display_name(area, ctx.t), f"#{area.id}"),))
     elif step is Step.LENGTH:
         rows = [tuple(choice(label, label) for label in ("1h", "2h", "3h", "4h"))]
-    elif step in (Step.PARTNER, Step.CAPACITY):
+    elif step is Step.PLACE:
+        rows = [(choice(place, f"#{i}"),) for i, place in enumerate(data.get(PLACES) or [], 1)]
+    elif step in (Step.PARTNER, Step.CAPACITY, Step.REMINDERS):
         rows = [(choice(ctx._("Skip"), SKIP),)]
     elif step is Step.VILLAGES:
         chosen = set(data.get(Step.VILLAGES) or [])
@@ -268,8 +424,12 @@ async def _choices(ctx: Context, step: Step, data: dict[str, Any]) -> Keyboard:
         rows = [tuple(marks[i : i + 2]) for i in range(0, len(marks), 2)]
         rows.append((choice(ctx._("All villages"), ALL), choice(ctx._("Done"), DONE)))
     elif step is Step.PREVIEW:
-        rows = [(choice(ctx._("📢 Publish now"), "publish"), choice(ctx._("💾 Keep as draft"), "draft"))]
-    navigation = [Choice(ctx._("◀ Back"), "/back")] if step is not Step.TITLE else []
+        rows = [
+            (choice(ctx._("📢 Publish now"), "publish"), choice(ctx._("💾 Keep as draft"), "draft")),
+            (choice(ctx._("🏘 Villages"), Step.VILLAGES), choice(ctx._("🪑 Seats"), Step.CAPACITY)),
+            (choice(ctx._("🤝 Partner"), Step.PARTNER), choice(ctx._("⏰ Reminders"), Step.REMINDERS)),
+        ]
+    navigation = [Choice(ctx._("◀ Back"), "/back")] if step is not Step.KIND else []
     navigation.append(Choice(ctx._("✖ Cancel"), "/cancel"))
     return (*rows, tuple(navigation))
 
@@ -282,25 +442,41 @@ def _draft(ctx: Context, data: dict[str, Any]) -> activities.Draft:
     return activities.Draft(
         title=data[Step.TITLE],
         kind=ActivityKind(data[Step.KIND]),
-        area_id=data[Step.AREA],
+        area_id=data.get(Step.AREA),
         sessions=sessions,
         place=data[Step.PLACE],
         partner=data.get(Step.PARTNER),
         village_ids=list(data.get(Step.VILLAGES) or []),
         capacity=data.get(Step.CAPACITY),
+        reminders=data.get(Step.REMINDERS),
     )
 
 
-async def _confirm(ctx: Context, data: dict[str, Any], text: str) -> None:
-    choice = fold(text)
-    if choice not in ("publish", "draft", "dang", "luu"):
+PREVIEW_WORDS = {
+    "publish": {"publish", "publish now", "dang", "dang ngay"},
+    "draft": {"draft", "keep as draft", "luu", "luu nhap"},
+    Step.VILLAGES: {"villages", "thon"},
+    Step.CAPACITY: {"seats", "capacity", "cho", "so cho"},
+    Step.PARTNER: {"partner", "doi tac", "don vi phoi hop"},
+    Step.REMINDERS: {"reminders", "nhac", "loi nhac", "nhac lich"},
+}
+
+
+async def _on_preview(ctx: Context, person_id: int, data: dict[str, Any], text: str) -> None:
+    """Publish, keep as a draft, or change one of the defaults and come back here."""
+    folded = fold(text)
+    choice = next((key for key, words in PREVIEW_WORDS.items() if folded in words or folded == key), None)
+    if choice is None:
         raise Refusal(N_("Please choose: publish now, or keep as draft."), await _choices(ctx, Step.PREVIEW, data))
     ctx.close_buttons()
+    if isinstance(choice, Step):
+        await _go(ctx, person_id, choice, data)
+        return
     person = ctx.person
     assert person is not None
     try:
         activity = await activities.create(ctx.session, _center(ctx), _draft(ctx, data), now=ctx.now, by=person)
-        if choice in ("publish", "dang"):
+        if choice == "publish":
             told = await activities.publish(ctx.session, activity, now=ctx.now, by=person)
     except activities.ActivityError as error:
         raise Refusal(
@@ -309,7 +485,7 @@ async def _confirm(ctx: Context, data: dict[str, Any], text: str) -> None:
             reason=str(error),
         ) from None
     await conversations.finish(ctx.session, person.id)
-    if choice in ("publish", "dang"):
+    if choice == "publish":
         ctx.reply(ctx._("Published! The announcement is going out to {count} chats now.", count=told))
     else:
         ctx.reply(ctx._("Saved as a draft (number {id}).", id=activity.id))

@@ -100,6 +100,19 @@ async def create(session: AsyncSession, center: Center, draft: Draft, *, now: da
     return activity
 
 
+async def places_used(session: AsyncSession, center_id: int, limit: int = 4) -> list[str]:
+    """Places this center's activities have been held at, the most used first (then the most recent), for the
+    wizard to offer as one tap instead of typing the commune hall's name again."""
+    rows = await session.scalars(
+        select(Activity.place)
+        .where(Activity.center_id == center_id, Activity.place.is_not(None), Activity.place != "")
+        .group_by(Activity.place)
+        .order_by(func.count().desc(), func.max(Activity.created_at).desc(), Activity.place)
+        .limit(limit)
+    )
+    return [place for place in rows if place]
+
+
 async def audience(session: AsyncSession, activity: Activity) -> list[Recipient]:
     """The linked groups of the activity's villages (and the whole-commune groups), then the residents
     of those villages who asked for notices in private."""

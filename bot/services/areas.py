@@ -6,7 +6,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.i18n import N_, Translator
-from bot.models import Area
+from bot.models import ActivityKind, Area
 
 # The ten rows of the national yearly report, in order (DOMAIN.md). Message ids are English;
 # the Vietnamese catalog holds the official wording, which is also what a new center stores.
@@ -38,6 +38,23 @@ SHORT = {
 }
 
 
+# The built-in rows an activity of each kind may count under (DOMAIN.md): a talk (chuyên đề) counts under a
+# topic row, never under literacy classes or vocational training; a vocational course only under vocational
+# training; a class may be literacy, a topic taught over several weeks, or arts and sports; an event a
+# cultural, sports or other programme. A row a center added itself (no code) fits every kind.
+TOPICS = frozenset({"law", "health", "environment", "culture", "economy", "life_skills", "other"})
+FITS = {
+    ActivityKind.TALK: TOPICS,
+    ActivityKind.CLASS: TOPICS | {"literacy", "arts_sports"},
+    ActivityKind.COURSE: frozenset({"vocational"}),
+    ActivityKind.EVENT: frozenset({"culture", "other", "arts_sports"}),
+}
+
+
+def fits(area: Area, kind: ActivityKind) -> bool:
+    return area.code not in _ENGLISH or area.code in FITS[kind]
+
+
 def default_areas(center_id: int) -> list[Area]:
     vi = Translator("vi")
     return [
@@ -60,3 +77,10 @@ def label(code: str | None, name: str, t: Translator, *, short: bool = False) ->
 
 async def areas_of(session: AsyncSession, center_id: int) -> list[Area]:
     return list(await session.scalars(select(Area).where(Area.center_id == center_id).order_by(Area.position)))
+
+
+async def fitting(session: AsyncSession, center_id: int, kind: ActivityKind) -> list[Area]:
+    """The center's rows an activity of this kind may be counted under, in report order (all of them, should a
+    center have removed every row that fits)."""
+    rows = await areas_of(session, center_id)
+    return [area for area in rows if fits(area, kind)] or rows

@@ -21,8 +21,9 @@ async def test_moving_an_activity_tells_groups_and_registrants_and_moves_reminde
     hung = place.director
     what = (await bot.say(hung, f"/change {activity_id}"))[-1]
     assert what.buttons == ["🗓 Thời gian", "📍 Địa điểm", "⏰ Lời nhắc", "✖ Hủy"]
-    await bot.press(hung, what, "🗓 Thời gian")
-    assert (await bot.say(hung, "hôm qua"))[-1].text.startswith("Mấy giờ?")
+    asked = (await bot.press(hung, what, "🗓 Thời gian"))[-1]
+    assert asked.text == "Giờ bắt đầu mới là khi nào? Ví dụ: 4/10 8h."  # next Saturday, never a past date
+    assert (await bot.say(hung, "hôm qua"))[-1].text == "Mấy giờ? Xin ghi thêm giờ, ví dụ 4/10 8h."
     saved = (await bot.say(hung, "7/10 14h"))[-1]
     assert "Thứ Ba, 07/10/2025 lúc 14:00" in saved.text
     await bot.deliver()

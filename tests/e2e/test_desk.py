@@ -62,16 +62,13 @@ async def test_a_class_counts_one_visit_per_session_and_my_shows_them(bot: Bot, 
     hung = place.director
     for answer in (
         "/new",
-        "Lớp dưỡng sinh",
         "lop hoc",
-        "4",
+        "Lớp dưỡng sinh",
+        "Chuyên đề Giáo dục sức khỏe",
         "thu 7 tuan sau 6h",
         "2",
         "1h",
         "Nhà văn hóa thôn Đông",
-        "-",
-        "tất cả",
-        "-",
     ):
         await bot.say(hung, answer)
     await bot.press(hung, hung.private_chat.bot_messages[-1], "📢 Đăng ngay")

@@ -6,7 +6,7 @@ from datetime import UTC, datetime
 
 import pytest
 
-from bot.dates import Doubt, read
+from bot.dates import Doubt, example, read
 
 NOW = datetime(2025, 9, 29, 2, 0, tzinfo=UTC)  # Monday 29/09/2025, 09:00 in Vietnam
 ZONE = "Asia/Ho_Chi_Minh"
@@ -55,3 +55,16 @@ def test_dates_people_type_are_understood(typed: str, expected: str) -> None:
 )
 def test_unsure_or_past_dates_are_questioned(typed: str, doubt: Doubt) -> None:
     assert read(typed, NOW, ZONE).doubt is doubt
+
+
+@pytest.mark.parametrize(
+    ("now", "expected"),
+    [
+        (NOW, "2025-10-04 08:00"),  # a Monday: this Saturday
+        (datetime(2025, 10, 4, 0, 30, tzinfo=UTC), "2025-10-11 08:00"),  # Saturday 07:30: a week on, never today
+        (datetime(2026, 12, 31, 20, 0, tzinfo=UTC), "2027-01-02 08:00"),  # already New Year's Day in Vietnam
+    ],
+)
+def test_a_director_is_shown_an_example_date_ahead_of_the_clock(now: datetime, expected: str) -> None:
+    moment = example(now, ZONE)
+    assert moment.strftime("%Y-%m-%d %H:%M") == expected and moment > now
