@@ -6,6 +6,7 @@ someone without a phone in 5, a desk check-in by name in 3, a director publishin
 from __future__ import annotations
 
 import re
+from datetime import date, timedelta
 
 from playwright.sync_api import Browser, Locator, Page, expect
 
@@ -56,7 +57,7 @@ def group_card(page: Page, group: str, title: str, reader: str) -> Locator:
 
 
 def test_everyday_journeys_take_no_more_actions_than_a_village_hall_can_spare(browser: Browser, sandbox: str) -> None:
-    page = browser.new_page(viewport={"width": 390, "height": 844}, locale="vi-VN")
+    page = browser.new_page(viewport={"width": 1280, "height": 800}, locale="vi-VN")
     page.goto(sandbox)
     expect(page.locator(".chat-item")).to_have_count(12, timeout=WAIT)
     counts: dict[str, int] = {}
@@ -118,11 +119,29 @@ def test_everyday_journeys_take_no_more_actions_than_a_village_hall_can_spare(br
     counts["desk check-in by name"] = thu.count
     shot(page, "actions-4-desk-check-in-by-name")
 
-    open_chat(page, HUNG)  # the director's chat, for the record of what each journey took
+    # The director publishes a talk: kind, title, report row, date, length, place, publish.
+    open_chat(page, HUNG)
+    hung = Actions(page)
+    hung.say("/new")
+    hung.press("Chuyên đề")
+    expect(hung.last()).to_contain_text("Tên hoạt động", timeout=WAIT)
+    hung.say("Chuyên đề an toàn giao thông cho người cao tuổi")
+    hung.press("pháp luật")
+    expect(hung.last()).to_contain_text("khi nào", timeout=WAIT)
+    day = date.today() + timedelta(days=20)
+    hung.say(f"{day.day}/{day.month} 13h30")
+    hung.press("2h")
+    hung.say("Hội trường Nhà văn hóa UBND xã Thanh Bình")
+    hung.press("Đăng ngay")
+    expect(hung.last()).to_contain_text("Đã đăng", timeout=WAIT)
+    counts["director publishes a talk"] = hung.count
+    shot(page, "actions-5-director-publishes-a-talk")
+
     print("\nactions per journey:", counts)
     assert counts == {
         "first-time resident, group card to registered": 6,
         "returning resident": 2,
         "village head registers someone without a phone": 5,
         "desk check-in by name": 3,
+        "director publishes a talk": 8,
     }
