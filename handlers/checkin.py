@@ -61,6 +61,7 @@ async def open_checkin(ctx: Context, args: str) -> None:
     link = await hall.link(ctx.session, current, ctx.settings.public_base_url)
     current.checkin_channel, current.checkin_chat = ctx.incoming.channel, ctx.incoming.chat.id
     current.checkin_shown_minute = minute
+    current.checkin_told_at = current.checkin_told_at or ctx.now  # whoever opens it knows: no "check-in opened"
     ctx.reply(
         cards.checkin_screen(activity, checkin.code(secret, current.id, minute), ctx.t),
         hall.screen_buttons(current.id, link, ctx.t),
