@@ -69,7 +69,7 @@ async def page(
             return _page(t, heading, body, refresh=None, status=410)
         opens = current.starts_at - checkin.BEFORE
         if now < opens:
-            says = t.gettext("Check-in opens at {time}.").format(time=t.datetime(opens, "HH:mm"))
+            says = t.gettext("Check-in opens at {time}.").format(time=t.datetime(opens, "HH:mm, dd/MM/yyyy"))
             body = f"<section><h1>{_(heading)}</h1><p>{_(about)}</p><p>{_(says)}</p></section>"
             return _page(t, heading, body, refresh=WAITING_REFRESH)
         code = checkin.code(center.secret, current.id, checkin.minute_of(now))

@@ -37,11 +37,15 @@ async def next_due(db: Database, now: datetime) -> datetime | None:
 
 async def tell(db: Database, now: datetime, base_url: str | None) -> int:
     """Tell the staff of each session whose check-in has opened, once; returns how many sessions were told."""
+    opening = (*_untold(now), ActivitySession.starts_at <= now + checkin.BEFORE)
+    async with db.session() as session:  # a read first: most runs find nothing, and write nothing (SQLite)
+        if await session.scalar(select(ActivitySession.id).where(*opening).limit(1)) is None:
+            return 0
     async with db.session() as session, session.begin():
-        opened = list(
+        opened = list(  # marked in one statement: of two processes at once, only one gets each session
             await session.scalars(
                 update(ActivitySession)
-                .where(*_untold(now), ActivitySession.starts_at <= now + checkin.BEFORE)
+                .where(*opening)
                 .values(checkin_told_at=now)
                 .returning(ActivitySession.id)
                 .execution_options(synchronize_session=False)

@@ -73,15 +73,8 @@ async def to_tell(session: AsyncSession, activity: Activity) -> list[Person]:
     or staff; for an activity nobody holding such a role created (imported from a plan, made by someone since
     gone), the center's director and staff. One person who runs the session, rather than every staff member for
     every session; nobody when nobody can be reached."""
-    holders = list(
-        await session.scalars(
-            select(Person)
-            .join(Role, Role.person_id == Person.id)
-            .where(Role.center_id == activity.center_id, Role.kind.in_(TOLD))
-            .distinct()
-            .order_by(Person.id)
-        )
-    )
+    placed = select(Role.person_id).where(Role.center_id == activity.center_id, Role.kind.in_(TOLD))
+    holders = list(await session.scalars(select(Person).where(Person.id.in_(placed)).order_by(Person.id)))
     creator = next((p for p in holders if p.id == activity.created_by_id), None)
     chosen = [creator] if creator is not None else holders
     return [person for person in chosen if people.reachable(person)]

@@ -15,7 +15,7 @@ from sqlalchemy import select
 
 from bot.channels.telegram.fake import FakeMessage, FakeTelegram
 from bot.config import Settings
-from bot.models import Center
+from bot.models import ActivitySession, Center
 from bot.webhook import Webhook
 from tests.conftest import PUBLIC, Bot, Clock
 from tests.journeys import Commune, checkin_code, commune, local, onboard, publish
@@ -128,6 +128,24 @@ async def test_the_hall_screen_link_expires_with_the_session(hall: Bot, fake: Fa
     assert gone.status_code == 404
     assert "Không có trang này, hoặc đường dẫn đã hết hạn." in gone.text
     assert "This page does not exist, or its link has expired." in gone.text
+
+
+async def test_a_hall_screen_says_when_check_in_opens_after_the_session_moved_later(
+    hall: Bot, fake: FakeTelegram
+) -> None:
+    place = await commune(hall, fake)
+    activity_id = await publish(hall, place, start="06/10/2025 13:30")
+    hall.clock.current = local("06/10/2025 13:10")
+    link = hall_link((await hall.say(place.director, f"/checkin {activity_id}"))[-1])
+    assert hall.app is not None
+    async with hall.app.db.session() as session, session.begin():  # moved two hours later, as /change does
+        moved = await session.scalar(select(ActivitySession).where(ActivitySession.activity_id == activity_id))
+        assert moved is not None
+        moved.starts_at, moved.ends_at = local("06/10/2025 15:30"), local("06/10/2025 17:30")
+    async with laptop(hall) as browser:
+        waiting = await browser.get(link)
+    assert waiting.status_code == 200 and "Điểm danh mở lúc 15:00, 06/10/2025." in waiting.text
+    assert 'class="code"' not in waiting.text and '<meta http-equiv="refresh" content="30">' in waiting.text
 
 
 async def test_a_hall_screen_says_check_in_closed_once_staff_close_it(hall: Bot, fake: FakeTelegram) -> None:
