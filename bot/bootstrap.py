@@ -118,6 +118,7 @@ def bootstrap(
         channels=channels,
         clock=clock,
         default_locale=settings.default_locale,
+        public_base_url=settings.public_base_url,
         limiters={
             **{c.name: _limiter(settings, c, limits) for c in served},
             **{extra.name: Limiter(limits) for extra in more_channels},

@@ -457,6 +457,10 @@ class ActivitySession(Base):
     checkin_message: Mapped[str | None] = mapped_column(String(64))
     checkin_shown_minute: Mapped[int | None] = mapped_column(BigInteger)  # the minute whose code is on screen
     closed_at: Mapped[datetime | None]  # staff closed the session: no more check-ins
+    # The hall screen's link (bot/hall_screen.py): a random secret, made when first offered, good while the
+    # session's check-in window is open; and when staff were told that check-in opened (scheduler/checkin_opens.py)
+    hall_token: Mapped[str | None] = mapped_column(String(64), unique=True)
+    checkin_told_at: Mapped[datetime | None]
     # Its attendance rows counted, all and women, written in the same transaction as each row
     # (bot.services.checkin.record), so a province's totals add up sessions instead of scanning visits.
     visits: Mapped[int] = mapped_column(Integer, default=0, server_default="0")

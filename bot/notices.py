@@ -2,7 +2,7 @@
 given or ended by the director, a new director taking over. Like every message to someone other than the
 person who just wrote, each is an outbox row written in the journey's transaction, so it gets the outbox's
 retries, sending limits, reasons and crash safety; it is worded when it is sent, in the reader's language, from
-what is true then (a seat given back meanwhile is not announced)."""
+what is true then (a seat given back meanwhile is not announced, a check-in closed meanwhile is not opened)."""
 
 from __future__ import annotations
 
@@ -18,6 +18,7 @@ from bot.i18n import N_, Translator
 from bot.messaging import Choice, Keyboard
 from bot.models import (
     Activity,
+    ActivitySession,
     Center,
     Delivery,
     DeliveryKind,
@@ -26,10 +27,13 @@ from bot.models import (
     RoleKind,
     Village,
 )
-from bot.services import outbox, people, registrations
+from bot.services import checkin, hall, outbox, people, registrations
 
 ROLE_GIVEN_TEXT = N_("{director} has made you {role} of {center}. Send /help to see what you can do now.")
 ROLE_ENDED_TEXT = N_("{director} has ended your role as {role} of {center}. Thank you for your help!")
+HALL_SCREEN_TEXT = N_(
+    "Open the hall screen on the hall's laptop or projector: everyone checks in from their seat, with no queue."
+)
 
 
 class Notice(enum.StrEnum):
@@ -37,6 +41,7 @@ class Notice(enum.StrEnum):
     ROLE_GIVEN = "role_given"  # role, village_id, by: the director appointed them
     ROLE_ENDED = "role_ended"  # role, village_id, by: the director took the role back
     STEPPED_DOWN = "stepped_down"  # successor: a new director (named as known then) claimed the center
+    CHECKIN_OPEN = "checkin_open"  # session_id, link: staff are told a session's check-in opened
 
 
 def owe(
@@ -64,12 +69,16 @@ def owe(
     )
 
 
-async def render(session: AsyncSession, delivery: Delivery, t: Translator) -> tuple[str, Keyboard] | None:
+async def render(
+    session: AsyncSession, delivery: Delivery, t: Translator, now: datetime
+) -> tuple[str, Keyboard] | None:
     """The notice's words now, or None when it is no longer true."""
     detail = delivery.detail
     notice = Notice(detail["notice"])
     center = await session.get(Center, delivery.center_id)
     center_name = center.name if center else ""
+    if notice is Notice.CHECKIN_OPEN:
+        return await _checkin_open(session, detail, center, t, now)
     if notice is Notice.SEAT_FREED:
         activity = await session.get(Activity, delivery.activity_id) if delivery.activity_id else None
         if activity is None or not await registrations.has_seat(session, activity.id, delivery.person_id):
@@ -100,3 +109,26 @@ async def render(session: AsyncSession, delivery: Delivery, t: Translator) -> tu
     message = ROLE_GIVEN_TEXT if notice is Notice.ROLE_GIVEN else ROLE_ENDED_TEXT
     name = (director.full_name if director else None) or ""
     return t.gettext(message).format(director=name, role=role, center=center_name), ()
+
+
+async def _checkin_open(
+    session: AsyncSession, detail: dict[str, Any], center: Center | None, t: Translator, now: datetime
+) -> tuple[str, Keyboard] | None:
+    """What, when, where, this minute's code, and the hall screen's link (a button, or the address written out
+    where there are none); nothing once the window has closed."""
+    current = await session.get(ActivitySession, detail["session_id"])
+    activity = await session.get(Activity, current.activity_id) if current else None
+    if current is None or activity is None or center is None or not checkin.window_open(current, now):
+        return None
+    lines = [
+        t.gettext("🔔 Check-in is open: {title}").format(title=activity.title),
+        f"🗓 {cards.when_from(current.starts_at, 1, t)}",
+    ]
+    if activity.place:
+        lines.append(f"📍 {activity.place}")
+    code = checkin.code(center.secret, current.id, checkin.minute_of(now))
+    lines.append(t.gettext("Code: {code} (it changes every minute)").format(code=code))
+    if not detail.get("link"):
+        return "\n".join(lines), ()
+    lines += ["", t.gettext(HALL_SCREEN_TEXT)]
+    return "\n".join(lines), ((Choice(t.gettext(hall.BUTTON), url=detail["link"]),),)

@@ -32,7 +32,7 @@ from starlette.requests import ClientDisconnect, Request
 from starlette.responses import PlainTextResponse, Response
 from starlette.routing import Route
 
-from bot import logs, shelf
+from bot import hall_screen, logs, shelf
 from bot.bootstrap import LoaLang
 from bot.inbox import Inbox
 from bot.messaging import Channel, WebhookSide
@@ -99,11 +99,23 @@ async def shared_file(kept: shelf.Shelf, token: str) -> Response:
     )
 
 
+async def hall_page(app: LoaLang, request: Request) -> Response:
+    """The hall screen of the session a staff member's link names (bot/hall_screen.py): for this server and the
+    sandbox's."""
+    return await hall_screen.page(
+        app.db,
+        request.path_params["token"],
+        app.sender.clock(),
+        channels=app.channels,
+        default_locale=app.settings.default_locale,
+    )
+
+
 class Webhook:
     """The bot's web server. With `url`, every channel's webhook: the first channel's at the path of `url`, each
     other's at that path followed by its name (…/telegram/zalo, say, or …/zalo when Zalo is alone). Without,
-    the channels poll and the server only hands out the pictures and files of bot/shelf.py. Both: health and
-    readiness."""
+    the channels poll and the server only hands out the pictures and files of bot/shelf.py. Both: the hall screen
+    (bot/hall_screen.py), health and readiness."""
 
     def __init__(self, app: LoaLang, *, url: str | None, secret: str) -> None:
         self.app = app
@@ -115,6 +127,7 @@ class Webhook:
         routes = [Route("/healthz", self._health, methods=["GET"]), Route("/readyz", self._ready, methods=["GET"])]
         if app.shelf is not None:
             routes.append(Route(shelf.ROUTE, self._file, methods=["GET"]))
+        routes.append(Route(hall_screen.ROUTE, partial(hall_page, app), methods=["GET"]))
         if url is not None:
             for number, channel in enumerate(app.channels):
                 address = url if number == 0 else f"{url.rstrip('/')}/{channel.name}"

@@ -1,7 +1,8 @@
 """Self check-in at the venue.
 
     staff: /checkin <n> ──> a message with the code of this minute, edited every minute while the
-                            window is open (scheduler/checkin_codes.py), and a QR button
+                            window is open (scheduler/checkin_codes.py), a QR button, and the hall screen's
+                            link (bot/hall_screen.py) where the bot has a web address
     resident: types the 4 numbers, or scans the QR (?start=k<session>-<code>) ──> counted once
 
 The window runs from 30 minutes before the start to 60 minutes after. A code from an earlier minute,
@@ -33,7 +34,7 @@ from bot.models import (
     RoleKind,
 )
 from bot.registry import Access, Command
-from bot.services import checkin
+from bot.services import checkin, hall
 from bot.services.people import has_role
 from bot.text import number
 from handlers import events
@@ -57,11 +58,13 @@ async def open_checkin(ctx: Context, args: str) -> None:
         )
     secret = await checkin.secret_of(ctx.session, current)
     minute = checkin.minute_of(ctx.now)
+    link = await hall.link(ctx.session, current, ctx.settings.public_base_url)
     current.checkin_channel, current.checkin_chat = ctx.incoming.channel, ctx.incoming.chat.id
     current.checkin_shown_minute = minute
+    current.checkin_told_at = current.checkin_told_at or ctx.now  # whoever opens it knows: no "check-in opened"
     ctx.reply(
         cards.checkin_screen(activity, checkin.code(secret, current.id, minute), ctx.t),
-        ((Choice(ctx._("📷 Show the QR"), f"/checkinqr {current.id}"),),),
+        hall.screen_buttons(current.id, link, ctx.t),
         tag=f"checkin:{current.id}",
     )
 

@@ -11,9 +11,9 @@ from sqlalchemy import select, update
 from bot import cards
 from bot.database import Database
 from bot.i18n import Translator
-from bot.messaging import ChatRef, Choice, Edit, Messenger, Send
+from bot.messaging import ChatRef, Edit, Messenger, Send
 from bot.models import Activity, ActivitySession, Center
-from bot.services import checkin
+from bot.services import checkin, hall
 
 log = logging.getLogger(__name__)
 
@@ -47,9 +47,10 @@ async def next_due(db: Database, now: datetime) -> datetime | None:
     return datetime.fromtimestamp((checkin.minute_of(now) + 1) * 60, tz=now.tzinfo) + timedelta(seconds=0)
 
 
-async def refresh(db: Database, channels: dict[str, Messenger], now: datetime) -> int:
-    """Edit each screen whose minute has passed. Where a channel cannot edit (Zalo), the new minute's code comes as
-    a new message, while the session's window is open."""
+async def refresh(db: Database, channels: dict[str, Messenger], now: datetime, base_url: str | None = None) -> int:
+    """Edit each screen whose minute has passed, keeping its buttons (the QR, and the hall screen's link where there
+    is a web address). Where a channel cannot edit (Zalo), the new minute's code comes as a new message, while the
+    session's window is open."""
     minute = checkin.minute_of(now)
     edits: list[Edit | Send] = []
     async with db.session() as session, session.begin():
@@ -69,10 +70,10 @@ async def refresh(db: Database, channels: dict[str, Messenger], now: datetime) -
             current.checkin_shown_minute = minute
             t = Translator(center.locale, center.timezone)
             text = cards.checkin_screen(activity, checkin.code(center.secret, current.id, minute), t)
-            choices = ((Choice(t.gettext("📷 Show the QR"), f"/checkinqr {current.id}"),),)
             screen = ChatRef(channel.name, current.checkin_chat)
             if channel.capabilities.edit:
-                edits.append(Edit(screen, current.checkin_message, text, choices))
+                link = hall.address(base_url, current.hall_token) if base_url and current.hall_token else None
+                edits.append(Edit(screen, current.checkin_message, text, hall.screen_buttons(current.id, link, t)))
             else:
                 edits.append(Send(screen, text))
     for edit in edits:

@@ -53,7 +53,7 @@ async def render(
     )
     t = Translator(locale, center.timezone)
     if delivery.kind is DeliveryKind.NOTICE:
-        said = await notices.render(session, delivery, t)
+        said = await notices.render(session, delivery, t, now)
         return _drop(delivery, "no longer true") if said is None else Send(delivery.to, *said)
     assert activity is not None
     if delivery.detail.get("paste"):  # for a village head to paste in the village's own (Zalo) group

@@ -15,7 +15,7 @@ from bot import choices
 from bot.database import Database
 from bot.messaging import ChatRef, Messenger
 from bot.services import outbox
-from scheduler import checkin_codes, live_cards
+from scheduler import checkin_codes, checkin_opens, live_cards
 from scheduler.deliver import Job, deliver
 from scheduler.limits import Limiter
 from scheduler.liveness import Liveness
@@ -39,9 +39,10 @@ class Sender:
         limiters: dict[str, Limiter | SharedLimiter] | None = None,
         batch: int = 50,
         concurrency: int = 8,
+        public_base_url: str | None = None,
     ) -> None:
         """`channels` and `limiters` by channel name: each row goes out through its chat's channel, under that
-        channel's own sending rules."""
+        channel's own sending rules. `public_base_url`: the bot's web address, for the hall screen's links."""
         self.db = db
         self.channels = channels
         self.clock = clock
@@ -49,6 +50,7 @@ class Sender:
         self.limiters = limiters or {name: Limiter() for name in channels}
         self.batch = batch
         self.concurrency = concurrency
+        self.public_base_url = public_base_url
         self.liveness = Liveness(db, clock)
         self._lock = asyncio.Lock()
         self._stopping = False
@@ -64,7 +66,8 @@ class Sender:
             if self._stopping:
                 return 0
             handled = await live_cards.refresh(self.db, self.channels, self.clock())
-            handled += await checkin_codes.refresh(self.db, self.channels, self.clock())
+            handled += await checkin_codes.refresh(self.db, self.channels, self.clock(), self.public_base_url)
+            await checkin_opens.tell(self.db, self.clock(), self.public_base_url)  # rows the claims below send
             run = _Run(self)
             workers = [asyncio.create_task(run.work()) for _ in range(self.concurrency)]
             try:

@@ -132,10 +132,12 @@ async def test_staff_who_type_checkin_alone_get_what_is_open_now(bot: Bot, fake:
     assert closed[-1].text.startswith("Chưa mở điểm danh hoạt động nào")
 
     bot.clock.current = local("06/10/2025 13:10")  # only the talk's window is open
+    await bot.deliver()
     screen = (await bot.say(place.director, "/checkin"))[-1]
     assert screen.text.startswith("Điểm danh: Chuyên đề phòng chống lừa đảo qua mạng\nMã: ")
 
     bot.clock.current = local("06/10/2025 13:40")  # both are open
+    await bot.deliver()  # he is told the class's check-in opened (tests/e2e/test_hall_screen.py), before he asks
     choice = (await bot.say(place.director, "/checkin"))[-1]
     assert choice.buttons == ["13:30 · Chuyên đề phòng chống lừa đảo qua mạng", "14:00 · Lớp dưỡng sinh"]
     opened = await bot.press(place.director, choice, "14:00 · Lớp dưỡng sinh")

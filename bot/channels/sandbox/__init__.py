@@ -22,8 +22,11 @@ from pathlib import Path
 from starlette.applications import Starlette
 from starlette.middleware import Middleware
 from starlette.middleware.trustedhost import TrustedHostMiddleware
-from starlette.routing import Mount
+from starlette.requests import Request
+from starlette.responses import PlainTextResponse, Response
+from starlette.routing import Mount, Route
 
+from bot import hall_screen, webhook
 from bot.bootstrap import LoaLang, bootstrap
 from bot.channels.fake_http import serve_app
 from bot.channels.sandbox.clock import SandboxClock
@@ -65,7 +68,7 @@ async def run(
         cast = Cast.from_json(saved["cast"])
     page = Page(fake, clock, settings.timezone, settings.default_locale, zalo=zalo)
     web = Starlette(  # a web page elsewhere must not reach it through a rebound host name
-        routes=[*page.routes(), Mount("/zalo", app=zalo.app), Mount("/", app=fake.app)],
+        routes=[*page.routes(), _hall_screen(page), Mount("/zalo", app=zalo.app), Mount("/", app=fake.app)],
         middleware=[
             Middleware(TrustedHostMiddleware, allowed_hosts=["127.0.0.1", "localhost"]),
             Middleware(JsonPostsOnly),
@@ -114,6 +117,17 @@ async def run(
             if cast is not None:
                 _save(fake, zalo, clock, cast, folder)
     return 0
+
+
+def _hall_screen(page: Page) -> Route:
+    """The hall screen, as the bot's web server serves it (bot/hall_screen.py), once the bot has started."""
+
+    async def serve(request: Request) -> Response:
+        if page.app is None:
+            return PlainTextResponse("The sandbox is starting; reload in a moment.", status_code=503)
+        return await webhook.hall_page(page.app, request)
+
+    return Route(hall_screen.ROUTE, serve, methods=["GET"])
 
 
 def _prepare(folder: Path, fresh: bool) -> str:
