@@ -11,7 +11,6 @@ from datetime import datetime
 from babel.numbers import format_decimal
 
 from bot.i18n import N_, Translator
-from bot.reports.layout import row_name
 from bot.services import areas, checkin, stats
 
 
@@ -24,8 +23,9 @@ def period_name(period: stats.Period, t: Translator) -> str:
 
 
 def short_name(row: stats.Row, t: Translator) -> str:
+    """A row's name short enough for a phone: the form's own words in the report files, these in chat."""
     if row.key == stats.UNCLASSIFIED:
-        return row_name(row, t)
+        return t.gettext(N_("No report row chosen"))
     return clip(areas.label(row.key, row.name, t, short=True), 32)
 
 
@@ -68,7 +68,7 @@ def text(figures: stats.Figures, t: Translator, title: str, area_key: str | None
     """The one screen: the period's total (or the chosen area's line), the whole target, the ratio to the
     population and the next activity. The rest is one button away (`VIEWS`)."""
     _ = t.gettext
-    lines = heading(figures, t, title)
+    lines = heading(figures, t, title)[:-1]  # no blank line: every line counts on one screen
     rows = [(n, r) for n, r in enumerate(figures.table.rows, 1) if r.key == area_key]
     if area_key is None:
         lines.append(_(N_("Total: {counts}")).format(counts=counts(figures.table.total, t)))
@@ -174,7 +174,7 @@ def upcoming_line(line: stats.Upcoming, t: Translator, now: datetime, village: b
         ]
         if line.rate is not None:
             parts.append(_(N_("came {rate}%")).format(rate=share(line.rate, t)))
-    return f"• {t.datetime(line.starts_at, 'dd/MM HH:mm')} {clip(line.title, 48)}: " + ", ".join(parts)
+    return f"• {t.datetime(line.starts_at, 'dd/MM HH:mm')} {clip(line.title, 36)}: " + ", ".join(parts)
 
 
 def goal_line(goal: stats.Goal, figures: stats.Figures, t: Translator) -> str:
