@@ -35,7 +35,12 @@ async def test_the_director_sees_stats_in_one_phone_screen(bot: Bot, fake: FakeT
     hung = place.director
     for command in ("/target 2025 tất cả 53 4350", "/target 2025 pháp luật 8 750", "/population 5550"):
         await bot.say(hung, command)
-    await publish(bot, place, "Chuyên đề: Khái niệm và các loại AI, ứng dụng AI trong các lĩnh vực đời sống", start="25/11/2025 08:00")
+    await publish(
+        bot,
+        place,
+        "Chuyên đề: Khái niệm và các loại AI, ứng dụng AI trong các lĩnh vực đời sống",
+        start="25/11/2025 08:00",
+    )
     if lang == "en":
         await bot.say(hung, "/lang en")
 
