@@ -63,6 +63,17 @@ def series(figures: stats.Figures) -> list[tuple[str, list[int]]]:
     return [*shown, ("", rest)] if sum(rest) else shown
 
 
+def legend_of(figures: stats.Figures, t: Translator, names: dict[str, str]) -> list[tuple[str, str, str]]:
+    """The bars' legend: (label, colour, mark) for each row drawn, then the target when there is one."""
+    legend = [
+        (names.get(key, key) if key else t.gettext(N_("Other rows")), colour, "box")
+        for (key, _values), colour in zip(series(figures), COLOURS, strict=False)
+    ]
+    if monthly_targets(figures):
+        legend.append((t.gettext(N_("Target")), INK, "dashes"))
+    return legend
+
+
 def png(figures: stats.Figures, t: Translator, names: dict[str, str]) -> bytes:
     from PIL import Image, ImageDraw  # loaded with the first chart, not at start
 
@@ -77,12 +88,7 @@ def png(figures: stats.Figures, t: Translator, names: dict[str, str]) -> bytes:
     label, bold = _font(LABEL), _font(TITLE, bold=True)
     title = _(N_("Learner-visits per month, {year}")).format(year=figures.period.year)
     y = _title(draw, title, bold, top=20)
-    legend: list[tuple[str, str, str]] = [
-        (names.get(key, key) if key else _(N_("Other rows")), colour, "box")
-        for (key, _values), colour in zip(bars_series, COLOURS, strict=False)
-    ]
-    if targets:
-        legend.append((_(N_("Target")), INK, "dashes"))
+    legend = legend_of(figures, t, names)
     columns = 2 if all(label.getlength(text) <= (RIGHT - MARGIN) / 2 - 90 for text, _c, _m in legend) else 1
     legend_rows = math.ceil(len(legend) / columns)
     highest = (max([*totals, *_finite(targets or [])]), max([*totals, *figures.monthly_women]))
