@@ -174,7 +174,7 @@ def upcoming_line(line: stats.Upcoming, t: Translator, now: datetime, village: b
         ]
         if line.rate is not None:
             parts.append(_(N_("came {rate}%")).format(rate=share(line.rate, t)))
-    return f"• {t.datetime(line.starts_at, 'dd/MM HH:mm')} {clip(line.title, 36)}: " + ", ".join(parts)
+    return f"• {t.datetime(line.starts_at, 'dd/MM HH:mm')} {clip(line.title, 40)}: " + ", ".join(parts)
 
 
 def goal_line(goal: stats.Goal, figures: stats.Figures, t: Translator) -> str:

@@ -108,7 +108,7 @@ async def test_a_director_reads_a_long_title_shortened_at_a_word_with_its_quote_
     bot.clock.current = local("01/10/2025 08:00")
     text = (await bot.say(place.director, "/stats"))[-1].text or ""
     line = next(line for line in text.splitlines() if "Chuyên đề" in line)
-    assert "• 06/10 13:30 Chuyên đề “Ứng dụng trí tuệ nhân…”: đăng ký 0/100" in line, line
+    assert "• 06/10 13:30 Chuyên đề “Ứng dụng trí tuệ nhân tạo…”: đăng ký 0/100" in line, line
 
 
 async def test_the_caption_promises_a_target_line_only_when_the_chart_draws_one(bot: Bot, fake: FakeTelegram) -> None:
