@@ -1,14 +1,19 @@
-"""/stats: the running totals, with buttons to switch the period, the village and the area, and the chart.
+"""/stats: the running totals in one phone screen, with buttons to see the details, switch the period,
+the village and the area, and the chart.
 
-    /stats [period] [village | area] ──> totals (+ the chart, when typed) with buttons:
+    /stats [period] [village | area] ──> the chart, then one screen of totals with buttons under it:
         [This month] [This quarter] [This year]
-        [◀ the period before] [🏘 By village]
+        [◀ the period before] [📋 Totals (back to the one screen)]
+        [📅 Coming up] [📚 By area] [🎯 Targets] [🏘 By village]   (the views, less the one on show)
         [Choose a village] [Choose an area]   (a region officer: [Choose a center])
     a button ──> the same message, edited to the new choice
 
-Who sees what: the director and staff see their center; a village head sees their own village (or
-villages); a district's or province's officer sees the sum of the region's centers, or one of them.
-Buttons carry codes ("q2025-4", "#v12", "#a3", "#c5") that are checked against what the person may see.
+The text comes last, under the chart, so the message a button edits is the one on screen (README.md, /stats).
+On Zalo, which has no buttons nor edits, the choices are numbered and each number answers with a new text,
+without the chart again. Who sees what: the director and staff see their center; a village head sees their
+own village (or villages), so has neither "By village" nor targets; a district's or province's officer sees
+the sum of the region's centers, or one of them. Buttons carry codes ("q2025-4", "#v12", "#a3", "#c5") that
+are checked against what the person may see.
 """
 
 from __future__ import annotations
@@ -33,7 +38,9 @@ from bot.text import fold
 _CODE = re.compile(r"^#([vac])(\d{1,9})$")
 _PAGE = re.compile(r"^p\d{1,3}$")
 _PERIOD_CODE = re.compile(r"^(?:y\d{4}|[qm]\d{4}-\d{1,2})$")
-VIEWS = ("villages", "pickv", "picka", "pickc")
+DETAILS = ("today", "areas", "targets", "villages")  # views that last while the period or scope changes
+PICKERS_VIEWS = ("pickv", "picka", "pickc")  # a list to pick from, for one press
+VIEWS = DETAILS + PICKERS_VIEWS
 CENTERS_PER_PAGE = 30
 USAGE = N_(
     "I could not read “{typed}”. Write for example /stats 2025, /stats quý 4, /stats 10/2025, or the name of a village."
@@ -50,10 +57,12 @@ class Wanted:
     center_id: int | None = None
     view: str | None = None
     page: int = 0  # of the list of centers
+    coded: bool = False  # read from a button's codes (or a number typed for one), not typed by hand
 
     def command(self, period: stats.Period, **changes: object) -> str:
-        """The button command for these choices, with some changed; a view lasts one press."""
-        chosen = replace(self, **({"view": None, "page": 0} | changes))  # type: ignore[arg-type]
+        """The button command for these choices, with some changed; a detail view lasts, a picker one press."""
+        kept = self.view if self.view in DETAILS else None
+        chosen = replace(self, **({"view": kept, "page": 0} | changes))  # type: ignore[arg-type]
         words = [period.code]
         words += [
             f"#{p}{v}" for p, v in (("v", chosen.village_id), ("a", chosen.area_id), ("c", chosen.center_id)) if v
@@ -69,25 +78,34 @@ async def show(ctx: Context, args: str) -> None:
     period = wanted.period or stats.Period.containing(ctx.now, scope.timezone)
     if scope.region_id is not None and wanted.view == "villages":
         wanted = replace(wanted, view="pickc")
-    if wanted.view in ("pickv", "picka", "pickc"):
+    if wanted.view in PICKERS_VIEWS:
         await PICKERS[wanted.view](ctx, wanted, period, scope)
         return
-    by_village = wanted.view == "villages"
-    figures = await stats.figures(ctx.session, scope, period, ctx.now, villages=by_village)
-    if by_village:
+    figures = await stats.figures(ctx.session, scope, period, ctx.now, villages=wanted.view == "villages")
+    area_key = await _area_key(ctx, wanted.area_id)
+    if wanted.view == "villages":
         body = summary.village_text(figures, ctx.t, title)
+    elif wanted.view == "today":
+        body = summary.upcoming_text(figures, ctx.t, title)
+    elif wanted.view == "areas":
+        body = summary.areas_text(figures, ctx.t, title, area_key)
+    elif wanted.view == "targets":
+        body = summary.targets_text(figures, ctx.t, title, area_key)
     else:
-        body = summary.text(figures, ctx.t, title, await _area_key(ctx, wanted.area_id))
+        body = summary.text(figures, ctx.t, title, area_key)
     keyboard = _buttons(ctx, wanted, period, scope)
     if ctx.is_button and ctx.incoming.message_id is not None:
         ctx.outcome.effects.append(Edit(ctx.incoming.chat, ctx.incoming.message_id, body, keyboard))
         return
+    if not wanted.coded:  # typed by hand: the chart first, so the text and its buttons are last, on screen
+        names = {row.key: summary.short_name(row, ctx.t) for row in figures.table.rows}
+        caption = (
+            N_("Learner-visits per month, women and the target line.")
+            if chart.monthly_targets(figures)
+            else N_("Learner-visits per month, and women.")
+        )
+        ctx.reply(ctx._(caption), draw=functools.partial(chart.png, figures, ctx.t, names))
     ctx.reply(body, keyboard)
-    names = {row.key: summary.short_name(row, ctx.t) for row in figures.table.rows}
-    ctx.reply(
-        ctx._("Learner-visits per month, women and the target line."),
-        draw=functools.partial(chart.png, figures, ctx.t, names),  # drawn once the figures are out
-    )
 
 
 async def _read(ctx: Context, args: str) -> Wanted:
@@ -95,6 +113,7 @@ async def _read(ctx: Context, args: str) -> Wanted:
     found: dict[str, object] = {}
     rest = []
     for word in args.split():
+        found["coded"] = found.get("coded") or word in VIEWS or bool(_CODE.match(word) or _PERIOD_CODE.match(word))
         if match := _CODE.match(word):
             found[{"v": "village_id", "a": "area_id", "c": "center_id"}[match.group(1)]] = int(match.group(2))
         elif word in VIEWS:
@@ -183,12 +202,17 @@ async def _area_key(ctx: Context, area_id: int | None) -> str | None:
 
 
 def _buttons(ctx: Context, wanted: Wanted, period: stats.Period, scope: stats.Scope) -> Keyboard:
+    """The periods, the period before, the views other than the one on show, and narrowing to a village,
+    an area or a center. A village head sees one village at a time: no "By village", and targets (the
+    center's) are not theirs to weigh; "Choose a village" only for the head of more than one."""
     _ = ctx._
+    person = ctx.person
+    assert person is not None
     month, quarter, year = (
         stats.Period.containing(ctx.now, scope.timezone, kind)
         for kind in (stats.PeriodKind.MONTH, stats.PeriodKind.QUARTER, stats.PeriodKind.YEAR)
     )
-    by_village = wanted.view == "villages"
+    staff = has_role(person, RoleKind.DIRECTOR, RoleKind.STAFF) or regions.officer_region(person) is not None
     rows: list[tuple[Choice, ...]] = [
         (
             Choice(_("This month"), wanted.command(month)),
@@ -197,18 +221,27 @@ def _buttons(ctx: Context, wanted: Wanted, period: stats.Period, scope: stats.Sc
         ),
         (Choice("◀ " + summary.period_name(period.previous(), ctx.t), wanted.command(period.previous())),),
     ]
+    if wanted.view is not None:
+        rows[1] += (Choice(_("📋 Totals"), wanted.command(period, view=None)),)
+    views = {
+        "today": _("📅 Coming up") if scope.region_id is None else None,
+        "areas": _("📚 By area"),
+        "targets": _("🎯 Targets") if scope.village_id is None else None,
+        "villages": _("🏘 By village") if scope.village_id is None and scope.region_id is None else None,
+    }
+    details = [
+        Choice(label, wanted.command(period, view=view))
+        for view, label in views.items()
+        if label and view != wanted.view
+    ]
+    rows += [tuple(details[i : i + 2]) for i in range(0, len(details), 2)]
     if scope.region_id is not None:  # a province's villages would not fit one message: a center's do
         rows.append((Choice(_("🏢 Choose a center"), wanted.command(period, view="pickc")),))
     else:
-        toggle = _("📋 Totals") if by_village else _("🏘 By village")
-        rows[1] += (Choice(toggle, wanted.command(period, view=None if by_village else "villages")),)
-        rows.append(
-            (
-                Choice(_("🏘 Choose a village"), wanted.command(period, view="pickv")),
-                Choice(_("📚 Choose an area"), wanted.command(period, view="picka")),
-            )
-        )
-    if wanted.village_id or wanted.area_id or wanted.center_id:
+        several = staff or len(headed_village_ids(person)) > 1
+        pickers = (Choice(_("🏘 Choose a village"), wanted.command(period, view="pickv")),) if several else ()
+        rows.append((*pickers, Choice(_("📚 Choose an area"), wanted.command(period, view="picka"))))
+    if wanted.area_id or wanted.center_id or (wanted.village_id and staff):
         rows.append((Choice(_("↩ Everything"), wanted.command(period, village_id=None, area_id=None, center_id=None)),))
     return tuple(rows)
 
@@ -252,7 +285,9 @@ async def _pick_center(ctx: Context, wanted: Wanted, period: stats.Period, scope
             .limit(CENTERS_PER_PAGE + 1)
         )
     )
-    rows = [(Choice(c.name[:60], wanted.command(period, center_id=c.id)),) for c in found[:CENTERS_PER_PAGE]]
+    rows = [
+        (Choice(summary.clip(c.name, 60), wanted.command(period, center_id=c.id)),) for c in found[:CENTERS_PER_PAGE]
+    ]
     if len(found) > CENTERS_PER_PAGE:
         rows.append((Choice(ctx._("More ▶"), wanted.command(period, view="pickc", page=wanted.page + 1)),))
     ctx.reply(ctx._("Which center?"), tuple(rows))

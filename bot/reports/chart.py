@@ -1,5 +1,11 @@
 """The chart sent with /stats: learner-visits per month by report row, women against all, and the
-target line. Sized for a phone held upright (1080 × 1350 px) with large Vietnamese labels.
+target line. Sized for a phone held upright (1080 × 1350 px). A chat shows it about 330 px wide, so every
+label is at least 48 px here (about 15 px there): months are numbered 1–12, the axis has few ticks, and only
+the biggest rows get a colour.
+
+What is drawn is what is there: the legend lists only the rows with learner-visits (and "Other rows" only
+when they add up to some), the target only when there is one; the "All" line is a thin dark line drawn over
+a wide pale "Women" band, so both show where every visitor was a woman.
 
 Drawn with Pillow rather than matplotlib: two panels of bars and lines need a few rectangles and lines,
 and matplotlib with numpy would add about 50 MB to a commune's process for them (bench/memory_bench.py).
@@ -13,21 +19,23 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from babel.dates import get_month_names
-
 from bot.i18n import N_, Translator
 from bot.reports import fonts
+from bot.reports.summary import clip
 from bot.services import stats
 
 if TYPE_CHECKING:
     from PIL.ImageDraw import ImageDraw
     from PIL.ImageFont import FreeTypeFont
 
-SHOWN_AREAS = 5  # the biggest rows get a colour each; the rest are summed as "Other rows"
-COLOURS = ("#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c8c8c")
+SHOWN_AREAS = 3  # the biggest rows get a colour each; the rest are summed as "Other rows"
+COLOURS = ("#1f77b4", "#ff7f0e", "#2ca02c", "#8c8c8c")
 WIDTH, HEIGHT = 1080, 1350
-LEFT, RIGHT = 110, 1050  # the plotting area's sides; the left one moves right for wide numbers on the y axis
-INK, GRID, ALL, WOMEN = "#000000", "#e0e0e0", "#1f77b4", "#d62728"
+MARGIN = 30
+RIGHT = WIDTH - MARGIN  # the plotting area's right side; the left one follows the widest number on the y axis
+LABEL, TITLE = 48, 52  # px at 1080 wide: about 14.7 and 16 px when a chat shows the picture 330 px wide
+LINE = 62  # the height of a line of labels
+INK, GRID, ALL, WOMEN = "#000000", "#d0d0d0", "#0b3c8c", "#f4a3a3"
 
 
 def monthly_targets(figures: stats.Figures) -> list[float] | None:
@@ -44,60 +52,87 @@ def monthly_targets(figures: stats.Figures) -> list[float] | None:
     return line
 
 
+def series(figures: stats.Figures) -> list[tuple[str, list[int]]]:
+    """The rows drawn as bars: the biggest with learner-visits, then the rest summed under the key "" when
+    they add up to some. A row with nothing gets neither a bar nor a place in the legend."""
+    ranked = sorted(((k, v) for k, v in figures.monthly.items() if sum(v)), key=lambda item: -sum(item[1]))
+    shown = ranked[:SHOWN_AREAS]
+    if len(ranked) == SHOWN_AREAS + 1:  # one row more: its own name says more than "Other rows"
+        return ranked
+    rest = [sum(values) for values in zip(*(v for _, v in ranked[SHOWN_AREAS:]), strict=False)]
+    return [*shown, ("", rest)] if sum(rest) else shown
+
+
+def legend_of(figures: stats.Figures, t: Translator, names: dict[str, str]) -> list[tuple[str, str, str]]:
+    """The bars' legend: (label, colour, mark) for each row drawn, then the target when there is one."""
+    legend = [
+        (names.get(key, key) if key else t.gettext(N_("Other rows")), colour, "box")
+        for (key, _values), colour in zip(series(figures), COLOURS, strict=False)
+    ]
+    if monthly_targets(figures):
+        legend.append((t.gettext(N_("Target")), INK, "dashes"))
+    return legend
+
+
 def png(figures: stats.Figures, t: Translator, names: dict[str, str]) -> bytes:
     from PIL import Image, ImageDraw  # loaded with the first chart, not at start
 
     _ = t.gettext
-    months = [str(get_month_names("abbreviated", locale=t.locale)[m]) for m in range(1, 13)]
-    ranked = sorted(figures.monthly.items(), key=lambda item: -sum(item[1]))
-    series = ranked[:SHOWN_AREAS]
-    rest = [sum(values) for values in zip(*(v for _, v in ranked[SHOWN_AREAS:]), strict=False)]
-    if rest:
-        series.append(("", rest))
-    totals = [sum(values[m] for _, values in ranked) for m in range(12)]
+    months = [str(m) for m in range(1, 13)]
+    bars_series = series(figures)
+    totals = [sum(values[m] for values in figures.monthly.values()) for m in range(12)]
     targets = monthly_targets(figures)
 
     image = Image.new("RGB", (WIDTH, HEIGHT), "white")
     draw = ImageDraw.Draw(image)
+    label, bold = _font(LABEL), _font(TITLE, bold=True)
     title = _(N_("Learner-visits per month, {year}")).format(year=figures.period.year)
-    draw.text((WIDTH / 2, 20), title, font=_font(30, bold=True), fill=INK, anchor="ma")
-    legend: list[tuple[str, str, str]] = [
-        (names.get(key, key) if key else _(N_("Other rows")), colour, "box")
-        for (key, _values), colour in zip(series, COLOURS, strict=False)
-    ]
-    if targets:
-        legend.append((_(N_("Target")), INK, "dashes"))
-    legend_rows = (len(legend) + 1) // 2
+    y = _title(draw, title, bold, top=20)
+    legend = legend_of(figures, t, names)
+    columns = 2 if all(label.getlength(text) <= (RIGHT - MARGIN) / 2 - 90 for text, _c, _m in legend) else 1
+    legend_rows = math.ceil(len(legend) / columns)
     highest = (max([*totals, *_finite(targets or [])]), max([*totals, *figures.monthly_women]))
     numbers = [t.number(tick) for tick in (*_ticks(highest[0]), *_ticks(highest[1]))]
-    left = max(LEFT, math.ceil(max(_font(21).getlength(n) for n in numbers)) + 24)
-    bars = _Panel(top=80, bottom=800 - 34 * legend_rows, highest=highest[0], left=left)
+    left = MARGIN + math.ceil(max(label.getlength(n) for n in numbers)) + 16
+
+    lines = _Panel(top=HEIGHT - 80 - 230, bottom=HEIGHT - 80, highest=highest[1], left=left)
+    second = lines.top - 40 - LINE - 70  # the second title, then its legend
+    bars = _Panel(top=y + 40, bottom=second - 40 - legend_rows * LINE - 80, highest=highest[0], left=left)
     bars.axes(draw, t, months)
     base = [0.0] * 12
-    for (_key, values), colour in zip(series, COLOURS, strict=False):
+    half = bars.step * 0.32
+    for (_key, values), colour in zip(bars_series, COLOURS, strict=False):
         for month, value in enumerate(values):
             if value:
                 centre = bars.x(month)
-                draw.rectangle(
-                    (centre - 31, bars.y(base[month] + value), centre + 31, bars.y(base[month])), fill=colour
-                )
+                top, bottom = bars.y(base[month] + value), bars.y(base[month])
+                draw.rectangle((centre - half, top, centre + half, bottom), fill=colour)
             base[month] += value
-    if targets:
-        for month, value in enumerate(targets):
-            if not math.isnan(value):
-                y = bars.y(value)
-                _dashes(draw, (bars.x(month) - 39, y), (bars.x(month) + 39, y))
-    _legend(draw, legend, top=bars.bottom + 70, columns=2)
+    if targets:  # one dashed line for each run of months with the same target
+        month = 0
+        while month < 12:
+            end = month
+            while end + 1 < 12 and targets[end + 1] == targets[month]:
+                end += 1
+            if not math.isnan(targets[month]):
+                y = bars.y(targets[month])
+                _dashes(draw, (bars.x(month) - bars.step / 2 + 4, y), (bars.x(end) + bars.step / 2 - 4, y))
+            month = end + 1
+    _legend(draw, legend, top=bars.bottom + 80 + LINE // 2, columns=columns)
 
-    lines = _Panel(top=1000, bottom=1280, highest=highest[1], left=left)
-    draw.text((WIDTH / 2, 880), _(N_("Women and all")), font=_font(27, bold=True), fill=INK, anchor="ma")
-    _legend(draw, [(_(N_("All")), ALL, "line"), (_(N_("Women")), WOMEN, "line")], top=930, columns=2)
+    draw.text((WIDTH / 2, second), _(N_("Women and all")), font=bold, fill=INK, anchor="ma")
+    _legend(
+        draw, [(_(N_("All")), ALL, "all"), (_(N_("Women")), WOMEN, "women")], top=second + 70 + LINE // 2, columns=2
+    )
     lines.axes(draw, t, months)
-    for values, colour in ((totals, ALL), (figures.monthly_women, WOMEN)):
-        points = [(lines.x(month), lines.y(value)) for month, value in enumerate(values)]
-        draw.line(points, fill=colour, width=5, joint="curve")
-        for x, y in points:
-            draw.ellipse((x - 8, y - 8, x + 8, y + 8), fill=colour)
+    women = [(lines.x(month), lines.y(value)) for month, value in enumerate(figures.monthly_women)]
+    everyone = [(lines.x(month), lines.y(value)) for month, value in enumerate(totals)]
+    draw.line(women, fill=WOMEN, width=22, joint="curve")  # wide and pale, under
+    for x, y in women:
+        draw.ellipse((x - 14, y - 14, x + 14, y + 14), fill=WOMEN)
+    draw.line(everyone, fill=ALL, width=6, joint="curve")  # thin and dark, over: both show when equal
+    for x, y in everyone:
+        draw.ellipse((x - 8, y - 8, x + 8, y + 8), fill=ALL)
 
     buffer = io.BytesIO()
     image.save(buffer, format="PNG")
@@ -117,59 +152,80 @@ class _Panel:
     def ticks(self) -> list[int]:
         return _ticks(self.highest)
 
+    @property
+    def step(self) -> float:
+        return (RIGHT - self.left) / 12
+
     def x(self, month: int) -> float:
-        return self.left + (RIGHT - self.left) * (month + 0.5) / 12
+        return self.left + self.step * (month + 0.5)
 
     def y(self, value: float) -> float:
         return self.bottom - (self.bottom - self.top) * value / self.ticks[-1]
 
     def axes(self, draw: ImageDraw, t: Translator, months: Sequence[str]) -> None:
-        small = _font(21)
+        font = _font(LABEL)
         for tick in self.ticks:
             y = self.y(tick)
             if tick:
                 draw.line((self.left, y, RIGHT, y), fill=GRID, width=2)
-            draw.text((self.left - 12, y), t.number(tick), font=small, fill=INK, anchor="rm")
-        draw.line((self.left, self.top - 10, self.left, self.bottom), fill=INK, width=2)
-        draw.line((self.left, self.bottom, RIGHT, self.bottom), fill=INK, width=2)
+            draw.text((self.left - 14, y), t.number(tick), font=font, fill=INK, anchor="rm")
+        draw.line((self.left, self.top - 10, self.left, self.bottom), fill=INK, width=3)
+        draw.line((self.left, self.bottom, RIGHT, self.bottom), fill=INK, width=3)
         for month, name in enumerate(months):
-            draw.text((self.x(month), self.bottom + 12), name, font=small, fill=INK, anchor="ma")
+            draw.text((self.x(month), self.bottom + 10), name, font=font, fill=INK, anchor="ma")
 
 
 def _ticks(highest: float) -> list[int]:
-    """0 up to a round number at or above `highest`, in at most seven steps of 1, 2, 2.5 or 5 times a
-    power of ten, as a person would draw the axis by hand."""
+    """0 up to a round number at or above `highest`, in at most four steps of 1, 2, 2.5 or 5 times a
+    power of ten, as a person would draw the axis by hand (few, so their numbers can be large)."""
     power = 1
     while True:
         for step in (power, 2 * power, 5 * power // 2, 5 * power):
-            if step and highest <= step * 7:
+            if step and highest <= step * 4:
                 count = max(1, math.ceil(highest / step))
                 return [step * n for n in range(count + 1)]
         power *= 10
 
 
+def _title(draw: ImageDraw, title: str, font: FreeTypeFont, *, top: int) -> int:
+    """The title centred, on two lines (at a word boundary) when one is too narrow; returns its bottom."""
+    lines = [title]
+    if font.getlength(title) > RIGHT - MARGIN:  # two lines of about the same width
+        words = title.split()
+        cut = min(
+            range(1, len(words)),
+            key=lambda i: max(font.getlength(" ".join(words[:i])), font.getlength(" ".join(words[i:]))),
+        )
+        lines = [" ".join(words[:cut]), " ".join(words[cut:])]
+    for index, line in enumerate(lines):
+        draw.text((WIDTH / 2, top + index * LINE), line, font=font, fill=INK, anchor="ma")
+    return top + len(lines) * LINE
+
+
 def _legend(draw: ImageDraw, entries: list[tuple[str, str, str]], *, top: int, columns: int) -> None:
     """Entries (label, colour, mark) in rows of `columns`; a mark is a box, a line or dashes. A label too long
-    for its column is cut short with "…"."""
-    font, width = _font(21), (RIGHT - LEFT) // columns
+    for its column is shortened at a word boundary."""
+    font, width = _font(LABEL), (RIGHT - MARGIN) // columns
     for index, (label, colour, mark) in enumerate(entries):
         row, column = divmod(index, columns)
-        x, y = LEFT + column * width + 40, top + row * 34
+        x, y = MARGIN + column * width + 10, top + row * LINE
         if mark == "box":
-            draw.rectangle((x, y - 9, x + 34, y + 9), fill=colour)
-        elif mark == "line":
-            draw.line((x, y, x + 34, y), fill=colour, width=5)
-            draw.ellipse((x + 9, y - 8, x + 25, y + 8), fill=colour)
+            draw.rectangle((x, y - 18, x + 50, y + 18), fill=colour)
+        elif mark == "women":
+            draw.line((x, y, x + 50, y), fill=colour, width=22)
+        elif mark == "all":
+            draw.line((x, y, x + 50, y), fill=colour, width=6)
+            draw.ellipse((x + 17, y - 8, x + 33, y + 8), fill=colour)
         else:
-            _dashes(draw, (x, y), (x + 34, y))
-        draw.text((x + 46, y), _fit(label, font, width - 40 - 46 - 16), font=font, fill=INK, anchor="lm")
+            _dashes(draw, (x, y), (x + 50, y))
+        draw.text((x + 66, y), _fit(label, font, width - 66 - 20), font=font, fill=INK, anchor="lm")
 
 
 def _dashes(draw: ImageDraw, start: tuple[float, float], end: tuple[float, float]) -> None:
     (x, y), (stop, _) = start, end
     while x < stop:
-        draw.line((x, y, min(x + 12, stop), y), fill=INK, width=4)
-        x += 20
+        draw.line((x, y, min(x + 14, stop), y), fill=INK, width=6)
+        x += 22
 
 
 def _finite(values: Sequence[float]) -> list[float]:
@@ -183,8 +239,8 @@ def _font(size: int, *, bold: bool = False) -> FreeTypeFont:
 
 
 def _fit(label: str, font: FreeTypeFont, room: float) -> str:
-    if font.getlength(label) <= room:
-        return label
-    while label and font.getlength(label + "…") > room:
-        label = label[:-1]
-    return label.rstrip() + "…"
+    """The label, shortened at a word boundary (quotes closed) until it fits."""
+    limit = len(label)
+    while limit > 1 and font.getlength(clip(label, limit)) > room:
+        limit -= 1
+    return clip(label, limit)

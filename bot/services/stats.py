@@ -222,9 +222,10 @@ class Upcoming:
     registered_present: int = 0
 
     @property
-    def rate(self) -> int | None:
-        """Attendance rate: registered people who came, in percent of those registered."""
-        return round(100 * self.registered_present / self.registered) if self.registered else None
+    def rate(self) -> float | None:
+        """Attendance rate: registered people who came, in percent of those registered (unrounded: how
+        many digits to show is the reader's business)."""
+        return 100 * self.registered_present / self.registered if self.registered else None
 
 
 @dataclass

@@ -49,14 +49,16 @@ async def test_a_province_officer_sees_its_centers_summed_and_one_block_per_cent
     assert (await bot.say(binh, "/events"))[-1].text == "Là cán bộ phụ trách địa bàn, bạn dùng được /stats và /report."
 
     bot.clock.current = local(NOW)
-    message = (await bot.say(binh, "/stats 2025"))[0]
+    message = (await bot.say(binh, "/stats 2025"))[-1]
     text = message.text or ""
     assert text.startswith("📊 Tỉnh Quảng Ninh: năm 2025")
-    assert "3. Pháp luật: 2 lớp, 28 lượt người (18 nữ)" in text
     assert "Tổng: 12 lớp, 144 lượt người (86 nữ)" in text
     # the target and the population are Thanh Bình's alone, so they are compared with its work alone
     assert "• Toàn địa bàn: 6/10 lớp (60%), 72/100 lượt người (72%)" in text
     assert "Người học ÷ dân số từ 15 tuổi trở lên (2025): 72/5.550 = 1,3%" in text
+    assert "📅 Sắp tới" not in message.buttons and "🏘 Theo thôn" not in message.buttons  # a center's, not a province's
+    await bot.press(binh, message, "📚 Theo lĩnh vực")
+    assert "3. Pháp luật: 2 lớp, 28 lượt người (18 nữ)" in (message.text or "")
     picker = (await bot.press(binh, message, "🏢 Chọn trung tâm"))[-1]
     assert picker.buttons == ["TTHTCĐ xã Hồng Thái Tây", "TTHTCĐ xã Thanh Bình"]
     await bot.press(binh, picker, "TTHTCĐ xã Hồng Thái Tây")

@@ -101,7 +101,7 @@ async def test_a_village_heads_pasted_text_credits_the_village_in_stats(both: Bo
         await hoa.say(answer)
     assert hoa.read[-1].startswith("Bạn đã đăng ký Tập huấn trồng lúa")
 
-    stats = (await both.say(director, "/stats"))[0]
+    stats = (await both.say(director, "/stats"))[-1]
     await both.press(director, stats, "🏘 Theo thôn")  # the same message, edited
     text = stats.text or ""
     said = tr("vi", "• {village}: {visits} ({women} women); registered {registered}, waiting {waiting}, here {here}")
