@@ -21,12 +21,8 @@ async def _village_head(bot: Bot, fake: FakeTelegram, place) -> object:  # type:
 async def _add(bot: Bot, head, activity_id: int, name: str, year: str) -> list:  # type: ignore[no-untyped-def]
     consent = (await bot.say(head, f"/add {activity_id}"))[-1]
     await bot.press(head, consent, "Có, họ đã đồng ý")
-    await bot.say(head, name)
-    await bot.say(head, "nữ")
-    await bot.say(head, year)
-    village = head.private_chat.bot_messages[-1]
-    assert village.buttons == ["Thôn Tây"]  # a head registers people of their own village
-    return await bot.press(head, village, "Thôn Tây")
+    await bot.say(head, name)  # "Thị": a woman, not asked
+    return await bot.say(head, year)  # a head of one village registers its people: the village is not asked
 
 
 async def test_a_village_head_registers_someone_without_a_phone_once(bot: Bot, fake: FakeTelegram) -> None:
