@@ -8,7 +8,7 @@ from tests.conftest import Bot
 from tests.journeys import commune, onboard, publish
 
 
-async def test_a_card_link_opened_by_a_newcomer_shows_the_activity_after_the_profile(
+async def test_a_newcomer_who_taps_register_on_a_card_is_registered_once_her_profile_is_done(
     bot: Bot, fake: FakeTelegram
 ) -> None:
     place = await commune(bot, fake)
@@ -21,14 +21,12 @@ async def test_a_card_link_opened_by_a_newcomer_shows_the_activity_after_the_pro
 
     newcomer = fake.add_user("Hạnh")
     await onboard(bot, newcomer, name="Lê Thị Hạnh", start=f"/start {payload}")
-    shown = newcomer.private_chat.bot_messages[-1]
-    assert shown.text.startswith("📢 Chuyên đề phòng chống lừa đảo qua mạng")
-    assert shown.buttons == ["✍️ Đăng ký", "📅 Thêm vào lịch"]
-    register = shown.reply_markup["inline_keyboard"][0][0]["callback_data"]  # type: ignore[index]
-    assert register == f"/register {activity_id} v{place.villages['Thôn Đông']}"
+    done = newcomer.private_chat.bot_messages[-1]
+    assert done.text.startswith("Bạn đã đăng ký Chuyên đề phòng chống lừa đảo qua mạng")  # no second tap
+    assert done.buttons == ["🙅 Không đi được"]
 
     again = await bot.say(newcomer, f"/start {payload}")
-    assert again[-1].text.startswith("📢 Chuyên đề phòng chống lừa đảo qua mạng")
+    assert again[-1].text.startswith("Bạn đã đăng ký Chuyên đề phòng chống lừa đảo qua mạng rồi.")
 
 
 async def test_events_lists_only_what_is_for_the_residents_village(bot: Bot, fake: FakeTelegram, lang: str) -> None:

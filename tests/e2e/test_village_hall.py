@@ -18,7 +18,6 @@ async def test_a_newcomer_who_types_register_is_registered_once_she_has_agreed(b
     assert notice.text is not None and "Đồng ý" in notice.text  # the privacy notice first, the talk kept
     await bot.press(lan, notice, "✅ Đồng ý")
     await bot.say(lan, "Nguyễn Thị Lan")
-    await bot.press(lan, lan.private_chat.bot_messages[-1], "Nữ")
     await bot.say(lan, "1965")
     done = await bot.press(lan, lan.private_chat.bot_messages[-1], "Thôn Đông")
     assert (done[-1].text or "").startswith("Bạn đã đăng ký Chuyên đề phòng chống lừa đảo qua mạng")
@@ -134,11 +133,11 @@ async def test_every_card_a_resident_opens_counts_the_seats_the_group_card_count
         await onboard(bot, user, name=name)
         await bot.say(user, f"/register {activity_id}")
     hoa = fake.add_user("Hoa", language_code="vi")
-    await onboard(bot, hoa, name="Trần Thị Hoa", start=f"/start a{activity_id}")
-    opened = hoa.private_chat.bot_messages[-1]
+    await onboard(bot, hoa, name="Trần Thị Hoa")
     listed = (await bot.say(hoa, "/events"))[-1]
+    mine = (await bot.say(place.director, "/events"))[-1]
     pasted = (await bot.say(place.director, f"/text {activity_id}"))[-1]
-    for shown in (opened, listed, pasted):
+    for shown in (listed, mine, pasted):
         assert "✍️ Đã đủ 2 chỗ. Vẫn có thể ghi tên chờ." in (shown.text or "")
     assert listed.buttons == ["⏳ Ghi tên chờ", "📅 Thêm vào lịch"]
     waiting = (await bot.press(hoa, listed, "⏳ Ghi tên chờ"))[-1]
@@ -195,7 +194,7 @@ async def test_a_resident_who_answers_with_a_button_still_sees_her_answer(bot: B
     lan = fake.add_user("Lan", language_code="vi")
     notice = (await bot.say(lan, "/start"))[-1]
     await bot.press(lan, notice, "✅ Đồng ý")
-    await bot.say(lan, "Nguyễn Thị Lan")
+    await bot.say(lan, "Nguyễn Ngọc Lan")  # no "Thị": her gender is asked
     question = lan.private_chat.bot_messages[-1]
     asked = question.text
     await bot.press(lan, question, "Nữ")
@@ -207,7 +206,7 @@ async def test_a_question_a_resident_answers_by_typing_loses_its_buttons(bot: Bo
     lan = fake.add_user("Lan", language_code="vi")
     notice = (await bot.say(lan, "/start"))[-1]
     await bot.press(lan, notice, "✅ Đồng ý")
-    await bot.say(lan, "Nguyễn Thị Lan")
+    await bot.say(lan, "Nguyễn Ngọc Lan")
     question = lan.private_chat.bot_messages[-1]
     assert question.buttons
     await bot.say(lan, "nữ")
@@ -221,7 +220,7 @@ async def test_a_resident_pressing_an_old_button_after_finishing_is_told_nothing
     lan = fake.add_user("Lan", language_code="vi")
     notice = (await bot.say(lan, "/start"))[-1]
     await bot.press(lan, notice, "✅ Đồng ý")
-    await bot.say(lan, "Nguyễn Thị Lan")
+    await bot.say(lan, "Nguyễn Ngọc Lan")
     gender = lan.private_chat.bot_messages[-1]
     await bot.say(lan, "nữ")
     await bot.say(lan, "1965")
@@ -264,3 +263,17 @@ async def test_a_resident_who_types_register_alone_sees_what_she_can_register_fo
     shown = await bot.say(lan, "/register")
     assert shown[-1].text.startswith("📢 Chuyên đề phòng chống lừa đảo qua mạng")
     assert shown[-1].buttons[0] == "✍️ Đăng ký"
+
+
+async def test_a_resident_whose_middle_name_is_thi_is_not_asked_whether_she_is_a_woman(
+    bot: Bot, fake: FakeTelegram
+) -> None:
+    await commune(bot, fake)
+    lan = fake.add_user("Lan", language_code="vi")
+    notice = (await bot.say(lan, "/start"))[-1]
+    await bot.press(lan, notice, "✅ Đồng ý")
+    said = await bot.say(lan, "Nguyễn Thị Lan")
+    assert [m.text for m in said] == ["Đã ghi: Nguyễn Thị Lan (Nữ).", "Bạn sinh năm nào? (ví dụ 1965)"]
+    await bot.say(lan, "1965")
+    summary = (await bot.press(lan, lan.private_chat.bot_messages[-1], "Thôn Đông"))[-1]
+    assert "• Nữ, sinh năm 1965" in (summary.text or "")  # shown, and /profile corrects it
