@@ -167,7 +167,7 @@ async def _throw(template: Path, batch: list[tuple[Any, ...]]) -> int:
         await onboard(bot, cast["lan"])
         await onboard(bot, cast["ken"], name="Ken Nguyen", gender="male", village="Thôn Tây")
         on_zalo = {"mai": zalo.add_user("Mai"), "visitor": zalo.add_user("Khách Zalo")}
-        for answer in ("Xin chào", "Đồng ý", "Trần Thị Mai", "1", "1980", "1"):
+        for answer in ("Xin chào", "Đồng ý", "Trần Thị Mai", "1980", "1"):
             on_zalo["mai"].send(answer)
             await bot.settle()
         await bot.say(place.director, "/checkin 1")

@@ -238,7 +238,7 @@ async def test_staff_on_zalo_are_told_with_the_hall_screen_link_written_out(both
     payload = await both.create_center()
     hung = OnZalo(both, both.zalo.add_user("Hùng"))
     await hung.say(f"start {payload}")
-    for answer in ("Đồng ý", "Phạm Văn Hùng", "2", "1970", "1"):
+    for answer in ("Đồng ý", "Phạm Văn Hùng", "1970", "1"):
         await hung.say(answer)
     assert both.app is not None
     async with both.app.db.session() as session:

@@ -34,8 +34,7 @@ async def _resident(bot: Bot, channel: str, name: str = "Nguyễn Thị Lan", vi
     someone = person(bot, channel, name.split()[-1])
     await someone.say("/start")
     await someone.choose("✅ Đồng ý")
-    await someone.say(name)
-    await someone.choose("Nữ")
+    await someone.say(name)  # "Thị": not asked whether she is a woman
     await someone.say("1965")
     await someone.choose(village)
     assert someone.read[-1].startswith(f"Thông tin của bạn:\n• {name}\n• Nữ, sinh năm 1965\n• {village}")
@@ -101,10 +100,8 @@ async def test_a_village_head_gets_the_text_to_paste_and_adds_someone_without_a_
 
     await head.say(f"/add {talk}")
     await head.choose("Có, họ đã đồng ý")
-    await head.say("Nguyễn Thị Mận")
-    await head.choose("Nữ")
-    await head.say("1948")
-    done = (await head.choose("Thôn Tây"))[-1]
+    await head.say("Nguyễn Thị Mận")  # "Thị": not asked
+    done = (await head.say("1948"))[-1]  # the head's one village: not asked
     assert done.startswith(f"Xong: đã đăng ký Nguyễn Thị Mận tham gia {TALK}.")
     assert await _count(both, Registration) == 1
     assert isinstance(head, OnTelegram | OnZalo)

@@ -15,6 +15,7 @@ from bot.channels.telegram.fake import FakeTelegram
 from bot.config import Settings
 from bot.models import ActivityKind, Center
 from bot.services import activities
+from handlers.profile import gender_in_name
 from tests.conftest import Bot, Clock
 from tests.journeys import tr
 from tests.text_channel import TextChannel
@@ -40,7 +41,8 @@ async def _profile(text: TextChannel, who: str, lang: str, name: str, gender: st
     agreed = await text.pick(who, tr(lang, "✅ Đồng ý (I agree)"), language=lang)
     assert tr(lang, "What is your full name?") in agreed[-1]
     await text.say(who, name, language=lang)
-    await text.pick(who, gender, language=lang)
+    if gender_in_name(name) is None:  # "Thị", "Văn": not asked
+        await text.pick(who, gender, language=lang)
     await text.say(who, year, language=lang)
     return await text.pick(who, "Thôn Đông", language=lang)
 

@@ -130,7 +130,7 @@ async def test_a_director_on_zalo_types_a_choices_number_and_reads_the_answer_be
     payload = await both.create_center()
     hung = OnZalo(both, both.zalo.add_user("Hùng"))
     await hung.say(f"start {payload}")
-    for answer in ("Đồng ý", "Phạm Văn Hùng", "2", "1970", "1"):
+    for answer in ("Đồng ý", "Phạm Văn Hùng", "1970", "1"):
         await hung.say(answer)
     before = len(hung.user.private_chat.bot_messages)
     await hung.say("/stats")
