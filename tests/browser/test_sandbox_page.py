@@ -9,7 +9,18 @@ import re
 from playwright.sync_api import Browser, Page, expect
 
 from tests.browser import test_sandbox_in_a_browser as sandbox_test
-from tests.browser.test_sandbox_in_a_browser import BINH, HUNG, MAI, TALK, WAIT, open_chat, press, say, shot
+from tests.browser.test_sandbox_in_a_browser import (
+    BINH,
+    HUNG,
+    MAI,
+    REGISTERED,
+    TALK,
+    WAIT,
+    open_chat,
+    press,
+    say,
+    shot,
+)
 
 browser = sandbox_test.browser  # the same `loalang sandbox` process and Chromium as the main browser test
 sandbox = sandbox_test.sandbox
@@ -55,7 +66,7 @@ def test_a_trainer_taps_commands_and_links_in_messages_and_scans_only_a_ticket_w
     page.locator("dialog[open] .dialog-option", has_text=LAN).click()
     expect(page.locator("#conversation-title")).to_have_text(LAN, timeout=WAIT)
     expect(page.locator(".message.mine").last).to_contain_text("/start a", timeout=WAIT)
-    expect(page.locator(".message.from-bot").last).to_contain_text("📢", timeout=WAIT)
+    expect(page.locator(".message.from-bot").last).to_contain_text(REGISTERED, timeout=WAIT)  # the link registers
     shot(page, "page-2-pasted-link-tapped")
 
     # 3. Mai starts: the hint moves on to her profile once she has agreed, then to registering.
@@ -64,7 +75,6 @@ def test_a_trainer_taps_commands_and_links_in_messages_and_scans_only_a_ticket_w
     press(page, "Đồng ý")
     expect(page.locator("#hint")).to_contain_text("trả lời các câu hỏi", timeout=WAIT)
     say(page, MAI)
-    press(page, "Nữ")
     expect(page.locator(".message.from-bot").last).to_contain_text("sinh năm", timeout=WAIT)
     say(page, "1958")
     press(page, "Thôn Thượng")
@@ -76,8 +86,7 @@ def test_a_trainer_taps_commands_and_links_in_messages_and_scans_only_a_ticket_w
     page.locator(".message.from-bot", has_text=TALK).locator(".inline-button", has_text="Đăng ký").click()
     expect(page.locator("#conversation-title")).to_have_text(MAI, timeout=WAIT)
     expect(page.locator(".message.from-bot").last).to_contain_text(TALK, timeout=WAIT)
-    press(page, "Đăng ký")
-    expect(page.locator(".message.from-bot").last).to_contain_text("Bạn đã đăng ký Chuyên đề", timeout=WAIT)
+    expect(page.locator(".message.from-bot").last).to_contain_text(REGISTERED, timeout=WAIT)
     expect(page.locator("#hint")).not_to_have_text(before_registering, timeout=WAIT)
     expect(page.locator("#hint")).to_contain_text("điểm danh", timeout=WAIT)
     shot(page, "page-3-the-hint-after-registering")
