@@ -17,12 +17,14 @@ async def answer(ctx: Context, args: str) -> None:
     step, _, value = args.partition(" ")
     conversation = await conversations.current(ctx.session, _person_id(ctx))
     journey = ctx.registry.journeys.get(conversation.journey) if conversation else None
-    if conversation is None or journey is None:
-        ctx.close_buttons(answered=False)
-        raise Refusal(N_("That question has already been answered. Nothing more is needed."))
-    if conversation.step != step:
-        ctx.close_buttons(answered=False)
-        raise Refusal(N_("That button belongs to an earlier question. Please answer the latest question."))
+    if conversation is None or journey is None or conversation.step != step:  # answered, not refused: a refusal
+        ctx.close_buttons(answered=False)  # would roll back taking the stale buttons off too
+        ctx.reply(
+            ctx._("That question is closed. Nothing more is needed.")
+            if conversation is None or journey is None
+            else ctx._("That button belongs to an earlier question. Please answer the latest question.")
+        )
+        return
     await journey.on_text(ctx, conversation, value)
 
 

@@ -213,19 +213,19 @@ async def test_a_question_a_resident_answers_by_typing_loses_its_buttons(bot: Bo
     assert question.buttons == []
 
 
-async def test_a_resident_pressing_an_old_button_after_finishing_is_told_nothing_more_is_needed(
+async def test_a_resident_pressing_an_old_button_after_cancelling_is_told_nothing_more_is_needed(
     bot: Bot, fake: FakeTelegram
 ) -> None:
     await commune(bot, fake)
     lan = fake.add_user("Lan", language_code="vi")
-    notice = (await bot.say(lan, "/start"))[-1]
-    await bot.press(lan, notice, "✅ Đồng ý")
-    await bot.say(lan, "Nguyễn Ngọc Lan")
+    await onboard(bot, lan)
+    await bot.say(lan, "/profile")
+    await bot.say(lan, "-")
     gender = lan.private_chat.bot_messages[-1]
-    await bot.say(lan, "nữ")
-    await bot.say(lan, "1965")
-    await bot.press(lan, lan.private_chat.bot_messages[-1], "Thôn Đông")
-    assert gender.buttons == []  # taken off when she typed: nothing stale is left to press
+    await bot.say(lan, "/cancel")  # a command, not an answer: the question stays on screen
+    refused = await bot.press(lan, gender, "Nam")
+    assert [m.text for m in refused] == ["Câu hỏi này đã khép lại, không cần làm gì thêm."]
+    assert gender.buttons == [] and "✔" not in (gender.text or "")  # closed, without an answer put on it
 
 
 async def test_a_village_head_who_counts_walk_ins_before_opening_the_desk_is_offered_the_activities(
