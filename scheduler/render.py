@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import ColumnElement, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot import cards, notices
@@ -93,19 +93,23 @@ async def render(
 async def _asked(session: AsyncSession, delivery: Delivery) -> bool:
     """Whether this chat was already sent a reminder of this activity, which asked "still coming?": asked once
     per registration, later reminders only remind."""
-    earlier = await session.scalar(
+    return await _other_reminder(session, delivery, Delivery.id != delivery.id, Delivery.status == DeliveryStatus.SENT)
+
+
+async def _other_reminder(session: AsyncSession, delivery: Delivery, *where: ColumnElement[bool]) -> bool:
+    """Whether another reminder of this activity to this chat matches `where`."""
+    found = await session.scalar(
         select(Delivery.id)
         .where(
             Delivery.activity_id == delivery.activity_id,
             Delivery.channel == delivery.channel,
             Delivery.chat == delivery.chat,
             Delivery.kind == DeliveryKind.REMINDER,
-            Delivery.id != delivery.id,
-            Delivery.status == DeliveryStatus.SENT,
+            *where,
         )
         .limit(1)
     )
-    return earlier is not None
+    return found is not None
 
 
 def _drop(delivery: Delivery, reason: str) -> None:
@@ -127,20 +131,14 @@ async def _superseded(session: AsyncSession, delivery: Delivery, now: datetime) 
     """After downtime several reminders may be due at once: only the latest one is worth sending."""
     if delivery.kind is not DeliveryKind.REMINDER:
         return None
-    later = await session.scalar(
-        select(Delivery.id)
-        .where(
-            Delivery.activity_id == delivery.activity_id,
-            Delivery.channel == delivery.channel,
-            Delivery.chat == delivery.chat,
-            Delivery.kind == DeliveryKind.REMINDER,
-            Delivery.due_at > delivery.due_at,
-            Delivery.due_at <= now,
-            Delivery.status.in_((*outbox.WAITING, DeliveryStatus.IN_PROGRESS, DeliveryStatus.SENT)),
-        )
-        .limit(1)
+    later = await _other_reminder(
+        session,
+        delivery,
+        Delivery.due_at > delivery.due_at,
+        Delivery.due_at <= now,
+        Delivery.status.in_((*outbox.WAITING, DeliveryStatus.IN_PROGRESS, DeliveryStatus.SENT)),
     )
-    return "a later reminder was due too" if later is not None else None
+    return "a later reminder was due too" if later else None
 
 
 def _stale(delivery: Delivery, activity: Activity | None, now: datetime) -> str | None:

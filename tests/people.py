@@ -94,3 +94,15 @@ def person(bot: Bot, channel: str, name: str) -> OnTelegram | OnZalo:
         assert bot.zalo is not None
         return OnZalo(bot, bot.zalo.add_user(name))
     return OnTelegram(bot, bot.fake.add_user(name, language_code="vi"))
+
+
+async def director_on_zalo(bot: Bot) -> OnZalo:
+    """Hùng claims a new center from Zalo, typing the notice's agreement and his profile ("Văn": not asked his
+    gender)."""
+    assert bot.zalo is not None
+    payload = await bot.create_center()
+    hung = OnZalo(bot, bot.zalo.add_user("Hùng"))
+    await hung.say(f"start {payload}")
+    for answer in ("Đồng ý", "Phạm Văn Hùng", "1970", "1"):
+        await hung.say(answer)
+    return hung

@@ -11,7 +11,17 @@ from datetime import date, timedelta
 from playwright.sync_api import Browser, Locator, Page, expect
 
 from tests.browser import test_sandbox_in_a_browser as sandbox_test
-from tests.browser.test_sandbox_in_a_browser import HUNG, LAN, MAI, TALK, THU, WAIT, open_chat, shot
+from tests.browser.test_sandbox_in_a_browser import (
+    HUNG,
+    LAN,
+    MAI,
+    TALK,
+    THU,
+    WAIT,
+    fast_forward_to_checkin,
+    open_chat,
+    shot,
+)
 
 browser = sandbox_test.browser  # the same `loalang sandbox` process and Chromium as the main browser test
 sandbox = sandbox_test.sandbox
@@ -100,14 +110,7 @@ def test_everyday_journeys_take_no_more_actions_than_a_village_hall_can_spare(br
     shot(page, "actions-3-head-registers-a-neighbour")
 
     # A desk check-in by name: the clock goes to the talk's check-in; Thu opens the desk and finds Lan.
-    for _ in range(10):
-        upcoming = page.locator("#clock-next").inner_text()
-        page.click("#fast-forward")
-        expect(page.locator("#clock-next")).not_to_have_text(upcoming, timeout=WAIT)
-        if TALK in upcoming and "điểm danh" in upcoming:
-            break
-    else:
-        raise AssertionError("fast-forward never reached the opening of the talk's check-in")
+    fast_forward_to_checkin(page, TALK)
     open_chat(page, THU)
     thu = Actions(page)
     thu.say("/desk")

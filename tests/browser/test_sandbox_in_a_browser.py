@@ -126,6 +126,17 @@ def press(page: Page, label: str) -> None:
     page.locator(".message.from-bot").last.locator(".inline-button", has_text=label).click()
 
 
+def fast_forward_to_checkin(page: Page, title: str) -> None:
+    """Press the clock's fast-forward until the opening of the activity's check-in has passed."""
+    for _ in range(10):
+        upcoming = page.locator("#clock-next").inner_text()
+        page.click("#fast-forward")
+        expect(page.locator("#clock-next")).not_to_have_text(upcoming, timeout=WAIT)
+        if title in upcoming and "điểm danh" in upcoming:
+            return
+    raise AssertionError("fast-forward never reached the opening of the activity's check-in")
+
+
 def test_a_new_resident_registers_checks_in_and_is_counted_in_the_directors_stats(
     browser: Browser, sandbox: str
 ) -> None:
@@ -165,14 +176,7 @@ def test_a_new_resident_registers_checks_in_and_is_counted_in_the_directors_stat
 
     # 4. Time jumps to the opening of the talk's check-in; staff show the code, Mai types it,
     #    and Lan scans the QR that staff show.
-    for _ in range(10):
-        upcoming = page.locator("#clock-next").inner_text()
-        page.click("#fast-forward")
-        expect(page.locator("#clock-next")).not_to_have_text(upcoming, timeout=WAIT)
-        if TALK in upcoming and "điểm danh" in upcoming:
-            break
-    else:
-        raise AssertionError("fast-forward never reached the opening of the talk's check-in")
+    fast_forward_to_checkin(page, TALK)
     open_chat(page, "Thôn Thượng")  # the announcement's count was edited in place: Lan and now Mai
     card = page.locator(".message.from-bot", has_text=TALK).first
     expect(card).to_contain_text("Đã đăng ký: 2", timeout=WAIT)

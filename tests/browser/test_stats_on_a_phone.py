@@ -14,7 +14,7 @@ import pytest
 from playwright.sync_api import Browser, Page, expect, sync_playwright
 
 from tests.browser import chromium
-from tests.browser.test_sandbox_in_a_browser import HUNG, TALK, WAIT, Sandbox, open_chat, say
+from tests.browser.test_sandbox_in_a_browser import HUNG, TALK, WAIT, Sandbox, fast_forward_to_checkin, open_chat, say
 
 SHOTS = Path(os.environ.get("LOALANG_STATS_SCREENSHOTS", "test-results/stats-on-a-phone"))
 PHONE = {"width": 390, "height": 844}
@@ -57,14 +57,7 @@ def test_the_director_reads_stats_on_a_phone_and_a_button_changes_the_text_on_sc
     open_chat(page, HUNG)
     # The demo's talk is held: time jumps to its check-in, the director counts 40 at the door, 25 of them
     # women, and sets the year's target, so the screen and the chart have something to show.
-    for _ in range(10):
-        upcoming = page.locator("#clock-next").inner_text()
-        page.click("#fast-forward")
-        expect(page.locator("#clock-next")).not_to_have_text(upcoming, timeout=WAIT)
-        if TALK in upcoming and "điểm danh" in upcoming:
-            break
-    else:
-        raise AssertionError("fast-forward never reached the opening of the talk's check-in")
+    fast_forward_to_checkin(page, TALK)
     say(page, "/desk")  # the one session on now opens at once
     expect(page.locator(".message.from-bot", has_text="Bàn điểm danh đã mở").last).to_be_visible(timeout=WAIT)
     say(page, "/headcount 40 25")

@@ -19,7 +19,7 @@ from bot.models import ActivitySession, Center
 from bot.webhook import Webhook
 from tests.conftest import PUBLIC, Bot, Clock
 from tests.journeys import Commune, checkin_code, commune, local, onboard, publish
-from tests.people import OnZalo
+from tests.people import director_on_zalo
 
 TITLE = "Chuyên đề phòng chống lừa đảo qua mạng"
 
@@ -234,12 +234,7 @@ async def test_without_a_web_address_staff_get_no_hall_screen_link(bot: Bot, fak
 
 
 async def test_staff_on_zalo_are_told_with_the_hall_screen_link_written_out(both: Bot) -> None:
-    assert both.zalo is not None
-    payload = await both.create_center()
-    hung = OnZalo(both, both.zalo.add_user("Hùng"))
-    await hung.say(f"start {payload}")
-    for answer in ("Đồng ý", "Phạm Văn Hùng", "1970", "1"):
-        await hung.say(answer)
+    hung = await director_on_zalo(both)
     assert both.app is not None
     async with both.app.db.session() as session:
         center_id = await session.scalar(select(Center.id))

@@ -10,7 +10,7 @@ from bot.models import Activity, ActivityKind, ActivityStatus, Center
 from bot.services import activities
 from tests.conftest import Bot
 from tests.journeys import Commune, commune, local, publish, tr
-from tests.people import OnTelegram, OnZalo
+from tests.people import OnTelegram, director_on_zalo
 
 TALK = "Chuyên đề phòng chống lừa đảo qua mạng"
 
@@ -59,12 +59,7 @@ async def test_a_director_publishes_a_talk_in_eight_actions(bot: Bot, fake: Fake
 
 
 async def test_a_director_on_zalo_publishes_a_talk_typing_numbers(both: Bot) -> None:
-    assert both.zalo is not None
-    payload = await both.create_center()
-    hung = OnZalo(both, both.zalo.add_user("Hùng"))
-    await hung.say(f"start {payload}")
-    for answer in ("Đồng ý", "Phạm Văn Hùng", "1970", "1"):
-        await hung.say(answer)
+    hung = await director_on_zalo(both)
     hung.sent = 0
 
     kinds = (await hung.say("/new"))[-1]

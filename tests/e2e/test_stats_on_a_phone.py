@@ -12,7 +12,7 @@ from bot.channels.telegram.fake import FakeMessage, FakeTelegram
 from tests.conftest import Bot
 from tests.e2e.test_stats import NOW, seed_year
 from tests.journeys import commune, local, make_head, onboard, publish, tr
-from tests.people import OnZalo
+from tests.people import director_on_zalo
 
 PHONE_COLUMNS = 34  # characters of a chat bubble on a 390 px wide phone, with room to spare
 PHONE_LINES = 15  # lines of text that fit one screen above the buttons
@@ -126,12 +126,7 @@ async def test_the_caption_promises_a_target_line_only_when_the_chart_draws_one(
 async def test_a_director_on_zalo_types_a_choices_number_and_reads_the_answer_below_without_a_second_chart(
     both: Bot,
 ) -> None:
-    assert both.zalo is not None
-    payload = await both.create_center()
-    hung = OnZalo(both, both.zalo.add_user("Hùng"))
-    await hung.say(f"start {payload}")
-    for answer in ("Đồng ý", "Phạm Văn Hùng", "1970", "1"):
-        await hung.say(answer)
+    hung = await director_on_zalo(both)
     before = len(hung.user.private_chat.bot_messages)
     await hung.say("/stats")
     shown = hung.user.private_chat.bot_messages[before:]

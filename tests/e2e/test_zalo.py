@@ -11,7 +11,7 @@ from sqlalchemy import func, select
 from bot.models import Attendance
 from tests.conftest import Bot
 from tests.journeys import center_with_director, checkin_code, commune, local, make_head, publish, tr
-from tests.people import OnZalo
+from tests.people import OnZalo, director_on_zalo
 
 
 async def _present(bot: Bot) -> int:
@@ -195,12 +195,7 @@ async def test_on_zalo_reminders_are_answered_by_number_and_files_come_as_links(
 
 
 async def test_staff_on_zalo_see_a_new_code_each_minute_and_the_chart_as_a_picture(both: Bot) -> None:
-    assert both.zalo is not None
-    payload = await both.create_center()
-    hung = OnZalo(both, both.zalo.add_user("Hùng"))
-    await hung.say(f"start {payload}")
-    for answer in ("Đồng ý", "Phạm Văn Hùng", "1970", "1"):
-        await hung.say(answer)
+    hung = await director_on_zalo(both)
     place = await commune_of(both)
     activity_id = await publish(both, place, start="06/10/2025 13:30")
 
