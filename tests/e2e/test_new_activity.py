@@ -28,16 +28,16 @@ async def test_director_creates_and_publishes_a_talk_for_two_villages(bot: Bot, 
     area = (await bot.press(hung, kind, "Chuyên đề"))[-1]
     assert area.buttons[2] == "3. Chuyên đề Giáo dục pháp luật"
     when = (await bot.press(hung, area, "3. Chuyên đề Giáo dục pháp luật"))[-1]
-    assert when.text.startswith("Bắt đầu khi nào?")
+    assert when.text.startswith("Hoạt động bắt đầu khi nào?")
 
-    assert (await say(hung, "6/10"))[-1].text == "Mấy giờ? Xin ghi thêm giờ, ví dụ 6/10 13h30."
+    assert (await say(hung, "6/10"))[-1].text == "Hoạt động bắt đầu lúc mấy giờ? Xin ghi thêm giờ, ví dụ: 6/10 13h30."
     assert (await say(hung, "29/9/2025 8h"))[-1].text == (
         "08:00 ngày 29/09/2025 đã qua rồi. Xin gửi một thời điểm sắp tới."
     )
     length = (await say(hung, "thứ 2 tuần sau 13h30"))[-1]
     assert length.text.startswith("Mỗi buổi kéo dài bao lâu?")
     back = (await bot.press(hung, length, "◀ Quay lại"))[-1]
-    assert back.text.startswith("Bắt đầu khi nào?")
+    assert back.text.startswith("Hoạt động bắt đầu khi nào?")
     await say(hung, "6/10 13h30")
     await say(hung, "16h30")
     await say(hung, "Hội trường UBND xã")
@@ -103,9 +103,9 @@ async def test_cancel_leaves_nothing_behind_and_residents_cannot_start(bot: Bot,
     await bot.say(place.director, "Hội thi nấu ăn")
     cancelled = (await bot.say(place.director, "/cancel"))[-1]
     assert cancelled.text == "Đã hủy. Chưa có gì được lưu."
-    assert (await bot.say(place.director, "Hội thi nấu ăn"))[-1].text.startswith("Tôi chưa hiểu ý bạn.")
+    assert (await bot.say(place.director, "Hội thi nấu ăn"))[-1].text.startswith("Xin lỗi, Loa Làng chưa hiểu.")
     assert await _activities(bot) == []
 
     resident = fake.add_user("Lan")
     refused = await bot.say(resident, "/new")
-    assert refused[-1].text == "Xin lỗi, chỉ Giám đốc và cán bộ Trung tâm mới dùng được lệnh /new."
+    assert refused[-1].text == "Xin lỗi, lệnh này chỉ dành cho Giám đốc và cán bộ Trung tâm:\n/new"
