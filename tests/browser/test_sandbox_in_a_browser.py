@@ -235,5 +235,5 @@ def test_a_new_resident_registers_checks_in_and_is_counted_in_the_directors_stat
     expect(page.locator(".message.from-bot").last).to_contain_text("Đã đăng ký xong", timeout=WAIT)
     shot(page, "7-zalo-resident-registers-by-typing")
     open_chat(page, BINH)
-    expect(page.locator(".message.from-bot", has_text="hãy nhắn cho Loa Làng: DK").first).to_be_visible(timeout=WAIT)
+    expect(page.locator(".message.from-bot", has_text="qua Zalo, nhắn cho Loa Làng").first).to_be_visible(timeout=WAIT)
     shot(page, "8-zalo-village-head-text-to-paste")
