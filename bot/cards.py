@@ -13,7 +13,7 @@ from bot import typed
 from bot.i18n import N_, Translator
 from bot.messaging import Choice, Keyboard, Messenger
 from bot.models import Activity, ActivityKind, RoleKind, Standing
-from bot.services.areas import display_name
+from bot.services.areas import label
 
 ROLE_NAMES = {
     RoleKind.DIRECTOR: N_("director"),
@@ -44,6 +44,18 @@ def when_from(first_start: datetime, sessions: int, t: Translator) -> str:
     )
 
 
+def what(activity: Activity, t: Translator) -> str:
+    """The kind and the title, the kind said once: "Chuyên đề: Trồng lúa", but "Chuyên đề trồng lúa" as it is."""
+    kind = t.gettext(KIND_NAMES[activity.kind])
+    return activity.title if activity.title.casefold().startswith(kind.casefold()) else f"{kind}: {activity.title}"
+
+
+def when_where(activity: Activity, t: Translator) -> str:
+    """When, then where on its own line: a confirmation reads what, when, where, one per line (locales/VOICE.md)."""
+    place = f"\n📍 {activity.place}" if activity.place else ""
+    return f"🗓 {when(activity, t)}{place}"
+
+
 STANDINGS = {
     Standing.REGISTERED: N_("✅ You are registered."),
     Standing.WAITLISTED: N_("⏳ You are on the waitlist. If a seat is freed, it is yours."),
@@ -67,7 +79,7 @@ def card(activity: Activity, t: Translator, *, registered: int = 0, standing: St
         lines.append(f"👥 {activity.target_group}")
     details = [t.gettext(KIND_NAMES[activity.kind])]
     if activity.area is not None:
-        details.append(display_name(activity.area, t))
+        details.append(label(activity.area.code, activity.area.name, t, short=True))  # the kind is said once
     lines.append(f"🏷 {' · '.join(details)}")
     if activity.capacity and full(activity, registered):
         lines.append(

@@ -11,6 +11,7 @@ from datetime import datetime
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot import shelf
+from bot.address import address_of
 from bot.config import Settings
 from bot.i18n import Translator, pick_locale
 from bot.messaging import Attachment, Capabilities, Edit, Event, Incoming, Keyboard, Menu, Messenger, Outcome, Send
@@ -104,7 +105,11 @@ class Context:
             self.center.locale if self.center else None,
             self.settings.default_locale,
         )
-        return Translator(locale, self.t.timezone)
+        return Translator(locale, self.t.timezone, address_of(person, self.now.date(), locale))
+
+    def readdress(self) -> None:
+        """Address the sender anew, once their language, gender or birth year changed."""
+        self.t = self.t.to(address_of(self.person, self.now.date(), self.t.locale))
 
     def refresh_menu(self, person: Person) -> None:
         """Show the person the command menu of their current roles, in their language."""

@@ -14,6 +14,7 @@ from dataclasses import replace
 from datetime import datetime
 
 from bot import choices, typed
+from bot.address import address_of
 from bot.config import Settings
 from bot.context import Context
 from bot.database import Database
@@ -121,17 +122,21 @@ class Dispatcher:
             person = await people.by_account(session, incoming.channel, incoming.sender.id)
         if person is not None and person.consent_withdrawn_at is not None:
             person = None  # no longer processed: as in _context
-        return self._translator(person, person.center if person else None, incoming.sender.language_code)
+        return self._translator(person, person.center if person else None, incoming.sender.language_code, self.clock())
 
-    def _translator(self, person: Person | None, center: Center | None, client_language: str | None) -> Translator:
-        """The person's /lang choice, else their phone's language, else their center's, in the center's zone."""
+    def _translator(
+        self, person: Person | None, center: Center | None, client_language: str | None, now: datetime
+    ) -> Translator:
+        """The person's /lang choice, else their phone's language, else their center's, in the center's zone,
+        addressing them as a villager would (bot/address.py)."""
         locale = pick_locale(
             person.language if person else None,
             client_language,
             center.locale if center else None,
             self.settings.default_locale,
         )
-        return Translator(locale, center.timezone if center else self.settings.timezone)
+        timezone = center.timezone if center else self.settings.timezone
+        return Translator(locale, timezone, address_of(person, now.date(), locale))
 
     async def _context(self, session, incoming: Incoming, now: datetime) -> Context:  # type: ignore[no-untyped-def]
         person = await people.by_account(session, incoming.channel, incoming.sender.id) if incoming.sender else None
@@ -151,7 +156,7 @@ class Dispatcher:
             center_id = group.center_id if group else None
         center = await session.get(Center, center_id) if center_id else None
         personal = not incoming.is_group  # a group reads the center's language, whoever spoke
-        t = self._translator(person if personal else None, center, client_language if personal else None)
+        t = self._translator(person if personal else None, center, client_language if personal else None, now)
         channel = self.channels[incoming.channel]
         if (
             not channel.capabilities.buttons

@@ -2,12 +2,13 @@
 
 Message ids are English, so the `en` catalog is the identity and every id must have
 a Vietnamese translation (a test checks this). Strings defined at import time are
-marked with `N_` and translated where they are shown.
+marked with `N_` and translated where they are shown. A translation may say `{you}` or `{You}`
+where it addresses the reader: the Translator puts the person's address there (bot/address.py).
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from functools import cache
 from pathlib import Path
@@ -17,6 +18,7 @@ from babel.dates import format_datetime
 from babel.numbers import format_decimal
 from babel.support import Translations
 
+from bot.address import default
 from bot.config import SUPPORTED_LOCALES
 
 LOCALES_DIR = Path(__file__).resolve().parent.parent / "locales"
@@ -39,12 +41,24 @@ class Translator:
 
     locale: str
     timezone: str = "Asia/Ho_Chi_Minh"
+    you: str = ""  # how the reader is addressed (bot/address.py); empty: the polite default of the locale
 
     def gettext(self, message: str) -> str:
-        return _catalog(self.locale).gettext(message)
+        return self._address(_catalog(self.locale).gettext(message))
 
     def ngettext(self, singular: str, plural: str, n: int) -> str:
-        return _catalog(self.locale).ngettext(singular, plural, n)
+        return self._address(_catalog(self.locale).ngettext(singular, plural, n))
+
+    def _address(self, text: str) -> str:
+        """Put the reader's address where a translation says {you} or {You}, before callers format it."""
+        if "{you}" not in text and "{You}" not in text:
+            return text
+        you = self.you or default(self.locale)
+        return text.replace("{you}", you).replace("{You}", you[:1].upper() + you[1:])
+
+    def to(self, you: str) -> Translator:
+        """The same language and zone, addressing someone else."""
+        return replace(self, you=you)
 
     def datetime(self, moment: datetime, pattern: str | None = None) -> str:
         """A UTC moment shown in the center's time zone, as people there write it."""

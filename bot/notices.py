@@ -85,7 +85,7 @@ async def render(
             return None
         text = t.gettext("Good news: a seat is free and it is yours. You are registered for {title}, {when}.")
         keyboard = ((Choice(t.gettext("🙅 Can't come"), f"/unregister {activity.id}"),),)
-        return text.format(title=activity.title, when=cards.when(activity, t)), keyboard
+        return text.format(title=cards.what(activity, t), when=cards.when_where(activity, t)), keyboard
     if notice is Notice.STEPPED_DOWN:
         text = t.gettext(
             "{name} is now the director of {center}, so you are no longer its director. Thank you for your "

@@ -27,6 +27,7 @@ async def switch(ctx: Context, args: str) -> None:
         await show_notice(ctx, ctx.t, start_payload, chosen=True)  # nothing is stored before consent
         return
     ctx.person.language = wanted
+    ctx.readdress()
     ctx.reply(ctx._("Done: I will speak English with you from now on."))
     ctx.refresh_menu(ctx.person)
 

@@ -227,6 +227,7 @@ async def _save(ctx: Context, answers: dict[str, object]) -> None:
     await conversations.finish(ctx.session, person.id)
     await ctx.session.flush()
     await ctx.session.refresh(person, ["village"])
+    ctx.readdress()  # gender and birth year known: from now on she is "bà", he is "anh"
     ctx.reply(_summary(ctx, person) + "\n\n" + ctx._("Send /help to see what you can do, or /profile to change it."))
     then = str(answers.get(THEN) or "")
     if then.startswith(REGISTER):

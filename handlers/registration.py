@@ -69,8 +69,8 @@ async def register(ctx: Context, args: str) -> None:
         ctx.reply(
             ctx._(
                 "You are registered for {title}, {when}. I will remind you before it starts.",
-                title=activity.title,
-                when=cards.when(activity, ctx.t),
+                title=cards.what(activity, ctx.t),
+                when=cards.when_where(activity, ctx.t),
             ),
             give_back,
         )

@@ -169,6 +169,7 @@ async def agree(ctx: Context, args: str) -> None:
         ctx.center = await ctx.session.get(Center, center_id)
     if ctx.center is not None:
         ctx.t = Translator(ctx.t.locale, ctx.center.timezone)
+    ctx.readdress()
     ctx.reply(ctx._("Thank you! Your consent was recorded on {moment}.", moment=ctx.t.datetime(ctx.now)))
     if token is not None:
         await _redeem(ctx, token)

@@ -10,6 +10,7 @@ from sqlalchemy import ColumnElement, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot import cards, notices
+from bot.address import address_of
 from bot.i18n import Translator, pick_locale
 from bot.messaging import Messenger, Send
 from bot.models import (
@@ -51,7 +52,7 @@ async def render(
         center.locale,
         default_locale,
     )
-    t = Translator(locale, center.timezone)
+    t = Translator(locale, center.timezone, address_of(person, now.date(), locale))
     if delivery.kind is DeliveryKind.NOTICE:
         said = await notices.render(session, delivery, t, now)
         return _drop(delivery, "no longer true") if said is None else Send(delivery.to, *said)

@@ -19,8 +19,9 @@ from bot.services import activities, people, roles
 from tests.conftest import Bot
 
 
-def tr(lang: str, message: str, **fields: object) -> str:
-    text = Translator(lang).gettext(message)
+def tr(lang: str, message: str, you: str = "", **fields: object) -> str:
+    """A message as the bot says it in `lang`, to someone it addresses as `you` ("bà"; none: "ông/bà")."""
+    text = Translator(lang, you=you).gettext(message)
     return text.format(**fields) if fields else text
 
 

@@ -227,15 +227,15 @@ def test_a_new_resident_registers_checks_in_and_is_counted_in_the_directors_stat
     say(page, SEN)  # "Thị": not asked whether she is a woman
     expect(page.locator(".message.from-bot").last).to_contain_text("sinh năm", timeout=WAIT)
     say(page, "1950")
-    expect(page.locator(".message.from-bot").last).to_contain_text("Bạn ở thôn nào?", timeout=WAIT)
+    expect(page.locator(".message.from-bot").last).to_contain_text("Xin chọn thôn nơi đang sống:", timeout=WAIT)
     say(page, "thon ha")
     expect(page.locator(".message.from-bot").last).to_contain_text(SEN, timeout=WAIT)
     say(page, "hoạt động")
     listed = page.locator(".message.from-bot", has_text="1. ✍️ Đăng ký").last
     expect(listed).to_be_visible(timeout=WAIT)
     say(page, "1")
-    expect(page.locator(".message.from-bot").last).to_contain_text("Bạn đã đăng ký", timeout=WAIT)
+    expect(page.locator(".message.from-bot").last).to_contain_text("Đã đăng ký xong", timeout=WAIT)
     shot(page, "7-zalo-resident-registers-by-typing")
     open_chat(page, BINH)
-    expect(page.locator(".message.from-bot", has_text="hãy nhắn cho Loa Làng: DK").first).to_be_visible(timeout=WAIT)
+    expect(page.locator(".message.from-bot", has_text="qua Zalo, nhắn cho Loa Làng").first).to_be_visible(timeout=WAIT)
     shot(page, "8-zalo-village-head-text-to-paste")

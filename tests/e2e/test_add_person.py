@@ -20,7 +20,7 @@ async def _village_head(bot: Bot, fake: FakeTelegram, place) -> object:  # type:
 
 async def _add(bot: Bot, head, activity_id: int, name: str, year: str) -> list:  # type: ignore[no-untyped-def]
     consent = (await bot.say(head, f"/add {activity_id}"))[-1]
-    await bot.press(head, consent, "Có, họ đã đồng ý")
+    await bot.press(head, consent, "Có, người đó đã đồng ý")
     await bot.say(head, name)  # "Thị": a woman, not asked
     return await bot.say(head, year)  # a head of one village registers its people: the village is not asked
 
@@ -32,8 +32,8 @@ async def test_a_village_head_registers_someone_without_a_phone_once(bot: Bot, f
 
     done = await _add(bot, head, activity_id, "Nguyễn Thị Mận", "1948")
     assert done[-1].text == (
-        f"Xong: đã đăng ký Nguyễn Thị Mận tham gia Chuyên đề phòng chống lừa đảo qua mạng. "
-        f"Gửi /add {activity_id} để đăng ký người tiếp theo."
+        "Xong: đã đăng ký cho Nguyễn Thị Mận tham gia Chuyên đề phòng chống lừa đảo qua mạng.\n"
+        f"Để đăng ký người tiếp theo, gửi:\n/add {activity_id}"
     )
     again = await _add(bot, head, activity_id, "nguyen thi man", "1948")  # typed without accents
     assert again[-1].text == "Nguyễn Thị Mận đã được đăng ký Chuyên đề phòng chống lừa đảo qua mạng từ trước."
@@ -54,7 +54,7 @@ async def test_a_close_match_is_asked_about_not_guessed(bot: Bot, fake: FakeTele
     head = await _village_head(bot, fake, place)
     await _add(bot, head, activity_id, "Nguyễn Thị Mận", "1948")
     asked = await _add(bot, head, other, "Nguyễn Thị Mận", "1949")
-    assert asked[-1].text == "Tôi đã có Nguyễn Thị Mận, sinh năm 1948, ở Thôn Tây. Có phải cùng một người không?"
+    assert asked[-1].text == "Loa Làng đã có Nguyễn Thị Mận, sinh năm 1948, ở Thôn Tây. Có phải cùng một người không?"
     await bot.press(head, asked[-1], "Không, người khác")
     assert bot.app is not None
     async with bot.app.db.session() as session:
@@ -67,8 +67,8 @@ async def test_without_consent_nothing_is_kept_and_residents_cannot_add(bot: Bot
     head = await _village_head(bot, fake, place)
     consent = (await bot.say(head, f"/add {activity_id}"))[-1]
     refused = (await bot.press(head, consent, "Không"))[-1]
-    assert refused.text == "Vậy tôi sẽ không lưu tên người đó. Chưa có gì được lưu."
+    assert refused.text == "Vậy Loa Làng sẽ không lưu tên người đó. Chưa có gì được lưu."
     lan = fake.add_user("Lan")
     await onboard(bot, lan)
     denied = (await bot.say(lan, f"/add {activity_id}"))[-1]
-    assert denied.text == "Xin lỗi, chỉ Giám đốc, cán bộ Trung tâm và trưởng thôn mới dùng được lệnh /add."
+    assert denied.text == "Xin lỗi, lệnh này chỉ dành cho Giám đốc, cán bộ Trung tâm và trưởng thôn:\n/add"

@@ -142,8 +142,8 @@ async def test_a_cancellation_reaches_everyone_who_was_told_and_stops_reminders(
     await _deliver(bot)
     for name in ("Thôn Đông", "Xã"):
         assert place.groups[name].bot_messages[-1].text == (
-            "❌ Hủy: Chuyên đề phòng chống lừa đảo qua mạng (Thứ Hai, 06/10/2025 lúc 13:30) sẽ không diễn ra. "
-            "Xin lỗi bà con."
+            "❌ Đã hủy:\nChuyên đề phòng chống lừa đảo qua mạng\n🗓 Thứ Hai, 06/10/2025 lúc 13:30\n"
+            "Hoạt động này sẽ không diễn ra. Rất mong được thông cảm."
         )
     assert not any("Hủy" in t for t in _texts(place.groups["Thôn Tây"]))
     counts = {name: len(g.bot_messages) for name, g in place.groups.items()}

@@ -45,7 +45,7 @@ async def test_an_activity_can_get_its_own_reminder_rule(bot: Bot, fake: FakeTel
     hung = place.director
     await bot.say(hung, f"/change {activity_id}")
     await bot.say(hung, "nhắc")
-    assert (await bot.say(hung, "sáng mai"))[-1].text.startswith("Tôi không đọc được “sáng mai”")
+    assert (await bot.say(hung, "sáng mai"))[-1].text.startswith("Chưa đọc được “sáng mai”")
     await bot.say(hung, "30m")
     group = place.groups["Thôn Bắc"]
     count = len(group.bot_messages)
@@ -65,13 +65,13 @@ async def test_calling_off_tells_everyone_and_residents_cannot(bot: Bot, fake: F
     await onboard(bot, lan)
     await bot.say(lan, f"/register {activity_id}")
     refused = (await bot.say(lan, f"/calloff {activity_id}"))[-1]
-    assert refused.text == "Xin lỗi, chỉ Giám đốc và cán bộ Trung tâm mới dùng được lệnh /calloff."
+    assert refused.text == "Xin lỗi, lệnh này chỉ dành cho Giám đốc và cán bộ Trung tâm:\n/calloff"
 
     ask = (await bot.say(place.director, f"/calloff {activity_id}"))[-1]
     done = (await bot.press(place.director, ask, "Có, hủy hoạt động"))[-1]
     assert done.text.startswith("Đã hủy Chuyên đề phòng chống lừa đảo qua mạng.")
     await bot.deliver()
-    cancelled = "❌ Hủy: Chuyên đề phòng chống lừa đảo qua mạng"
+    cancelled = "❌ Đã hủy:\nChuyên đề phòng chống lừa đảo qua mạng"
     assert all(g.bot_messages[-1].text.startswith(cancelled) for g in place.groups.values())
     assert lan.private_chat.bot_messages[-1].text.startswith(cancelled)
     again = (await bot.say(place.director, f"/change {activity_id}"))[-1]
@@ -88,4 +88,4 @@ async def test_the_director_sets_the_centers_reminder_times(bot: Bot, fake: Fake
     bot.clock.current = local("06/10/2025 10:30")
     await bot.deliver()
     assert group.bot_messages[-1].text.startswith("⏰ Nhắc lịch")
-    assert (await bot.say(place.director, "/reminders mai"))[-1].text.startswith("Tôi không đọc được “mai”")
+    assert (await bot.say(place.director, "/reminders mai"))[-1].text.startswith("Chưa đọc được “mai”")

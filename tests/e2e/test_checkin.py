@@ -28,8 +28,8 @@ async def test_residents_check_in_with_the_code_of_the_minute_and_count_once(bot
     assert screen.text.startswith("Điểm danh: Chuyên đề phòng chống lừa đảo qua mạng\nMã: ")
     code = checkin_code(screen.text)
     done = (await bot.say(lan, code))[-1]
-    assert done.text.startswith("✅ Đã điểm danh: Chuyên đề phòng chống lừa đảo qua mạng. Chào mừng bạn!")
-    assert (await bot.say(lan, code))[-1].text == "Bạn đã điểm danh Chuyên đề phòng chống lừa đảo qua mạng rồi."
+    assert done.text.startswith("✅ Đã điểm danh: Chuyên đề phòng chống lừa đảo qua mạng. Chào mừng bà!")
+    assert (await bot.say(lan, code))[-1].text == "Bà đã điểm danh Chuyên đề phòng chống lừa đảo qua mạng rồi."
     assert await _present(bot) == 1
 
     bot.clock.advance(minutes=1)
@@ -75,7 +75,7 @@ async def test_check_in_is_refused_outside_the_window_and_to_residents(bot: Bot,
     lan = fake.add_user("Lan")
     await onboard(bot, lan)
     refused = (await bot.say(lan, f"/checkin {activity_id}"))[-1]
-    assert refused.text == "Xin lỗi, chỉ Giám đốc và cán bộ Trung tâm mới dùng được lệnh /checkin."
+    assert refused.text == "Xin lỗi, lệnh này chỉ dành cho Giám đốc và cán bộ Trung tâm:\n/checkin"
     bot.clock.current = local("06/10/2025 12:30")
     early = (await bot.say(place.director, f"/checkin {activity_id}"))[-1]
     assert early.text.startswith("Điểm danh cho Chuyên đề phòng chống lừa đảo qua mạng mở từ 30 phút trước")
@@ -96,7 +96,7 @@ async def test_staff_scan_a_residents_ticket_and_forged_tickets_are_refused(bot:
     mine = await bot.say(lan, "/my")
     ticket = (await bot.press(lan, mine[1], "🎫 Vé"))[-1]
     assert ticket.photo is not None and ticket.photo.startswith(b"\x89PNG")
-    assert ticket.text == "Vé của bạn cho Chuyên đề phòng chống lừa đảo qua mạng. Xin đưa vé này ở bàn điểm danh."
+    assert ticket.text == "Vé của bà cho Chuyên đề phòng chống lừa đảo qua mạng. Xin đưa vé này ở bàn điểm danh."
 
     assert bot.app is not None
     async with bot.app.db.session() as session:
@@ -115,12 +115,16 @@ async def test_staff_scan_a_residents_ticket_and_forged_tickets_are_refused(bot:
     assert shown.text == "Đây là vé điểm danh. Xin đưa vé ở bàn điểm danh."
 
     ask = (await bot.say(hung, f"/start {payload}"))[-1]
-    assert ask.text == "Điểm danh Nguyễn Thị Lan (1965, Thôn Đông) cho Chuyên đề phòng chống lừa đảo qua mạng?"
+    assert ask.text == (
+        "Điểm danh cho Nguyễn Thị Lan (1965, Thôn Đông)\ntại Chuyên đề phòng chống lừa đảo qua mạng, đúng không ạ?"
+    )
     done = (await bot.press(hung, ask, "✅ Xác nhận"))[-1]
     assert done.text == "✅ Đã điểm danh Nguyễn Thị Lan."
     assert await _present(bot) == 1
     assert (await bot.say(hung, f"/ticketok t{registration.id}-ffffffffffff"))[-1].text == "Vé này không hợp lệ."
-    assert (await bot.say(lan, f"/ticketok {payload}"))[-1].text.startswith("Xin lỗi, chỉ Giám đốc, cán bộ")
+    assert (await bot.say(lan, f"/ticketok {payload}"))[-1].text.startswith(
+        "Xin lỗi, lệnh này chỉ dành cho Giám đốc, cán bộ"
+    )
 
 
 async def test_staff_who_type_checkin_alone_get_what_is_open_now(bot: Bot, fake: FakeTelegram) -> None:
@@ -129,7 +133,7 @@ async def test_staff_who_type_checkin_alone_get_what_is_open_now(bot: Bot, fake:
     await publish(bot, place, "Lớp dưỡng sinh", start="06/10/2025 14:00")
     bot.clock.current = local("06/10/2025 09:00")
     closed = await bot.say(place.director, "/checkin")
-    assert closed[-1].text.startswith("Chưa mở điểm danh hoạt động nào")
+    assert closed[-1].text.startswith("Chưa mở điểm danh cho hoạt động nào")
 
     bot.clock.current = local("06/10/2025 13:10")  # only the talk's window is open
     await bot.deliver()

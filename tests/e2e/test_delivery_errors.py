@@ -54,4 +54,4 @@ async def test_a_server_error_on_a_reply_is_logged_and_the_bot_carries_on(bot: B
     lan = fake.add_user("Lan")
     fake.inject("sendMessage", Fault.server_error(502), chat_id=lan.id)
     assert await bot.say(lan, "/start") == []
-    assert (await bot.say(lan, "/start"))[-1].text.startswith("Chào mừng bạn đến với Loa Làng!")
+    assert (await bot.say(lan, "/start"))[-1].text.startswith("Chào mừng đến với Loa Làng!")

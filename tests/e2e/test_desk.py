@@ -20,16 +20,20 @@ async def test_staff_check_people_in_at_the_desk_and_close_the_session(bot: Bot,
     code = checkin_code((await bot.say(hung, f"/checkin {activity_id}"))[-1].text)
 
     opened = (await bot.say(hung, f"/desk {activity_id}"))[-1]
-    assert opened.text.startswith("Bàn điểm danh đã mở cho Chuyên đề phòng chống lừa đảo qua mạng")
+    assert opened.text.startswith("Bàn điểm danh đã mở:\nChuyên đề phòng chống lừa đảo qua mạng")
     found = (await bot.say(hung, "nguyen thi lan"))[-1]
     assert found.buttons == ["Nguyễn Thị Lan (1965, Thôn Đông)"]
     assert (await bot.press(hung, found, found.buttons[0]))[-1].text == "✅ Đã điểm danh Nguyễn Thị Lan."
     sheet = (await bot.say(hung, "Trần Thị Hoa\nLê Văn Khách\n- Nguyễn Thị Lan"))[-1]
     assert sheet.text.splitlines() == [
         "Từ tờ ký: đã điểm danh 1 người.",
-        "Không tìm thấy (đăng ký bằng /add, hoặc đếm bằng /headcount): Lê Văn Khách",
+        "Không tìm thấy: Lê Văn Khách",
+        "Để đăng ký người chưa có, gửi:",
+        "/add",
+        "Để đếm người đến không ghi tên, gửi số người đến, rồi số nữ, ví dụ:",
+        "/headcount 2 1",
     ]
-    assert (await bot.say(hung, "/headcount 5 9"))[-1].text.startswith("Số nữ không thể nhiều hơn tổng số.")
+    assert (await bot.say(hung, "/headcount 5 9"))[-1].text.startswith("Số nữ không thể nhiều hơn số người đến.")
     assert (await bot.say(hung, "/headcount 12 7"))[-1].text == "Đã đếm 12 người đến không đăng ký, trong đó 7 nữ."
     closed = (await bot.say(hung, "/close"))[-1]
     assert closed.text == "Đã đóng buổi. Có mặt: 2 người có tên và 12 người đếm thêm; 1 người đã đăng ký."
@@ -37,7 +41,9 @@ async def test_staff_check_people_in_at_the_desk_and_close_the_session(bot: Bot,
     late = fake.add_user("Muộn")
     await onboard(bot, late, name="Người Muộn")
     assert (await bot.say(late, code))[-1].text.startswith("Mã chưa đúng, hoặc chưa đến giờ điểm danh.")
-    assert (await bot.say(lan, "/desk 1"))[-1].text.startswith("Xin lỗi, chỉ Giám đốc, cán bộ Trung tâm và trưởng thôn")
+    assert (await bot.say(lan, "/desk 1"))[-1].text.startswith(
+        "Xin lỗi, lệnh này chỉ dành cho Giám đốc, cán bộ Trung tâm và trưởng thôn"
+    )
 
 
 async def test_a_walk_in_is_added_by_name_at_the_desk_and_the_desk_stays_open(bot: Bot, fake: FakeTelegram) -> None:
@@ -47,7 +53,7 @@ async def test_a_walk_in_is_added_by_name_at_the_desk_and_the_desk_stays_open(bo
     hung = place.director
     await bot.say(hung, f"/desk {activity_id}")
     consent = (await bot.say(hung, f"/add {activity_id}"))[-1]
-    await bot.press(hung, consent, "Có, họ đã đồng ý")
+    await bot.press(hung, consent, "Có, người đó đã đồng ý")
     await bot.say(hung, "Đinh Thị Gấm")
     await bot.say(hung, "nữ")
     await bot.say(hung, "1944")
@@ -85,4 +91,4 @@ async def test_a_class_counts_one_visit_per_session_and_my_shows_them(bot: Bot, 
         await bot.press(hung, listed, listed.buttons[0])
         await bot.say(hung, "/close")
     mine = await bot.say(lan, "/my")
-    assert mine[0].text == "Bạn đã tham gia 2 buổi. Cảm ơn bạn!"
+    assert mine[0].text == "Bà đã tham gia 2 buổi. Cảm ơn bà!"

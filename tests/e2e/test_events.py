@@ -86,4 +86,4 @@ async def test_a_village_head_gets_a_plain_text_version_with_their_village_link(
     resident = fake.add_user("Lan")
     await onboard(bot, resident)
     refused = await bot.say(resident, f"/text {activity_id}")
-    assert refused[-1].text.startswith("Xin lỗi, chỉ Giám đốc, cán bộ Trung tâm và trưởng thôn")
+    assert refused[-1].text.startswith("Xin lỗi, lệnh này chỉ dành cho Giám đốc, cán bộ Trung tâm và trưởng thôn")

@@ -122,7 +122,7 @@ async def test_director_links_a_group_to_the_whole_commune_by_button(bot: Bot, f
 async def test_link_in_a_private_chat_points_to_the_group(bot: Bot, fake: FakeTelegram) -> None:
     people = await _people(bot, fake)
     refused = await bot.say(people["director"], "/link")
-    assert refused[-1].text == "Xin gửi /link ngay trong nhóm cần gắn."
+    assert refused[-1].text == "Xin gửi lệnh này ngay trong nhóm cần gắn:\n/link"
 
 
 async def test_removal_and_migration_are_recorded(bot: Bot, fake: FakeTelegram) -> None:
@@ -138,7 +138,7 @@ async def test_removal_and_migration_are_recorded(bot: Bot, fake: FakeTelegram) 
     assert await _group_of(bot, group.id) is None
     answer = await bot.say(people["head"], "/help", supergroup)
     assert answer[-1].text.splitlines()[1:] == [
-        "/help — Tôi có thể giúp gì cho bạn",
+        "/help — Những việc Loa Làng giúp được",
         "/link — Gắn nhóm này với một thôn hoặc cả xã",
     ], "the bot still answers in the supergroup"
 

@@ -23,7 +23,7 @@ async def test_director_appoints_staff_by_forwarding_their_message(bot: Bot, fak
 
     await bot.deliver()  # the notice to them goes through the outbox
     told = mai.private_chat.bot_messages[-1].text
-    assert told.startswith("Phạm Văn Hùng đã chọn bạn làm cán bộ của TTHTCĐ xã Thanh Bình.")
+    assert told.startswith("Phạm Văn Hùng đã giao cho bà vai trò cán bộ của TTHTCĐ xã Thanh Bình.")
     person = await person_of(bot, mai)
     assert person is not None and [r.kind for r in person.roles] == [RoleKind.STAFF]
     assert chat_menu(fake, mai.id) == [
@@ -99,7 +99,7 @@ async def test_a_hidden_forward_or_a_stranger_forward_asks_for_an_invite_link(bo
     assert hidden[-1].text == tr("vi", "Their privacy settings hide who they are. Please make an invite link instead.")
     unknown = await bot.forward(director, said)
     assert unknown[-1].text.startswith("Người lạ chưa mở Loa Làng của Trung tâm này.")
-    assert unknown[-1].buttons == ["🔗 Tạo link mời dùng một lần"]
+    assert unknown[-1].buttons == ["🔗 Tạo đường dẫn mời dùng một lần"]
 
 
 async def test_a_resident_cannot_use_director_commands(bot: Bot, fake: FakeTelegram, lang: str) -> None:
@@ -129,7 +129,7 @@ async def test_director_removes_a_helper_who_is_told(bot: Bot, fake: FakeTelegra
     done = (await bot.press(director, listing, label))[-1]
     assert done.text == tr(lang, "Done: {name} is no longer {role}.", name="Đỗ Thị Mai", role=tr(lang, "staff member"))
     await bot.deliver()  # the notice to them goes through the outbox
-    assert mai.private_chat.bot_messages[-1].text.startswith("Phạm Văn Hùng đã bỏ vai trò cán bộ của bạn")
+    assert mai.private_chat.bot_messages[-1].text.startswith("Phạm Văn Hùng đã kết thúc vai trò cán bộ của bà")
     person = await person_of(bot, mai)
     assert person is not None and person.roles == []
     refused = await bot.say(mai, "/remove")
@@ -151,4 +151,4 @@ async def test_a_role_given_and_taken_back_before_it_is_told_is_told_only_as_end
     before = len(mai.private_chat.bot_messages)
     await bot.deliver()
     told = [m.text for m in mai.private_chat.bot_messages[before:]]
-    assert len(told) == 1 and told[0].startswith("Phạm Văn Hùng đã bỏ vai trò cán bộ của bạn")
+    assert len(told) == 1 and told[0].startswith("Phạm Văn Hùng đã kết thúc vai trò cán bộ của bà")

@@ -15,7 +15,9 @@ async def test_saved_language_wins_over_the_phone_language(bot: Bot, fake: FakeT
     assert choices.buttons == ["Tiếng Việt", "English"]
     done = (await bot.press(lan, choices, "English"))[-1]
     assert done.text == "Done: I will speak English with you from now on."
-    assert (await bot.say(lan, "hello?"))[-1].text == "I didn't understand that. Send /help to see what I can do."
+    assert (await bot.say(lan, "hello?"))[
+        -1
+    ].text == "Sorry, I didn't understand that. To see what I can do, send:\n/help"
     person = await person_of(bot, lan)
     assert person is not None and person.language == "en"
     assert chat_menu(fake, lan.id)[:8] == ["start", "profile", "events", "my", "lang", "notify", "help", "cancel"]
@@ -28,7 +30,7 @@ async def test_phone_language_is_used_until_a_choice_and_unknown_ones_fall_back_
     english = fake.add_user("John", language_code="en-GB")
     french = fake.add_user("Jean", language_code="fr")
     assert (await bot.say(english, "/start"))[-1].text.startswith("Welcome to Loa Làng!")
-    assert (await bot.say(french, "/start"))[-1].text.startswith("Chào mừng bạn đến với Loa Làng!")
+    assert (await bot.say(french, "/start"))[-1].text.startswith("Chào mừng đến với Loa Làng!")
 
 
 async def test_switching_language_before_agreeing_shows_the_notice_again(bot: Bot, fake: FakeTelegram) -> None:
@@ -100,7 +102,7 @@ async def test_command_menus_are_set_per_language_and_role(bot: Bot, fake: FakeT
         for c in cs
         if language == "en" and "all_private_chats" in scope
     }
-    assert vi["help"] == "Tôi có thể giúp gì cho bạn" and en["help"] == "What I can do for you"
+    assert vi["help"] == "Những việc Loa Làng giúp được" and en["help"] == "What I can do for you"
 
     director = fake.add_user("Hùng")
     await onboard(bot, director, start=f"/start {payload}")

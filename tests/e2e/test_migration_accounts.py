@@ -133,7 +133,7 @@ async def test_going_down_to_0013_and_up_again_loses_nothing_and_the_bot_carries
     cards = {name: sum(m.text.startswith(f"📢 {LATER}") for m in g.bot_messages) for name, g in place.groups.items()}
     assert cards == {"Thôn Đông": 1, "Thôn Tây": 0, "Thôn Bắc": 0, "Xã": 0}
     mine = await bot.say(lan, "/my")  # she is known: her visit, and the talk she registered for
-    assert mine[0].text == "Bạn đã tham gia 1 buổi. Cảm ơn bạn!"
+    assert mine[0].text == "Bà đã tham gia 1 buổi. Cảm ơn bà!"
     assert any("Chuyên đề phòng chống lừa đảo qua mạng" in (m.text or "") for m in mine[1:])
 
 

@@ -305,9 +305,9 @@ async def test_cancel_leaves_nothing_behind_and_residents_cannot_start(bot: Bot,
     await bot.say(place.director, "Hội thi nấu ăn")
     cancelled = (await bot.say(place.director, "/cancel"))[-1]
     assert cancelled.text == "Đã hủy. Chưa có gì được lưu."
-    assert (await bot.say(place.director, "Hội thi nấu ăn"))[-1].text.startswith("Tôi chưa hiểu ý bạn.")
+    assert (await bot.say(place.director, "Hội thi nấu ăn"))[-1].text.startswith("Xin lỗi, Loa Làng chưa hiểu.")
     assert await _activities(bot) == []
 
     resident = fake.add_user("Lan")
     refused = await bot.say(resident, "/new")
-    assert refused[-1].text == "Xin lỗi, chỉ Giám đốc và cán bộ Trung tâm mới dùng được lệnh /new."
+    assert refused[-1].text == "Xin lỗi, lệnh này chỉ dành cho Giám đốc và cán bộ Trung tâm:\n/new"

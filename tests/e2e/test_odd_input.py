@@ -45,7 +45,7 @@ async def test_a_forwarded_message_is_not_taken_as_a_name(bot: Bot, fake: FakeTe
     notice = (await bot.say(lan, "/start"))[-1]
     await bot.press(lan, notice, "✅ Đồng ý")
     refused = await bot.forward(lan, said)
-    assert refused[-1].text == "Xin gõ câu trả lời, đừng chuyển tiếp tin nhắn."
+    assert refused[-1].text == "Xin gõ câu trả lời, thay vì chuyển tiếp tin nhắn."
     person = await person_of(bot, lan)
     assert person is not None and person.full_name is None
 
@@ -79,7 +79,7 @@ async def test_odd_digits_and_long_text_are_refused_politely(bot: Bot, fake: Fak
     await bot.say(lan, "nữ")
     answer = await bot.say(lan, odd)
     assert answer[-1].text.startswith("Xin gửi năm sinh gồm bốn chữ số")
-    assert (await bot.say(lan, f"/{odd}"))[-1].text.startswith("Tôi không biết lệnh /")
+    assert (await bot.say(lan, f"/{odd}"))[-1].text.startswith("Xin lỗi, Loa Làng không có lệnh này:\n/")
 
 
 async def test_with_two_centers_the_profile_asks_which_one_first(bot: Bot, fake: FakeTelegram) -> None:
@@ -88,8 +88,9 @@ async def test_with_two_centers_the_profile_asks_which_one_first(bot: Bot, fake:
     lan = fake.add_user("Lan")
     notice = (await bot.say(lan, "/start"))[-1]
     question = (await bot.press(lan, notice, "✅ Đồng ý"))[-1]
-    assert question.text == "Bạn ở xã/phường nào?"
-    assert (await bot.say(lan, "/profile"))[-1].text == "Bạn ở xã/phường nào?"
+    which = "Xin chọn Trung tâm học tập cộng đồng của xã hoặc phường nơi đang sống:"
+    assert question.text == which
+    assert (await bot.say(lan, "/profile"))[-1].text == which
     await bot.press(lan, lan.private_chat.bot_messages[-1], "TTHTCĐ xã Hồng Thái Tây")
     await bot.say(lan, "Nguyễn Thị Lan")
     await bot.say(lan, "nữ")
@@ -128,4 +129,8 @@ async def test_a_reply_that_would_echo_a_huge_input_still_arrives(bot: Bot, fake
     """Found by the fuzz test: `/reminders` echoed 4,096 letters back, and Telegram refused the reply."""
     director = await center_with_director(bot, fake)
     refused = await bot.say(director, "/reminders " + "A" * 4096)
-    assert refused[-1].text == f"Tôi không đọc được “{'a' * 40}”. Xin viết ví dụ 1d@19:00,2h hoặc 30m."
+    assert (
+        refused[-1].text
+        == f"Chưa đọc được “{'a' * 40}”. Xin viết ví dụ: 1d@19:00,2h (19:00 hôm trước và 2 giờ trước), "
+        "hoặc 30m (30 phút trước)."
+    )

@@ -47,12 +47,12 @@ async def test_vietnamese_resident_reads_natural_vietnamese(bot: Bot, fake: Fake
     await bot.create_center()
     ba = fake.add_user("Ba", language_code="vi")
     notice = (await bot.say(ba, "/start"))[-1]
-    assert notice.text.startswith("Chào mừng bạn đến với Loa Làng!")
-    assert "Quyền của bạn" in notice.text
+    assert notice.text.startswith("Chào mừng đến với Loa Làng!")
+    assert "Quyền, bất cứ lúc nào" in notice.text
     assert notice.buttons == ["✅ Đồng ý", "English"]
     question = await bot.press(ba, notice, "✅ Đồng ý")
-    assert question[0].text.startswith("Cảm ơn bạn! Sự đồng ý của bạn đã được ghi nhận lúc 09:00 ngày 29/09/2025.")
-    assert question[-1].text == "Họ và tên của bạn là gì?"
+    assert question[0].text.startswith("Cảm ơn! Sự đồng ý đã được ghi nhận lúc 09:00 ngày 29/09/2025.")
+    assert question[-1].text == "Xin cho biết họ và tên, ví dụ: Nguyễn Thị Lan."
 
 
 async def test_nothing_personal_is_kept_for_someone_who_never_agrees(bot: Bot, fake: FakeTelegram, lang: str) -> None:
@@ -115,7 +115,7 @@ async def test_typing_instead_of_pressing_works_the_same(bot: Bot, fake: FakeTel
     await bot.create_center()
     hoa = fake.add_user("Hoa", language_code="vi")
     await bot.say(hoa, "/start")
-    assert (await bot.say(hoa, "dong y"))[-1].text == "Họ và tên của bạn là gì?"
+    assert (await bot.say(hoa, "dong y"))[-1].text == "Xin cho biết họ và tên, ví dụ: Nguyễn Thị Lan."
     await bot.say(hoa, "Trần Thị Hoa")
     await bot.say(hoa, "nu")
     await bot.say(hoa, "1958")
@@ -136,7 +136,7 @@ async def test_a_restart_in_the_middle_of_the_profile_loses_nothing(bot: Bot, fa
     await bot.restart()
 
     year_question = (await bot.press(nam, gender_question, "Nam"))[-1]
-    assert year_question.text == "Bạn sinh năm nào? (ví dụ 1965)"
+    assert year_question.text == "Xin cho biết năm sinh, ví dụ: 1965."
     await bot.say(nam, "1970")
     await bot.say(nam, "Thôn Bắc")
     person = await person_of(bot, nam)
@@ -166,5 +166,5 @@ async def test_welcome_back_for_someone_already_registered(bot: Bot, fake: FakeT
     await onboard(bot, lan)
     again = await bot.say(lan, "/start")
     assert [m.text for m in again] == [
-        tr(lang, "Welcome back, {name}! Send /help to see what you can do.", name="Nguyễn Thị Lan")
+        tr(lang, "Welcome back, {name}! Send /help to see what you can do.", you="bà", name="Nguyễn Thị Lan")
     ]

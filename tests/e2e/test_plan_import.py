@@ -38,7 +38,7 @@ async def test_the_lifelong_learning_week_sample_imports_its_five_activities(
     await bot.create_center()
     assert await _import(bot, WEEK, "--yes") == 0
     out = capsys.readouterr().out
-    assert "Tôi sẽ tạo 5 hoạt động ở dạng nháp:" in out
+    assert "Loa Làng sẽ tạo 5 hoạt động ở dạng nháp:" in out
     assert "• 06/10/2025 13:30 — Lễ khai giảng TTHT" in out
     made = await _activities(bot)
     assert [a.starts_at for a in made] == [
@@ -101,7 +101,7 @@ async def test_an_xlsx_plan_with_bad_rows_reports_them_and_creates_nothing_until
     monkeypatch.setattr("builtins.input", lambda prompt: "n")
     assert await _import(bot, path) == 1
     out = capsys.readouterr().out
-    assert "Tôi sẽ tạo 1 hoạt động ở dạng nháp:" in out
+    assert "Loa Làng sẽ tạo 1 hoạt động ở dạng nháp:" in out
     assert "• dòng 4: ngày 31/09/2025 không có trên lịch" in out
     assert "• dòng 5: thiếu giờ: ghi giờ (ví dụ 13:30) vào cột Giờ" in out
     assert "• dòng 6: 01/09/2025 08:00 đã qua" in out
@@ -120,7 +120,9 @@ async def test_a_file_that_is_not_a_plan_is_refused_in_one_line(
     broken = tmp_path / "ke-hoach.xlsx"
     broken.write_bytes(b"PK\x03\x04 not really a workbook")
     assert await _import(bot, broken) == 2
-    assert capsys.readouterr().err.strip() == "Tôi không mở được tệp này. Xin lưu lại dưới dạng .xlsx hoặc .csv."
+    assert (
+        capsys.readouterr().err.strip() == "Không mở được tệp này. Xin lưu lại dưới dạng .xlsx hoặc .csv rồi gửi lại."
+    )
 
 
 async def test_the_director_sends_the_plan_file_in_chat_confirms_and_publishes_a_draft(
@@ -131,12 +133,12 @@ async def test_the_director_sends_the_plan_file_in_chat_confirms_and_publishes_a
     hung.send_document(WEEK.name, WEEK.read_bytes())
     await bot.settle()
     preview = hung.private_chat.bot_messages[-1]
-    assert preview.text.startswith("Tôi sẽ tạo 5 hoạt động ở dạng nháp:")
+    assert preview.text.startswith("Loa Làng sẽ tạo 5 hoạt động ở dạng nháp:")
     assert preview.buttons == ["✅ Tạo 5 bản nháp", "✖ Hủy"]
     assert await _activities(bot) == []
 
     done = (await bot.press(hung, preview, "✅ Tạo 5 bản nháp"))[-1]
-    assert done.text == "Đã tạo 5 hoạt động nháp. Gửi /publish để đăng từng hoạt động."
+    assert done.text == "Đã tạo 5 hoạt động nháp. Để đăng từng hoạt động, gửi:\n/publish"
     assert len(await _activities(bot)) == 5
 
     drafts = (await bot.say(hung, "/publish"))[-1]
@@ -154,6 +156,6 @@ async def test_a_resident_sending_a_file_is_thanked_but_nothing_is_read(bot: Bot
     lan.send_document(WEEK.name, WEEK.read_bytes())
     await bot.settle()
     assert lan.private_chat.bot_messages[-1].text == (
-        "Cảm ơn bạn, nhưng tôi chỉ đọc tệp kế hoạch của Giám đốc và cán bộ Trung tâm."
+        "Cảm ơn, nhưng Loa Làng chỉ đọc tệp kế hoạch của Giám đốc và cán bộ Trung tâm."
     )
     assert await _activities(bot) == []

@@ -35,7 +35,7 @@ async def test_a_resident_sees_everything_kept_about_her_and_a_stranger_sees_not
     await bot.say(lan, f"/register {activity_id}")
 
     shown = await bot.say(lan, "/mydata")
-    assert shown[-1].text is not None and shown[-1].text.startswith("Đây là mọi thông tin tôi lưu về bạn:")
+    assert shown[-1].text is not None and shown[-1].text.startswith("Đây là mọi thông tin Loa Làng đang lưu về bà:")
     assert "• Họ và tên: Nguyễn Thị Lan" in shown[-1].text and "• Thôn: Thôn Đông" in shown[-1].text
     name, content = shown[-1].document  # type: ignore[misc]
     data = json.loads(content)
@@ -50,8 +50,8 @@ async def test_a_resident_sees_everything_kept_about_her_and_a_stranger_sees_not
 
     stranger = fake.add_user("Khách")
     assert (await bot.say(stranger, "/mydata"))[-1].text == (
-        "Tôi không lưu gì về bạn. Chỉ khi bạn đồng ý với thông báo về dữ liệu cá nhân (gửi /start), "
-        "thông tin của bạn mới được lưu."
+        "Loa Làng chưa lưu thông tin gì. Thông tin chỉ được lưu sau khi đồng ý với thông báo về dữ liệu cá "
+        "nhân. Để đọc thông báo, gửi:\n/start"
     )
     assert await person_of(bot, stranger) is None
 
@@ -85,9 +85,9 @@ async def test_forgetting_deletes_the_person_gives_her_seat_away_and_keeps_the_t
     question = (await bot.say(lan, "/forget"))[-1]
     assert question.buttons == ["🗑 Có, xóa dữ liệu của tôi", "Giữ lại dữ liệu"]
     done = await bot.press(lan, question, "🗑 Có, xóa dữ liệu của tôi")
-    assert done[-1].text is not None and done[-1].text.startswith("Xong: dữ liệu cá nhân của bạn đã được xóa.")
+    assert done[-1].text is not None and done[-1].text.startswith("Xong: dữ liệu cá nhân đã được xóa.")
     await bot.deliver()  # the notice to them goes through the outbox
-    assert hoa.private_chat.bot_messages[-1].text.startswith("Tin vui: đã có chỗ trống dành cho bạn.")
+    assert hoa.private_chat.bot_messages[-1].text.startswith("Tin vui: đã có chỗ trống dành cho bà.")
 
     assert await person_of(bot, lan) is None  # nothing links her Telegram account to anything any more
     assert bot.app is not None
@@ -129,10 +129,10 @@ async def test_withdrawing_consent_stops_every_message_until_she_agrees_again(bo
 
     question = (await bot.say(lan, "/withdraw"))[-1]
     kept = await bot.press(lan, question, "Không, giữ nguyên")
-    assert kept[-1].text == "Sự đồng ý của bạn vẫn giữ nguyên."
+    assert kept[-1].text == "Sự đồng ý vẫn giữ nguyên."
     question = (await bot.say(lan, "/withdraw"))[-1]
     done = await bot.press(lan, question, "Rút lại sự đồng ý")
-    assert done[-1].text is not None and done[-1].text.startswith("Xong: bạn đã rút lại sự đồng ý")
+    assert done[-1].text is not None and done[-1].text.startswith("Xong: đã rút lại sự đồng ý")
     heard = len(lan.private_chat.bot_messages)
     await publish(bot, place, "Lớp tin học", start="08/10/2025 08:00")  # she had asked for private notices
     assert bot.app is not None
@@ -145,14 +145,14 @@ async def test_withdrawing_consent_stops_every_message_until_she_agrees_again(bo
     assert len(lan.private_chat.bot_messages) == heard
     assert (await bot.say(lan, "/events"))[
         -1
-    ].text == "Xin gửi /start và đồng ý với thông báo về dữ liệu cá nhân trước đã."
-    assert (await bot.say(lan, "/mydata"))[-1].text.startswith("Đây là mọi thông tin tôi lưu về bạn:")  # type: ignore[union-attr]
+    ].text == "Xin đọc và đồng ý với thông báo về dữ liệu cá nhân trước. Để bắt đầu, gửi:\n/start"
+    assert (await bot.say(lan, "/mydata"))[-1].text.startswith(
+        "Đây là mọi thông tin Loa Làng đang lưu về ông/bà:"  # withdrawn: her data are no longer used, even to greet her
+    )  # type: ignore[union-attr]
 
     notice = (await bot.say(lan, "/start"))[-1]
     welcome = await bot.press(lan, notice, next(b for b in notice.buttons if "Đồng ý" in b))
-    assert welcome[0].text is not None and welcome[0].text.startswith(
-        "Cảm ơn bạn! Sự đồng ý của bạn đã được ghi nhận lúc 19:05"
-    )
+    assert welcome[0].text is not None and welcome[0].text.startswith("Cảm ơn! Sự đồng ý đã được ghi nhận lúc 19:05")
     person = await person_of(bot, lan)
     assert person is not None and person.full_name == "Nguyễn Thị Lan" and person.consent_withdrawn_at is None
 
@@ -176,7 +176,7 @@ async def test_the_director_erases_someone_without_a_phone_and_the_log_shows_it(
         )
     staff = fake.add_user("Thu")
     await onboard(bot, staff, name="Đinh Thị Thu")
-    assert (await bot.say(staff, "/erase Tư"))[-1].text == "Xin lỗi, chỉ Giám đốc Trung tâm mới dùng được lệnh /erase."
+    assert (await bot.say(staff, "/erase Tư"))[-1].text == "Xin lỗi, lệnh này chỉ dành cho Giám đốc Trung tâm:\n/erase"
 
     found = (await bot.say(place.director, "/erase tu"))[-1]
     assert found.buttons == ["Nguyễn Thị Tư (1940)"]
@@ -185,7 +185,10 @@ async def test_the_director_erases_someone_without_a_phone_and_the_log_shows_it(
     assert json.loads(data.document[1])["person"]["full_name"] == "Nguyễn Thị Tư"  # type: ignore[index]
     question = (await bot.press(place.director, found, "Nguyễn Thị Tư (1940)"))[-1]
     done = await bot.press(place.director, question, "🗑 Có, xóa")
-    assert done[-1].text == "Xong: dữ liệu cá nhân của Nguyễn Thị Tư đã được xóa. Nhật ký ghi lại việc bạn làm."
+    assert (
+        done[-1].text
+        == "Xong: dữ liệu cá nhân của Nguyễn Thị Tư đã được xóa. Nhật ký có ghi lại việc xóa này và người thực hiện."
+    )
     gone = (await bot.say(place.director, "/erase Tư"))[-1].text or ""
     assert gone.startswith("Không tìm thấy người không dùng điện thoại nào tên")
 
@@ -193,7 +196,7 @@ async def test_the_director_erases_someone_without_a_phone_and_the_log_shows_it(
     assert "Phạm Văn Hùng: xóa dữ liệu cá nhân của người số" in log
     assert "Phạm Văn Hùng: xem dữ liệu của người số" in log
     assert "Nguyễn Thị Tư" not in log  # the log keeps numbers, never names
-    assert (await bot.say(staff, "/audit"))[-1].text == "Xin lỗi, chỉ Giám đốc Trung tâm mới dùng được lệnh /audit."
+    assert (await bot.say(staff, "/audit"))[-1].text == "Xin lỗi, lệnh này chỉ dành cho Giám đốc Trung tâm:\n/audit"
 
 
 async def test_a_director_hands_the_center_over_and_can_then_be_forgotten(
@@ -206,7 +209,7 @@ async def test_a_director_hands_the_center_over_and_can_then_be_forgotten(
     place = await commune(bot, fake)
     for attempt in ("/forget", "/forget yes", "/withdraw yes"):  # a center always has someone answerable
         refused = (await bot.say(place.director, attempt))[-1].text or ""
-        assert refused.startswith("Là Giám đốc, bạn chịu trách nhiệm về dữ liệu của Trung tâm")
+        assert refused.startswith("Giám đốc chịu trách nhiệm về dữ liệu của Trung tâm")
     person = await person_of(bot, place.director)
     assert person is not None and person.full_name == "Phạm Văn Hùng" and person.consent_withdrawn_at is None
     async with fake.serve() as url:
@@ -220,19 +223,19 @@ async def test_a_director_hands_the_center_over_and_can_then_be_forgotten(
     mai = fake.add_user("Mai")
     await onboard(bot, mai, name="Đỗ Thị Mai", start=f"/start {link.group(1)}")
     assert any(
-        "Bạn đã trở thành Giám đốc của TTHTCĐ xã Thanh Bình." in (m.text or "") for m in mai.private_chat.bot_messages
+        "Đã nhận vai trò Giám đốc của TTHTCĐ xã Thanh Bình." in (m.text or "") for m in mai.private_chat.bot_messages
     )
     await bot.deliver()  # the notice to Hùng goes through the outbox
     assert place.director.private_chat.bot_messages[-1].text == (
-        "Mai hiện là Giám đốc của TTHTCĐ xã Thanh Bình, nên bạn không còn là Giám đốc nữa. Cảm ơn bạn đã "
-        "làm việc. Giám đốc mới có thể giao cho bạn vai trò cán bộ nếu bạn tiếp tục tham gia."
+        "Mai hiện là Giám đốc của TTHTCĐ xã Thanh Bình, nên ông không còn là Giám đốc nữa. Cảm ơn ông đã "
+        "làm việc. Nếu ông tiếp tục tham gia, Giám đốc mới có thể giao vai trò cán bộ."
     )
     assert (await bot.say(place.director, "/audit"))[-1].text == (
-        "Xin lỗi, chỉ Giám đốc Trung tâm mới dùng được lệnh /audit."
+        "Xin lỗi, lệnh này chỉ dành cho Giám đốc Trung tâm:\n/audit"
     )
     question = (await bot.say(place.director, "/forget"))[-1]
     done = await bot.press(place.director, question, "🗑 Có, xóa dữ liệu của tôi")
-    assert (done[-1].text or "").startswith("Xong: dữ liệu cá nhân của bạn đã được xóa.")
+    assert (done[-1].text or "").startswith("Xong: dữ liệu cá nhân đã được xóa.")
     log = (await bot.say(mai, "/audit"))[-1].text or ""
     assert "bỏ vai trò Giám đốc của người số 1" in log  # Mai took the role from Hùng
 
@@ -247,12 +250,12 @@ async def test_someone_who_withdrew_and_comes_back_through_an_invite_link_gets_i
     await bot.press(thu, question, "Rút lại sự đồng ý")
     await bot.say(place.director, "/appoint staff")
     ask = place.director.private_chat.bot_messages[-1]
-    link_text = (await bot.press(place.director, ask, "🔗 Tạo link mời dùng một lần"))[-1].text or ""
+    link_text = (await bot.press(place.director, ask, "🔗 Tạo đường dẫn mời dùng một lần"))[-1].text or ""
     payload = link_text.rsplit("?start=", 1)[1].strip()
 
     notice = (await bot.say(thu, f"/start {payload}"))[-1]
     welcome = await bot.press(thu, notice, next(b for b in notice.buttons if "Đồng ý" in b))
-    assert any("Bạn đã trở thành cán bộ của TTHTCĐ xã Thanh Bình." in (m.text or "") for m in welcome)
+    assert any("Đã nhận vai trò cán bộ của TTHTCĐ xã Thanh Bình." in (m.text or "") for m in welcome)
     person = await person_of(bot, thu)
     assert person is not None and person.consent_withdrawn_at is None
     assert [r.kind for r in person.roles] == [RoleKind.STAFF]

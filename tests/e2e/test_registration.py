@@ -30,14 +30,14 @@ async def test_a_registration_from_a_forwarded_card_is_credited_to_that_cards_vi
     await onboard(bot, hoa, name="Trần Thị Hoa", village="Thôn Tây", start=f"/start {payload}")
     done = hoa.private_chat.bot_messages[-1]  # the card's Register: registered once her profile is done
     assert done.text == (
-        "Bạn đã đăng ký Chuyên đề phòng chống lừa đảo qua mạng, Thứ Hai, 06/10/2025 lúc 13:30. "
-        "Tôi sẽ nhắc bạn trước khi diễn ra."
+        "Đã đăng ký xong cho bà:\nChuyên đề phòng chống lừa đảo qua mạng\n🗓 Thứ Hai, 06/10/2025 lúc 13:30\n"
+        "📍 Hội trường UBND xã\nLoa Làng sẽ nhắc bà trước giờ bắt đầu."
     )
     [registration] = await _registrations(bot)
     assert registration.activity_id == activity_id and registration.village_id == place.villages["Thôn Đông"]
 
     again = (await bot.say(hoa, f"/register {activity_id}"))[-1]
-    assert again.text.startswith("Bạn đã đăng ký Chuyên đề phòng chống lừa đảo qua mạng rồi.")
+    assert again.text.startswith("Bà đã đăng ký Chuyên đề phòng chống lừa đảo qua mạng rồi.")
     assert len(await _registrations(bot)) == 1
 
     bot.clock.current = local("05/10/2025 19:00")
@@ -52,12 +52,12 @@ async def test_someone_without_a_profile_registers_after_answering_it(bot: Bot, 
     notice = (await bot.say(lan, "/start"))[-1]
     await bot.press(lan, notice, "✅ Đồng ý")
     first = await bot.say(lan, f"/register {activity_id}")
-    assert first[0].text == "Trước hết, xin trả lời vài câu hỏi về bạn; xong tôi sẽ đăng ký cho bạn."
+    assert first[0].text == "Trước khi đăng ký, xin trả lời vài câu hỏi ngắn."
     await bot.say(lan, "Nguyễn Thị Lan")
     await bot.say(lan, "nữ")
     await bot.say(lan, "1965")
     finished = await bot.say(lan, "Thôn Bắc")
-    assert finished[-1].text.startswith("Bạn đã đăng ký Chuyên đề phòng chống lừa đảo qua mạng")
+    assert finished[-1].text.startswith("Đã đăng ký xong cho bà:\nChuyên đề phòng chống lừa đảo qua mạng")
     [registration] = await _registrations(bot)
     assert registration.village_id == place.villages["Thôn Bắc"]
 
@@ -97,7 +97,7 @@ async def test_a_full_activity_puts_people_on_the_waitlist_and_a_freed_seat_goes
         await onboard(bot, user, name=name)
     await bot.say(first, f"/register {activity_id}")
     full = (await bot.say(second, f"/register {activity_id}"))[-1]
-    assert full.text.startswith("Chuyên đề phòng chống lừa đảo qua mạng đã hết chỗ. Bạn đứng thứ 1 trong danh sách chờ")
+    assert full.text.startswith("Chuyên đề phòng chống lừa đảo qua mạng đã hết chỗ. Bà đứng thứ 1 trong danh sách chờ")
     assert full.buttons == ["Rời danh sách chờ"]
     third_full = (await bot.say(third, f"/register {activity_id}"))[-1]
     assert "You are number 2 on the waitlist" in third_full.text
@@ -105,19 +105,19 @@ async def test_a_full_activity_puts_people_on_the_waitlist_and_a_freed_seat_goes
     mine = await bot.say(first, "/my")
     assert mine[1].text.startswith("✅ Đã đăng ký.\n📢 Chuyên đề phòng chống lừa đảo qua mạng")
     given_back = (await bot.press(first, mine[1], "🙅 Không đi được"))[-1]
-    assert given_back.text == "Đã trả lại chỗ của bạn ở Chuyên đề phòng chống lừa đảo qua mạng. Cảm ơn bạn đã báo!"
+    assert given_back.text == "Đã trả lại chỗ của bà ở Chuyên đề phòng chống lừa đảo qua mạng. Cảm ơn bà đã báo!"
     await bot.deliver()  # the notice to them goes through the outbox
     told = second.private_chat.bot_messages[-1]
-    assert told.text.startswith("Tin vui: đã có chỗ trống dành cho bạn.")
+    assert told.text.startswith("Tin vui: đã có chỗ trống dành cho bà.")
     declined = (await bot.press(second, told, "🙅 Không đi được"))[-1]
-    assert declined.text.startswith("Đã trả lại chỗ của bạn")
+    assert declined.text.startswith("Đã trả lại chỗ của bà")
     await bot.deliver()  # the notice to them goes through the outbox
     assert third.private_chat.bot_messages[-1].text.startswith("Good news: a seat is free and it is yours.")
 
     statuses = {r.person_id: r.status.value for r in await _registrations(bot)}
     assert sorted(statuses.values()) == ["cancelled", "cancelled", "registered"]
     assert (await bot.say(second, "/register abc"))[-1].text.startswith("Xin ghi số của hoạt động")
-    assert (await bot.say(second, f"/unregister {activity_id}"))[-1].text == "Bạn chưa đăng ký hoạt động này."
+    assert (await bot.say(second, f"/unregister {activity_id}"))[-1].text == "Bà chưa đăng ký hoạt động này."
 
 
 async def _lan_seated_and_hoa_waiting(bot: Bot, fake: FakeTelegram) -> tuple[int, FakeUser, FakeUser]:
@@ -148,8 +148,8 @@ async def test_a_freed_seat_reaches_the_first_waiting_once_although_the_first_tr
         bot.clock.advance(minutes=1)
         await bot.deliver()
     assert good_news() == [
-        "Tin vui: đã có chỗ trống dành cho bạn. Bạn đã được đăng ký Chuyên đề phòng chống lừa đảo qua mạng, "
-        "Thứ Hai, 06/10/2025 lúc 13:30."
+        "Tin vui: đã có chỗ trống dành cho bà. Đã đăng ký xong:\nChuyên đề phòng chống lừa đảo qua mạng\n"
+        "🗓 Thứ Hai, 06/10/2025 lúc 13:30\n📍 Hội trường UBND xã"
     ]
     assert hoa.private_chat.bot_messages[-1].buttons == ["🙅 Không đi được"]
 
@@ -159,18 +159,18 @@ async def test_the_evening_reminder_asks_registrants_if_they_still_come(bot: Bot
     bot.clock.current = local("05/10/2025 19:00")
     await bot.deliver()
     question = lan.private_chat.bot_messages[-1]
-    assert question.text.startswith("⏰ Nhắc lịch") and question.text.endswith("Bạn vẫn tham gia chứ?")
+    assert question.text.startswith("⏰ Nhắc lịch") and question.text.endswith("Bà vẫn đến dự chứ ạ?")
     assert question.buttons == ["✅ Có, tôi sẽ đến", "🙅 Không đi được"]
-    assert (await bot.press(lan, question, "🙅 Không đi được"))[-1].text.startswith("Đã trả lại chỗ của bạn")
+    assert (await bot.press(lan, question, "🙅 Không đi được"))[-1].text.startswith("Đã trả lại chỗ của bà")
     await bot.deliver()  # the notice to them goes through the outbox
-    assert hoa.private_chat.bot_messages[-1].text.startswith("Tin vui: đã có chỗ trống dành cho bạn.")
+    assert hoa.private_chat.bot_messages[-1].text.startswith("Tin vui: đã có chỗ trống dành cho bà.")
 
     bot.clock.current = local("06/10/2025 11:30")
     await bot.deliver()
     second = hoa.private_chat.bot_messages[-1]
-    assert second.text.endswith("Bạn vẫn tham gia chứ?")
+    assert second.text.endswith("Bà vẫn đến dự chứ ạ?")
     assert (await bot.press(hoa, second, "✅ Có, tôi sẽ đến"))[-1].text == (
-        "Cảm ơn bạn! Hẹn gặp bạn ở Chuyên đề phòng chống lừa đảo qua mạng."
+        "Cảm ơn bà! Hẹn gặp bà ở Chuyên đề phòng chống lừa đảo qua mạng."
     )
     assert lan.private_chat.bot_messages[-1].text.startswith("Đã trả lại chỗ")  # no reminder after giving it back
 

@@ -32,16 +32,16 @@ async def test_three_hundred_residents_rush_for_a_hundred_seats(bot: Bot, fake: 
     assert (
         residents[100]
         .private_chat.bot_messages[-1]
-        .text.startswith("Chuyên đề phòng chống lừa đảo qua mạng đã hết chỗ. Bạn đứng thứ 1 trong danh sách chờ")
+        .text.startswith("Chuyên đề phòng chống lừa đảo qua mạng đã hết chỗ. Ông đứng thứ 1 trong danh sách chờ")
     )
-    assert "Bạn đứng thứ 200 trong danh sách chờ" in residents[299].private_chat.bot_messages[-1].text
+    assert "Chị đứng thứ 200 trong danh sách chờ" in residents[299].private_chat.bot_messages[-1].text
 
     for user in residents[:10]:
         user.send(f"/unregister {activity_id}")
     await bot.fake.wait_for(lambda: all(len(u.private_chat.bot_messages) == 2 for u in residents[100:110]), timeout=60)
     await bot.settle()
     for user in residents[100:110]:
-        assert user.private_chat.bot_messages[-1].text.startswith("Tin vui: đã có chỗ trống dành cho bạn.")
+        assert user.private_chat.bot_messages[-1].text.startswith("Tin vui: đã có chỗ trống dành cho")
     assert all(len(u.private_chat.bot_messages) == 1 for u in residents[110:])
     async with bot.app.db.session() as session:
         seated_now = {

@@ -77,15 +77,15 @@ async def test_forged_and_replayed_buttons_never_act_for_someone_else(bot: Bot, 
 
     # Lan replays Hoa's "can't come" button as her own: it acts on Lan's (absent) registration only.
     forged = await _forge(bot, lan, lan.private_chat.bot_messages[-1], f"/unregister {activity_id}")
-    assert forged[-1].text == "Bạn chưa đăng ký hoạt động này."
+    assert forged[-1].text == "Bà chưa đăng ký hoạt động này."
     assert await _status(bot, activity_id) == [RegistrationStatus.REGISTERED]
 
     # A resident forges staff buttons; staff forge the director's.
     assert (await _forge(bot, lan, lan.private_chat.bot_messages[-1], f"/checkinqr {activity_id}"))[-1].text == (
-        "Xin lỗi, chỉ Giám đốc và cán bộ Trung tâm mới dùng được lệnh /checkinqr."
+        "Xin lỗi, lệnh này chỉ dành cho Giám đốc và cán bộ Trung tâm:\n/checkinqr"
     )
     assert (await _forge(bot, thu, thu.private_chat.bot_messages[-1], "/erase #1 yes"))[-1].text == (
-        "Xin lỗi, chỉ Giám đốc Trung tâm mới dùng được lệnh /erase."
+        "Xin lỗi, lệnh này chỉ dành cho Giám đốc Trung tâm:\n/erase"
     )
 
     # Another center's director presses the first center's buttons: nothing of it is reachable.
@@ -98,9 +98,9 @@ async def test_forged_and_replayed_buttons_never_act_for_someone_else(bot: Bot, 
     await onboard(bot, other, name="Lê Văn Bình", village="Xóm Chợ", start=f"/start {claim}")
     last = other.private_chat.bot_messages[-1]
     for data, answer in (
-        (f"/checkin {activity_id}", "Xin ghi số của một hoạt động của Trung tâm, ví dụ /checkin 12."),
+        (f"/checkin {activity_id}", "Xin ghi số của một hoạt động của Trung tâm, ví dụ:\n/checkin 12"),
         (f"/calloff {activity_id}", None),
-        ("/erase #2 yes", "Người này không thuộc danh sách người không dùng điện thoại của Trung tâm bạn."),
+        ("/erase #2 yes", "Người này không thuộc danh sách người không dùng điện thoại của Trung tâm."),
     ):
         replies = await _forge(bot, other, last, data)
         if answer is not None:
@@ -149,6 +149,6 @@ async def test_one_centers_director_never_sees_another_centers_people(bot: Bot, 
     assert stats.startswith("📊 TTHTCĐ xã An Hòa") and "lừa đảo" not in stats
     assert "lừa đảo" not in ((await bot.say(binh, "/events"))[-1].text or "")
     other_village = (await bot.say(binh, "/stats Thôn Đông"))[-1].text or ""
-    assert other_village.startswith("Tôi chưa hiểu “Thôn Đông”.")  # another center's village is no scope
+    assert other_village.startswith("Chưa hiểu “Thôn Đông”.")  # another center's village is no scope
     log = (await bot.say(binh, "/audit"))[-1].text or ""
     assert "Phạm Văn Hùng" not in log and "Nguyễn Thị Lan" not in log

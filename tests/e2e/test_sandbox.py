@@ -83,7 +83,7 @@ async def test_the_demo_week_is_announced_and_fast_forward_delivers_the_next_rem
 
         binh = next(c["chat_id"] for c in cast["chats"] if c["title"] == "Đỗ Văn Bình")
         pasted = await until(lambda: _cards(client, binh, 5, zalo=True))  # to paste in Thôn Hạ's Zalo group
-        assert "Để đăng ký qua Zalo, hãy nhắn cho Loa Làng: DK " in pasted[0]
+        assert "Để đăng ký qua Zalo, nhắn cho Loa Làng:\nDK " in pasted[0]
         sen = next(c["chat_id"] for c in cast["chats"] if c["title"] == "Lò Thị Sen")
         await client.post("/_control/zalo/send", json={"chat_id": sen, "text": "Chào cháu"})
         notice = await until(lambda: _new(client, sen, 1, zalo=True))
@@ -127,7 +127,9 @@ async def test_a_restart_carries_on_and_fresh_starts_an_empty_center(tmp_path: P
         assert (await texts(client, mai))[:2] == ["/start", notice[-1]]
         assert (await texts(client, sen, zalo=True))[:2] == ["Xin chào", zalo_notice[-1]]
         await client.post("/_control/zalo/send", json={"chat_id": sen, "text": "Đồng ý"})
-        assert (await until(lambda: _new(client, sen, 4, zalo=True)))[-1] == "Họ và tên của bạn là gì?"
+        assert (await until(lambda: _new(client, sen, 4, zalo=True)))[
+            -1
+        ] == "Xin cho biết họ và tên, ví dụ: Nguyễn Thị Lan."
         clock = (await client.get("/_control/clock")).json()
         assert datetime.fromisoformat(clock["now"]) >= datetime.fromisoformat(jumped["now"])  # time kept its jump
         messages = (await client.get(f"/_control/chats/{mai}/messages")).json()
@@ -138,9 +140,9 @@ async def test_a_restart_carries_on_and_fresh_starts_an_empty_center(tmp_path: P
     (folder / "notes.txt").write_text("the trainer's own file")
     async with running(folder, fresh=True) as client:
         cast = (await client.get("/_control/sandbox", params={"lang": "en"})).json()
-        assert cast["hint"].startswith("An empty center: in the director's chat, type /start ")
+        assert cast["hint"].startswith("An empty center. To claim it, the director sends Loa Làng:\n/start ")
         director = cast["chats"][0]["chat_id"]
-        claim = cast["hint"].split("/start ")[1].split(" ")[0]
+        claim = cast["hint"].split("/start ")[1].split()[0]
         for chat in cast["chats"]:
             if chat["kind"] == "group":
                 assert not any(t.startswith("📢") for t in await texts(client, chat["chat_id"]))

@@ -208,7 +208,7 @@ async def test_stats_and_the_report_files_agree_with_the_year_counted_by_hand(bo
     workbook = await _report(bot, hung, "2025")
     sheet = load_workbook(io.BytesIO(workbook)).worksheets[0]
     cells = [[c.value for c in row] for row in sheet.iter_rows()]
-    assert [v for v in cells[0] if v] == ["UBND XÃ THANH BÌNH", "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"]
+    assert [v for v in cells[0] if v] == ["ỦY BAN NHÂN DÂN XÃ THANH BÌNH", "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"]
     assert any("BÁO CÁO KẾT QUẢ HOẠT ĐỘNG NĂM 2025" in str(v) for row in cells for v in row)
     assert any(v == "Phạm Văn Hùng" for row in cells for v in row)  # the director signs
     rows = {row[0]: row[1:5] for row in cells if isinstance(row[0], int)}
@@ -309,7 +309,7 @@ async def test_targets_set_in_chat_show_progress_and_a_resident_cannot_see_stats
     await bot.say(hung, "/target 2025 pháp luật 8 750")
     await bot.say(hung, "/target 2025 q4 tất cả 13 1050")
     refused = (await bot.say(hung, "/target 2025 thiên văn 8 750"))[-1].text or ""
-    assert refused.startswith("Tôi không biết lĩnh vực “thiên văn”.")
+    assert refused.startswith("Không có lĩnh vực “thiên văn”.")
     message = (await bot.say(hung, "/stats"))[-1]
     assert "• Toàn trung tâm: 6/53 lớp (11%), 72/4.350 lượt người (1,7%)" in (message.text or "")  # the year's
     assert "quý 4" not in (message.text or "")  # one screen: the rest behind "Chỉ tiêu"
@@ -321,6 +321,12 @@ async def test_targets_set_in_chat_show_progress_and_a_resident_cannot_see_stats
 
     lan = fake.add_user("Lan")
     await onboard(bot, lan)
-    assert (await bot.say(lan, "/stats"))[-1].text.startswith("Xin lỗi, chỉ Giám đốc, cán bộ Trung tâm và trưởng thôn")
-    assert (await bot.say(lan, "/report 2025"))[-1].text.startswith("Xin lỗi, chỉ Giám đốc và cán bộ Trung tâm")
-    assert (await bot.say(lan, "/target 2025 tất cả 1 1"))[-1].text.startswith("Xin lỗi, chỉ Giám đốc Trung tâm")
+    assert (await bot.say(lan, "/stats"))[-1].text.startswith(
+        "Xin lỗi, lệnh này chỉ dành cho Giám đốc, cán bộ Trung tâm và trưởng thôn"
+    )
+    assert (await bot.say(lan, "/report 2025"))[-1].text.startswith(
+        "Xin lỗi, lệnh này chỉ dành cho Giám đốc và cán bộ Trung tâm"
+    )
+    assert (await bot.say(lan, "/target 2025 tất cả 1 1"))[-1].text.startswith(
+        "Xin lỗi, lệnh này chỉ dành cho Giám đốc Trung tâm"
+    )

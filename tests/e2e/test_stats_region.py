@@ -43,10 +43,11 @@ async def test_a_province_officer_sees_its_centers_summed_and_one_block_per_cent
     await bot.say(place.director, "/population 5550")
     binh = fake.add_user("Bình")
     notice = (await bot.say(binh, link))[-1]
-    assert (notice.text or "").startswith("Chào mừng bạn đến với Loa Làng! Đường dẫn này giúp bạn trở thành cán bộ")
+    assert (notice.text or "").startswith("Chào mừng đến với Loa Làng! Đường dẫn này dành cho cán bộ phụ trách")
     welcome = await bot.press(binh, notice, "✅ Đồng ý")
-    assert welcome[-1].text.startswith("Bạn đã là cán bộ phụ trách của Tỉnh Quảng Ninh.")
-    assert (await bot.say(binh, "/events"))[-1].text == "Là cán bộ phụ trách địa bàn, bạn dùng được /stats và /report."
+    assert welcome[-1].text.startswith("Đã nhận vai trò cán bộ phụ trách Tỉnh Quảng Ninh.")
+    officer_only = "Cán bộ phụ trách địa bàn xem được số liệu và báo cáo năm, bằng các lệnh:\n/stats\n/report"
+    assert (await bot.say(binh, "/events"))[-1].text == officer_only
 
     bot.clock.current = local(NOW)
     message = (await bot.say(binh, "/stats 2025"))[-1]
@@ -64,7 +65,7 @@ async def test_a_province_officer_sees_its_centers_summed_and_one_block_per_cent
     await bot.press(binh, picker, "TTHTCĐ xã Hồng Thái Tây")
     assert (picker.text or "").startswith("📊 TTHTCĐ xã Hồng Thái Tây: năm 2025")
     assert "Tổng: 6 lớp, 72 lượt người (43 nữ)" in (picker.text or "")
-    assert (await bot.say(binh, "/stats y2025 #c999"))[-1].text == "Trung tâm đó không thuộc địa bàn của bạn."
+    assert (await bot.say(binh, "/stats y2025 #c999"))[-1].text == "Trung tâm đó không thuộc địa bàn phụ trách."
 
     sent = (await bot.say(binh, "/report 2025"))[-1]
     assert sent.document is not None
@@ -79,7 +80,9 @@ async def test_a_province_officer_sees_its_centers_summed_and_one_block_per_cent
     assert await asyncio.to_thread(main, ["region", "officer", "1"]) == 0
     assert f"Officer: person #{officer.id}, since 2025-" in capsys.readouterr().out
     assert await asyncio.to_thread(main, ["region", "officer", "1", "--revoke", str(officer.id)]) == 0
-    assert (await bot.say(binh, "/stats"))[-1].text.startswith("Xin lỗi, chỉ Giám đốc, cán bộ Trung tâm và trưởng thôn")
+    assert (await bot.say(binh, "/stats"))[-1].text.startswith(
+        "Xin lỗi, lệnh này chỉ dành cho Giám đốc, cán bộ Trung tâm và trưởng thôn"
+    )
 
 
 async def test_the_command_line_writes_the_centers_report(

@@ -58,7 +58,7 @@ async def test_on_the_day_stats_count_the_seated_the_waiting_the_present_and_the
     assert "Người học ÷ dân số" not in (own.text or "")  # the commune's population is not the village's
     assert "🏘 Theo thôn" not in own.buttons and "🏘 Chọn thôn" not in own.buttons  # one village: nothing to compare
     forged = (await bot.say(head, f"/stats y2025 #v{place.villages['Thôn Đông']}"))[-1]
-    assert forged.text == "Bạn chỉ xem được số liệu của thôn mình."
+    assert forged.text == "Chỉ xem được số liệu của thôn mình."
 
 
 async def test_a_corrected_gender_is_counted_again_and_tallies_equal_the_rows(bot: Bot, fake: FakeTelegram) -> None:

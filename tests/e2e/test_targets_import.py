@@ -27,7 +27,7 @@ async def test_the_targets_of_seed_002_are_imported_from_their_csv(bot: Bot, fak
     await bot.settle()
     preview = hung.private_chat.bot_messages[-1]
     assert (preview.text or "").splitlines()[:3] == [
-        "Tôi sẽ lưu 11 chỉ tiêu:",
+        "Loa Làng sẽ lưu 11 chỉ tiêu:",
         "• 2025, Toàn trung tâm: 53 lớp, 4350 lượt người",
         "• 2025, 7. Chuyên đề Phát triển kinh tế: 8 lớp, 800 lượt người",
     ]
@@ -36,7 +36,7 @@ async def test_the_targets_of_seed_002_are_imported_from_their_csv(bot: Bot, fak
     assert (await bot.say(hung, "/target 2025"))[-1].text.splitlines()[1] == "• chưa có"
 
     await bot.press(hung, preview, "✅ Lưu 11 chỉ tiêu")
-    assert hung.private_chat.bot_messages[-1].text == "Đã lưu 11 chỉ tiêu. /stats cho biết tiến độ thực hiện."
+    assert hung.private_chat.bot_messages[-1].text == "Đã lưu 11 chỉ tiêu. Để xem tiến độ thực hiện, gửi:\n/stats"
     listed = (await bot.say(hung, "/target 2025"))[-1].text or ""
     assert "• 9. Chương trình khác: 7 lớp, 450 lượt người" in listed
     assert "• Toàn trung tâm, quý 2: 14 lớp, 1.200 lượt người" in listed
@@ -62,13 +62,13 @@ async def test_a_plan_workbook_with_a_targets_sheet_creates_drafts_and_targets_t
     await bot.settle()
     preview = hung.private_chat.bot_messages[-1]
     text = preview.text or ""
-    assert text.startswith("Tôi sẽ tạo 1 hoạt động ở dạng nháp:")
-    assert "Tôi sẽ lưu 1 chỉ tiêu:\n• 2025, 3. Chuyên đề Giáo dục pháp luật: 8 lớp, 750 lượt người" in text
-    assert "• dòng 3: Tôi không biết lĩnh vực “thiên văn”." in text
+    assert text.startswith("Loa Làng sẽ tạo 1 hoạt động ở dạng nháp:")
+    assert "Loa Làng sẽ lưu 1 chỉ tiêu:\n• 2025, 3. Chuyên đề Giáo dục pháp luật: 8 lớp, 750 lượt người" in text
+    assert "• dòng 3: Không có lĩnh vực “thiên văn”." in text
     done = await bot.press(hung, preview, "✅ Tạo 1 bản nháp")
     assert [m.text for m in done] == [
-        "Đã tạo 1 hoạt động nháp. Gửi /publish để đăng từng hoạt động.",
-        "Đã lưu 1 chỉ tiêu. /stats cho biết tiến độ thực hiện.",
+        "Đã tạo 1 hoạt động nháp. Để đăng từng hoạt động, gửi:\n/publish",
+        "Đã lưu 1 chỉ tiêu. Để xem tiến độ thực hiện, gửi:\n/stats",
     ]
 
 
@@ -79,7 +79,9 @@ async def test_the_command_line_imports_targets_too(
     arguments = ["plan", "import", str(SAMPLE), "--center", "1", "--yes"]
     assert await asyncio.to_thread(main, arguments, clock=bot.clock) == 0
     out = capsys.readouterr().out
-    assert "Tôi sẽ lưu 11 chỉ tiêu:" in out and out.rstrip().endswith("Created 0 draft activities; saved 11 targets.")
+    assert "Loa Làng sẽ lưu 11 chỉ tiêu:" in out and out.rstrip().endswith(
+        "Created 0 draft activities; saved 11 targets."
+    )
     listed = (await bot.say(place.director, "/target 2025"))[-1].text or ""
     assert "• Toàn trung tâm: 53 lớp, 4.350 lượt người" in listed
 

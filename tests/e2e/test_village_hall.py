@@ -20,7 +20,7 @@ async def test_a_newcomer_who_types_register_is_registered_once_she_has_agreed(b
     await bot.say(lan, "Nguyễn Thị Lan")
     await bot.say(lan, "1965")
     done = await bot.press(lan, lan.private_chat.bot_messages[-1], "Thôn Đông")
-    assert (done[-1].text or "").startswith("Bạn đã đăng ký Chuyên đề phòng chống lừa đảo qua mạng")
+    assert (done[-1].text or "").startswith("Đã đăng ký xong cho bà:\nChuyên đề phòng chống lừa đảo qua mạng")
     assert bot.app is not None
     async with bot.app.db.session() as session:
         statuses = list(await session.scalars(select(Registration.status)))
@@ -52,7 +52,7 @@ async def test_a_resident_reads_in_the_privacy_notice_how_long_her_data_are_kept
     lan = fake.add_user("Lan", language_code="vi")
     notice = (await bot.say(lan, "/start"))[-1].text or ""
     assert (
-        "• Lưu bao lâu: cho đến khi bạn xóa, và nhiều nhất 24 tháng sau các hoạt động bạn đã tham gia; sau đó chỉ "
+        "• Lưu bao lâu: cho đến khi xóa, và nhiều nhất 24 tháng sau các hoạt động đã tham gia; sau đó chỉ "
         "còn số tổng, không có tên." in notice
     )
 
@@ -63,7 +63,7 @@ async def test_staff_who_send_calloff_alone_pick_the_activity_from_the_soonest(b
         await publish(bot, place, f"Lớp học số {n}", start=f"{6 + n:02d}/10/2025 08:00") for n in range(8)
     ]  # fmt: skip
     asked = (await bot.say(place.director, "/calloff"))[-1]
-    assert asked.text == "Hoạt động nào?"
+    assert asked.text == "Xin chọn hoạt động:"
     assert asked.buttons == [f"{6 + n:02d}/10 08:00 · Lớp học số {n}" for n in range(6)] + ["➡ Xem thêm"]
     more = await bot.press(place.director, asked, "➡ Xem thêm")
     assert more[-1].buttons == ["12/10 08:00 · Lớp học số 6", "13/10 08:00 · Lớp học số 7"]
@@ -86,7 +86,9 @@ async def test_a_village_head_who_sends_text_or_add_alone_picks_from_a_list_not_
     for answer in ("Đồng ý", "Vũ Văn Tâm", "1960", "Thôn Tây"):
         await head.say(answer)
     await make_head(both, place.center_id, "Vũ Văn Tâm", place.villages, "Thôn Tây")
-    assert (await head.say("/text"))[-1] == "Hoạt động nào?\n\n1. 06/10 13:30 · Chuyên đề phòng chống lừa đảo qua mạng"
+    assert (await head.say("/text"))[
+        -1
+    ] == "Xin chọn hoạt động:\n\n1. 06/10 13:30 · Chuyên đề phòng chống lừa đảo qua mạng"
     pasted = (await head.say("1"))[-1]
     assert f"DK {activity_id} {place.villages['Thôn Tây']}" in pasted
     await head.say("add")
@@ -246,7 +248,7 @@ async def test_a_director_who_sends_erase_alone_is_offered_the_people_without_a_
     assert nobody.text == "Trung tâm chưa có ai được đăng ký mà không có điện thoại."
     activity_id = await publish(bot, place)
     consent = (await bot.say(place.director, f"/add {activity_id}"))[-1]
-    await bot.press(place.director, consent, "Có, họ đã đồng ý")
+    await bot.press(place.director, consent, "Có, người đó đã đồng ý")
     await bot.say(place.director, "Hoàng Văn Tư")
     await bot.say(place.director, "nam")
     await bot.say(place.director, "1950")

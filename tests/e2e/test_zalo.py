@@ -35,13 +35,13 @@ async def test_a_zalo_resident_goes_from_her_first_message_to_checked_in_by_typi
     assert (await lan.say("Nguyễn Thị Lan"))[-2:] == ["Đã ghi: Nguyễn Thị Lan (Nữ).", "Bạn sinh năm nào? (ví dụ 1965)"]
     assert (await lan.say("1965"))[-1] == "Bạn ở thôn nào?\n\n1. Thôn Bắc\n2. Thôn Tây\n3. Thôn Đông"
     profile = (await lan.say("thôn đông"))[-1]
-    assert profile.startswith("Thông tin của bạn:\n• Nguyễn Thị Lan\n• Nữ, sinh năm 1965\n• Thôn Đông")
+    assert profile.startswith("Thông tin đã lưu:\n• Nguyễn Thị Lan\n• Nữ, sinh năm 1965\n• Thôn Đông")
 
     listed = await lan.say("hoat dong")
     assert listed[-1].startswith("📢 Chuyên đề phòng chống lừa đảo qua mạng")
     assert listed[-1].endswith("1. ✍️ Đăng ký\n2. 📅 Thêm vào lịch")
     registered = (await lan.say("1"))[-1]
-    assert registered.startswith("Bạn đã đăng ký Chuyên đề phòng chống lừa đảo qua mạng")
+    assert registered.startswith("Đã đăng ký xong cho bà:\nChuyên đề phòng chống lừa đảo qua mạng")
 
     both.clock.current = local("06/10/2025 13:10")
     screen = (await both.say(place.director, f"/checkin {activity_id}"))[-1]
@@ -72,9 +72,9 @@ async def test_a_village_heads_pasted_text_credits_the_village_in_stats(both: Bo
     await both.say(director, "/appoint head")
     await both.press(director, director.private_chat.bot_messages[-1], "Thôn Đông")
     invite = director.private_chat.bot_messages[-1]
-    assert invite.buttons[-1] == "🔗 Tạo link mời dùng một lần"
+    assert invite.buttons[-1] == "🔗 Tạo đường dẫn mời dùng một lần"
     made = (await both.press(director, invite, invite.buttons[-1]))[-1].text or ""
-    typed = re.search(r"Zalo, hãy nhắn cho Loa Làng: (start \S+)", made)
+    typed = re.search(r"Zalo, nhắn cho Loa Làng:\n(start \S+)", made)
     assert typed is not None, made
 
     ba = OnZalo(both, both.zalo.add_user("Bác Ba"))
@@ -89,7 +89,7 @@ async def test_a_village_heads_pasted_text_credits_the_village_in_stats(both: Bo
     pasted = ba.read[-1]
     assert pasted.startswith("📢 Tập huấn trồng lúa")
     line = f"DK {activity_id} {place.villages['Thôn Đông']}"
-    assert f"Để đăng ký qua Zalo, hãy nhắn cho Loa Làng: {line}" in pasted
+    assert f"Để đăng ký qua Zalo, nhắn cho Loa Làng:\n{line}" in pasted
     assert "https://t.me/loalang_bot?start=a" in pasted  # readers on Telegram have their link too
 
     # In the village's Zalo group, a resident of the next village reads it and types what it says.
@@ -98,7 +98,7 @@ async def test_a_village_heads_pasted_text_credits_the_village_in_stats(both: Bo
     await hoa.say("Đồng ý")
     for answer in ("Lê Thị Hoa", "1970", "Thôn Tây"):
         await hoa.say(answer)
-    assert hoa.read[-1].startswith("Bạn đã đăng ký Tập huấn trồng lúa")
+    assert hoa.read[-1].startswith("Đã đăng ký xong cho cô:\nChuyên đề: Tập huấn trồng lúa")
 
     stats = (await both.say(director, "/stats"))[-1]
     await both.press(director, stats, "🏘 Theo thôn")  # the same message, edited
@@ -145,14 +145,16 @@ async def test_what_a_zalo_resident_types_is_read_forgivingly(both: Bot) -> None
     await lan.say("Chào cháu")
     for answer in ("ĐỒNG Ý", "Nguyễn Thị Lan", "nữ", "1965", "Thon Dong"):
         await lan.say(answer)
-    assert lan.read[-1].startswith("Thông tin của bạn:\n• Nguyễn Thị Lan\n• Nữ, sinh năm 1965\n• Thôn Đông")
+    assert lan.read[-1].startswith("Thông tin đã lưu:\n• Nguyễn Thị Lan\n• Nữ, sinh năm 1965\n• Thôn Đông")
 
     for typed in ("/my", "my", "MY", "của tôi", "Cua toi"):
-        assert (await lan.say(typed)) == ["Bạn chưa đăng ký hoạt động nào sắp tới. Gửi /events để xem có gì."], typed
-    assert (await lan.say(f"ĐK {activity_id}"))[-1].startswith("Bạn đã đăng ký Chuyên đề phòng chống lừa đảo")
-    assert (await lan.say(f"huỷ đăng ký {activity_id}"))[-1].startswith("Đã trả lại chỗ của bạn ở Chuyên đề")
+        assert (await lan.say(typed)) == [
+            "Bà chưa đăng ký hoạt động nào sắp tới. Để xem các hoạt động, gửi:\n/events"
+        ], typed
+    assert (await lan.say(f"ĐK {activity_id}"))[-1].startswith("Đã đăng ký xong cho bà:\nChuyên đề phòng chống lừa đảo")
+    assert (await lan.say(f"huỷ đăng ký {activity_id}"))[-1].startswith("Đã trả lại chỗ của bà ở Chuyên đề")
 
-    understood = "Tôi chưa hiểu ý bạn. Bạn có thể nhắn:\n• hoạt động: xem các buổi sắp tới\n• của tôi:"
+    understood = "Xin lỗi, Loa Làng chưa hiểu. Có thể nhắn:\n• hoạt động: xem các buổi sắp tới\n• của tôi:"
     assert (await lan.say("hôm nay trời đẹp quá"))[-1].startswith(understood)
     lan.user.send_sticker()
     await both.settle()
@@ -162,7 +164,7 @@ async def test_what_a_zalo_resident_types_is_read_forgivingly(both: Bot) -> None
     assert "🗑 Có, xóa dữ liệu" in asked
     assert (await lan.say("forget"))[-1] == asked  # typed again, the word asks again: it never confirms
     await lan.say("profile")
-    assert lan.read[-1].startswith("Họ và tên của bạn là gì?\n\n1. Giữ nguyên: Nguyễn Thị Lan")
+    assert lan.read[-1].startswith("Xin cho biết họ và tên, ví dụ: Nguyễn Thị Lan.\n\n1. Giữ nguyên: Nguyễn Thị Lan")
     assert (await lan.say("Huỷ bỏ"))[-1] == "Đã hủy. Chưa có gì được lưu."  # mid-question, words that cancel
 
 
@@ -179,8 +181,8 @@ async def test_on_zalo_reminders_are_answered_by_number_and_files_come_as_links(
     await both.deliver()
     reminder = lan.read[-1]
     assert reminder.startswith("⏰ Nhắc lịch\n📢 Chuyên đề phòng chống lừa đảo qua mạng")
-    assert reminder.endswith("Bạn vẫn tham gia chứ?\n\n1. ✅ Có, tôi sẽ đến\n2. 🙅 Không đi được")
-    assert (await lan.say("2"))[-1].startswith("Đã trả lại chỗ của bạn ở Chuyên đề phòng chống lừa đảo qua mạng.")
+    assert reminder.endswith("Bà vẫn đến dự chứ ạ?\n\n1. ✅ Có, tôi sẽ đến\n2. 🙅 Không đi được")
+    assert (await lan.say("2"))[-1].startswith("Đã trả lại chỗ của bà ở Chuyên đề phòng chống lừa đảo qua mạng.")
 
     answer = (await lan.say("/mydata"))[-1]
     link = re.search(r"(http://loalang\.test/f/\S+)", answer)

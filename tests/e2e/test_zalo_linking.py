@@ -33,16 +33,16 @@ async def test_a_person_registers_on_telegram_checks_in_on_zalo_and_counts_once(
     on_zalo = OnZalo(both, both.zalo.add_user("Lan Nguyễn"))
     asked = (await on_zalo.say(f"Connect {code.group(1)}"))[-1]  # typed on Zalo, no slash
     assert asked == (
-        "Mã này nối tài khoản này với Nguyễn Thị Lan, sinh năm 1965, ở Thôn Đông. Có đúng là bạn không?\n\n"
+        "Mã này nối tài khoản này với Nguyễn Thị Lan, sinh năm 1965, ở Thôn Đông. Có đúng là cùng một người không?\n\n"
         "1. Đúng, là tôi\n2. Không"
     )
     joined = (await on_zalo.say("1"))[-1]
-    assert joined.startswith("Xong: tài khoản này và tài khoản kia của bạn giờ là một người, Nguyễn Thị Lan.")
+    assert joined.startswith("Xong: hai tài khoản này giờ là của cùng một người, Nguyễn Thị Lan.")
     assert await people_count(both) == before
     assert (await on_zalo.say(f"connect {code.group(1)}"))[-1].startswith("Mã này không đúng")  # it worked once
 
     registered = (await both.say(lan, f"/register {activity_id}"))[-1].text or ""
-    assert registered.startswith("Bạn đã đăng ký Chuyên đề phòng chống lừa đảo qua mạng")
+    assert registered.startswith("Đã đăng ký xong cho bà:\nChuyên đề phòng chống lừa đảo qua mạng")
     assert "Chuyên đề phòng chống lừa đảo qua mạng" in (await on_zalo.say("cua toi"))[-1]  # her /my, on Zalo
 
     both.clock.current = local("06/10/2025 13:10")
@@ -50,7 +50,7 @@ async def test_a_person_registers_on_telegram_checks_in_on_zalo_and_counts_once(
     done = (await on_zalo.say(checkin_code(screen.text)))[-1]
     assert done.startswith("✅ Đã điểm danh: Chuyên đề phòng chống lừa đảo qua mạng.")
     again = (await both.say(lan, checkin_code(screen.text)))[-1].text
-    assert again == "Bạn đã điểm danh Chuyên đề phòng chống lừa đảo qua mạng rồi."
+    assert again == "Bà đã điểm danh Chuyên đề phòng chống lừa đảo qua mạng rồi."
     assert await _count(both, Attendance) == 1 and await _count(both, Registration) == 1
 
     person = await person_of(both, lan)

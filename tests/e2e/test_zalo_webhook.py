@@ -40,7 +40,7 @@ async def test_the_zalo_webhook_refuses_a_wrong_secret_and_handles_a_repeat_once
             assert (await client.post("/telegram", json={"ok": True}, headers={HEADER: secret})).status_code == 400
         await zalo.wait_for(lambda: app.channel.handled >= 1 and bool(lan.private_chat.bot_messages))
         answers = [m.text for m in lan.private_chat.bot_messages]
-        assert answers == ["Chưa có Trung tâm học tập cộng đồng nào được thiết lập. Xin bạn thử lại sau."]
+        assert answers == ["Chưa có Trung tâm học tập cộng đồng nào được thiết lập ở đây. Xin thử lại sau."]
     finally:
         await process.stop()
     assert app.channel.handled == 1

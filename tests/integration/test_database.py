@@ -128,7 +128,7 @@ async def test_a_journey_that_fails_sends_nothing_it_prepared_and_saves_nothing(
 
     messenger, _ = await _dispatch(db, fails_after_work)
     assert [m.text for m in messenger.sent] == [
-        "Xin lỗi, hệ thống vừa gặp trục trặc. Chưa có gì được lưu; bạn vui lòng thử lại."
+        "Xin lỗi, Loa Làng vừa gặp trục trặc. Chưa có gì được lưu; xin thử lại."
     ]
     assert await _count(db) == 0
 

@@ -11,11 +11,11 @@ CHAT = ChatRef("text", "lan")
 def test_answers_are_numbered_and_going_back_or_cancelling_is_written_as_its_command() -> None:
     question = Send(
         CHAT,
-        "Bạn là nữ hay nam?",
+        "Xin chọn giới tính:",
         ((Choice("Nữ", "/answer gender female"), Choice("Nam", "/answer gender male")), (Choice("✖ Hủy", "/cancel"),)),
     )
     shown, commands = number(question, first=3)
-    assert shown.text == "Bạn là nữ hay nam?\n\n3. Nữ\n4. Nam\n✖ Hủy: /cancel" and shown.choices == ()
+    assert shown.text == "Xin chọn giới tính:\n\n3. Nữ\n4. Nam\n✖ Hủy: /cancel" and shown.choices == ()
     assert commands == ["/answer gender female", "/answer gender male"]
 
 
