@@ -38,7 +38,7 @@ async def test_a_card_a_village_head_forwards_keeps_its_register_button_and_cred
     await bot.say(hoa, "Trần Thị Hoa")
     await bot.say(hoa, "1970")
     done = (await bot.press(hoa, hoa.private_chat.bot_messages[-1], "Thôn Tây"))[-1]
-    assert (done.text or "").startswith("Bạn đã đăng ký Chuyên đề phòng chống lừa đảo qua mạng")
+    assert (done.text or "").startswith("Đã đăng ký xong cho cô:\nChuyên đề phòng chống lừa đảo qua mạng")
 
     assert bot.app is not None
     async with bot.app.db.session() as session:

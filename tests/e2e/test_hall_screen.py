@@ -93,7 +93,7 @@ async def test_a_resident_checks_in_with_the_code_read_off_the_screen(hall: Bot,
     async with laptop(hall) as browser:
         code = shown_code(await browser.get(link))
     done = (await hall.say(lan, code))[-1]
-    assert done.text is not None and done.text.startswith(f"✅ Đã điểm danh: {TITLE}. Chào mừng bạn!")
+    assert done.text is not None and done.text.startswith(f"✅ Đã điểm danh: {TITLE}. Chào mừng bà!")
 
 
 async def test_the_hall_screen_shows_the_new_code_after_a_minute(hall: Bot, fake: FakeTelegram) -> None:

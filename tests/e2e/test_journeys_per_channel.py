@@ -102,6 +102,6 @@ async def test_a_village_head_gets_the_text_to_paste_and_adds_someone_without_a_
     await head.choose("Có, người đó đã đồng ý")
     await head.say("Nguyễn Thị Mận")  # "Thị": not asked
     done = (await head.say("1948"))[-1]  # the head's one village: not asked
-    assert done.startswith(f"Xong: đã đăng ký Nguyễn Thị Mận tham gia {TALK}.")
+    assert done.startswith(f"Xong: đã đăng ký cho Nguyễn Thị Mận tham gia {TALK}.")
     assert await _count(both, Registration) == 1
     assert isinstance(head, OnTelegram | OnZalo)

@@ -68,7 +68,7 @@ async def test_a_director_on_zalo_publishes_a_talk_typing_numbers(both: Bot) -> 
     rows = (await hung.say(TALK))[-1]
     assert rows.startswith(f"✅ {TALK}\n\n") and "1. Chuyên đề Giáo dục pháp luật" in rows
     when = (await hung.say("1"))[-1]
-    assert when.startswith("✅ Chuyên đề Giáo dục pháp luật\n\nTổ chức khi nào?")
+    assert when.startswith("✅ Chuyên đề Giáo dục pháp luật\n\nHoạt động tổ chức khi nào?")
     length = (await hung.say("13/10 13h30"))[-1]
     assert length.startswith("✅ Thứ Hai, 13:30 ngày 13/10/2025\n\n")
     where = (await hung.choose("2h"))[-1]
@@ -144,8 +144,8 @@ async def test_the_example_date_is_in_the_future(bot: Bot, fake: FakeTelegram) -
     await hung.choose("Chuyên đề")
     await hung.say(TALK)
     when = (await hung.choose("Chuyên đề Giáo dục pháp luật"))[-1]
-    assert when.endswith("Tổ chức khi nào? Ví dụ: 4/10 8h-10h, hoặc thứ 2 tuần sau 14h.")  # next Saturday, 8:00
-    assert (await hung.say("6/10"))[-1] == "Mấy giờ? Xin ghi thêm giờ, ví dụ 4/10 8h."
+    assert when.endswith("Hoạt động tổ chức khi nào? Ví dụ: 4/10 8h-10h, hoặc: thứ 2 tuần sau 14h.")  # next Saturday, 8:00
+    assert (await hung.say("6/10"))[-1] == "Hoạt động bắt đầu lúc mấy giờ? Xin ghi thêm giờ, ví dụ: 4/10 8h."
     assert (await hung.say("4/10 8h"))[-1].startswith("✅ Thứ Bảy, 08:00 ngày 04/10/2025")  # the example works
 
     bot.clock.current = local("04/12/2026 10:00")  # a year on, on a Friday: the example moves with the clock
@@ -154,8 +154,8 @@ async def test_the_example_date_is_in_the_future(bot: Bot, fake: FakeTelegram) -
     await hung.choose("Chuyên đề")
     await hung.say(TALK)
     when = (await hung.choose("Chuyên đề Giáo dục pháp luật"))[-1]
-    assert when.endswith("Ví dụ: 5/12 8h-10h, hoặc thứ 2 tuần sau 14h.")
-    assert (await hung.say("1/12 8h"))[-1] == "Ngày này năm nay đã qua. Xin ghi cả năm, ví dụ 5/12/2026 8h."
+    assert when.endswith("Ví dụ: 5/12 8h-10h, hoặc: thứ 2 tuần sau 14h.")
+    assert (await hung.say("1/12 8h"))[-1] == "Ngày này của năm nay đã qua. Xin ghi cả năm, ví dụ: 5/12/2026 8h."
 
 
 async def test_a_talk_is_not_offered_class_rows(bot: Bot, fake: FakeTelegram, lang: str) -> None:
@@ -199,7 +199,7 @@ async def test_places_already_used_are_suggested(bot: Bot, fake: FakeTelegram) -
     await hung.say("13/10 13h30")
     await hung.choose("2h")
     where = place.director.private_chat.bot_messages[-1]
-    assert where.text.endswith("Tổ chức ở đâu? Xin chọn nơi đã dùng, hoặc viết nơi mới.")
+    assert where.text.endswith("Hoạt động tổ chức ở đâu? Xin chọn nơi đã dùng, hoặc viết tên nơi mới.")
     assert where.buttons == ["Hội trường UBND xã", "Nhà văn hóa thôn Đông", "◀ Quay lại", "✖ Hủy"]  # most used first
     preview = (await hung.choose("Nhà văn hóa thôn Đông"))[-1]
     assert "📍 Nhà văn hóa thôn Đông" in preview
@@ -231,7 +231,7 @@ async def test_a_director_changes_the_defaults_on_the_preview_with_wrong_answers
     assert (await say(hung, "ok"))[-1].text == "Xin viết vài chữ."
     area = (await say(hung, TALK))[-1]
     when = (await bot.press(hung, area, "Chuyên đề Giáo dục pháp luật"))[-1]
-    assert when.text.startswith("✅ Chuyên đề Giáo dục pháp luật\n\nTổ chức khi nào?")
+    assert when.text.startswith("✅ Chuyên đề Giáo dục pháp luật\n\nHoạt động tổ chức khi nào?")
     assert (await say(hung, "29/9/2025 8h"))[-1].text == (
         "08:00 ngày 29/09/2025 đã qua rồi. Xin gửi một thời điểm sắp tới."
     )
@@ -265,7 +265,7 @@ async def test_a_director_changes_the_defaults_on_the_preview_with_wrong_answers
     preview = (await say(hung, "Công an xã"))[-1]
     assert "🤝 Công an xã" in preview.text
     reminders = (await bot.press(hung, preview, "⏰ Lời nhắc"))[-1]
-    assert (await say(hung, "mai"))[-1].text.startswith("Tôi không đọc được “mai”.")
+    assert (await say(hung, "mai"))[-1].text.startswith("Chưa đọc được “mai”.")
     preview = (await bot.press(hung, reminders, "Bỏ qua"))[-1]
     assert "⏰ Không nhắc lịch" in preview.text
     assert await _activities(bot) == []  # nothing exists before the confirmation

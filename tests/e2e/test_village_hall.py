@@ -92,7 +92,7 @@ async def test_a_village_head_who_sends_text_or_add_alone_picks_from_a_list_not_
     pasted = (await head.say("1"))[-1]
     assert f"DK {activity_id} {place.villages['Thôn Tây']}" in pasted
     await head.say("add")
-    assert (await head.say("1"))[-1].startswith("Bạn đang đăng ký cho người không có điện thoại.")
+    assert (await head.say("1"))[-1].startswith("Đang đăng ký cho người không có điện thoại.")
 
 
 async def test_a_resident_who_registers_from_a_card_sees_the_card_say_so(bot: Bot, fake: FakeTelegram) -> None:
@@ -161,7 +161,7 @@ async def test_a_resident_is_asked_if_she_is_still_coming_once_however_many_remi
         await bot.deliver()
         reminder = lan.private_chat.bot_messages[-1]
         assert (reminder.text or "").startswith("⏰ Nhắc lịch")
-        asked.append("Bạn vẫn tham gia chứ?" in (reminder.text or ""))
+        asked.append("Bà vẫn đến dự chứ ạ?" in (reminder.text or ""))  # born 1965: "bà"
     assert asked == [True, False]
     assert lan.private_chat.bot_messages[-1].buttons == ["🎫 Vé", "📅 Thêm vào lịch", "🙅 Không đi được"]
 
@@ -236,7 +236,7 @@ async def test_a_village_head_who_counts_walk_ins_before_opening_the_desk_is_off
     place = await commune(bot, fake)
     await publish(bot, place)
     offered = (await bot.say(place.director, "/headcount 12 7"))[-1]
-    assert offered.text == "Hoạt động nào?"
+    assert offered.text == "Xin chọn hoạt động:"
     assert offered.buttons == ["06/10 13:30 · Chuyên đề phòng chống lừa đảo qua mạng"]
 
 
@@ -245,7 +245,7 @@ async def test_a_director_who_sends_erase_alone_is_offered_the_people_without_a_
 ) -> None:
     place = await commune(bot, fake)
     nobody = (await bot.say(place.director, "/erase"))[-1]
-    assert nobody.text == "Trung tâm chưa có ai được đăng ký mà không có điện thoại."
+    assert nobody.text == "Trung tâm chưa đăng ký cho ai không có điện thoại."
     activity_id = await publish(bot, place)
     consent = (await bot.say(place.director, f"/add {activity_id}"))[-1]
     await bot.press(place.director, consent, "Có, người đó đã đồng ý")
@@ -275,7 +275,7 @@ async def test_a_resident_whose_middle_name_is_thi_is_not_asked_whether_she_is_a
     notice = (await bot.say(lan, "/start"))[-1]
     await bot.press(lan, notice, "✅ Đồng ý")
     said = await bot.say(lan, "Nguyễn Thị Lan")
-    assert [m.text for m in said] == ["Đã ghi: Nguyễn Thị Lan (Nữ).", "Bạn sinh năm nào? (ví dụ 1965)"]
+    assert [m.text for m in said] == ["Đã ghi: Nguyễn Thị Lan (Nữ).", "Xin cho biết năm sinh, ví dụ: 1965."]
     await bot.say(lan, "1965")
     summary = (await bot.press(lan, lan.private_chat.bot_messages[-1], "Thôn Đông"))[-1]
     assert "• Nữ, sinh năm 1965" in (summary.text or "")  # shown, and /profile corrects it

@@ -27,13 +27,12 @@ async def test_a_zalo_resident_goes_from_her_first_message_to_checked_in_by_typi
     lan = OnZalo(both, both.zalo.add_user("Lan Nguyễn"))
 
     notice = (await lan.say("Xin chào"))[-1]  # no /start on Zalo: her first words open the bot
-    assert "số tài khoản của bạn trên ứng dụng nhắn tin này" in notice
-    assert notice.endswith(
-        "Thông tin của bạn chỉ được lưu khi bạn nhắn “Đồng ý” hoặc số 1.\n\n1. ✅ Đồng ý\n2. English"
-    )
-    assert (await lan.say("dong y"))[-1] == "Họ và tên của bạn là gì?"
-    assert (await lan.say("Nguyễn Thị Lan"))[-2:] == ["Đã ghi: Nguyễn Thị Lan (Nữ).", "Bạn sinh năm nào? (ví dụ 1965)"]
-    assert (await lan.say("1965"))[-1] == "Bạn ở thôn nào?\n\n1. Thôn Bắc\n2. Thôn Tây\n3. Thôn Đông"
+    assert "số tài khoản trên ứng dụng nhắn tin này" in notice
+    assert notice.endswith("Thông tin chỉ được lưu sau khi nhắn “Đồng ý” hoặc số 1.\n\n1. ✅ Đồng ý\n2. English")
+    assert (await lan.say("dong y"))[-1] == "Xin cho biết họ và tên, ví dụ: Nguyễn Thị Lan."
+    said = await lan.say("Nguyễn Thị Lan")  # "Thị": she is not asked whether she is a woman
+    assert said[-2:] == ["Đã ghi: Nguyễn Thị Lan (Nữ).", "Xin cho biết năm sinh, ví dụ: 1965."]
+    assert (await lan.say("1965"))[-1] == "Xin chọn thôn nơi đang sống:\n\n1. Thôn Bắc\n2. Thôn Tây\n3. Thôn Đông"
     profile = (await lan.say("thôn đông"))[-1]
     assert profile.startswith("Thông tin đã lưu:\n• Nguyễn Thị Lan\n• Nữ, sinh năm 1965\n• Thôn Đông")
 
