@@ -28,6 +28,7 @@ from bot.models import (
     Village,
 )
 from bot.services import checkin, hall, outbox, people, registrations
+from bot.text import spelled_out
 
 ROLE_GIVEN_TEXT = N_("{director} has made you {role} of {center}. Send /help to see what you can do now.")
 ROLE_ENDED_TEXT = N_("{director} has ended your role as {role} of {center}. Thank you for your help!")
@@ -76,7 +77,7 @@ async def render(
     detail = delivery.detail
     notice = Notice(detail["notice"])
     center = await session.get(Center, delivery.center_id)
-    center_name = center.name if center else ""
+    center_name = spelled_out(center.name) if center else ""
     if notice is Notice.CHECKIN_OPEN:
         return await _checkin_open(session, detail, center, t, now)
     if notice is Notice.SEAT_FREED:

@@ -22,3 +22,14 @@ def number(text: str) -> int | None:
     """A small whole number typed by a person ("12"), or None: never int() on odd digits like "²"."""
     text = text.strip()
     return int(text) if text.isascii() and text.isdigit() and len(text) < 10 else None
+
+
+_ABBREVIATIONS = (("TTHTCĐ", "Trung tâm học tập cộng đồng"), ("TT HTCĐ", "Trung tâm học tập cộng đồng"))
+
+
+def spelled_out(name: str) -> str:
+    """A center's name as a chat says it: "TTHTCĐ xã Thanh Bình" is written so in its papers, but an elderly
+    reader is told "Trung tâm học tập cộng đồng xã Thanh Bình" (locales/VOICE.md: no unexplained abbreviation)."""
+    for short, long in _ABBREVIATIONS:
+        name = name.replace(short, long)
+    return name

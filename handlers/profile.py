@@ -19,7 +19,7 @@ from bot.models import Conversation, Gender, Person
 from bot.registry import Access, Command, Journey
 from bot.services import centers, checkin, conversations, people
 from bot.services.regions import officer_region
-from bot.text import clean_name, fold
+from bot.text import clean_name, fold, spelled_out
 from handlers import events
 
 JOURNEY = "profile"
@@ -187,7 +187,7 @@ async def _choices(ctx: Context, step: Step) -> Keyboard:
 
     rows: list[tuple[Choice, ...]] = []
     if step is Step.CENTER:
-        rows = [(choice(c.name, f"#{c.id}"),) for c in await centers.all_centers(ctx.session)]
+        rows = [(choice(spelled_out(c.name), f"#{c.id}"),) for c in await centers.all_centers(ctx.session)]
     elif step is Step.GENDER:
         rows = [tuple(choice(ctx._(GENDER_LABELS[g]), g.value) for g in Gender)]
     elif step is Step.VILLAGE:

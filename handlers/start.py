@@ -24,6 +24,7 @@ from bot.models import Activity, Center, Invite, InviteKind, Person, Region, Rol
 from bot.notices import Notice
 from bot.registry import Command
 from bot.services import audit, centers, invites, people, roles
+from bot.text import spelled_out
 from handlers import checkin, events, profile
 
 LANGUAGE_NAMES = {"vi": "Tiếng Việt", "en": "English"}
@@ -61,7 +62,7 @@ async def show_notice(ctx: Context, t: Translator, start_payload: str = "", *, c
     token = invites.token_of(start_payload)
     invite = await invites.usable(ctx.session, token) if token else None
     region = await ctx.session.get(Region, invite.region_id) if invite and invite.region_id else None
-    keeper = ctx.center.name if ctx.center else t.gettext("your commune's community learning center")
+    keeper = spelled_out(ctx.center.name) if ctx.center else t.gettext("your commune's community learning center")
     text = (
         _officer_notice(ctx, t, region.name)
         if region
@@ -237,7 +238,9 @@ async def _redeem(ctx: Context, token: str) -> None:
         return
     ctx.center = await ctx.session.get(Center, invite.center_id)
     assert ctx.center is not None
-    ctx.reply(ctx._("You are now the {role} of {center}.", role=ctx._(ROLE_NAMES[kind]), center=ctx.center.name))
+    ctx.reply(
+        ctx._("You are now the {role} of {center}.", role=ctx._(ROLE_NAMES[kind]), center=spelled_out(ctx.center.name))
+    )
     ctx.refresh_menu(person)
 
 

@@ -78,7 +78,7 @@ def test_everyday_journeys_take_no_more_actions_than_a_village_hall_can_spare(br
     mai.follow(group_card(page, "Thôn Thượng", TALK, MAI), "Đăng ký", MAI)
     expect(mai.last()).to_contain_text("Đồng ý", timeout=WAIT)
     mai.press("Đồng ý")
-    expect(mai.last()).to_contain_text("Họ và tên", timeout=WAIT)
+    expect(mai.last()).to_contain_text("họ và tên", timeout=WAIT)
     mai.say(MAI)
     mai.say("1958")
     mai.press("Thôn Thượng")

@@ -155,9 +155,9 @@ def test_a_new_resident_registers_checks_in_and_is_counted_in_the_directors_stat
     say(page, "/start")
     expect(page.locator(".message.from-bot").last).to_contain_text("Đồng ý")
     press(page, "Đồng ý")
-    expect(page.locator(".message.from-bot").last).to_contain_text("Họ và tên", timeout=WAIT)
+    expect(page.locator(".message.from-bot").last).to_contain_text("họ và tên", timeout=WAIT)
     say(page, MAI)  # "Thị": she is not asked whether she is a woman
-    expect(page.locator(".message.from-bot").last).to_contain_text("sinh năm", timeout=WAIT)
+    expect(page.locator(".message.from-bot").last).to_contain_text("năm sinh", timeout=WAIT)
     say(page, "1958")
     press(page, "Thôn Thượng")
     expect(page.locator(".message.from-bot").last).to_contain_text(MAI, timeout=WAIT)
@@ -223,9 +223,9 @@ def test_a_new_resident_registers_checks_in_and_is_counted_in_the_directors_stat
     say(page, "Chào cháu")
     expect(page.locator(".message.from-bot").last).to_contain_text("1. ✅ Đồng ý")
     say(page, "1")
-    expect(page.locator(".message.from-bot").last).to_contain_text("Họ và tên", timeout=WAIT)
+    expect(page.locator(".message.from-bot").last).to_contain_text("họ và tên", timeout=WAIT)
     say(page, SEN)  # "Thị": not asked whether she is a woman
-    expect(page.locator(".message.from-bot").last).to_contain_text("sinh năm", timeout=WAIT)
+    expect(page.locator(".message.from-bot").last).to_contain_text("năm sinh", timeout=WAIT)
     say(page, "1950")
     expect(page.locator(".message.from-bot").last).to_contain_text("Xin chọn thôn nơi đang sống:", timeout=WAIT)
     say(page, "thon ha")

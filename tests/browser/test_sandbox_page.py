@@ -75,7 +75,7 @@ def test_a_trainer_taps_commands_and_links_in_messages_and_scans_only_a_ticket_w
     press(page, "Đồng ý")
     expect(page.locator("#hint")).to_contain_text("trả lời các câu hỏi", timeout=WAIT)
     say(page, MAI)
-    expect(page.locator(".message.from-bot").last).to_contain_text("sinh năm", timeout=WAIT)
+    expect(page.locator(".message.from-bot").last).to_contain_text("năm sinh", timeout=WAIT)
     say(page, "1958")
     press(page, "Thôn Thượng")
     expect(page.locator("#hint")).to_contain_text("Bước tiếp theo: mở nhóm Thôn Thượng", timeout=WAIT)

@@ -22,8 +22,9 @@ async def test_moving_an_activity_tells_groups_and_registrants_and_moves_reminde
     what = (await bot.say(hung, f"/change {activity_id}"))[-1]
     assert what.buttons == ["🗓 Thời gian", "📍 Địa điểm", "⏰ Lời nhắc", "✖ Hủy"]
     asked = (await bot.press(hung, what, "🗓 Thời gian"))[-1]
-    assert asked.text == "Giờ bắt đầu mới là khi nào? Ví dụ: 4/10 8h."  # next Saturday, never a past date
-    assert (await bot.say(hung, "hôm qua"))[-1].text == "Hoạt động bắt đầu lúc mấy giờ? Xin ghi thêm giờ, ví dụ: 4/10 8h."
+    assert asked.text == "Giờ bắt đầu mới là khi nào? Ví dụ: 4/10 8h."  # next Saturday, never past
+    wanted = "Hoạt động bắt đầu lúc mấy giờ? Xin ghi thêm giờ, ví dụ: 4/10 8h."
+    assert (await bot.say(hung, "hôm qua"))[-1].text == wanted
     saved = (await bot.say(hung, "7/10 14h"))[-1]
     assert "Thứ Ba, 07/10/2025 lúc 14:00" in saved.text
     await bot.deliver()

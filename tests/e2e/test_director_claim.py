@@ -18,6 +18,9 @@ from tests.journeys import onboard, people_count, person_of, tr
 USED = "Sorry, this link has already been used or is not valid. Please ask the person who sent it for a new one."
 
 
+SPOKEN = "Trung tâm học tập cộng đồng xã Thanh Bình"  # the center as a chat names it: no abbreviation
+
+
 async def test_center_add_prints_a_claim_link_that_makes_its_opener_director(
     bot: Bot,
     fake: FakeTelegram,
@@ -46,7 +49,12 @@ async def test_center_add_prints_a_claim_link_that_makes_its_opener_director(
     assert [r.kind for r in person.roles] == [RoleKind.DIRECTOR]
     texts = [m.text for m in director.private_chat.bot_messages]
     assert (
-        tr(lang, "You are now the {role} of {center}.", role=tr(lang, "director"), center="TTHTCĐ xã Thanh Bình")
+        tr(
+            lang,
+            "You are now the {role} of {center}.",
+            role=tr(lang, "director"),
+            center="Trung tâm học tập cộng đồng xã Thanh Bình",
+        )
         in texts
     )
 

@@ -144,7 +144,7 @@ async def test_the_example_date_is_in_the_future(bot: Bot, fake: FakeTelegram) -
     await hung.choose("Chuyên đề")
     await hung.say(TALK)
     when = (await hung.choose("Chuyên đề Giáo dục pháp luật"))[-1]
-    assert when.endswith("Hoạt động tổ chức khi nào? Ví dụ: 4/10 8h-10h, hoặc: thứ 2 tuần sau 14h.")  # next Saturday, 8:00
+    assert when.endswith("Hoạt động tổ chức khi nào? Ví dụ: 4/10 8h-10h, hoặc: thứ 2 tuần sau 14h.")  # Saturday
     assert (await hung.say("6/10"))[-1] == "Hoạt động bắt đầu lúc mấy giờ? Xin ghi thêm giờ, ví dụ: 4/10 8h."
     assert (await hung.say("4/10 8h"))[-1].startswith("✅ Thứ Bảy, 08:00 ngày 04/10/2025")  # the example works
 

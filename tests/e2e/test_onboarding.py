@@ -17,7 +17,7 @@ async def test_resident_agrees_and_completes_profile(bot: Bot, fake: FakeTelegra
     notice = await bot.say(lan, "/start")
     assert len(notice) == 1
     assert tr(lang, "Nothing about you is stored until you press “Đồng ý” (I agree).") in notice[0].text
-    assert "TTHTCĐ xã Thanh Bình" in notice[0].text  # who keeps the data
+    assert "Trung tâm học tập cộng đồng xã Thanh Bình" in notice[0].text  # who keeps the data
     assert tr(lang, AGREE) in notice[0].buttons
     assert await people_count(bot) == 0
 

@@ -19,6 +19,8 @@ from bot.services import activities
 from tests.conftest import Bot
 from tests.journeys import checkin_code, commune, local, onboard, person_of, publish
 
+CENTER = "Trung tâm học tập cộng đồng xã Thanh Bình"  # as a chat names it
+
 
 async def _totals(bot: Bot, director) -> list[str]:  # type: ignore[no-untyped-def]
     text = (await bot.say(director, "/stats 2025"))[-1].text or ""
@@ -223,11 +225,12 @@ async def test_a_director_hands_the_center_over_and_can_then_be_forgotten(
     mai = fake.add_user("Mai")
     await onboard(bot, mai, name="Đỗ Thị Mai", start=f"/start {link.group(1)}")
     assert any(
-        "Đã nhận vai trò Giám đốc của TTHTCĐ xã Thanh Bình." in (m.text or "") for m in mai.private_chat.bot_messages
+        "Đã nhận vai trò Giám đốc của Trung tâm học tập cộng đồng xã Thanh Bình." in (m.text or "")
+        for m in mai.private_chat.bot_messages
     )
     await bot.deliver()  # the notice to Hùng goes through the outbox
     assert place.director.private_chat.bot_messages[-1].text == (
-        "Mai hiện là Giám đốc của TTHTCĐ xã Thanh Bình, nên ông không còn là Giám đốc nữa. Cảm ơn ông đã "
+        f"Mai hiện là Giám đốc của {CENTER}, nên ông không còn là Giám đốc nữa. Cảm ơn ông đã "
         "làm việc. Nếu ông tiếp tục tham gia, Giám đốc mới có thể giao vai trò cán bộ."
     )
     assert (await bot.say(place.director, "/audit"))[-1].text == (
@@ -255,7 +258,9 @@ async def test_someone_who_withdrew_and_comes_back_through_an_invite_link_gets_i
 
     notice = (await bot.say(thu, f"/start {payload}"))[-1]
     welcome = await bot.press(thu, notice, next(b for b in notice.buttons if "Đồng ý" in b))
-    assert any("Đã nhận vai trò cán bộ của TTHTCĐ xã Thanh Bình." in (m.text or "") for m in welcome)
+    assert any(
+        "Đã nhận vai trò cán bộ của Trung tâm học tập cộng đồng xã Thanh Bình." in (m.text or "") for m in welcome
+    )
     person = await person_of(bot, thu)
     assert person is not None and person.consent_withdrawn_at is None
     assert [r.kind for r in person.roles] == [RoleKind.STAFF]

@@ -148,7 +148,7 @@ async def test_a_restart_carries_on_and_fresh_starts_an_empty_center(tmp_path: P
                 assert not any(t.startswith("📢") for t in await texts(client, chat["chat_id"]))
         await client.post("/_control/send", json={"user_id": director, "text": f"/start {claim}"})
         answer = await until(lambda: _new(client, director, 1))
-        assert "TTHTCĐ xã Thanh Bình" in answer[-1]
+        assert "Trung tâm học tập cộng đồng xã Thanh Bình" in answer[-1]
         clock = (await client.get("/_control/clock", params={"lang": "en"})).json()
         assert clock["next"] is None
         assert clock["hint"] == cast["hint"]  # the clock, polled, carries the hint: nothing agreed yet, no step made
