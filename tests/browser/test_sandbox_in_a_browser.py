@@ -13,6 +13,7 @@ import signal
 import subprocess
 import sys
 import threading
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -129,12 +130,26 @@ def press(page: Page, label: str) -> None:
 def fast_forward_to_checkin(page: Page, title: str) -> None:
     """Press the clock's fast-forward until the opening of the activity's check-in has passed."""
     for _ in range(10):
-        upcoming = page.locator("#clock-next").inner_text()
+        upcoming = settled(page, "#clock-next")
         page.click("#fast-forward")
         expect(page.locator("#clock-next")).not_to_have_text(upcoming, timeout=WAIT)
         if title in upcoming and "điểm danh" in upcoming:
             return
     raise AssertionError("fast-forward never reached the opening of the activity's check-in")
+
+
+def settled(page: Page, selector: str) -> str:
+    """The element's text once it has stopped changing (the page redraws the clock as answers arrive): read
+    again every 300 ms until two readings agree, for at most the time a person would wait."""
+    deadline = time.monotonic() + WAIT / 1000
+    shown = page.locator(selector).inner_text()
+    while time.monotonic() < deadline:
+        page.wait_for_timeout(300)
+        again = page.locator(selector).inner_text()
+        if again == shown:
+            return shown
+        shown = again
+    raise AssertionError(f"{selector} kept changing")
 
 
 def test_a_new_resident_registers_checks_in_and_is_counted_in_the_directors_stats(

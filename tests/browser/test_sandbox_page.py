@@ -59,7 +59,7 @@ def test_a_trainer_taps_commands_and_links_in_messages_and_scans_only_a_ticket_w
     # 2. Bình, head of a village whose group is on Zalo, has each card as text to paste: its Telegram link can be
     #    tapped, on the phone of someone on Telegram; it opens Lan's chat on that talk, as the Register button does.
     open_chat(page, BINH)
-    pasted = page.locator(".message.from-bot", has_text="hãy nhắn cho Loa Làng: DK").first
+    pasted = page.locator(".message.from-bot", has_text="Để đăng ký qua Zalo, nhắn cho Loa Làng").first
     link = pasted.locator("a.text-url", has_text="t.me/").first
     expect(link).to_have_attribute("href", re.compile(r"^https://t\.me/\w+\?start=a\d+-v\d+$"))
     link.click()
