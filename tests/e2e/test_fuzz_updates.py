@@ -303,9 +303,9 @@ def _english_for_ken(ken: FakeUser, said: list[str]) -> None:
     """What Ken reads is English, once the names the center gave (people, villages, activities, the center)
     and his own words are taken out."""
     names = [
-        "TTHTCĐ xã Thanh Bình", "Chuyên đề phòng chống lừa đảo qua mạng", "Lớp tin học", "Hội trường UBND xã",
-        "Công an xã", "Thôn Đông", "Thôn Tây", "Thôn Bắc", "Nguyễn Thị Lan", "Phạm Văn Hùng", "Tiếng Việt",
-        "Đồng ý", "Nhóm Thôn Đông", "Nhóm Xã",
+        "Trung tâm học tập cộng đồng xã Thanh Bình", "Chuyên đề phòng chống lừa đảo qua mạng", "Lớp tin học",
+        "Hội trường UBND xã", "Công an xã", "Thôn Đông", "Thôn Tây", "Thôn Bắc", "Nguyễn Thị Lan", "Phạm Văn Hùng",
+        "Tiếng Việt", "Đồng ý", "Nhóm Thôn Đông", "Nhóm Xã",
     ]  # fmt: skip
     for message in _while_speaking(ken, "en"):
         text = message.text or ""

@@ -23,7 +23,7 @@ async def test_director_appoints_staff_by_forwarding_their_message(bot: Bot, fak
 
     await bot.deliver()  # the notice to them goes through the outbox
     told = mai.private_chat.bot_messages[-1].text
-    assert told.startswith("Phạm Văn Hùng đã giao cho bà vai trò cán bộ của TTHTCĐ xã Thanh Bình.")
+    assert told.startswith("Phạm Văn Hùng đã giao cho bà vai trò cán bộ của Trung tâm học tập cộng đồng xã Thanh Bình.")
     person = await person_of(bot, mai)
     assert person is not None and [r.kind for r in person.roles] == [RoleKind.STAFF]
     assert chat_menu(fake, mai.id) == [
@@ -65,7 +65,7 @@ async def test_director_picks_a_village_head_from_the_people_who_started_the_bot
     )
     await bot.deliver()  # the notice to them goes through the outbox
     assert tam.private_chat.bot_messages[-1].text.startswith(
-        "Phạm Văn Hùng has made you village head (Thôn Tây) of TTHTCĐ xã Thanh Bình."
+        "Phạm Văn Hùng has made you village head (Thôn Tây) of Trung tâm học tập cộng đồng xã Thanh Bình."
     )
 
 

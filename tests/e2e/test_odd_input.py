@@ -91,7 +91,9 @@ async def test_with_two_centers_the_profile_asks_which_one_first(bot: Bot, fake:
     which = "Xin chọn Trung tâm học tập cộng đồng của xã hoặc phường nơi đang sống:"
     assert question.text == which
     assert (await bot.say(lan, "/profile"))[-1].text == which
-    await bot.press(lan, lan.private_chat.bot_messages[-1], "TTHTCĐ xã Hồng Thái Tây")
+    await bot.press(
+        lan, lan.private_chat.bot_messages[-1], "Trung tâm học tập cộng đồng xã Hồng Thái Tây"
+    )  # as a chat names it
     await bot.say(lan, "Nguyễn Thị Lan")
     await bot.say(lan, "nữ")
     await bot.say(lan, "1965")
