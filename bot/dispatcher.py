@@ -267,16 +267,17 @@ class Dispatcher:
         id is kept (`conversations.asked`) and its buttons are taken off when the answer is typed instead."""
         if ctx.person is None or ctx.incoming.is_group or not ctx.can.edit:
             return
-        conversation = await conversations.current(ctx.session, ctx.person.id)
-        if conversation is None:
-            return
         effects = ctx.outcome.effects
-        for index in range(len(effects) - 1, -1, -1):
-            effect = effects[index]
-            if isinstance(effect, Send) and effect.chat == ctx.incoming.chat:
-                if effect.tag is None and any(not c.url for row in effect.choices for c in row):
-                    effects[index] = replace(effect, tag=f"{QUESTION}:{conversation.id}")
-                return
+        last = next((i for i in range(len(effects) - 1, -1, -1) if _sent_to(effects[i], ctx.incoming.chat)), None)
+        if last is None:
+            return
+        effect = effects[last]
+        assert isinstance(effect, Send)
+        if effect.tag is not None or not any(not c.url for row in effect.choices for c in row):
+            return  # most answers (a check-in's, say) ask nothing: no query for them
+        conversation = await conversations.current(ctx.session, ctx.person.id)
+        if conversation is not None:
+            effects[last] = replace(effect, tag=f"{QUESTION}:{conversation.id}")
 
     async def deliver(self, outcome: Outcome) -> None:
         for effect in await self._fit(outcome.effects):
@@ -355,3 +356,7 @@ class Dispatcher:
             menus.append(Menu(tuple((c.name, t.gettext(c.description)) for c in private), language=language))
             menus.append(Menu(tuple((c.name, t.gettext(c.description)) for c in group), language=language, groups=True))
         return menus
+
+
+def _sent_to(effect: Effect, chat: ChatRef) -> bool:
+    return isinstance(effect, Send) and effect.chat == chat
