@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import enum
 import secrets
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from typing import Any, ClassVar
 
 from sqlalchemy import (
@@ -18,6 +18,7 @@ from sqlalchemy import (
     BigInteger,
     Boolean,
     Column,
+    Date,
     DateTime,
     Enum,
     ForeignKey,
@@ -119,6 +120,10 @@ class Center(Base):
     secret: Mapped[str] = mapped_column(String(64), default=lambda: secrets.token_hex(16))  # signs check-in codes
     region_id: Mapped[int | None] = mapped_column(ForeignKey("region.id"), index=True)
     retention_months: Mapped[int] = mapped_column(Integer, default=24, server_default="24")  # then anonymized
+    # The reports' header: who they go to ("Kính gửi", one per line), and the month whose plan the director
+    # was last reminded to complete ("2025-10"): the reminder is owed once a month.
+    report_addressees: Mapped[str | None] = mapped_column(Text)
+    plan_reminded_month: Mapped[str | None] = mapped_column(String(7))
     created_at: Mapped[datetime]
 
     villages: Mapped[list[Village]] = relationship(back_populates="center", order_by="Village.name")
@@ -393,6 +398,50 @@ class Area(Base):
     name: Mapped[str] = mapped_column(String(200))
 
 
+class DateKnown(enum.StrEnum):
+    EXACT = "exact"
+    DAY = "day"
+    MONTH = "month"
+
+
+class BudgetSource(enum.StrEnum):
+    """The sources of the report's budget table, in its order."""
+
+    STATE = "state"  # ngân sách nhà nước
+    SOCIAL = "social"  # xã hội hóa, đóng góp của các tổ chức
+    LEARNERS = "learners"  # người học đóng góp
+    OTHER = "other"  # a plan's plain "Kinh phí" column: the source is not said
+
+
+class Campaign(Base):
+    """A named stretch of days that groups activities, such as the Lifelong Learning Week (1-7 October).
+    `summary_sent_at` marks the director's summary as owed no more (set with the outbox row)."""
+
+    __tablename__ = "campaign"
+    __table_args__ = (UniqueConstraint("center_id", "name"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    center_id: Mapped[int] = mapped_column(ForeignKey("center.id", ondelete="CASCADE"), index=True)
+    name: Mapped[str] = mapped_column(String(300))
+    starts_on: Mapped[date | None] = mapped_column(Date)
+    ends_on: Mapped[date | None] = mapped_column(Date)
+    summary_sent_at: Mapped[datetime | None]
+    created_at: Mapped[datetime]
+
+
+class Budget(Base):
+    """An activity's money from one source, planned and spent (đồng)."""
+
+    __tablename__ = "activity_budget"
+    __table_args__ = (UniqueConstraint("activity_id", "source"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    activity_id: Mapped[int] = mapped_column(ForeignKey("activity.id", ondelete="CASCADE"), index=True)
+    source: Mapped[BudgetSource] = mapped_column(_enum(BudgetSource))
+    planned_vnd: Mapped[int | None] = mapped_column(BigInteger)
+    spent_vnd: Mapped[int | None] = mapped_column(BigInteger)
+
+
 activity_village = Table(
     "activity_village",
     Base.metadata,
@@ -416,8 +465,14 @@ class Activity(Base):
     partner: Mapped[str | None] = mapped_column(String(300))
     capacity: Mapped[int | None] = mapped_column(Integer)
     expected: Mapped[int | None] = mapped_column(Integer)
-    budget_vnd: Mapped[int | None] = mapped_column(BigInteger)
-    campaign: Mapped[str | None] = mapped_column(String(300))
+    campaign_id: Mapped[int | None] = mapped_column(ForeignKey("campaign.id", ondelete="SET NULL"), index=True)
+    # How much of its first session's start the plan knew: "exact", or only the "day" or the "month" (the
+    # session then starts at that day's or month's first moment). Only an exact activity can be published.
+    date_known: Mapped[DateKnown] = mapped_column(
+        _enum(DateKnown), default=lambda: DateKnown.EXACT, server_default="exact"
+    )
+    # held first, typed in afterwards (a center's earlier records, a village's session run without the bot)
+    entered_afterwards: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     all_villages: Mapped[bool] = mapped_column(Boolean, default=True)
     status: Mapped[ActivityStatus] = mapped_column(_enum(ActivityStatus), default=ActivityStatus.DRAFT)
     reminders: Mapped[str | None] = mapped_column(String(100))  # overrides the center's rules, e.g. "2h"
@@ -434,6 +489,10 @@ class Activity(Base):
         back_populates="activity", order_by="ActivitySession.starts_at", lazy="selectin", cascade="all, delete-orphan"
     )
     villages: Mapped[list[Village]] = relationship(secondary=activity_village, lazy="selectin")
+    campaign: Mapped[Campaign | None] = relationship(lazy="joined")
+    budgets: Mapped[list[Budget]] = relationship(
+        lazy="selectin", cascade="all, delete-orphan", order_by="Budget.source"
+    )
 
     @property
     def starts_at(self) -> datetime:
@@ -540,6 +599,8 @@ class Registration(Base):
     activity_id: Mapped[int] = mapped_column(ForeignKey("activity.id", ondelete="CASCADE"), index=True)
     person_id: Mapped[int] = mapped_column(ForeignKey("person.id", ondelete="CASCADE"), index=True)
     village_id: Mapped[int | None] = mapped_column(ForeignKey("village.id"))
+    # the village whose group card or head's text brought them, when one did: that village's credit
+    via_village_id: Mapped[int | None] = mapped_column(ForeignKey("village.id"))
     status: Mapped[RegistrationStatus] = mapped_column(_enum(RegistrationStatus), default=RegistrationStatus.REGISTERED)
     registered_by_id: Mapped[int | None] = mapped_column(ForeignKey("person.id"))
     queued_at: Mapped[datetime | None]  # when they joined the waitlist: first come, first served
@@ -575,6 +636,7 @@ class Attendance(Base):
     method: Mapped[AttendanceMethod] = mapped_column(_enum(AttendanceMethod))
     recorded_by_id: Mapped[int | None] = mapped_column(ForeignKey("person.id"))
     at: Mapped[datetime]
+    afterwards: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())  # typed in later
 
 
 class HeadCount(Base):
@@ -588,6 +650,7 @@ class HeadCount(Base):
     women: Mapped[int] = mapped_column(Integer)
     recorded_by_id: Mapped[int | None] = mapped_column(ForeignKey("person.id"))
     at: Mapped[datetime]
+    afterwards: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())  # typed in later
 
 
 class Target(Base):

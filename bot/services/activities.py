@@ -19,6 +19,8 @@ from bot.models import (
     ActivityKind,
     ActivitySession,
     ActivityStatus,
+    Budget,
+    BudgetSource,
     Center,
     Delivery,
     DeliveryKind,
@@ -30,7 +32,7 @@ from bot.models import (
     RoleKind,
     Village,
 )
-from bot.services import audit, outbox, people, reminders
+from bot.services import audit, campaigns, outbox, people, reminders
 from bot.services.outbox import Recipient
 
 
@@ -51,8 +53,8 @@ class Draft:
     partner: str | None = None
     capacity: int | None = None
     expected: int | None = None
-    budget_vnd: int | None = None
-    campaign: str | None = None
+    budgets: dict[BudgetSource, int] = field(default_factory=dict)  # planned, per source (đồng)
+    campaign: str | None = None  # its name: found or made (bot.services.campaigns)
     village_ids: list[int] = field(default_factory=list)  # empty: all villages
     reminders: str | None = None
     import_key: str | None = None
@@ -82,8 +84,10 @@ async def create(session: AsyncSession, center: Center, draft: Draft, *, now: da
         partner=draft.partner,
         capacity=draft.capacity,
         expected=draft.expected,
-        budget_vnd=draft.budget_vnd,
-        campaign=draft.campaign,
+        campaign=await campaigns.named(session, center, draft.campaign, sorted(draft.sessions)[0][0], now)
+        if draft.campaign
+        else None,
+        budgets=[Budget(source=source, planned_vnd=vnd) for source, vnd in draft.budgets.items()],
         all_villages=not villages,
         villages=villages,
         reminders=draft.reminders,

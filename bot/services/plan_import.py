@@ -22,7 +22,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.i18n import N_
-from bot.models import Activity, ActivityKind, Area, Center, Person
+from bot.models import Activity, ActivityKind, Area, BudgetSource, Center, Person
 from bot.services import activities, targets
 from bot.text import clean_name, fold
 
@@ -242,7 +242,7 @@ def _read_row(
         target_group=clean_name(row.get("target", ""), 300) or None,
         partner=clean_name(row.get("partner", ""), 300) or None,
         expected=_number(row.get("expected", "")),
-        budget_vnd=_number(row.get("budget", "")),
+        budgets={BudgetSource.OTHER: budget} if (budget := _number(row.get("budget", ""))) else {},
         campaign=clean_name(row.get("campaign", ""), 300) or None,
     )
     return Planned(number, draft, guessed)

@@ -84,6 +84,7 @@ async def register(
         )
         session.add(existing)
     existing.village_id = village_id if village_id is not None else person.village_id
+    existing.via_village_id = village_id
     existing.registered_by_id = by.id if by else None
     existing.updated_at = now
     if full:

@@ -34,6 +34,7 @@ from bot.models import (
     ActivityStatus,
     Area,
     Attendance,
+    Budget,
     Center,
     Gender,
     HeadCount,
@@ -254,7 +255,7 @@ class ActivityLine:
     classes: int
     visits: int
     women: int
-    budget_vnd: int | None
+    budget_vnd: int | None  # planned, all sources
 
 
 @dataclass
@@ -694,6 +695,12 @@ async def _activities(
         .group_by(ActivitySession.activity_id)
         .subquery()
     )
+    planned = (
+        select(Budget.activity_id.label("activity_id"), func.sum(Budget.planned_vnd).label("vnd"))
+        .where(Budget.activity_id.in_(own))
+        .group_by(Budget.activity_id)
+        .subquery()
+    )
     held = and_(first.c.first >= start, first.c.first < min(end, now))
     visits = func.coalesce(named.c.n, 0) + func.coalesce(counted.c.n, 0)
     women = func.coalesce(named.c.w, 0) + func.coalesce(counted.c.w, 0)
@@ -709,15 +716,28 @@ async def _activities(
             case((held, 1), else_=0),
             visits,
             women,
-            Activity.budget_vnd,
+            planned.c.vnd,
         )
         .join(first, first.c.activity_id == Activity.id)
+        .outerjoin(planned, planned.c.activity_id == Activity.id)
         .outerjoin(named, named.c.activity_id == Activity.id)
         .outerjoin(counted, counted.c.activity_id == Activity.id)
         .where(*_activity_filter(scope), or_(held, visits > 0))
         .order_by(Activity.center_id, first.c.first, Activity.id)
     )
     return [
-        ActivityLine(a, c, s, t, key_of.get(area or 0, UNCLASSIFIED), p, pl, int(h), int(n), int(w), b)
+        ActivityLine(
+            a,
+            c,
+            s,
+            t,
+            key_of.get(area or 0, UNCLASSIFIED),
+            p,
+            pl,
+            int(h),
+            int(n),
+            int(w),
+            None if b is None else int(b),
+        )
         for a, c, s, t, area, p, pl, h, n, w, b in rows
     ]

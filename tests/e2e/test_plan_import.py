@@ -13,7 +13,7 @@ from sqlalchemy import select
 
 from bot.channels.telegram.fake import FakeTelegram
 from bot.cli import main
-from bot.models import Activity, ActivityKind, ActivityStatus
+from bot.models import Activity, ActivityKind, ActivityStatus, BudgetSource
 from tests.conftest import Bot
 from tests.journeys import commune, local, onboard
 
@@ -51,7 +51,8 @@ async def test_the_lifelong_learning_week_sample_imports_its_five_activities(
     assert [a.area.code for a in made if a.area] == ["culture", "economy", "other", "law", "other"]
     assert [a.expected for a in made] == [150, 120, None, 100, None]
     assert {a.status for a in made} == {ActivityStatus.DRAFT}
-    assert made[2].kind is ActivityKind.EVENT and made[2].campaign == "Tuần lễ hưởng ứng học tập suốt đời 2025"
+    assert made[2].kind is ActivityKind.EVENT and made[2].campaign is not None
+    assert made[2].campaign.name == "Tuần lễ hưởng ứng học tập suốt đời 2025"
 
     assert await _import(bot, WEEK, "--yes") == 0
     assert "5 dòng đã được nhập trước đây nên được bỏ qua." in capsys.readouterr().out
@@ -77,7 +78,8 @@ async def test_the_monthly_plan_sample_imports_a_years_activities(
         "culture": 5, "other": 1, "economy": 8, "life_skills": 2,
     }  # fmt: skip
     rice = next(a for a in made if a.title == "Tập huấn kỹ thuật chăm sóc cây lúa")
-    assert rice.budget_vnd == 2_000_000 and rice.partner == "Hội nông dân phường"
+    assert [(b.source, b.planned_vnd) for b in rice.budgets] == [(BudgetSource.OTHER, 2_000_000)]
+    assert rice.partner == "Hội nông dân phường"
 
 
 async def test_an_xlsx_plan_with_bad_rows_reports_them_and_creates_nothing_until_confirmed(

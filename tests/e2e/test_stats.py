@@ -21,6 +21,7 @@ from bot.models import (
     ActivityStatus,
     Area,
     AttendanceMethod,
+    BudgetSource,
     Center,
     Gender,
     HeadCount,
@@ -133,7 +134,7 @@ async def seed_year(bot: Bot, place: Commune) -> None:
                 area_id=areas[held.area] if held.area else None,
                 partner="Hội Nông dân xã",
                 place="Nhà văn hóa thôn Đông",
-                budget_vnd=1_000_000 * (number + 1),
+                budgets={BudgetSource.OTHER: 1_000_000 * (number + 1)},
             )
             activity = await activities.create(session, center, draft, now=begins[0] - timedelta(days=30), by=None)
             activity.status = held.status
