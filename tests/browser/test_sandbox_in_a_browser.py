@@ -128,8 +128,10 @@ def press(page: Page, label: str) -> None:
 
 
 def fast_forward_to_checkin(page: Page, title: str) -> None:
-    """Press the clock's fast-forward until the opening of the activity's check-in has passed."""
-    for _ in range(10):
+    """Press the clock's fast-forward until the opening of the activity's check-in has passed. On a loaded
+    machine a press may return before the groups' paced messages are out, and the next press then only lets
+    them go: so it may take more presses than there are events before the check-in."""
+    for _ in range(25):
         upcoming = settled(page, "#clock-next")
         page.click("#fast-forward")
         expect(page.locator("#clock-next")).not_to_have_text(upcoming, timeout=WAIT)
