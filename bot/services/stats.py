@@ -663,7 +663,14 @@ async def _credit(
     """Each village's credit, beside its residents: the seats at the period's activities (by their first
     session) that came through its group (`Registration.via_village_id`, whoever the people are and wherever
     they live), and how many of those people checked in at one of the activity's sessions at least."""
-    first = _first_sessions()
+    own = select(Activity.id).where(Activity.center_id.in_(scope.center_ids), Activity.status.in_(COUNTED))
+    first = (  # the first sessions of the scope's activities only: a province's report reads no other center's
+        select(ActivitySession.activity_id, func.min(ActivitySession.starts_at).label("first"))
+        .where(ActivitySession.activity_id.in_(own))
+        .group_by(ActivitySession.activity_id)
+        .having(func.min(ActivitySession.starts_at) >= start, func.min(ActivitySession.starts_at) < end)
+        .subquery()
+    )
     came = (
         select(Attendance.id)
         .join(ActivitySession, ActivitySession.id == Attendance.session_id)
@@ -676,13 +683,8 @@ async def _credit(
     only = [Registration.via_village_id == scope.village_id] if scope.village_id is not None else []
     for v_id, n, m in await session.execute(
         select(Registration.via_village_id, func.count(), func.sum(case((came, 1), else_=0)))
-        .join(Activity, Activity.id == Registration.activity_id)
-        .join(first, first.c.activity_id == Activity.id)
+        .join(first, first.c.activity_id == Registration.activity_id)
         .where(
-            Activity.center_id.in_(scope.center_ids),
-            Activity.status.in_(COUNTED),
-            first.c.first >= start,
-            first.c.first < end,
             Registration.status == RegistrationStatus.REGISTERED,
             Registration.via_village_id.is_not(None),
             *only,
