@@ -29,6 +29,7 @@ from bot.models import (
     Center,
     Delivery,
     DeliveryKind,
+    DeliveryStatus,
     Person,
     Registration,
     RegistrationStatus,
@@ -113,6 +114,18 @@ async def plan(session: AsyncSession, activity: Activity, now: datetime) -> None
 async def render(session: AsyncSession, delivery: Delivery, t: Translator, now: datetime) -> str | None:
     """The helper's list as it stands now, or None when no one on it is still to be reminded."""
     blocks = []
+    later = await session.scalars(  # after downtime, a later list due too says it again: leave it to that one
+        select(Delivery.detail).where(
+            Delivery.channel == delivery.channel,
+            Delivery.chat == delivery.chat,
+            Delivery.kind == DeliveryKind.REMINDER,
+            Delivery.activity_id.is_(None),
+            Delivery.due_at > delivery.due_at,
+            Delivery.due_at <= now,
+            Delivery.status.in_((*outbox.WAITING, DeliveryStatus.IN_PROGRESS, DeliveryStatus.SENT)),
+        )
+    )
+    covered = {session_id for detail in later for session_id in detail.get(KEY, [])}
     found = await session.execute(
         select(ActivitySession, Activity)
         .join(Activity, Activity.id == ActivitySession.activity_id)
@@ -123,8 +136,9 @@ async def render(session: AsyncSession, delivery: Delivery, t: Translator, now: 
         center = await session.get(Center, activity.center_id)
         assert center is not None
         rules = activity.reminders if activity.reminders is not None else center.reminders
-        if held.starts_at <= now or delivery.due_at not in reminders.due_times(rules, held.starts_at, center.timezone):
-            continue  # under way, or moved: its new reminder times have their own lists
+        moved = delivery.due_at not in reminders.due_times(rules, held.starts_at, center.timezone)
+        if held.id in covered or held.starts_at <= now or moved:
+            continue  # said by a later list, under way, or moved: its new reminder times have their own lists
         names = list(
             await session.scalars(
                 select(Person.full_name)

@@ -18,6 +18,7 @@ async def _head(bot: Bot, fake: FakeTelegram, place: Commune, lang: str) -> Fake
     await onboard(bot, head, name="Vũ Văn Tâm", gender="male", village="Thôn Tây")
     await bot.say(place.director, "/appoint head Thôn Tây")
     await bot.press(place.director, place.director.private_chat.bot_messages[-1], "Vũ Văn Tâm (1965)")
+    await bot.deliver()  # the head is told of the role (an outbox row) now, not in the middle of a later answer
     return head
 
 
@@ -129,3 +130,18 @@ async def test_a_list_planned_for_an_activity_called_off_is_not_sent(bot: Bot, f
     cancelled = len(head.private_chat.bot_messages)
     assert await _new_messages(bot, head, "05/10/2025 19:00") == []
     assert len(head.private_chat.bot_messages) == cancelled
+
+
+async def test_after_downtime_each_session_is_listed_once(bot: Bot, fake: FakeTelegram) -> None:
+    place = await commune(bot, fake)
+    talk = await publish(bot, place, TALK, start="06/10/2025 13:30")
+    qigong = await publish(bot, place, QIGONG, start="06/10/2025 15:30")
+    head = await _head(bot, fake, place, "vi")
+    await _add(bot, head, "vi", talk, "Nguyễn Thị Mận", "1948")
+    await _add(bot, head, "vi", qigong, "Nguyễn Thị Mận", "1948")
+    await bot.deliver()
+    # the sender was down from before the evening's list until after the talk's two-hours list was due
+    assert await _new_messages(bot, head, "06/10/2025 11:40") == [
+        _list("vi", (_what("vi", QIGONG), _when("vi", "15:30"), "Nguyễn Thị Mận")),  # the evening's, less the talk
+        _list("vi", (TALK, _when("vi", "13:30"), "Nguyễn Thị Mận")),
+    ]
