@@ -21,7 +21,7 @@ from bot.i18n import N_
 from bot.messaging import Choice
 from bot.models import Activity, Attendance, Person, Registration, RegistrationStatus
 from bot.registry import Access, Command
-from bot.services import centers, registrations
+from bot.services import centers, helped, registrations
 from bot.services.registrations import Outcome
 from bot.text import number
 from handlers import events, profile
@@ -122,10 +122,33 @@ async def mine(ctx: Context, args: str) -> None:
         )
     if not rows:
         ctx.reply(ctx._("You have not registered for anything coming up. Send /events to see what is on."))
-        return
-    shown = [activity for activity, _registration in sorted(rows, key=lambda row: row[0].starts_at)]
-    ctx.reply(ctx._("Your registrations:"))
-    await events.show_cards(ctx, shown, person.village_id)
+    else:
+        shown = [activity for activity, _registration in sorted(rows, key=lambda row: row[0].starts_at)]
+        ctx.reply(ctx._("Your registrations:"))
+        await events.show_cards(ctx, shown, person.village_id)
+    listed = await helped.registered_by(ctx.session, person.id, ctx.now)
+    if listed:  # a village head's or staff member's /add: the people they registered, after their own
+        ctx.reply(_helped_text(ctx, listed))
+
+
+def _helped_text(ctx: Context, listed: list[helped.Helped]) -> str:
+    """Per activity, what, when, then each person and where they stand: once the activity is over (or a
+    session of it was attended), whether they came."""
+    blocks = [ctx._("The people you registered:")]
+    for entry in listed:
+        lines = [f"📢 {cards.what(entry.activity, ctx.t)}", f"🗓 {cards.when(entry.activity, ctx.t)}"]
+        for name, status, came in entry.people:
+            if came:
+                state = ctx._("✅ came")
+            elif entry.over(ctx.now):
+                state = ctx._("❌ did not come")
+            elif status is RegistrationStatus.WAITLISTED:
+                state = ctx._("⏳ on the waitlist")
+            else:
+                state = ctx._("has a seat")
+            lines.append(f"• {name}: {state}")
+        blocks.append("\n".join(lines))
+    return "\n\n".join(blocks)
 
 
 async def _registration(ctx: Context, activity: Activity | None) -> Registration | None:

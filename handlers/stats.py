@@ -81,7 +81,9 @@ async def show(ctx: Context, args: str) -> None:
     if wanted.view in PICKERS_VIEWS:
         await PICKERS[wanted.view](ctx, wanted, period, scope)
         return
-    figures = await stats.figures(ctx.session, scope, period, ctx.now, villages=wanted.view == "villages")
+    # a village's own screen shows its credit (its head's work), read with the by-village figures
+    by_village = wanted.view == "villages" or scope.village_id is not None
+    figures = await stats.figures(ctx.session, scope, period, ctx.now, villages=by_village)
     area_key = await _area_key(ctx, wanted.area_id)
     if wanted.view == "villages":
         body = summary.village_text(figures, ctx.t, title)

@@ -25,7 +25,7 @@ from bot.models import (
     Person,
     Standing,
 )
-from bot.services import groups, outbox, people, registrations
+from bot.services import groups, helped, outbox, people, registrations
 
 
 async def render(
@@ -38,7 +38,8 @@ async def render(
         or await _superseded(session, delivery, now)
         or await _unreachable(session, delivery)
     )
-    if reason is None and activity is None and delivery.kind is not DeliveryKind.NOTICE:
+    listing = helped.KEY in delivery.detail  # a helper's list for the people they registered
+    if reason is None and activity is None and delivery.kind is not DeliveryKind.NOTICE and not listing:
         reason = "activity deleted"
     if reason is not None:
         return _drop(delivery, reason)
@@ -53,6 +54,9 @@ async def render(
         default_locale,
     )
     t = Translator(locale, center.timezone, address_of(person, now.date(), locale))
+    if listing:
+        listed = await helped.render(session, delivery, t, now)
+        return _drop(delivery, "no one left to remind") if listed is None else Send(delivery.to, listed)
     if delivery.kind is DeliveryKind.NOTICE:
         said = await notices.render(session, delivery, t, now)
         return _drop(delivery, "no longer true") if said is None else Send(delivery.to, *said)
@@ -130,7 +134,7 @@ async def _unreachable(session: AsyncSession, delivery: Delivery) -> str | None:
 
 async def _superseded(session: AsyncSession, delivery: Delivery, now: datetime) -> str | None:
     """After downtime several reminders may be due at once: only the latest one is worth sending."""
-    if delivery.kind is not DeliveryKind.REMINDER:
+    if delivery.kind is not DeliveryKind.REMINDER or helped.KEY in delivery.detail:  # a list is about many
         return None
     later = await _other_reminder(
         session,

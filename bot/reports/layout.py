@@ -180,17 +180,36 @@ def _villages(figures: stats.Figures, t: Translator) -> Sheet:
             line.name or _(N_("Walk-ins counted without names, and no village")),
             line.visits,
             line.women,
+            # the village head's work: seats through the village's group, and those who came (no village: none)
+            line.via_registered if line.village_id else None,
+            line.via_came if line.village_id else None,
         ]
         rows.append([center_names.get(line.center_id or 0, ""), *cells] if several else cells)
     total = figures.table.total
-    closing: list[Cell] = [_(N_("Total")), total.visits, total.women]
+    via = [sum(line.via_registered for line in figures.villages), sum(line.via_came for line in figures.villages)]
+    closing: list[Cell] = [_(N_("Total")), total.visits, total.women, *via]
     rows.append(["", *closing] if several else closing)
-    columns = [_(N_("Village")), _(N_("Learner-visits")), _(N_("Women"))]
+    columns = [
+        _(N_("Village")),
+        _(N_("Learner-visits")),
+        _(N_("Women")),
+        _(N_("Registered through the village's group")),
+        _(N_("Came through the village's group")),
+    ]
     return Sheet(
         title=_(N_("Villages")),
         heading=[_(N_("Learner-visits by village of residence, {year}")).format(year=figures.period.year)],
         columns=[_(N_("Center")), *columns] if several else columns,
         rows=rows,
+        footer=[
+            _(
+                N_(
+                    "Learner-visits and women are counted by where people live. The last two columns are each "
+                    "village's group work: places taken through its group's card or its head's text, wherever "
+                    "the people live, and how many of them came."
+                )
+            )
+        ],
         strong={len(rows) - 1},
-        widths=[30, 40, 14, 12] if several else [40, 14, 12],
+        widths=[30, 40, 14, 12, 16, 16] if several else [40, 14, 12, 16, 16],
     )

@@ -72,6 +72,8 @@ def text(figures: stats.Figures, t: Translator, title: str, area_key: str | None
     rows = [(n, r) for n, r in enumerate(figures.table.rows, 1) if r.key == area_key]
     if area_key is None:
         lines.append(_(N_("Total: {counts}")).format(counts=counts(figures.table.total, t)))
+        own = figures.scope.village_id
+        lines += [credit_line(v, t) for v in figures.villages if own is not None and v.village_id == own]
     else:
         lines += [f"{number}. {short_name(row, t)}: {counts(row, t)}" for number, row in rows]
     lines += [goal_line(g, figures, t) for g in main_goals(figures, area_key)]
@@ -224,4 +226,17 @@ def village_text(figures: stats.Figures, t: Translator, title: str) -> str:
                 here=line.checked_in,
             )
         )
+        if line.via_registered:
+            lines.append(
+                _(N_("   through the village's group: {registered} registered, {came} came")).format(
+                    registered=t.number(line.via_registered), came=t.number(line.via_came)
+                )
+            )
     return "\n".join(lines)
+
+
+def credit_line(line: stats.VillageLine, t: Translator) -> str:
+    """A village's credit on its own screen (its head's): the seats its group brought, and who came."""
+    return t.gettext(N_("Through the group of {village}: {registered} registered, {came} came")).format(
+        village=line.name, registered=t.number(line.via_registered), came=t.number(line.via_came)
+    )

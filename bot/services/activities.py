@@ -32,7 +32,7 @@ from bot.models import (
     RoleKind,
     Village,
 )
-from bot.services import audit, campaigns, outbox, people, reminders
+from bot.services import audit, campaigns, helped, outbox, people, reminders
 from bot.services.outbox import Recipient
 
 
@@ -259,6 +259,7 @@ async def reschedule(
     await session.flush()
     await outbox.drop_waiting(session, activity.id, (DeliveryKind.REMINDER,), "activity changed", now)
     await plan_reminders(session, activity, await _everyone_told(session, activity, waiting_too=True), now)
+    await helped.plan(session, activity, now)  # the lists of those who registered people without a phone
     if sessions is None and place is None:
         return
     activity.status = ActivityStatus.CHANGED

@@ -16,7 +16,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot import notices
 from bot.models import Activity, ActivitySession, Attendance, Person, Registration, RegistrationStatus, Standing
-from bot.services import activities, outbox
+from bot.services import activities, helped, outbox
 from bot.services.outbox import Recipient
 from bot.services.people import chat_of, reachable
 
@@ -141,6 +141,8 @@ async def _seat(
     chat = chat_of(person)
     if reachable(person) and chat is not None:
         await activities.plan_reminders(session, activity, [Recipient(chat, person.id)], now)
+    elif chat is None and registration.registered_by_id is not None:  # no phone: the helper is reminded
+        await helped.plan(session, activity, now)
 
 
 async def _position(session: AsyncSession, registration: Registration) -> int:

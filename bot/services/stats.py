@@ -239,6 +239,10 @@ class VillageLine:
     registered: int = 0  # for today's and upcoming activities
     waitlisted: int = 0
     checked_in: int = 0
+    # The village head's work: seats taken through the village's group card or pasted text ("via" the
+    # village), at activities whose first session is in the period, and how many of those people came.
+    via_registered: int = 0
+    via_came: int = 0
 
 
 @dataclass
@@ -634,6 +638,7 @@ async def _villages(
         ):
             if v_id in lines:
                 lines[v_id].checked_in = n
+    await _credit(session, scope, start, end, lines)
     result = list(lines.values())
     if scope.village_id is None:
         total, women = (
@@ -650,6 +655,44 @@ async def _villages(
     if elsewhere.visits:
         result.append(elsewhere)
     return result
+
+
+async def _credit(
+    session: AsyncSession, scope: Scope, start: datetime, end: datetime, lines: dict[int, VillageLine]
+) -> None:
+    """Each village's credit, beside its residents: the seats at the period's activities (by their first
+    session) that came through its group (`Registration.via_village_id`, whoever the people are and wherever
+    they live), and how many of those people checked in at one of the activity's sessions at least."""
+    own = select(Activity.id).where(Activity.center_id.in_(scope.center_ids), Activity.status.in_(COUNTED))
+    first = (  # the first sessions of the scope's activities only: a province's report reads no other center's
+        select(ActivitySession.activity_id, func.min(ActivitySession.starts_at).label("first"))
+        .where(ActivitySession.activity_id.in_(own))
+        .group_by(ActivitySession.activity_id)
+        .having(func.min(ActivitySession.starts_at) >= start, func.min(ActivitySession.starts_at) < end)
+        .subquery()
+    )
+    came = (
+        select(Attendance.id)
+        .join(ActivitySession, ActivitySession.id == Attendance.session_id)
+        .where(
+            ActivitySession.activity_id == Registration.activity_id,
+            Attendance.person_id == Registration.person_id,
+        )
+        .exists()
+    )
+    only = [Registration.via_village_id == scope.village_id] if scope.village_id is not None else []
+    for v_id, n, m in await session.execute(
+        select(Registration.via_village_id, func.count(), func.sum(case((came, 1), else_=0)))
+        .join(first, first.c.activity_id == Registration.activity_id)
+        .where(
+            Registration.status == RegistrationStatus.REGISTERED,
+            Registration.via_village_id.is_not(None),
+            *only,
+        )
+        .group_by(Registration.via_village_id)
+    ):
+        if v_id in lines:
+            lines[v_id].via_registered, lines[v_id].via_came = int(n), int(m or 0)
 
 
 async def _activities(
