@@ -81,6 +81,7 @@ WHAT = {
     DeliveryKind.CANCEL: N_("cancellation notice: {title}"),
     None: N_("check-in opens: {title}"),
 }
+HELPED = N_("reminders for people without a phone, to their village head")
 
 
 @dataclass
@@ -166,7 +167,8 @@ class Page:
             upcoming = {
                 "at": due.at.isoformat(),
                 "shown": t.datetime(max(due.at, now), "HH:mm dd/MM"),
-                "what": t.gettext(WHAT[due.kind]).format(title=due.title),
+                # a village head's list for people without a phone names several activities, so none here
+                "what": t.gettext(WHAT[due.kind]).format(title=due.title) if due.title else t.gettext(HELPED),
             }
         return {
             "now": now.isoformat(),
