@@ -164,6 +164,8 @@ async def on_text(ctx: Context, conversation: Conversation, text: str) -> None:
         await _settle_area(ctx, data)
     if step is Step.PLACE:
         data[COUNTS] = []
+    if step is Step.COUNT:  # this session's count, after those of the sessions before it
+        data[COUNTS] = [*(data.get(COUNTS) or []), data.pop(Step.COUNT.value)]
     if data.get(AFTERWARDS) and step in (Step.WHEN, Step.SESSIONS, Step.LENGTH):
         await _all_held(ctx, step, data)
     ctx.close_buttons()
