@@ -348,3 +348,24 @@ async def test_staff_record_this_years_sessions_and_only_the_director_reaches_ea
     assert (await bot.say(place.director, "/headcount 30 20"))[-1].text.startswith(
         "Đã nhập bổ sung cho Chuyên đề cuối năm"
     )
+
+
+async def test_a_class_whose_last_weeks_are_still_to_come_is_not_recorded_as_held(bot: Bot, fake: FakeTelegram) -> None:
+    place = await commune(bot, fake)
+    hung = OnTelegram(bot, place.director)
+    await hung.say("/new")
+    await hung.choose("Lớp học")
+    await hung.say(CLASS)
+    await hung.choose("Chuyên đề Giáo dục sức khỏe")
+    await hung.say("15/9/2025 6h")
+    await hung.choose("✅ Đúng, đã tổ chức")
+    refused = (await hung.say("4"))[-1]  # the fourth Monday is 6 October, still to come
+    assert refused.startswith("Buổi cuối (06:00 ngày 06/10/2025) chưa diễn ra xong.")
+    assert (await hung.say("2"))[-1].startswith("✅ 2 buổi, mỗi tuần một buổi")
+    assert await _count(bot, Activity) == 0
+
+
+async def _count(bot: Bot, model: type) -> int:
+    assert bot.app is not None
+    async with bot.app.db.session() as session:
+        return int(await session.scalar(select(func.count()).select_from(model)) or 0)
