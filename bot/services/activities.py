@@ -7,7 +7,7 @@ second); the sender delivers it when due.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import Select, func, or_, select
@@ -119,7 +119,7 @@ def afterwards_since(person: Person | None, timezone: str, now: datetime) -> dat
         return None
     if people.has_role(person, RoleKind.STAFF):
         local = now.astimezone(ZoneInfo(timezone))
-        return local.replace(month=1, day=1, hour=0, minute=0, second=0, microsecond=0)
+        return local.replace(month=1, day=1, hour=0, minute=0, second=0, microsecond=0).astimezone(UTC)
     return now - timedelta(days=SHEET_DAYS)
 
 
