@@ -29,7 +29,7 @@ from bot.models import (
 from bot.services import activities, roles
 from tests.conftest import Bot
 from tests.journeys import Commune, commune, local, onboard, person_of, tr
-from tests.people import OnTelegram
+from tests.people import OnTelegram, director_on_zalo
 
 # Last year as the center's paper records give it, entered in September 2025 (the tests' clock).
 LAW = "Phòng chống lừa đảo qua mạng"
@@ -369,3 +369,27 @@ async def _count(bot: Bot, model: type) -> int:
     assert bot.app is not None
     async with bot.app.db.session() as session:
         return int(await session.scalar(select(func.count()).select_from(model)) or 0)
+
+
+async def test_a_director_on_zalo_records_a_past_talk_typing_numbers(both: Bot) -> None:
+    hung = await director_on_zalo(both)
+    await hung.say("/new")
+    await hung.choose("Chuyên đề")
+    await hung.say(LAW)
+    await hung.choose("Chuyên đề Giáo dục pháp luật")
+    held = (await hung.say("hôm qua 8h-10h"))[-1]
+    assert "1. ✅ Đúng, đã tổ chức: ghi nhận" in held
+    await hung.say("1")
+    await hung.say("Hội trường UBND xã")
+    preview = (await hung.say("2 1"))[-1]  # two people, one woman: a count, not the second line on show
+    assert "👥 08:00 ngày 28/09/2025: 2 người, trong đó 1 nữ" in preview
+    await hung.choose("💾 Ghi nhận đã tổ chức")
+    assert hung.read[-1].startswith("Đã ghi nhận hoạt động đã tổ chức (số 1): 2 người, trong đó 1 nữ.")
+    [activity] = await _all(both)
+    assert activity.status is ActivityStatus.FINISHED and activity.entered_afterwards
+
+
+async def _all(bot: Bot) -> list[Activity]:
+    assert bot.app is not None
+    async with bot.app.db.session() as session:
+        return list(await session.scalars(select(Activity)))
