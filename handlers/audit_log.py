@@ -18,6 +18,11 @@ ACTIONS = {
     "activity.publish": N_("published activity #{activity_id}"),
     "activity.change": N_("changed activity #{activity_id}"),
     "activity.cancel": N_("cancelled activity #{activity_id}"),
+    "activity.record_held": N_("recorded activity #{activity_id} as held, entered afterwards"),
+    "attendance.afterwards": N_("entered person #{person_id} as present afterwards (session #{session_id})"),
+    "headcount.afterwards": N_(
+        "entered a head count afterwards: {total} people, {women} women (session #{session_id})"
+    ),
     "plan.import": N_("imported a plan: {created} activities"),
     "target.set": N_("set a target"),
     "center.population": N_("set the population aged 15 and over"),

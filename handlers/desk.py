@@ -1,16 +1,23 @@
 """The check-in desk, for people without phones, and the paper sheet afterwards.
 
 /desk <n> ──> desk mode for the session on now (or the last one, to enter a paper sheet)
+/desk <n> <k> ──> the k-th session of activity n, when it is over: the desk "entering afterwards"
     type a name (accents optional) ──> matching people as buttons ──> press ──> present
     paste several lines (a sign-in sheet) ──> each name found once is present; the rest are listed
     /headcount 12 7 ──> 12 walk-ins counted without names, 7 of them women
     /close ──> the session is closed: no more check-ins; the totals are shown
+/headcount 12 7 with no desk open ──> the sessions already begun, the most recent first, to choose from
+
+A session that is over is entered afterwards: its rows say so (`afterwards`) and each is audited. How far back
+one may go (bot.services.activities.afterwards_since): the director any year (a new center's last year), staff
+this calendar year, a village head the past week's paper sheet.
 """
 
 from __future__ import annotations
 
 import enum
-from datetime import timedelta
+import re
+from datetime import datetime, timedelta
 
 from sqlalchemy import func, select
 
@@ -19,7 +26,7 @@ from bot.errors import Refusal
 from bot.i18n import N_
 from bot.messaging import Choice
 from bot.models import (
-    LIVE,
+    Activity,
     ActivitySession,
     Attendance,
     AttendanceMethod,
@@ -30,12 +37,14 @@ from bot.models import (
     RegistrationStatus,
 )
 from bot.registry import Access, Command, Journey
-from bot.services import centers, checkin, conversations, people
+from bot.services import activities, centers, checkin, conversations, people
 from bot.text import fold
-from handlers import events
+from handlers import events, new_activity
 
 JOURNEY = "desk"
-SHEET_DAYS = 7  # a paper sheet can be entered up to a week after the session
+SHEET_DAYS = activities.SHEET_DAYS  # a paper sheet is entered by anyone at the desk up to a week after
+_WHICH = re.compile(r"^(\d{1,9})\s+(\d{1,3})$")  # "/desk 12 2": the second session of activity 12
+_CHOSEN = re.compile(r"^s(\d{1,12})$")  # "/headcount 12 7 s40": counted for session 40, chosen from the list
 
 
 class Step(enum.StrEnum):
@@ -44,36 +53,88 @@ class Step(enum.StrEnum):
 
 async def open_desk(ctx: Context, args: str) -> None:
     usage = N_("Please write the number of one of your center's activities, like /desk 12.")
-    on_now = await checkin.open_sessions(ctx.session, ctx.person.center_id or 0, ctx.now) if ctx.person else []
+    assert ctx.person is not None
+    on_now = await checkin.open_sessions(ctx.session, ctx.person.center_id or 0, ctx.now)
     if not args.strip() and len({s.activity_id for s in on_now}) == 1:  # the one on now: no need to pick it
         args = str(on_now[0].activity_id)
-    activity = await events.of_my_center(ctx, args, usage, command="desk", statuses=LIVE)
-    current = next((s for s in activity.sessions if checkin.window_open(s, ctx.now)), None)
+    which = _WHICH.match(args.strip())
+    typed = which.group(1) if which else args
+    activity = await events.of_my_center(ctx, typed, usage, command="desk", statuses=checkin.HELD)
+    current = None if which else next((s for s in activity.sessions if checkin.window_open(s, ctx.now)), None)
     if current is None:
-        started = [s for s in activity.sessions if ctx.now - timedelta(days=SHEET_DAYS) <= s.starts_at <= ctx.now]
-        current = started[-1] if started else None
-    if current is None:
-        raise Refusal(N_("There is no session of {title} on now or in the last week."), title=activity.title)
-    await conversations.move_to(ctx.session, ctx.person.id, JOURNEY, Step.DESK, ctx.now, {"session": current.id})
-    ctx.reply(
-        ctx._(
+        current = await _past_session(ctx, activity, int(which.group(2)) if which else None)
+    afterwards = checkin.ended(current, ctx.now)
+    await conversations.move_to(
+        ctx.session, ctx.person.id, JOURNEY, Step.DESK, ctx.now, {"session": current.id, "afterwards": afterwards}
+    )
+    when = ctx.t.datetime(current.starts_at)
+    if afterwards:
+        opened = ctx._(
+            "Desk open for {title} ({when}), entering afterwards: what you enter is marked as entered afterwards "
+            "and counted in the figures.\nType a name to find someone, paste a list of names from the paper sheet, "
+            "send /headcount TOTAL WOMEN for people counted without names, and /close at the end.",
+            title=activity.title,
+            when=when,
+        )
+    else:
+        opened = ctx._(
             "Desk open for {title} ({when}).\nType a name to find someone, paste a list of names from the paper "
             "sheet, send /headcount TOTAL WOMEN for walk-ins without names, and /close at the end.",
             title=activity.title,
-            when=ctx.t.datetime(current.starts_at),
+            when=when,
         )
+    ctx.reply(opened)
+
+
+async def _past_session(ctx: Context, activity: Activity, number: int | None) -> ActivitySession:
+    """The session begun before now to open the desk for: the one asked for by its number; else the latest when
+    it began this past week (the paper sheet, as before) or is the only one; else the sessions to choose from,
+    the most recent first. Only those this person may enter (bot.services.activities.afterwards_since)."""
+    since = activities.afterwards_since(ctx.person, ctx.t.timezone, ctx.now)
+    begun = [
+        (index, s)
+        for index, s in enumerate(activity.sessions, 1)
+        if s.starts_at <= ctx.now and (since is None or s.starts_at >= since)
+    ]
+    if number is not None:
+        chosen = next((s for index, s in begun if index == number), None)
+        if chosen is None:
+            raise Refusal(_NOTHING_TO_ENTER, title=activity.title)
+        return chosen
+    if not begun:
+        raise Refusal(_NOTHING_TO_ENTER, title=activity.title)
+    latest = begun[-1][1]
+    if len(begun) == 1 or latest.starts_at >= ctx.now - timedelta(days=SHEET_DAYS):
+        return latest
+    count = len(activity.sessions)
+    choices = tuple(
+        (Choice(_session_label(ctx, s.starts_at, index, count), f"/desk {activity.id} {index}"),)
+        for index, s in reversed(begun[-events.PAGE :])
     )
+    raise Refusal(N_("Which session of {title}?"), choices, title=activity.title)
+
+
+_NOTHING_TO_ENTER = N_(
+    "{title} has no session on now or already held that you can enter. Staff enter this year's sessions; the "
+    "director, those of any year."
+)
+
+
+def _session_label(ctx: Context, starts: datetime, index: int, count: int) -> str:
+    when = ctx.t.datetime(starts, "dd/MM/yyyy HH:mm")
+    return ctx._("{when} · session {index} of {count}", when=when, index=index, count=count) if count > 1 else when
 
 
 async def on_text(ctx: Context, conversation: Conversation, text: str) -> None:
     current = await ctx.session.get(ActivitySession, int(conversation.data["session"]))
     assert current is not None and ctx.person is not None
+    afterwards = bool(conversation.data.get("afterwards"))
     if text.startswith("#") and text[1:].isdigit():
-        await _mark(ctx, current, int(text[1:]), AttendanceMethod.DESK)
+        await _mark(ctx, current, int(text[1:]), AttendanceMethod.DESK, afterwards)
         return
     lines = [line.strip(" -•\t") for line in text.splitlines() if line.strip(" -•\t")]
     if len(lines) > 1:
-        await _sheet(ctx, current, lines)
+        await _sheet(ctx, current, lines, afterwards)
         return
     village = centers.match_village(await centers.villages_of(ctx.session, ctx.person.center_id or 0), text)
     if village is not None and fold(village.name) == fold(text):
@@ -120,18 +181,20 @@ def _label(person: Person) -> str:
     return f"{person.full_name} ({person.birth_year}, {village})"
 
 
-async def _mark(ctx: Context, current: ActivitySession, person_id: int, method: AttendanceMethod) -> None:
+async def _mark(
+    ctx: Context, current: ActivitySession, person_id: int, method: AttendanceMethod, afterwards: bool
+) -> None:
     person = await ctx.session.get(Person, person_id)
     if person is None or ctx.person is None or person.center_id != ctx.person.center_id:
         raise Refusal(N_("I cannot find that person among the people of your center."))
     ctx.close_buttons()
-    if await checkin.record(ctx.session, current, person, ctx.now, method, by=ctx.person):
+    if await checkin.record(ctx.session, current, person, ctx.now, method, by=ctx.person, afterwards=afterwards):
         ctx.reply(ctx._("✅ {name} is checked in.", name=person.full_name))
     else:
         ctx.reply(ctx._("{name} was already checked in.", name=person.full_name))
 
 
-async def _sheet(ctx: Context, current: ActivitySession, lines: list[str]) -> None:
+async def _sheet(ctx: Context, current: ActivitySession, lines: list[str], afterwards: bool) -> None:
     """Names copied from a paper sign-in sheet: one found exactly once is present; the rest are listed."""
     assert ctx.person is not None and ctx.person.center_id is not None
     marked, missing, unsure = 0, [], []
@@ -139,7 +202,7 @@ async def _sheet(ctx: Context, current: ActivitySession, lines: list[str]) -> No
         same = await people.named(ctx.session, ctx.person.center_id, line, people.CONSENTING, whole=True, limit=2)
         if len(same) == 1:
             marked += await checkin.record(
-                ctx.session, current, same[0], ctx.now, AttendanceMethod.SHEET, by=ctx.person
+                ctx.session, current, same[0], ctx.now, AttendanceMethod.SHEET, by=ctx.person, afterwards=afterwards
             )
         elif same:
             unsure.append(line)
@@ -158,23 +221,88 @@ async def _sheet(ctx: Context, current: ActivitySession, lines: list[str]) -> No
 
 
 async def headcount(ctx: Context, args: str) -> None:
-    current = await _desk_session(ctx)
-    numbers = args.split()
-    if not (len(numbers) == 2 and all(n.isascii() and n.isdigit() and len(n) < 5 for n in numbers)):
+    """Walk-ins at the open desk; in /new's attendance question, that session's count; with no desk open, the
+    sessions already begun are offered, the most recent first, and the count goes to the one chosen."""
+    assert ctx.person is not None and ctx.person.center_id is not None
+    conversation = await conversations.current(ctx.session, ctx.person.id)
+    if conversation is not None and new_activity.counting(conversation):
+        await new_activity.on_text(ctx, conversation, args)
+        return
+    words = args.split()
+    chosen = _CHOSEN.match(words.pop()) if len(words) == 3 else None
+    if not (len(words) == 2 and all(n.isascii() and n.isdigit() and len(n) < 5 for n in words)):
         raise Refusal(N_("Please write the walk-ins like /headcount 12 7: 12 people, 7 of them women."))
-    total, women = int(numbers[0]), int(numbers[1])
+    total, women = int(words[0]), int(words[1])
     if women > total:
         raise Refusal(N_("There cannot be more women than people. Please write /headcount TOTAL WOMEN."))
-    ctx.session.add(
-        HeadCount(
-            session_id=current.id,
-            total=total,
-            women=women,
-            recorded_by_id=ctx.person.id if ctx.person else None,
-            at=ctx.now,
-        )
+    if conversation is not None and conversation.journey == JOURNEY:
+        current = await _desk_session(ctx)
+    elif chosen is not None:
+        current = await _chosen_session(ctx, int(chosen.group(1)))
+    else:
+        current = await _offer_sessions(ctx, total, women)
+    afterwards = checkin.ended(current, ctx.now)
+    checkin.count_heads(
+        ctx.session,
+        current,
+        total,
+        women,
+        center_id=ctx.person.center_id,
+        now=ctx.now,
+        by=ctx.person,
+        afterwards=afterwards,
     )
-    ctx.reply(ctx._("Counted {total} walk-ins, {women} of them women.", total=total, women=women))
+    if afterwards:
+        activity = await ctx.session.get(Activity, current.activity_id)
+        assert activity is not None
+        ctx.reply(
+            ctx._(
+                "Entered afterwards for {title} ({when}): {total} people counted, {women} of them women.",
+                title=activity.title,
+                when=ctx.t.datetime(current.starts_at),
+                total=total,
+                women=women,
+            )
+        )
+    else:
+        ctx.reply(ctx._("Counted {total} walk-ins, {women} of them women.", total=total, women=women))
+
+
+async def _offer_sessions(ctx: Context, total: int, women: int) -> ActivitySession:
+    """No desk open: the sessions already begun that this person may enter, the most recent first, each a
+    button that counts for it; with none, the activities to open the desk for, as before."""
+    assert ctx.person is not None and ctx.person.center_id is not None
+    since = activities.afterwards_since(ctx.person, ctx.t.timezone, ctx.now)
+    found = await checkin.started_sessions(ctx.session, ctx.person.center_id, ctx.now, since=since, limit=events.PAGE)
+    if not found:
+        await events.pick(ctx, "desk", "", events.ALL_OPEN)
+    rows = []
+    for sitting in found[: events.PAGE]:
+        activity = await ctx.session.get(Activity, sitting.activity_id)
+        assert activity is not None
+        index = next(i for i, s in enumerate(activity.sessions, 1) if s.id == sitting.id)
+        label = f"{_session_label(ctx, sitting.starts_at, index, len(activity.sessions))} · {activity.title}"
+        rows.append((Choice(label[:60], f"/headcount {total} {women} s{sitting.id}"),))
+    raise Refusal(N_("For which session? The most recent first."), tuple(rows))
+
+
+async def _chosen_session(ctx: Context, session_id: int) -> ActivitySession:
+    """A session pressed in the list: of this center, begun, and one this person may still enter."""
+    assert ctx.person is not None
+    sitting = await ctx.session.get(ActivitySession, session_id)
+    activity = await ctx.session.get(Activity, sitting.activity_id) if sitting else None
+    since = activities.afterwards_since(ctx.person, ctx.t.timezone, ctx.now)
+    if (
+        sitting is None
+        or activity is None
+        or activity.center_id != ctx.person.center_id
+        or activity.status not in checkin.HELD
+        or sitting.starts_at > ctx.now
+        or (since is not None and sitting.starts_at < since)
+    ):
+        raise Refusal(N_("That session cannot be counted. Please send /headcount again and choose from the list."))
+    ctx.close_buttons()
+    return sitting
 
 
 async def close(ctx: Context, args: str) -> None:

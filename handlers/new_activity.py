@@ -5,6 +5,15 @@
             --draft----> kept as a draft
             --villages / seats / partner / reminders--> that one question, then the preview again
 
+A date already past is no mistake when the activity was held without the bot (a new center's earlier records,
+a village's session): the wizard asks whether it was held and is being recorded, then the attendance of each
+session (total and women, "25 14" or /headcount 25 14; "-" leaves the names for the desk):
+
+    WHEN (past) -> HELD -> (SESSIONS) -> LENGTH -> PLACE -> COUNT (once per session) -> PREVIEW --record-->
+    FINISHED at once, entered afterwards: never announced, no reminders; the head counts marked afterwards.
+
+How far back: the director any year, staff this calendar year (bot.services.activities.afterwards_since).
+
 Each question's first line echoes the answer just understood ("✅ Thứ Hai, 13:30 ngày 13/10/2025"), so a
 misread date is seen at once, not at the preview. Only the report rows that fit the kind are offered, and
 the question is skipped when one row fits (a vocational course); the length is not asked when the end time
@@ -30,7 +39,7 @@ from bot.context import Context
 from bot.errors import Refusal
 from bot.i18n import N_
 from bot.messaging import Choice, Keyboard
-from bot.models import Activity, ActivityKind, ActivitySession, Area, Center, Conversation
+from bot.models import Activity, ActivityKind, ActivitySession, Area, Center, Conversation, Person
 from bot.registry import Access, Command, Journey
 from bot.services import activities, areas, centers, conversations, reminders
 from bot.text import clean_name, fold
@@ -42,6 +51,11 @@ DONE = "done"
 AREA_FIXED = "area_fixed"  # the kind allows one report row only: chosen without asking
 PLACES = "places"  # the places offered at the place question, in the order shown
 ENDS = "ends"  # the end time came with the start ("13h30-16h30"): the length is known, not asked
+AFTERWARDS = "afterwards"  # the date is past: the activity was held and is being recorded
+COUNTS = "counts"  # recorded afterwards: [total, women] (or None: names at the desk) per session, in order
+HELD = "held"
+AGAIN = "again"
+_COUNT = re.compile(r"^(?:/headcount\s+)?(\d{1,4})\s*[\s,;/]\s*(\d{1,4})$")
 # "6/10 13h30-16h30", "thứ 2 tuần sau 14h đến 16h": a start, then the end time of the same day.
 _UNTIL = re.compile(
     r"^(?P<start>.*\d.*?)\s*(?:-|–|đến|den|to|until)\s*(?P<hour>\d{1,2})\s*(?:h|:|giờ|gio)\s*(?P<minute>\d{2})?\s*$",
@@ -54,9 +68,11 @@ class Step(enum.StrEnum):
     TITLE = "title"
     AREA = "area"
     WHEN = "when"
+    HELD = "held"  # the date is past: held already, being recorded?
     SESSIONS = "sessions"
     LENGTH = "length"
     PLACE = "place"
+    COUNT = "count"  # recorded afterwards: how many came, per session
     PREVIEW = "preview"
     # Reached from the preview only, and back to it: their defaults are fine for most activities.
     VILLAGES = "villages"
@@ -74,6 +90,15 @@ QUESTIONS = {
     Step.SESSIONS: N_("How many sessions, one a week? (1 to 52)"),
     Step.LENGTH: N_("How long is each session? For example 2h, 90m, or the end time 16h30."),
     Step.PLACE: N_("Where? (for example: Hội trường UBND xã)"),
+    Step.HELD: N_(
+        "That day has already passed. Was this activity already held, and are you recording it now for the "
+        "figures and reports? It will not be announced to anyone."
+    ),
+    Step.COUNT: N_(
+        "How many people came on {when}? Send the total, then how many of them were women, for example:\n"
+        "/headcount 25 14\n"
+        "(or just 25 14). To enter their names at the desk afterwards instead, press “Names at the desk”."
+    ),
     Step.PARTNER: N_("Which partner or teacher runs it? Send - if none."),
     Step.VILLAGES: N_("For which villages? Press the villages, then “Done”; or choose “All villages”."),
     Step.CAPACITY: N_("How many seats are there? Send a number, or - for no limit."),
@@ -119,6 +144,9 @@ async def on_text(ctx: Context, conversation: Conversation, text: str) -> None:
     if step is Step.PREVIEW:
         await _on_preview(ctx, conversation.person_id, data, text)
         return
+    if step is Step.HELD:
+        await _on_held(ctx, conversation.person_id, data, text)
+        return
     if step is Step.VILLAGES and not await _villages(ctx, data, text):
         await conversations.move_to(ctx.session, conversation.person_id, JOURNEY, step, ctx.now, data)
         await _ask(ctx, step, data)  # a village was ticked: show the list again
@@ -134,16 +162,66 @@ async def on_text(ctx: Context, conversation: Conversation, text: str) -> None:
         await _settle_length(ctx, data, until)
     if step is Step.KIND:
         await _settle_area(ctx, data)
+    if step is Step.PLACE:
+        data[COUNTS] = []
+    if step is Step.COUNT:  # this session's count, after those of the sessions before it
+        data[COUNTS] = [*(data.get(COUNTS) or []), data.pop(Step.COUNT.value)]
+    if data.get(AFTERWARDS) and step in (Step.WHEN, Step.SESSIONS, Step.LENGTH):
+        await _all_held(ctx, step, data)
     ctx.close_buttons()
     await _go(ctx, conversation.person_id, _next(step, data), data, await _echo(ctx, step, data))
 
 
+def counting(conversation: Conversation) -> bool:
+    """Whether the person is at the attendance question, where /headcount 25 14 answers it."""
+    return conversation.journey == JOURNEY and conversation.step == Step.COUNT
+
+
+async def _on_held(ctx: Context, person_id: int, data: dict[str, Any], text: str) -> None:
+    """Held already, recorded now; or the date was a mistake: asked again."""
+    folded = fold(text)
+    ctx.close_buttons()
+    if folded in (HELD, "yes", "co", "da to chuc", "ghi nhan"):
+        await _go(ctx, person_id, _next(Step.HELD, data), data, ctx._("Held already: it is being recorded."))
+    elif folded in (AGAIN, "no", "khong", "ngay khac"):
+        data[AFTERWARDS] = False
+        await _go(ctx, person_id, Step.WHEN, data)
+    else:
+        raise Refusal(N_("Please choose one of the buttons."), await _choices(ctx, Step.HELD, data))
+
+
+async def _all_held(ctx: Context, step: Step, data: dict[str, Any]) -> None:
+    """An activity is recorded once every session is over: a class whose last weeks are still to come is
+    refused at the question that made it so."""
+    starts = datetime.fromisoformat(data[Step.WHEN])
+    last = starts + timedelta(weeks=int(data.get(Step.SESSIONS) or 1) - 1)
+    ends = last + timedelta(minutes=int(data[Step.LENGTH])) if data.get(Step.LENGTH) else last
+    if step is Step.WHEN and not data.get(ENDS):
+        return  # the number of sessions and the length are not known yet
+    if ends > ctx.now:
+        raise Refusal(
+            N_(
+                "Its last session, {moment}, is not over yet. An activity is recorded once every session has been "
+                "held; please check the answer."
+            ),
+            await _choices(ctx, step, data),
+            moment=ctx.t.datetime(last),
+        )
+
+
 async def on_back(ctx: Context, conversation: Conversation) -> None:
     step = Step(conversation.step)
-    earlier = _previous(step, conversation.data)
+    data = dict(conversation.data)
+    if step is Step.COUNT and data.get(COUNTS):  # the previous session's count
+        data[COUNTS] = data[COUNTS][:-1]
+        await _go(ctx, conversation.person_id, Step.COUNT, data)
+        return
+    earlier = _previous(step, data)
     if earlier is None:
         raise Refusal(N_("There is no earlier question to go back to."))
-    await _go(ctx, conversation.person_id, earlier, dict(conversation.data))
+    if earlier is Step.COUNT:  # from the preview: the last session's count again
+        data[COUNTS] = (data.get(COUNTS) or [])[:-1]
+    await _go(ctx, conversation.person_id, earlier, data)
 
 
 async def _go(ctx: Context, person_id: int, step: Step, data: dict[str, Any], echo: str | None = None) -> None:
@@ -162,6 +240,9 @@ def _order(data: dict[str, Any]) -> list[Step]:
         steps.remove(Step.AREA)
     if data.get(ENDS):
         steps.remove(Step.LENGTH)
+    if not data.get(AFTERWARDS):
+        steps.remove(Step.HELD)
+        steps.remove(Step.COUNT)
     return steps
 
 
@@ -170,8 +251,14 @@ def _next(step: Step, data: dict[str, Any]) -> Step:
         return Step.KIND  # a wizard begun before the kind came first
     if step in DETAILS:
         return Step.PREVIEW
+    if step is Step.COUNT and len(data.get(COUNTS) or []) < _session_count(data):
+        return Step.COUNT  # the next session's count
     order = _order(data)
     return order[order.index(step) + 1]
+
+
+def _session_count(data: dict[str, Any]) -> int:
+    return int(data.get(Step.SESSIONS) or 1)
 
 
 def _previous(step: Step, data: dict[str, Any]) -> Step | None:
@@ -249,11 +336,26 @@ async def _read(ctx: Context, step: Step, text: str, data: dict[str, Any]) -> An
         return area.id
     if step is Step.WHEN:
         reading = dates.read(text, ctx.now, _center(ctx).timezone)
-        if reading.doubt is not None:
+        past = reading.doubt is dates.Doubt.PAST and reading.moment is not None
+        if past and reading.moment is not None:
+            since = activities.afterwards_since(ctx.person, ctx.t.timezone, ctx.now)
+            if since is not None and reading.moment < since:
+                raise Refusal(
+                    N_(
+                        "{moment} is in an earlier year: only the director records the activities of earlier "
+                        "years. Please check the date."
+                    ),
+                    again,
+                    moment=ctx.t.datetime(reading.moment),
+                )
+        elif reading.doubt is not None:
             moment = ctx.t.datetime(reading.moment) if reading.moment else ""
             raise Refusal(DOUBTS[reading.doubt], again, moment=moment, **examples(ctx))
         assert reading.moment is not None
+        data[AFTERWARDS] = past
         return reading.moment.isoformat()
+    if step is Step.COUNT:
+        return _count(text, again)
     if step is Step.SESSIONS:
         if not (text.isascii() and text.isdigit() and 1 <= int(text) <= 52):
             raise Refusal(N_("Please send a number from 1 to 52."), again)
@@ -273,6 +375,19 @@ async def _read(ctx: Context, step: Step, text: str, data: dict[str, Any]) -> An
     if not (text.isascii() and text.isdigit() and 1 <= int(text) <= 100_000):
         raise Refusal(N_("Please send a number of seats, or - for no limit."), again)
     return int(text)
+
+
+def _count(text: str, again: Keyboard) -> list[int] | None:
+    """ "25 14" (or "/headcount 25 14"): 25 people, 14 of them women; "-": none counted, names at the desk."""
+    if text.strip() == SKIP:
+        return None
+    found = _COUNT.match(text.strip())
+    if found is None:
+        raise Refusal(N_("Please write the walk-ins like /headcount 12 7: 12 people, 7 of them women."), again)
+    total, women = int(found.group(1)), int(found.group(2))
+    if women > total:
+        raise Refusal(N_("There cannot be more women than people. Please write /headcount TOTAL WOMEN."), again)
+    return [total, women]
 
 
 def _words(text: str, again: Keyboard) -> str:
@@ -355,7 +470,25 @@ async def _echo(ctx: Context, step: Step, data: dict[str, Any]) -> str | None:
         starts = datetime.fromisoformat(data[Step.WHEN])
         ends = starts + timedelta(minutes=int(data[Step.LENGTH]))
         return ctx._("From {start} to {end}", start=ctx.t.datetime(starts, "HH:mm"), end=ctx.t.datetime(ends, "HH:mm"))
+    if step is Step.COUNT:
+        counts = data.get(COUNTS) or []
+        return _counted(ctx, data, len(counts) - 1, counts[-1])
     return None
+
+
+def _sitting(ctx: Context, data: dict[str, Any], index: int) -> str:
+    """The index-th session (from 0) as the director knows it: its day and time, and which of how many."""
+    when = ctx.t.datetime(datetime.fromisoformat(data[Step.WHEN]) + timedelta(weeks=index))
+    count = _session_count(data)
+    return ctx._("{when} · session {index} of {count}", when=when, index=index + 1, count=count) if count > 1 else when
+
+
+def _counted(ctx: Context, data: dict[str, Any], index: int, count: list[int] | None) -> str:
+    if count is None:
+        return ctx._("{when}: names at the desk afterwards", when=_sitting(ctx, data, index))
+    return ctx._(
+        "{when}: {total} people, {women} of them women", when=_sitting(ctx, data, index), total=count[0], women=count[1]
+    )
 
 
 async def _ask(ctx: Context, step: Step, data: dict[str, Any], echo: str | None = None) -> None:
@@ -365,8 +498,10 @@ async def _ask(ctx: Context, step: Step, data: dict[str, Any], echo: str | None 
     question = ctx._(PLACE_USED) if step is Step.PLACE and data.get(PLACES) else ctx._(QUESTIONS[step])
     if step is Step.WHEN:
         question = question.format(**examples(ctx))
+    if step is Step.COUNT:
+        question = question.format(when=_sitting(ctx, data, len(data.get(COUNTS) or [])))
     text = f"✅ {echo}\n\n{question}" if echo else question
-    counted = step in (Step.SESSIONS, Step.CAPACITY)  # "2" is two sessions, not the second choice
+    counted = step in (Step.SESSIONS, Step.CAPACITY, Step.COUNT)  # "2" is two sessions, not the second choice
     ctx.reply(text, await _choices(ctx, step, data), typed_answer=counted)
 
 
@@ -389,6 +524,16 @@ async def _preview(ctx: Context, data: dict[str, Any]) -> str:
     )
     villages = await centers.villages_of(ctx.session, _center(ctx).id)
     names = [v.name for v in villages if v.id in draft.village_ids] or [ctx._("All villages")]
+    if data.get(AFTERWARDS):
+        lines = [
+            ctx._("Please check what will be recorded as held. Nothing will be announced."),
+            "",
+            cards.card(preview, ctx.t),
+            "🏘 " + ", ".join(names),
+        ]
+        counts = data.get(COUNTS) or []
+        lines += ["👥 " + _counted(ctx, data, index, count) for index, count in enumerate(counts)]
+        return "\n".join(lines)
     lines = [ctx._("Please check the activity:"), "", cards.card(preview, ctx.t), "🏘 " + ", ".join(names)]
     if draft.capacity is None:
         lines.append("🪑 " + ctx._("No seat limit"))
@@ -423,6 +568,18 @@ async def _choices(ctx: Context, step: Step, data: dict[str, Any]) -> Keyboard:
         marks = [choice(("✅ " if v.id in chosen else "") + v.name, centers.village_key(v)) for v in villages]
         rows = [tuple(marks[i : i + 2]) for i in range(0, len(marks), 2)]
         rows.append((choice(ctx._("All villages"), ALL), choice(ctx._("Done"), DONE)))
+    elif step is Step.HELD:
+        rows = [
+            (choice(ctx._("✅ Yes, it was held: record it"), HELD),),
+            (choice(ctx._("📅 No, another date"), AGAIN),),
+        ]
+    elif step is Step.COUNT:
+        rows = [(choice(ctx._("👤 Names at the desk"), SKIP),)]
+    elif step is Step.PREVIEW and data.get(AFTERWARDS):
+        rows = [
+            (choice(ctx._("💾 Record as held"), "record"),),
+            (choice(ctx._("🏘 Villages"), Step.VILLAGES), choice(ctx._("🤝 Partner"), Step.PARTNER)),
+        ]
     elif step is Step.PREVIEW:
         rows = [
             (choice(ctx._("📢 Publish now"), "publish"), choice(ctx._("💾 Keep as draft"), "draft")),
@@ -453,6 +610,7 @@ def _draft(ctx: Context, data: dict[str, Any]) -> activities.Draft:
 
 
 PREVIEW_WORDS = {
+    "record": {"record", "record as held", "ghi", "ghi nhan", "ghi nhan da to chuc"},
     "publish": {"publish", "publish now", "dang", "dang ngay"},
     "draft": {"draft", "keep as draft", "luu", "luu nhap"},
     Step.VILLAGES: {"villages", "thon"},
@@ -466,7 +624,11 @@ async def _on_preview(ctx: Context, person_id: int, data: dict[str, Any], text: 
     """Publish, keep as a draft, or change one of the defaults and come back here."""
     folded = fold(text)
     choice = next((key for key, words in PREVIEW_WORDS.items() if folded in words or folded == key), None)
-    if choice is None:
+    afterwards = bool(data.get(AFTERWARDS))
+    allowed = (Step.VILLAGES, Step.PARTNER, "record") if afterwards else tuple(set(PREVIEW_WORDS) - {"record"})
+    if choice not in allowed:
+        if afterwards:
+            raise Refusal(N_("Please choose one of the buttons."), await _choices(ctx, Step.PREVIEW, data))
         raise Refusal(N_("Please choose: publish now, or keep as draft."), await _choices(ctx, Step.PREVIEW, data))
     ctx.close_buttons()
     if isinstance(choice, Step):
@@ -474,6 +636,9 @@ async def _on_preview(ctx: Context, person_id: int, data: dict[str, Any], text: 
         return
     person = ctx.person
     assert person is not None
+    if afterwards:
+        await _record(ctx, person, data)
+        return
     try:
         activity = await activities.create(ctx.session, _center(ctx), _draft(ctx, data), now=ctx.now, by=person)
         if choice == "publish":
@@ -489,6 +654,31 @@ async def _on_preview(ctx: Context, person_id: int, data: dict[str, Any], text: 
         ctx.reply(ctx._("Published! The announcement is going out to {count} chats now.", count=told))
     else:
         ctx.reply(ctx._("Saved as a draft (number {id}).", id=activity.id))
+
+
+async def _record(ctx: Context, person: Person, data: dict[str, Any]) -> None:
+    """Save the activity as held, with its head counts; the desk is offered for the names."""
+    counts: list[tuple[int, int] | None] = [(c[0], c[1]) if c else None for c in data.get(COUNTS) or []]
+    try:
+        activity = await activities.record_held(
+            ctx.session, _center(ctx), _draft(ctx, data), counts, now=ctx.now, by=person
+        )
+    except activities.ActivityError as error:
+        raise Refusal(
+            N_("This activity cannot be saved: {reason}. Please go back and correct it."),
+            await _choices(ctx, Step.PREVIEW, data),
+            reason=str(error),
+        ) from None
+    await conversations.finish(ctx.session, person.id)
+    ctx.reply(
+        ctx._(
+            "Recorded as held (number {id}): {total} people counted, {women} of them women. Nothing was "
+            "announced.\nTo enter names from the sign-in sheet, send:\n/desk {id}",
+            id=activity.id,
+            total=sum(c[0] for c in counts if c),
+            women=sum(c[1] for c in counts if c),
+        )
+    )
 
 
 def _center(ctx: Context) -> Center:

@@ -7,7 +7,8 @@ second); the sender delivers it when due.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import UTC, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import Select, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -25,6 +26,7 @@ from bot.models import (
     Delivery,
     DeliveryKind,
     GroupChat,
+    HeadCount,
     Person,
     Registration,
     RegistrationStatus,
@@ -34,6 +36,8 @@ from bot.models import (
 )
 from bot.services import audit, campaigns, helped, outbox, people, reminders
 from bot.services.outbox import Recipient
+
+SHEET_DAYS = 7  # a village head may enter a paper sheet up to a week after the session
 
 
 class ActivityError(ValueError):
@@ -60,7 +64,9 @@ class Draft:
     import_key: str | None = None
 
 
-async def create(session: AsyncSession, center: Center, draft: Draft, *, now: datetime, by: Person | None) -> Activity:
+async def create(
+    session: AsyncSession, center: Center, draft: Draft, *, now: datetime, by: Person | None, audited: bool = True
+) -> Activity:
     if not draft.sessions:
         raise ActivityError("an activity needs at least one session")
     if draft.reminders is not None:
@@ -100,7 +106,67 @@ async def create(session: AsyncSession, center: Center, draft: Draft, *, now: da
     )
     session.add(activity)
     await session.flush()
-    _audit(session, "activity.create", activity, by, now)
+    if audited:
+        _audit(session, "activity.create", activity, by, now)
+    return activity
+
+
+def afterwards_since(person: Person | None, timezone: str, now: datetime) -> datetime | None:
+    """The earliest start this person may enter afterwards (None: any). The director brings in any earlier
+    year's records (a new center's last year); staff enter this calendar year's, in the center's zone; others
+    (a village head at the desk) only the paper sheet of the past week."""
+    if people.has_role(person, RoleKind.DIRECTOR):
+        return None
+    if people.has_role(person, RoleKind.STAFF):
+        local = now.astimezone(ZoneInfo(timezone))
+        return local.replace(month=1, day=1, hour=0, minute=0, second=0, microsecond=0).astimezone(UTC)
+    return now - timedelta(days=SHEET_DAYS)
+
+
+async def record_held(
+    session: AsyncSession,
+    center: Center,
+    draft: Draft,
+    counts: list[tuple[int, int] | None],
+    *,
+    now: datetime,
+    by: Person | None,
+) -> Activity:
+    """An activity already held, entered afterwards with the head count of each session (total, women; None:
+    none given, names may follow at the desk). It is FINISHED at once: never announced, no reminders, nothing
+    owed to anyone; the figures count it like any other. Audited with who entered it and when."""
+    if not draft.sessions or any(ends > now for _, ends in draft.sessions):
+        raise ActivityError("every session must be over to record it as held")
+    if len(counts) != len(draft.sessions):
+        raise ActivityError("one head count per session")
+    for count in counts:
+        if count is not None and not 0 <= count[1] <= count[0]:
+            raise ActivityError("there cannot be more women than people")
+    activity = await create(session, center, draft, now=now, by=by, audited=False)
+    activity.status = ActivityStatus.FINISHED
+    activity.entered_afterwards = True
+    for sitting, count in zip(activity.sessions, counts, strict=True):
+        if count is not None:
+            session.add(
+                HeadCount(
+                    session_id=sitting.id,
+                    total=count[0],
+                    women=count[1],
+                    recorded_by_id=by.id if by else None,
+                    at=now,
+                    afterwards=True,
+                )
+            )
+    _audit(
+        session,
+        "activity.record_held",
+        activity,
+        by,
+        now,
+        sessions=len(activity.sessions),
+        counted=sum(c[0] for c in counts if c),
+        women=sum(c[1] for c in counts if c),
+    )
     return activity
 
 

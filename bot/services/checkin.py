@@ -20,12 +20,17 @@ from bot.models import (
     LIVE,
     Activity,
     ActivitySession,
+    ActivityStatus,
     Attendance,
     AttendanceMethod,
     Center,
     Gender,
+    HeadCount,
     Person,
 )
+from bot.services import audit
+
+HELD = (*LIVE, ActivityStatus.FINISHED)  # activities whose past sessions can be entered: not drafts, not called off
 
 BEFORE = timedelta(minutes=30)
 AFTER = timedelta(minutes=60)
@@ -115,9 +120,11 @@ async def record(
     now: datetime,
     method: AttendanceMethod,
     by: Person | None = None,
+    *,
+    afterwards: bool = False,
 ) -> bool:
     """Mark the person present; False when they already were (checking in twice counts once). The session's
-    tally moves with the row, in the same transaction."""
+    tally moves with the row, in the same transaction. A row typed in `afterwards` says so and is audited."""
     added = await session.scalar(  # a resident checking in twice at once still counts once
         insert_unless_there(session, Attendance, Attendance.session_id, Attendance.person_id)
         .values(
@@ -126,17 +133,86 @@ async def record(
             method=method,
             at=now,
             recorded_by_id=by.id if by else None,
+            afterwards=afterwards,
         )
         .returning(Attendance.id)
     )
     if added is None:
         return False
+    if afterwards:
+        audit.record(
+            session,
+            action="attendance.afterwards",
+            at=now,
+            center_id=person.center_id,
+            actor_id=by.id if by else None,
+            session_id=activity_session.id,
+            person_id=person.id,
+        )
     await session.execute(
         _COUNT_VISIT,
         {"session_id": activity_session.id, "women": 1 if person.gender is Gender.FEMALE else 0},
         execution_options={"synchronize_session": False},  # nothing here reads the tally again
     )
     return True
+
+
+def ended(activity_session: ActivitySession, now: datetime) -> bool:
+    """Over, and its check-in window shut: what is entered for it now is entered afterwards."""
+    return activity_session.ends_at <= now and not window_open(activity_session, now)
+
+
+def count_heads(
+    session: AsyncSession,
+    activity_session: ActivitySession,
+    total: int,
+    women: int,
+    *,
+    center_id: int,
+    now: datetime,
+    by: Person | None,
+    afterwards: bool,
+) -> None:
+    """Walk-ins counted without names (a total and how many women); one entered afterwards is audited."""
+    session.add(
+        HeadCount(
+            session_id=activity_session.id,
+            total=total,
+            women=women,
+            recorded_by_id=by.id if by else None,
+            at=now,
+            afterwards=afterwards,
+        )
+    )
+    if afterwards:
+        audit.record(
+            session,
+            action="headcount.afterwards",
+            at=now,
+            center_id=center_id,
+            actor_id=by.id if by else None,
+            session_id=activity_session.id,
+            total=total,
+            women=women,
+        )
+
+
+async def started_sessions(
+    session: AsyncSession, center_id: int, now: datetime, *, since: datetime | None, offset: int = 0, limit: int = 6
+) -> list[ActivitySession]:
+    """The center's sessions already begun (since `since`, when given), the most recent first: what /headcount
+    offers when no desk is open. One more than `limit` says there are more."""
+    query = (
+        select(ActivitySession)
+        .join(Activity, Activity.id == ActivitySession.activity_id)
+        .where(Activity.center_id == center_id, Activity.status.in_(HELD), ActivitySession.starts_at <= now)
+    )
+    if since is not None:
+        query = query.where(ActivitySession.starts_at >= since)
+    found = await session.scalars(
+        query.order_by(ActivitySession.starts_at.desc(), ActivitySession.id.desc()).offset(offset).limit(limit + 1)
+    )
+    return list(found)
 
 
 async def recount(session: AsyncSession, person_id: int) -> None:
