@@ -39,6 +39,7 @@ from bot.models import (
     BudgetSource,
     Center,
     DateKnown,
+    Gender,
     HeadCount,
     Person,
 )
@@ -331,6 +332,8 @@ async def _record_held(
         person = await _person(session, center, name, now=now, by=by)
         present[person.id] = person
     walk_ins = max(held.total - len(present), 0)
+    named_women = sum(p.gender is Gender.FEMALE for p in present.values())  # the sheet's women include them
+    walk_in_women = min(max(held.women - named_women, 0), walk_ins)
     for activity_session in activity.sessions:
         for person in present.values():
             await checkin.record(session, activity_session, person, now, AttendanceMethod.SHEET, by)
@@ -338,7 +341,7 @@ async def _record_held(
             HeadCount(
                 session_id=activity_session.id,
                 total=walk_ins,
-                women=min(held.women, walk_ins),
+                women=walk_in_women,
                 recorded_by_id=by.id if by else None,
                 at=now,
                 afterwards=True,
@@ -448,7 +451,7 @@ def _start(row: dict[str, str], month: str, zone: ZoneInfo) -> tuple[datetime, D
         return datetime(year, mon, 1, tzinfo=zone), DateKnown.MONTH
     else:
         raise _Skip(N_("no day: write the date (for example 06/10/2025) in the Ngày column"))
-    rest = time_text or (day_text[full.end() :] if full else "")
+    rest = time_text or (f"{day_text[: full.start()]} {day_text[full.end() :]}" if full else "")  # "13h30’ ngày 06/10"
     clock = re.search(r"(\d{1,2})\s*[:hH.]\s*(\d{2})?", rest)
     try:
         if clock is None:
