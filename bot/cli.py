@@ -373,6 +373,9 @@ async def _plan_import(settings: Settings, args: argparse.Namespace) -> int:
         if not made.total and not saved:
             _say(args, N_("Nothing was created: every row of this file was imported meanwhile."), stderr=True)
             return 1
+        if not (plan.planned or plan.problems):  # a file of targets alone
+            _say(args, N_("Saved {count} targets."), count=saved)
+            return 0
         _say(
             args,
             N_(
