@@ -305,3 +305,38 @@ async def test_the_director_sends_seed_001_in_chat_and_dates_a_month_planned_act
     assert published.text.startswith(tr(lang, "Published! The announcement is going out to {count} chats now.")[:8])
     await bot.deliver()
     assert place.groups["Thôn Bắc"].bot_messages[-1].text.startswith("📢")
+
+
+async def test_the_director_uploading_seed_003_mid_week_is_told_what_was_created_planned_and_refused(
+    bot: Bot, fake: FakeTelegram, lang: str
+) -> None:
+    place = await commune(bot, fake)
+    bot.clock.current = local("06/10/2025 10:00")
+    hung = place.director
+    hung.language_code = lang
+    hung.send_document(SEED_003.name, SEED_003.read_bytes())
+    await bot.settle()
+    preview = hung.private_chat.bot_messages[-1]
+    create = tr(lang, "✅ Create {count} activities", count=3)
+    done = (await bot.press(hung, preview, create))[-1]
+    over = tr(
+        lang,
+        "{date} is over: to record it as held, add the columns Số người dự and Nữ (and Danh sách for names)",
+        date="03/10/2025",
+    )
+    assert done.text.splitlines() == [
+        tr(lang, "Created {count} draft activities ready to announce.", count=1),
+        *tr(
+            lang,
+            "Planned for a month: {month}; for a day: {day}. They are announced once their day and time are set; "
+            "to set them, send:\n/change",
+            month=0,
+            day=2,
+        ).splitlines(),
+        tr(lang, "Rows not imported: {count}.", count=2),
+        tr(lang, "• row {row}: {reason}", row=5, reason=over),
+        tr(lang, "• row {row}: {reason}", row=6, reason=over.replace("03/10", "05/10")),
+        *tr(lang, "To announce them, send:\n/publish").splitlines(),
+    ]
+    drafts = (await bot.say(hung, "/publish"))[-1]
+    assert len(drafts.buttons) == 1 and drafts.buttons[0].startswith("06/10 13:30 Lễ khai giảng")  # the dated one
