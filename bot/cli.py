@@ -156,7 +156,10 @@ def _parser() -> argparse.ArgumentParser:
     report.add_argument("--year", type=_year, required=True)
     report.add_argument("--format", choices=["xlsx", "csv", "pdf"], default="xlsx")
     report.add_argument(
-        "--lang", choices=SUPPORTED_LOCALES, help="the report's and the messages' language (default: the center's)"
+        "--lang",
+        choices=SUPPORTED_LOCALES,
+        default=argparse.SUPPRESS,
+        help="the report's and the messages' language (default: the center's)",
     )
     report.add_argument("-o", "--output", required=True, help="the file to write")
     report.set_defaults(action=_report)
@@ -461,14 +464,14 @@ async def _report(settings: Settings, args: argparse.Namespace) -> int:
                 if center is None:
                     return 2
                 scope = stats.Scope((center.id,), center.timezone)
-                locale = args.lang or center.locale
+                locale = getattr(args, "lang", None) or center.locale
             else:
                 found = await stats.region_scope(session, args.region)
                 if found is None:
                     _say(args, N_("There is no region #{number} with centers."), stderr=True, number=args.region)
                     return 2
                 scope = found
-                locale = args.lang or settings.default_locale
+                locale = getattr(args, "lang", None) or settings.default_locale
             attachment, figures = await yearly(
                 session, scope, args.year, args.clock(), Translator(locale, scope.timezone), args.format
             )

@@ -50,7 +50,7 @@ async def on_document(ctx: Context) -> None:
         parts.append(targets.describe(goals, ctx.t, {a.id: f"{a.position}. {names[a.id]}" for a in known}))
     text = "\n\n".join(parts)
     if not plan.planned and not (goals and goals.lines):
-        ctx.reply(text)
+        ctx.reply("\n\n".join(part for part in (text, ctx._(plan_import.nothing_created(plan))) if part))
         return
     data = {"name": document.name, "content": base64.b64encode(content).decode()}
     assert ctx.person is not None
