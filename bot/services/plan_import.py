@@ -557,7 +557,7 @@ def describe(plan: Plan, t: Any, area_names: dict[int, str], limit: int = 40) ->
     """What the import will do, row by row, in the reader's language (`t` is a Translator)."""
     lines = []
     drafts, held = plan.drafts, plan.held
-    if drafts or not held:
+    if drafts or not (held or plan.problems):
         lines.append(t.gettext("I will create {count} activities as drafts:").format(count=len(drafts)))
     for planned in drafts[:limit]:
         start = when(planned.draft.sessions[0][0], planned.date_known, t)
@@ -590,7 +590,8 @@ def describe(plan: Plan, t: Any, area_names: dict[int, str], limit: int = 40) ->
     if plan.already:
         lines.append(t.gettext("{count} rows were imported before and are skipped.").format(count=plan.already))
     if plan.problems:
-        lines.append("")
+        if lines:
+            lines.append("")
         lines.append(t.gettext("I could not read these rows:"))
         for problem in plan.problems[:limit]:
             reason = t.gettext(problem.reason).format(**problem.fields)
