@@ -94,9 +94,8 @@ BUDGETS = {
     "nguoi hoc dong gop": BudgetSource.LEARNERS,
     "hoc vien dong gop": BudgetSource.LEARNERS,
 }
-for _name, _source in list(BUDGETS.items()):
-    HEADERS[_name] = f"planned:{_source}"
-    HEADERS[f"da chi {_name}"] = f"spent:{_source}"
+HEADERS |= {name: f"planned:{source}" for name, source in BUDGETS.items()}
+HEADERS |= {f"da chi {name}": f"spent:{source}" for name, source in BUDGETS.items()}
 HEADERS["da chi"] = f"spent:{BudgetSource.OTHER}"
 KINDS = {
     "chuyen de": ActivityKind.TALK,
