@@ -1,4 +1,9 @@
-"""`loalang`: the command line. It parses arguments and calls a service; nothing more."""
+"""`loalang`: the command line. It parses arguments and calls a service; nothing more.
+
+It speaks the operator's language (`--lang`, else the settings' DEFAULT_LOCALE) through the same catalogs as
+the bot, and never needs a terminal: a command that would ask, run by a script or a scheduled job (no terminal
+on its input) and without `--yes`, shows what it would do and exits 1 with one line saying what to add.
+The argparse help stays English."""
 
 from __future__ import annotations
 
@@ -16,17 +21,19 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot import channels as messengers
 from bot import logs
 from bot.bootstrap import bootstrap, utcnow
-from bot.config import ConfigError, Settings, load_settings
+from bot.config import SUPPORTED_LOCALES, ConfigError, Settings, load_settings
 from bot.database import Database
-from bot.i18n import Translator
+from bot.i18n import N_, Translator
 from bot.models import Center, InviteKind, Region
 from bot.reports import yearly
 from bot.services import areas, audit, centers, invites, plan_import, regions, stats, targets
+from bot.text import fold
 
-NO_TOKEN = (
+NO_TOKEN = N_(
     "Neither BOT_TOKEN nor ZALO_BOT_TOKEN is set, so this is the local sandbox. To run on Telegram, put the token "
     "from @BotFather in BOT_TOKEN; on Zalo, the one from Zalo Bot Creator in ZALO_BOT_TOKEN (environment or .env)."
 )
+YES = ("y", "yes", "c", "co", "có")
 
 
 def main(argv: Sequence[str] | None = None, *, clock: Callable[[], datetime] = utcnow) -> int:
@@ -36,6 +43,7 @@ def main(argv: Sequence[str] | None = None, *, clock: Callable[[], datetime] = u
     logs.configure()
     try:
         settings = load_settings()
+        args.t = Translator(getattr(args, "lang", None) or settings.default_locale, settings.timezone)
         return asyncio.run(args.action(settings, args))
     except ConfigError as error:
         print(error, file=sys.stderr)
@@ -47,13 +55,48 @@ def main(argv: Sequence[str] | None = None, *, clock: Callable[[], datetime] = u
         return 1
 
 
+def _say(args: argparse.Namespace, message: str, *, stderr: bool = False, **fields: object) -> None:
+    """Print a message id in the operator's language (to stderr for an error)."""
+    text = args.t.gettext(message)
+    print(text.format(**fields) if fields else text, file=sys.stderr if stderr else sys.stdout)
+
+
+def _reason(args: argparse.Namespace, error: ValueError) -> str:
+    """A service's ValueError (a message id, and its fields as a second argument) in the operator's language."""
+    message, *rest = error.args or ("",)
+    fields = rest[0] if rest and isinstance(rest[0], dict) else {}
+    return str(args.t.gettext(str(message))).format(**fields)
+
+
+def _interactive() -> bool:
+    """Whether a person can answer: stdin is a terminal (not a script's pipe, a scheduled job or /dev/null)."""
+    try:
+        return sys.stdin is not None and sys.stdin.isatty()
+    except (ValueError, OSError):  # closed or replaced
+        return False
+
+
 def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="loalang", description="Loa Làng, the community learning center bot.")
+    language = argparse.ArgumentParser(add_help=False)
+    language.add_argument(
+        "--lang",
+        choices=SUPPORTED_LOCALES,
+        default=argparse.SUPPRESS,  # given before or after the command name, neither place unsets the other
+        help="the language of the messages (default: DEFAULT_LOCALE)",
+    )
+    parser = argparse.ArgumentParser(
+        prog="loalang", description="Loa Làng, the community learning center bot.", parents=[language]
+    )
     parser.set_defaults(action=_default)
     commands = parser.add_subparsers(title="commands")
 
-    run = commands.add_parser(
-        "run", help="start the bot (long polling, or a webhook with --webhook); applies pending migrations first"
+    def command(group: argparse._SubParsersAction, name: str, **kwargs: object) -> argparse.ArgumentParser:
+        return group.add_parser(name, parents=[language], **kwargs)  # type: ignore[no-any-return]
+
+    run = command(
+        commands,
+        "run",
+        help="start the bot (long polling, or a webhook with --webhook); applies pending migrations first",
     )
     run.add_argument(
         "--webhook",
@@ -64,8 +107,8 @@ def _parser() -> argparse.ArgumentParser:
     run.add_argument("--port", type=int, default=8443, help="web server: the port to listen on (default 8443)")
     run.set_defaults(action=_run)
 
-    sandbox = commands.add_parser(
-        "sandbox", help="the whole bot in a browser, on this computer only, with no Telegram account"
+    sandbox = command(
+        commands, "sandbox", help="the whole bot in a browser, on this computer only, with no Telegram account"
     )
     sandbox.add_argument("--fresh", action="store_true", help="start over with an empty center (no demo data)")
     sandbox.add_argument("--port", type=int, default=8080, help="default 8080; 0 picks a free one")
@@ -73,10 +116,10 @@ def _parser() -> argparse.ArgumentParser:
     sandbox.set_defaults(action=_sandbox)
 
     db = commands.add_parser("db", help="database tasks").add_subparsers(title="database tasks", required=True)
-    db.add_parser("upgrade", help="apply pending migrations").set_defaults(action=_db_upgrade)
+    command(db, "upgrade", help="apply pending migrations").set_defaults(action=_db_upgrade)
 
     center = commands.add_parser("center", help="centers").add_subparsers(title="center tasks", required=True)
-    add = center.add_parser("add", help="create a center and print the director's one-time claim link")
+    add = command(center, "add", help="create a center and print the director's one-time claim link")
     add.add_argument("name", help='e.g. "TTHTCĐ xã Thanh Bình"')
     add.add_argument("--villages", required=True, help='comma-separated, e.g. "Thôn Đông,Thôn Tây"')
     add.add_argument("--commune", help="the commune's name, if different from the center's")
@@ -85,8 +128,8 @@ def _parser() -> argparse.ArgumentParser:
     add.add_argument("--population", type=int, help="population aged 15 and over")
     add.add_argument("--region", type=int, help="the number of its district or province (see `loalang region add`)")
     add.set_defaults(action=_center_add)
-    handover = center.add_parser(
-        "handover", help="print a one-time link that makes its opener the director; the present one steps down"
+    handover = command(
+        center, "handover", help="print a one-time link that makes its opener the director; the present one steps down"
     )
     handover.add_argument("center", type=int, help="the center's number")
     handover.set_defaults(action=_center_handover)
@@ -94,13 +137,13 @@ def _parser() -> argparse.ArgumentParser:
     region = commands.add_parser("region", help="districts and provinces").add_subparsers(
         title="region tasks", required=True
     )
-    new_region = region.add_parser("add", help="create a district or province")
+    new_region = command(region, "add", help="create a district or province")
     new_region.add_argument("name", help='e.g. "Tỉnh Quảng Ninh"')
     new_region.add_argument("--parent", type=int, help="the province a district belongs to")
     new_region.add_argument("--centers", help="comma-separated numbers of centers to put in it")
     new_region.set_defaults(action=_region_add)
-    officer = region.add_parser(
-        "officer", help="list a region's officers and print a one-time link that makes its opener one"
+    officer = command(
+        region, "officer", help="list a region's officers and print a one-time link that makes its opener one"
     )
     officer.add_argument("region", type=int)
     officer.add_argument("--revoke", type=int, metavar="PERSON", help="take the role back from this officer")
@@ -112,15 +155,22 @@ def _parser() -> argparse.ArgumentParser:
     whose.add_argument("--region", type=int, help="a region's number: one block of rows per center")
     report.add_argument("--year", type=_year, required=True)
     report.add_argument("--format", choices=["xlsx", "csv", "pdf"], default="xlsx")
-    report.add_argument("--lang", choices=["vi", "en"], help="default: the center's language")
+    report.add_argument(
+        "--lang",
+        choices=SUPPORTED_LOCALES,
+        default=argparse.SUPPRESS,
+        help="the report's and the messages' language (default: the center's)",
+    )
     report.add_argument("-o", "--output", required=True, help="the file to write")
     report.set_defaults(action=_report)
 
     plan = commands.add_parser("plan", help="plans").add_subparsers(title="plan tasks", required=True)
-    load = plan.add_parser("import", help="import activities from an .xlsx or .csv plan (see samples/)")
+    load = command(plan, "import", help="import activities from an .xlsx or .csv plan (see samples/)")
     load.add_argument("file")
     load.add_argument("--center", type=int, required=True, help="the center's number")
-    load.add_argument("--yes", action="store_true", help="create without asking")
+    load.add_argument(
+        "--yes", action="store_true", help="create without asking (needed when there is no terminal to ask in)"
+    )
     load.set_defaults(action=_plan_import)
     return parser
 
@@ -133,7 +183,7 @@ def _year(text: str) -> int:
 
 async def _default(settings: Settings, args: argparse.Namespace) -> int:
     if settings.bot_token is None and settings.zalo_bot_token is None:
-        print(NO_TOKEN)
+        _say(args, NO_TOKEN)
         args.fresh, args.port, args.data = False, 8080, "data/sandbox"
         return await _sandbox(settings, args)
     return await _run(settings, args)
@@ -143,12 +193,14 @@ async def _sandbox(settings: Settings, args: argparse.Namespace) -> int:
     sandbox = messengers.load_sandbox()  # loaded only for the sandbox
 
     def ready(url: str) -> None:
-        print(f"Loa Làng sandbox: open {url} in a browser. Ctrl-C stops it.", flush=True)
+        _say(args, N_("Loa Làng sandbox: open {url} in a browser. Ctrl-C stops it."), url=url)
+        sys.stdout.flush()
 
     try:
         return await sandbox.run(settings, folder=Path(args.data), fresh=args.fresh, port=args.port, ready=ready)
     except (OSError, ValueError) as error:  # a port in use, or damaged files
-        print(f"The sandbox could not start: {error}. Try another --port, or --fresh.", file=sys.stderr)
+        problem = N_("The sandbox could not start: {error}. Try another --port, or --fresh.")
+        _say(args, problem, stderr=True, error=error)
         return 2
 
 
@@ -157,7 +209,7 @@ async def _run(settings: Settings, args: argparse.Namespace) -> int:
     polling when PUBLIC_BASE_URL is set: Zalo fetches pictures from it and people open files there."""
     webhook_url = getattr(args, "webhook", None)
     if webhook_url is not None and not webhook_url.startswith("https://"):
-        print("--webhook must be the public https:// address the messenger posts to.", file=sys.stderr)
+        _say(args, N_("--webhook must be the public https:// address the messenger posts to."), stderr=True)
         return 2
     if webhook_url is not None or settings.public_base_url:  # starlette and uvicorn are loaded only then
         from bot import webhook
@@ -187,7 +239,7 @@ async def _db_upgrade(settings: Settings, args: argparse.Namespace) -> int:
     db = Database(settings.database_url)
     await db.upgrade()
     await db.dispose()
-    print("Database is up to date.")
+    _say(args, N_("Database is up to date."))
     return 0
 
 
@@ -209,26 +261,32 @@ async def _center_add(settings: Settings, args: argparse.Namespace) -> int:
             )
             if args.region is not None:
                 if await session.get(Region, args.region) is None:
-                    raise ValueError(f"there is no region #{args.region}")
+                    raise ValueError(N_("there is no region #{number}"), {"number": args.region})
                 center.region_id = args.region
             claim = await invites.create(session, center_id=center.id, kind=InviteKind.DIRECTOR, now=now)
             payload = invites.payload(claim)
     except ValueError as error:
-        print(f"Could not create the center: {error}.", file=sys.stderr)
+        _say(args, N_("Could not create the center: {reason}."), stderr=True, reason=_reason(args, error))
         return 2
     finally:
         await db.dispose()
-    print(f"Created center #{center.id}: {center.name} ({len(center.villages)} villages).")
-    print("The director claims it by opening this one-time link in a private chat with the bot:")
+    _say(
+        args,
+        N_("Created center #{number}: {name} ({count} villages)."),
+        number=center.id,
+        name=center.name,
+        count=len(center.villages),
+    )
+    _say(args, N_("The director claims it by opening this one-time link in a private chat with the bot:"))
     print(await _deep_link(settings, payload))
     return 0
 
 
-async def _named_center(session: AsyncSession, center_id: int) -> Center | None:
+async def _named_center(session: AsyncSession, args: argparse.Namespace) -> Center | None:
     """The center a command names, or None once it has said there is no such center."""
-    center = await session.get(Center, center_id)
+    center = await session.get(Center, args.center)
     if center is None:
-        print(f"There is no center #{center_id}.", file=sys.stderr)
+        _say(args, N_("There is no center #{number}."), stderr=True, number=args.center)
     return center
 
 
@@ -239,7 +297,7 @@ async def _center_handover(settings: Settings, args: argparse.Namespace) -> int:
     try:
         await db.upgrade()
         async with db.session() as session, session.begin():
-            center = await _named_center(session, args.center)
+            center = await _named_center(session, args)
             if center is None:
                 return 2
             await invites.cancel_unused(session, center.id, InviteKind.DIRECTOR, now=args.clock())  # one link only
@@ -247,31 +305,37 @@ async def _center_handover(settings: Settings, args: argparse.Namespace) -> int:
             payload = invites.payload(link)
     finally:
         await db.dispose()
-    print(f"The new director of {center.name} opens this one-time link in a private chat with the bot:")
+    _say(
+        args,
+        N_("The new director of {name} opens this one-time link in a private chat with the bot:"),
+        name=center.name,
+    )
     print(await _deep_link(settings, payload))
-    print("The present director then steps down and is told.")
+    _say(args, N_("The present director then steps down and is told."))
     return 0
 
 
 async def _plan_import(settings: Settings, args: argparse.Namespace) -> int:
-    """Show what the file holds, then create the drafts once confirmed (or at once with --yes)."""
+    """Show what the file holds, then create the activities once confirmed (at once with --yes). Exits 1, with one
+    line saying why, when nothing is created: nothing to create, no answer possible (no terminal and no --yes),
+    or the operator said no."""
     path = Path(args.file)
     if not await asyncio.to_thread(path.is_file):
-        print(f"No such file: {path}", file=sys.stderr)
+        _say(args, N_("There is no file {file}."), stderr=True, file=str(path))
         return 2
     db = Database(settings.database_url)
     try:
         await db.upgrade()
         async with db.session() as session, session.begin():
-            center = await _named_center(session, args.center)
+            center = await _named_center(session, args)
             if center is None:
                 return 2
-            t = Translator(center.locale, center.timezone)
+            t = Translator(args.t.locale, center.timezone)
             content = await asyncio.to_thread(path.read_bytes)
             try:
                 plan, goals = await plan_import.read_file(session, center, path.name, content, args.clock())
             except plan_import.PlanFileError as error:
-                print(t.gettext(str(error)), file=sys.stderr)
+                _say(args, str(error), stderr=True)
                 return 2
             known = await areas.areas_of(session, center.id)
             names = {a.id: areas.display_name(a, t) for a in known}
@@ -280,11 +344,16 @@ async def _plan_import(settings: Settings, args: argparse.Namespace) -> int:
             if goals is not None:
                 print(targets.describe(goals, t, {a.id: f"{a.position}. {names[a.id]}" for a in known}))
             if not plan.planned and not (goals and goals.lines):
-                return 0
-            answer = "y" if args.yes else await asyncio.to_thread(input, "Create them? [y/N] ")
-            if answer.strip().lower() not in ("y", "yes", "c", "co", "có"):
-                print("Nothing was created.")
+                _say(args, plan_import.nothing_created(plan), stderr=True)
                 return 1
+            if not args.yes:
+                if not _interactive():
+                    _say(args, N_("Nothing was created yet: add --yes to the command to create them."), stderr=True)
+                    return 1
+                answer = await asyncio.to_thread(input, t.gettext("Create them? [y/N] "))
+                if fold(answer.strip()) not in YES:
+                    _say(args, N_("Nothing was created."), stderr=True)
+                    return 1
             made = await plan_import.create(session, center, plan, now=args.clock(), by=None)
             for line in goals.lines if goals else []:
                 await targets.put(session, center.id, line, now=args.clock(), by=None)
@@ -296,10 +365,34 @@ async def _plan_import(settings: Settings, args: argparse.Namespace) -> int:
                 center_id=center.id,
                 actor_id=None,
                 file=path.name,
-                created=made,
+                created=made.total,
+                ready=made.ready,
+                planned_for_month=made.month,
+                planned_for_day=made.day,
+                held=made.held,
+                refused=len(plan.problems),
                 targets=saved,
             )
-        print(f"Created {made} draft activities; saved {saved} targets.")
+        if not made.total and not saved:
+            _say(args, N_("Nothing was created: every row of this file was imported meanwhile."), stderr=True)
+            return 1
+        if not (plan.planned or plan.problems):  # a file of targets alone
+            _say(args, N_("Saved {count} targets."), count=saved)
+            return 0
+        _say(
+            args,
+            N_(
+                "Created {ready} draft activities ready to announce, {month} planned for a month and {day} for a day "
+                "(their day and time still to set), {held} recorded as held; {refused} rows refused; {targets} "
+                "targets saved."
+            ),
+            ready=made.ready,
+            month=made.month,
+            day=made.day,
+            held=made.held,
+            refused=len(plan.problems),
+            targets=saved,
+        )
         return 0
     finally:
         await db.dispose()
@@ -314,14 +407,14 @@ async def _region_add(settings: Settings, args: argparse.Namespace) -> int:
             for number in filter(None, (args.centers or "").split(",")):
                 center = await session.get(Center, int(number))
                 if center is None:
-                    raise ValueError(f"there is no center #{number}")
+                    raise ValueError(N_("there is no center #{number}"), {"number": number})
                 center.region_id = region.id
     except ValueError as error:
-        print(f"Could not create the region: {error}.", file=sys.stderr)
+        _say(args, N_("Could not create the region: {reason}."), stderr=True, reason=_reason(args, error))
         return 2
     finally:
         await db.dispose()
-    print(f"Created region #{region.id}: {region.name}.")
+    _say(args, N_("Created region #{number}: {name}."), number=region.id, name=region.name)
     return 0
 
 
@@ -332,23 +425,30 @@ async def _region_officer(settings: Settings, args: argparse.Namespace) -> int:
         async with db.session() as session, session.begin():
             region = await session.get(Region, args.region)
             if region is None:
-                print(f"There is no region #{args.region}.", file=sys.stderr)
+                _say(args, N_("There is no region #{number}."), stderr=True, number=args.region)
                 return 2
             if args.revoke is not None:
                 if not await regions.revoke(session, region.id, args.revoke, now=args.clock()):
-                    print(f"Person #{args.revoke} is not an officer of {region.name}.", file=sys.stderr)
+                    _say(
+                        args,
+                        N_("Person #{number} is not an officer of {name}."),
+                        stderr=True,
+                        number=args.revoke,
+                        name=region.name,
+                    )
                     return 2
-                print(f"Person #{args.revoke} is no longer an officer of {region.name}.")
+                gone = N_("Person #{number} is no longer an officer of {name}.")
+                _say(args, gone, number=args.revoke, name=region.name)
                 return 0
             for person_id, since in await regions.officers(session, region.id):
-                print(f"Officer: person #{person_id}, since {since:%Y-%m-%d}")
+                _say(args, N_("Officer: person #{number}, since {date}"), number=person_id, date=f"{since:%d/%m/%Y}")
             invite = await invites.create(
                 session, center_id=None, kind=InviteKind.REGION, region_id=region.id, now=args.clock()
             )
             payload = invites.payload(invite)
     finally:
         await db.dispose()
-    print(f"An officer of {region.name} opens this one-time link in a private chat with the bot:")
+    _say(args, N_("An officer of {name} opens this one-time link in a private chat with the bot:"), name=region.name)
     print(await _deep_link(settings, payload))
     return 0
 
@@ -360,18 +460,18 @@ async def _report(settings: Settings, args: argparse.Namespace) -> int:
         await db.upgrade()
         async with db.session() as session:
             if args.center is not None:
-                center = await _named_center(session, args.center)
+                center = await _named_center(session, args)
                 if center is None:
                     return 2
                 scope = stats.Scope((center.id,), center.timezone)
-                locale = args.lang or center.locale
+                locale = getattr(args, "lang", None) or center.locale
             else:
                 found = await stats.region_scope(session, args.region)
                 if found is None:
-                    print(f"There is no region #{args.region} with centers.", file=sys.stderr)
+                    _say(args, N_("There is no region #{number} with centers."), stderr=True, number=args.region)
                     return 2
                 scope = found
-                locale = args.lang or settings.default_locale
+                locale = getattr(args, "lang", None) or settings.default_locale
             attachment, figures = await yearly(
                 session, scope, args.year, args.clock(), Translator(locale, scope.timezone), args.format
             )
@@ -379,7 +479,14 @@ async def _report(settings: Settings, args: argparse.Namespace) -> int:
         await db.dispose()
     await asyncio.to_thread(Path(args.output).write_bytes, attachment.content)
     total = figures.table.total
-    print(f"Wrote {args.output}: {total.classes} classes, {total.visits} learner-visits ({total.women} women).")
+    _say(
+        args,
+        N_("Wrote {file}: {classes} classes, {visits} learner-visits ({women} women)."),
+        file=args.output,
+        classes=total.classes,
+        visits=total.visits,
+        women=total.women,
+    )
     return 0
 
 

@@ -1,6 +1,7 @@
 """Changing or calling off an activity, for directors and staff.
 
 /change <n> ──> what: time | place | reminders ──> the new value ──> saved; everyone told is updated
+/change <n> of a plan's row known only by its month or day ──> its day and time ──> saved, now exact
 /calloff <n> ──> "Yes, call it off" ──> cancelled; everyone told gets the cancellation
 """
 
@@ -13,9 +14,9 @@ from bot.context import Context
 from bot.errors import Refusal
 from bot.i18n import N_
 from bot.messaging import Choice, Keyboard
-from bot.models import Activity, ActivityStatus, Conversation
+from bot.models import Activity, ActivityStatus, Conversation, DateKnown
 from bot.registry import Access, Command, Journey
-from bot.services import activities, conversations, reminders
+from bot.services import activities, conversations, plan_import, reminders
 from bot.text import clean_name, fold
 from handlers import events
 from handlers.new_activity import DOUBTS, examples
@@ -49,6 +50,16 @@ QUESTIONS = {
 
 async def change(ctx: Context, args: str) -> None:
     activity = await _activity(ctx, args)
+    if activity.date_known is not DateKnown.EXACT:  # a plan's row for a month or a day: its time comes first
+        await conversations.move_to(ctx.session, _person_id(ctx), JOURNEY, Step.TIME, ctx.now, {"id": activity.id})
+        planned = plan_import.when(activity.starts_at, activity.date_known, ctx.t)
+        ctx.reply(
+            ctx._("{title} is planned for {when}.", title=activity.title, when=planned)
+            + "\n"
+            + ctx._(QUESTIONS[Step.TIME], **examples(ctx)),
+            ((Choice(ctx._("✖ Cancel"), "/cancel"),),),
+        )
+        return
     await conversations.move_to(ctx.session, _person_id(ctx), JOURNEY, Step.WHAT, ctx.now, {"id": activity.id})
     ctx.reply(cards.card(activity, ctx.t) + "\n\n" + ctx._(QUESTIONS[Step.WHAT]), _what(ctx))
 
@@ -126,7 +137,8 @@ async def call_off(ctx: Context, args: str) -> None:
 async def _activity(ctx: Context, text: str, command: str = "change") -> Activity:
     usage = N_("Please write the number of one of your center's activities, like /change 12. /events lists them.")
     activity = await events.of_my_center(ctx, text, usage, command=command)
-    if activity.status not in CHANGEABLE or activity.ends_at <= ctx.now:
+    planned = activity.status is ActivityStatus.DRAFT and activity.date_known is not DateKnown.EXACT
+    if activity.status not in CHANGEABLE or (activity.ends_at <= ctx.now and not planned):
         raise Refusal(N_("This activity can no longer be changed."))
     return activity
 

@@ -1,5 +1,7 @@
 """The director (or staff) sends a plan file in a private chat; the bot shows what it will create and
-what it could not read, and creates the drafts only after "Create". /publish then announces a draft.
+what it could not read, and creates the drafts only after "Create". /publish then announces a draft; one
+planned only for a month or a day waits for /change to set its day and time. Past rows with attendance
+are recorded as held.
 Targets travel with the plan: a "Chỉ tiêu" sheet in the workbook (or a CSV of targets alone) is shown
 and saved the same way.
 
@@ -18,7 +20,7 @@ from bot.context import Context
 from bot.errors import Refusal
 from bot.i18n import N_
 from bot.messaging import Choice
-from bot.models import Activity, ActivitySession, ActivityStatus, Conversation, RoleKind
+from bot.models import Activity, ActivitySession, ActivityStatus, Conversation, DateKnown, RoleKind
 from bot.registry import Access, Command, Journey
 from bot.services import activities, areas, audit, conversations, plan_import, targets
 from bot.services.people import has_role
@@ -48,13 +50,13 @@ async def on_document(ctx: Context) -> None:
         parts.append(targets.describe(goals, ctx.t, {a.id: f"{a.position}. {names[a.id]}" for a in known}))
     text = "\n\n".join(parts)
     if not plan.planned and not (goals and goals.lines):
-        ctx.reply(text)
+        ctx.reply("\n\n".join(part for part in (text, ctx._(plan_import.nothing_created(plan))) if part))
         return
     data = {"name": document.name, "content": base64.b64encode(content).decode()}
     assert ctx.person is not None
     await conversations.move_to(ctx.session, ctx.person.id, JOURNEY, Step.CONFIRM, ctx.now, data)
     label = (
-        ctx._("✅ Create {count} drafts", count=len(plan.planned))
+        ctx._("✅ Create {count} activities", count=len(plan.planned))
         if plan.planned
         else ctx._("✅ Save {count} targets", count=len(goals.lines) if goals else 0)
     )
@@ -79,13 +81,42 @@ async def on_text(ctx: Context, conversation: Conversation, text: str) -> None:
         center_id=_center_id(ctx),
         actor_id=conversation.person_id,
         file=conversation.data["name"],
-        created=made,
+        created=made.total,
+        ready=made.ready,
+        planned_for_month=made.month,
+        planned_for_day=made.day,
+        held=made.held,
+        refused=len(plan.problems),
         targets=len(goals.lines) if goals else 0,
     )
-    if made or not goals:
-        ctx.reply(ctx._("Created {count} draft activities. Send /publish to announce them one by one.", count=made))
+    if made.total or not goals:
+        ctx.reply(_made(ctx, made, plan))
     if goals:
         ctx.reply(ctx._("Saved {count} targets. /stats shows the progress towards them.", count=len(goals.lines)))
+
+
+def _made(ctx: Context, made: plan_import.Made, plan: plan_import.Plan) -> str:
+    """What the import did, one line per kind of result, then the rows it could not take and why."""
+    lines = [ctx._("Created {count} draft activities ready to announce.", count=made.ready)]
+    if made.month or made.day:
+        lines.append(
+            ctx._(
+                "Planned for a month: {month}; for a day: {day}. They are announced once their day and time "
+                "are set; to set them, send:\n/change",
+                month=made.month,
+                day=made.day,
+            )
+        )
+    if made.held:
+        lines.append(ctx._("Recorded {count} activities as already held, with their attendance.", count=made.held))
+    if plan.problems:
+        lines.append(ctx._("Rows not imported: {count}.", count=len(plan.problems)))
+        for problem in plan.problems[:20]:
+            reason = ctx._(problem.reason, **problem.fields)
+            lines.append(ctx._("• row {row}: {reason}", row=problem.row, reason=reason))
+    if made.ready:
+        lines.append(ctx._("To announce them, send:\n/publish"))
+    return "\n".join(lines)
 
 
 async def _read(ctx: Context, name: str, content: bytes) -> tuple[plan_import.Plan, targets.Sheet | None]:
@@ -112,6 +143,7 @@ async def publish(ctx: Context, args: str) -> None:
                 select(Activity).where(
                     Activity.center_id == center_id,
                     Activity.status == ActivityStatus.DRAFT,
+                    Activity.date_known == DateKnown.EXACT,  # the others wait for /change
                     Activity.id.in_(not_over),
                 )
             ),
@@ -135,6 +167,14 @@ async def publish(ctx: Context, args: str) -> None:
     ctx.close_buttons()
     try:
         told = await activities.publish(ctx.session, activity, now=ctx.now, by=ctx.person)
+    except activities.DateNotSet:
+        raise Refusal(
+            N_(
+                "This activity has no day and time yet, so it cannot be announced. Please set them first with:"
+                "\n/change {number}"
+            ),
+            number=activity.id,
+        ) from None
     except activities.ActivityError:
         raise Refusal(N_("This activity is already over, so it cannot be announced.")) from None
     ctx.reply(ctx._("Published! The announcement is going out to {count} chats now.", count=told))

@@ -23,6 +23,7 @@ from bot.models import (
     Budget,
     BudgetSource,
     Center,
+    DateKnown,
     Delivery,
     DeliveryKind,
     GroupChat,
@@ -42,6 +43,11 @@ SHEET_DAYS = 7  # a village head may enter a paper sheet up to a week after the 
 
 class ActivityError(ValueError):
     """The activity cannot be published or changed as asked (no session, a past date...)."""
+
+
+class DateNotSet(ActivityError):
+    """The activity is planned only for a month or a day (a plan as written): its day and time must be set
+    (/change) before it is announced, or people would be told to come at midnight."""
 
 
 @dataclass
@@ -277,6 +283,8 @@ async def publish(session: AsyncSession, activity: Activity, *, now: datetime, b
     """Announce now to the whole audience and plan the reminders; returns how many chats are told."""
     if activity.status not in (ActivityStatus.DRAFT,):
         raise ActivityError("only a draft can be published")
+    if activity.date_known is not DateKnown.EXACT:
+        raise DateNotSet("its day and time are not set yet")
     if activity.ends_at <= now:
         raise ActivityError("the activity is already over")
     activity.status = ActivityStatus.PUBLISHED
@@ -313,6 +321,7 @@ async def reschedule(
             raise ActivityError("the number of sessions cannot change this way")
         for old, (starts, ends) in zip(activity.sessions, sorted(sessions), strict=True):
             old.starts_at, old.ends_at = starts, ends  # the same sessions, moved: attendance stays attached
+        activity.date_known = DateKnown.EXACT  # a time given: a plan's month or day is now a moment
     if place is not None:
         activity.place = place
     if reminder_rules is not None:

@@ -1,4 +1,5 @@
-"""Centers and their villages."""
+"""Centers and their villages. Errors are message ids (N_), with their fields as a second argument, which the
+command line shows in the operator's language."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.i18n import N_
 from bot.models import Center, Village
 from bot.services.areas import default_areas
 from bot.text import clean_name, fold
@@ -25,18 +27,18 @@ async def create_center(
     population_15_plus: int | None = None,
 ) -> Center:
     if not clean_name(name, 200):
-        raise ValueError("the center needs a name")
+        raise ValueError(N_("the center needs a name"))
     try:
         ZoneInfo(timezone)
     except (ZoneInfoNotFoundError, ValueError):
-        raise ValueError(f"unknown time zone {timezone!r}; try Asia/Ho_Chi_Minh") from None
+        raise ValueError(N_("unknown time zone “{zone}”; try Asia/Ho_Chi_Minh"), {"zone": timezone}) from None
     if population_15_plus is not None and population_15_plus < 0:
-        raise ValueError("the population cannot be negative")
+        raise ValueError(N_("the population cannot be negative"))
     names = list(dict.fromkeys(clean_name(v, 200) for v in villages if v.strip()))
     if not names:
-        raise ValueError("a center needs at least one village")
+        raise ValueError(N_("a center needs at least one village"))
     if len({fold(n) for n in names}) != len(names):
-        raise ValueError("two villages have the same name")
+        raise ValueError(N_("two villages have the same name"))
     center = Center(
         name=clean_name(name, 200),
         commune=clean_name(commune or name, 200),

@@ -2,6 +2,12 @@
 (Tháng, Nội dung hoạt động, Số người tham gia, Đối tượng học, Đơn vị phối hợp/Người dạy, Kinh phí)
 or a week programme (Ngày, Giờ, Nội dung, Địa điểm, ...).
 
+Plans are taken as written: a row with only its month becomes an activity planned for that month
+(`DateKnown.MONTH`, starting at the month's first moment in the center's zone), a row with a day but no
+time one planned for that day (`DateKnown.DAY`, starting at local midnight). Both are drafts that cannot
+be announced until /change sets their day and time. A row that is over and carries attendance columns
+(Số người dự, Nữ, Danh sách) is recorded as held (entered afterwards); one without them is refused.
+
 Reading never writes: `read_plan` returns what would be created and what could not be read (row
 and reason), and `create` makes drafts only after the user has seen that. Each activity keeps a key
 of its center, start and title, so importing the same file twice creates nothing new.
@@ -14,16 +20,30 @@ import hashlib
 import io
 import re
 from dataclasses import dataclass, field
-from datetime import datetime, time, timedelta
+from datetime import date, datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.i18n import N_
-from bot.models import Activity, ActivityKind, Area, BudgetSource, Center, Person
-from bot.services import activities, targets
+from bot.models import (
+    Activity,
+    ActivityKind,
+    ActivityStatus,
+    Area,
+    Attendance,
+    AttendanceMethod,
+    Budget,
+    BudgetSource,
+    Center,
+    DateKnown,
+    Gender,
+    HeadCount,
+    Person,
+)
+from bot.services import activities, audit, checkin, people, targets
 from bot.text import clean_name, fold
 
 MAX_ROWS = 2000
@@ -40,6 +60,7 @@ HEADERS = {
     "ten hoat dong": "title",
     "chuyen de": "title",
     "so nguoi tham gia": "expected",
+    "so hoc vien tham gia": "expected",
     "so hoc vien du kien": "expected",
     "du kien": "expected",
     "doi tuong hoc": "target",
@@ -47,14 +68,35 @@ HEADERS = {
     "don vi phoi hop/nguoi day": "partner",
     "don vi phoi hop": "partner",
     "nguoi day": "partner",
-    "kinh phi": "budget",
     "dia diem": "place",
     "linh vuc": "area",
     "loai": "kind",
     "chien dich": "campaign",
     "so buoi": "sessions",
     "thoi luong": "length",
+    # attendance, for a row that was held: what the paper sign-in sheet says
+    "so nguoi du": "attended",
+    "so nguoi da du": "attended",
+    "tong so": "attended",
+    "nu": "women",
+    "so nu": "women",
+    "danh sach": "names",
+    "ho ten": "names",
+    "ho va ten": "names",
 }
+# Budget columns, planned: a plain "Kinh phí" says no source; the report's sources have their own columns.
+# "Đã chi …" before any of them is what was spent from it.
+BUDGETS = {
+    "kinh phi": BudgetSource.OTHER,
+    "ngan sach": BudgetSource.STATE,
+    "ngan sach nha nuoc": BudgetSource.STATE,
+    "xa hoi hoa": BudgetSource.SOCIAL,
+    "nguoi hoc dong gop": BudgetSource.LEARNERS,
+    "hoc vien dong gop": BudgetSource.LEARNERS,
+}
+HEADERS |= {name: f"planned:{source}" for name, source in BUDGETS.items()}
+HEADERS |= {f"da chi {name}": f"spent:{source}" for name, source in BUDGETS.items()}
+HEADERS["da chi"] = f"spent:{BudgetSource.OTHER}"
 KINDS = {
     "chuyen de": ActivityKind.TALK,
     "lop": ActivityKind.CLASS,
@@ -88,6 +130,7 @@ AREA_WORDS = (
     ("culture", ("truyen thong", "van hoa", "ky niem", "phu nu", "tet thieu nhi", "khai giang")),
 )
 DEFAULT_LENGTH = timedelta(hours=2)
+SESSIONS_IN_TITLE = re.compile(r"\(\s*(\d{1,2})\s*bu[oổ]i\s*\)", re.IGNORECASE)  # "Lớp tin học (5 buổi)"
 
 
 class PlanFileError(ValueError):
@@ -95,10 +138,23 @@ class PlanFileError(ValueError):
 
 
 @dataclass
+class Held:
+    """A past row's attendance as the paper sheet gave it: per session, everyone present and the women among
+    them, and the names written down (each becomes an attendance; the rest a head count)."""
+
+    total: int
+    women: int
+    names: list[str] = field(default_factory=list)
+
+
+@dataclass
 class Planned:
     row: int
     draft: activities.Draft
     area_guessed: bool = False
+    date_known: DateKnown = DateKnown.EXACT
+    held: Held | None = None
+    spent: dict[BudgetSource, int] = field(default_factory=dict)
 
 
 @dataclass
@@ -113,6 +169,38 @@ class Plan:
     planned: list[Planned] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
     already: int = 0  # rows imported before
+
+    @property
+    def drafts(self) -> list[Planned]:
+        return [p for p in self.planned if p.held is None]
+
+    @property
+    def held(self) -> list[Planned]:
+        return [p for p in self.planned if p.held is not None]
+
+
+@dataclass
+class Made:
+    """What an import created: drafts ready to announce, drafts still needing their day and time (planned for a
+    month or a day), and activities recorded as held."""
+
+    ready: int = 0
+    month: int = 0
+    day: int = 0
+    held: int = 0
+
+    @property
+    def total(self) -> int:
+        return self.ready + self.month + self.day + self.held
+
+    @property
+    def undated(self) -> int:
+        return self.month + self.day
+
+
+def _field(header: str) -> str | None:
+    """What a column holds, from its name with or without accents, a note in brackets aside ("Kinh phí (đồng)")."""
+    return HEADERS.get(" ".join(re.sub(r"\(.*?\)", " ", fold(header)).strip(" :.").split()))
 
 
 def table(filename: str, content: bytes) -> list[tuple[int, dict[str, str]]]:
@@ -137,10 +225,10 @@ def table(filename: str, content: bytes) -> list[tuple[int, dict[str, str]]]:
         raise
     except Exception:
         raise PlanFileError(N_("I could not open this file. Please save it again as .xlsx or .csv.")) from None
-    header_at = next((i for i, row in enumerate(grid[:20]) if sum(fold(c) in HEADERS for c in row) >= 2), None)
+    header_at = next((i for i, row in enumerate(grid[:20]) if sum(_field(c) is not None for c in row) >= 2), None)
     if header_at is None:
         raise PlanFileError(N_("I could not find the column names (such as Ngày, Nội dung) in this file."))
-    keys = [HEADERS.get(fold(c)) for c in grid[header_at]]
+    keys = [_field(c) for c in grid[header_at]]
     rows = []
     for number, values in enumerate(grid[header_at + 1 : header_at + 1 + MAX_ROWS], start=header_at + 2):
         rows.append((number, {key: str(value).strip() for key, value in zip(keys, values, strict=False) if key}))
@@ -201,16 +289,99 @@ async def read_plan(
     return plan
 
 
-async def create(session: AsyncSession, center: Center, plan: Plan, *, now: datetime, by: Person | None) -> int:
-    """Create the planned activities as drafts; rows already imported meanwhile are skipped."""
+async def create(session: AsyncSession, center: Center, plan: Plan, *, now: datetime, by: Person | None) -> Made:
+    """Create the planned activities as drafts, and the past rows with attendance as held; rows already imported
+    meanwhile are skipped."""
     known = set(await session.scalars(select(Activity.import_key).where(Activity.center_id == center.id)))
-    made = 0
+    made = Made()
     for planned in plan.planned:
         if planned.draft.import_key in known:
             continue
-        await activities.create(session, center, planned.draft, now=now, by=by)
-        made += 1
+        activity = await activities.create(session, center, planned.draft, now=now, by=by)
+        activity.date_known = planned.date_known
+        for source, vnd in planned.spent.items():
+            budget = next((b for b in activity.budgets if b.source is source), None)
+            if budget is None:
+                activity.budgets.append(Budget(source=source, spent_vnd=vnd))
+            else:
+                budget.spent_vnd = vnd
+        if planned.held is not None:
+            await _record_held(session, center, activity, planned.held, now=now, by=by)
+            made.held += 1
+        elif planned.date_known is DateKnown.MONTH:
+            made.month += 1
+        elif planned.date_known is DateKnown.DAY:
+            made.day += 1
+        else:
+            made.ready += 1
+    await session.flush()
     return made
+
+
+async def _record_held(
+    session: AsyncSession, center: Center, activity: Activity, held: Held, *, now: datetime, by: Person | None
+) -> None:
+    """A past row's attendance, as if typed in at the desk afterwards: each name an attendance from the sheet
+    (the session's tallies move with it, bot.services.checkin.record), the others a head count, per session."""
+    activity.status = ActivityStatus.FINISHED
+    activity.entered_afterwards = True
+    await session.flush()
+    present: dict[int, Person] = {}
+    for name in held.names:
+        person = await _person(session, center, name, now=now, by=by)
+        present[person.id] = person
+    walk_ins = max(held.total - len(present), 0)
+    named_women = sum(p.gender is Gender.FEMALE for p in present.values())  # the sheet's women include them
+    walk_in_women = min(max(held.women - named_women, 0), walk_ins)
+    for activity_session in activity.sessions:
+        for person in present.values():
+            await checkin.record(session, activity_session, person, now, AttendanceMethod.SHEET, by)
+        session.add(
+            HeadCount(
+                session_id=activity_session.id,
+                total=walk_ins,
+                women=walk_in_women,
+                recorded_by_id=by.id if by else None,
+                at=now,
+                afterwards=True,
+            )
+        )
+    if present:
+        await session.execute(
+            update(Attendance)
+            .where(
+                Attendance.session_id.in_([s.id for s in activity.sessions]),
+                Attendance.person_id.in_(list(present)),
+            )
+            .values(afterwards=True)
+            .execution_options(synchronize_session=False)
+        )
+    audit.record(
+        session,
+        action="activity.record_afterwards",
+        at=now,
+        center_id=center.id,
+        actor_id=by.id if by else None,
+        activity_id=activity.id,
+        sessions=len(activity.sessions),
+        total=held.total,
+        women=held.women,
+        named=len(present),
+    )
+
+
+async def _person(session: AsyncSession, center: Center, name: str, *, now: datetime, by: Person | None) -> Person:
+    """The center's person of that name (accents and case aside, the oldest record first), or a new one without
+    an account, as a helper registers a person without a phone; consent is not recorded from a sheet."""
+    found = await people.named(
+        session, center.id, name, Person.forgotten_at.is_(None), Person.anonymous.is_(False), whole=True, limit=1
+    )
+    if found:
+        return found[0]
+    person = Person(center_id=center.id, full_name=name, created_at=now, registered_by_id=by.id if by else None)
+    session.add(person)
+    await session.flush()
+    return person
 
 
 class _Skip(Exception):
@@ -226,45 +397,104 @@ def _read_row(
     title = clean_name(row.get("title", ""), 300)
     if len(title) < 3:
         raise _Skip(N_("no activity name"))
-    starts = _start(row, month, zone)
-    if starts <= now:
-        raise _Skip(N_("{date} is in the past"), date=starts.strftime("%d/%m/%Y %H:%M"))
+    starts, known = _start(row, month, zone)
+    held = _held(row)
+    if held is not None and starts > now:
+        raise _Skip(N_("{date} has not come yet: leave its attendance columns empty"), date=_shown(starts, known))
+    if held is None and _over(starts, known) <= now:
+        raise _Skip(
+            N_("{date} is over: to record it as held, add the columns Số người dự and Nữ (and Danh sách for names)"),
+            date=_shown(starts, known),
+        )
     length = _minutes(row.get("length", ""))
-    count = _number(row.get("sessions", "")) or 1
+    count = _number(row.get("sessions", "")) or _sessions_in(title) or 1
+    kind = _kind(row.get("kind", ""), title)
+    if count > 1 and kind is not ActivityKind.COURSE:
+        kind = ActivityKind.CLASS  # a row of several sessions is a class
     area, guessed = _area(row.get("area", ""), title, areas)
     sessions = [(starts + timedelta(weeks=i), starts + timedelta(weeks=i) + length) for i in range(min(count, 52))]
+    planned: dict[BudgetSource, int] = {}
+    spent: dict[BudgetSource, int] = {}
+    for key, text in row.items():
+        if key.startswith(("planned:", "spent:")) and (vnd := _number(text)):
+            (planned if key.startswith("planned:") else spent)[BudgetSource(key.split(":")[1])] = vnd
     draft = activities.Draft(
         title=title,
-        kind=_kind(row.get("kind", ""), title),
+        kind=kind,
         sessions=sessions,
         area_id=area.id if area else None,
         place=clean_name(row.get("place", ""), 300) or None,
         target_group=clean_name(row.get("target", ""), 300) or None,
         partner=clean_name(row.get("partner", ""), 300) or None,
         expected=_number(row.get("expected", "")),
-        budgets={BudgetSource.OTHER: budget} if (budget := _number(row.get("budget", ""))) else {},
+        budgets=planned,
         campaign=clean_name(row.get("campaign", ""), 300) or None,
     )
-    return Planned(number, draft, guessed)
+    return Planned(number, draft, guessed, known, held, spent)
 
 
-def _start(row: dict[str, str], month: str, zone: ZoneInfo) -> datetime:
+def _start(row: dict[str, str], month: str, zone: ZoneInfo) -> tuple[datetime, DateKnown]:
+    """The first session's start and how much of it the row says: without a time, the day's first moment;
+    without a day, the month's."""
     day_text, time_text = row.get("day", ""), row.get("time", "")
     full = re.search(r"(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})", day_text)
+    month_match = re.search(r"(\d{1,2})[/.-](\d{4})", month)
     if full:
         day, mon, year = (int(g) for g in full.groups())
-    else:
-        month_match = re.search(r"(\d{1,2})[/.-](\d{4})", month)
-        if not (day_text.isdigit() and month_match):
-            raise _Skip(N_("no day: write the date (for example 06/10/2025) in the Ngày column"))
+    elif day_text.isdigit() and month_match:
         day, mon, year = int(day_text), int(month_match.group(1)), int(month_match.group(2))
-    clock = re.search(r"(\d{1,2})\s*[:hH.]\s*(\d{2})?", time_text or day_text[full.end() :] if full else time_text)
-    if clock is None:
-        raise _Skip(N_("no time: write it (for example 13:30) in the Giờ column"))
+    elif not day_text and month_match:
+        mon, year = int(month_match.group(1)), int(month_match.group(2))
+        if not 1 <= mon <= 12:
+            raise _Skip(N_("the month {month} does not exist"), month=f"{mon:02d}/{year}")
+        return datetime(year, mon, 1, tzinfo=zone), DateKnown.MONTH
+    else:
+        raise _Skip(N_("no day: write the date (for example 06/10/2025) in the Ngày column"))
+    rest = time_text or (f"{day_text[: full.start()]} {day_text[full.end() :]}" if full else "")  # "13h30’ ngày 06/10"
+    clock = re.search(r"(\d{1,2})\s*[:hH.]\s*(\d{2})?", rest)
     try:
-        return datetime(year, mon, day, int(clock.group(1)), int(clock.group(2) or 0), tzinfo=zone)
+        if clock is None:
+            return datetime(year, mon, day, tzinfo=zone), DateKnown.DAY
+        return datetime(year, mon, day, int(clock.group(1)), int(clock.group(2) or 0), tzinfo=zone), DateKnown.EXACT
     except ValueError:
         raise _Skip(N_("the date {date} does not exist"), date=f"{day:02d}/{mon:02d}/{year}") from None
+
+
+def _over(starts: datetime, known: DateKnown) -> datetime:
+    """When a row's time is over: an exact start once it has begun; a day or month only once it has ended
+    (so this month's rows still go in as planned for the month)."""
+    if known is DateKnown.EXACT:
+        return starts
+    if known is DateKnown.DAY:
+        following = starts.date() + timedelta(days=1)
+    else:
+        following = date(starts.year + starts.month // 12, starts.month % 12 + 1, 1)
+    return datetime.combine(following, time(0), tzinfo=starts.tzinfo)
+
+
+def _shown(starts: datetime, known: DateKnown) -> str:
+    """A row's date as the plan wrote it."""
+    return starts.strftime({DateKnown.EXACT: "%d/%m/%Y %H:%M", DateKnown.DAY: "%d/%m/%Y"}.get(known, "%m/%Y"))
+
+
+def _held(row: dict[str, str]) -> Held | None:
+    """The attendance columns of a row, or None when they are empty."""
+    total_text, women_text, names_text = (row.get(k, "") for k in ("attended", "women", "names"))
+    if not (total_text or women_text or names_text):
+        return None
+    names = list(dict.fromkeys(n for part in re.split(r"[;,\n]", names_text) if len(n := clean_name(part, 200)) > 1))
+    total = _number(total_text) if total_text else len(names)
+    women = _number(women_text) if women_text else 0
+    if total is None or women is None:
+        raise _Skip(N_("the attendance “{text}” is not a number"), text=(total_text + " " + women_text).strip()[:40])
+    if women > total:
+        raise _Skip(N_("there cannot be more women ({women}) than people ({total})"), women=women, total=total)
+    return Held(max(total, len(names)), women, names)
+
+
+def _sessions_in(title: str) -> int | None:
+    found = SESSIONS_IN_TITLE.search(title)
+    return int(found.group(1)) if found else None
 
 
 def _minutes(text: str) -> timedelta:
@@ -312,22 +542,66 @@ def _key(center_id: int, draft: activities.Draft) -> str:
     return hashlib.sha256(text.encode()).hexdigest()[:40]
 
 
+def when(starts: datetime, known: DateKnown, t: Any) -> str:
+    """An activity's start as far as it is known, in the reader's language: "06/10/2025 13:30", or
+    "07/10/2025 (no time yet)", or "10/2025 (no day or time yet)"."""
+    if known is DateKnown.MONTH:
+        return t.gettext("{month} (no day or time yet)").format(month=t.datetime(starts, "MM/yyyy"))
+    if known is DateKnown.DAY:
+        return t.gettext("{day} (no time yet)").format(day=t.datetime(starts, "dd/MM/yyyy"))
+    return str(t.datetime(starts, "dd/MM/yyyy HH:mm"))
+
+
 def describe(plan: Plan, t: Any, area_names: dict[int, str], limit: int = 40) -> str:
     """What the import will do, row by row, in the reader's language (`t` is a Translator)."""
-    lines = [t.gettext("I will create {count} activities as drafts:").format(count=len(plan.planned))]
-    for planned in plan.planned[:limit]:
-        start = t.datetime(planned.draft.sessions[0][0], "dd/MM/yyyy HH:mm")
+    lines = []
+    drafts, held = plan.drafts, plan.held
+    if drafts or not (held or plan.problems):
+        lines.append(t.gettext("I will create {count} activities as drafts:").format(count=len(drafts)))
+    for planned in drafts[:limit]:
+        start = when(planned.draft.sessions[0][0], planned.date_known, t)
         area = area_names.get(planned.draft.area_id or 0, "-")
         guessed = " " + t.gettext("(guessed)") if planned.area_guessed else ""
         lines.append(f"• {start} — {planned.draft.title} [{area}{guessed}]")
-    if len(plan.planned) > limit:
-        lines.append(t.gettext("… and {count} more.").format(count=len(plan.planned) - limit))
+    if len(drafts) > limit:
+        lines.append(t.gettext("… and {count} more.").format(count=len(drafts) - limit))
+    undated = sum(p.date_known is not DateKnown.EXACT for p in drafts)
+    if undated:
+        lines.append(
+            t.gettext(
+                "{count} of them are planned for a month or a day: they are announced only after their day and "
+                "time are set, with:\n/change"
+            ).format(count=undated)
+        )
+    if held:
+        if lines:
+            lines.append("")
+        lines.append(t.gettext("I will record {count} activities as already held:").format(count=len(held)))
+        for planned in held[:limit]:
+            assert planned.held is not None
+            start = when(planned.draft.sessions[0][0], planned.date_known, t)
+            present = t.gettext("{total} present, {women} women").format(
+                total=planned.held.total, women=planned.held.women
+            )
+            lines.append(f"• {start} — {planned.draft.title}: {present}")
+        if len(held) > limit:
+            lines.append(t.gettext("… and {count} more.").format(count=len(held) - limit))
     if plan.already:
         lines.append(t.gettext("{count} rows were imported before and are skipped.").format(count=plan.already))
     if plan.problems:
-        lines.append("")
+        if lines:
+            lines.append("")
         lines.append(t.gettext("I could not read these rows:"))
         for problem in plan.problems[:limit]:
             reason = t.gettext(problem.reason).format(**problem.fields)
             lines.append(t.gettext("• row {row}: {reason}").format(row=problem.row, reason=reason))
     return "\n".join(lines)
+
+
+def nothing_created(plan: Plan) -> str:
+    """Why an import creates nothing, in one line (a message id)."""
+    if plan.already and not plan.problems:
+        return N_("Nothing was created: every row of this file was imported before.")
+    if plan.problems:
+        return N_("Nothing was created: no row could be read (the reasons are above).")
+    return N_("Nothing was created: the file has no activity rows.")

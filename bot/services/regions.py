@@ -8,6 +8,7 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.i18n import N_
 from bot.models import Center, Person, Region, Role, RoleKind
 from bot.services import audit
 from bot.text import clean_name
@@ -15,9 +16,9 @@ from bot.text import clean_name
 
 async def create(session: AsyncSession, *, name: str, now: datetime, parent_id: int | None = None) -> Region:
     if not clean_name(name, 200):
-        raise ValueError("the region needs a name")
+        raise ValueError(N_("the region needs a name"))
     if parent_id is not None and await session.get(Region, parent_id) is None:
-        raise ValueError(f"there is no region #{parent_id}")
+        raise ValueError(N_("there is no region #{number}"), {"number": parent_id})
     region = Region(name=clean_name(name, 200), parent_id=parent_id, created_at=now)
     session.add(region)
     await session.flush()

@@ -38,7 +38,7 @@ async def test_center_add_prints_a_claim_link_that_makes_its_opener_director(
         )
     assert code == 0
     out = capsys.readouterr().out
-    assert "TTHTCĐ xã Thanh Bình (2 villages)" in out
+    assert re.search(r"Đã tạo Trung tâm số \d+: TTHTCĐ xã Thanh Bình \(2 thôn\)\.", out), out
     link = re.search(r"https://t\.me/loalang_bot\?start=(\S+)", out)
     assert link is not None, out
 

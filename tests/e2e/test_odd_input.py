@@ -123,7 +123,7 @@ def test_center_add_refuses_an_unknown_time_zone(
     code = main(["center", "add", "TTHTCĐ xã A", "--villages", "Thôn 1", "--timezone", "Mars/Base"])
     assert code == 2
     assert capsys.readouterr().err.strip() == (
-        "Could not create the center: unknown time zone 'Mars/Base'; try Asia/Ho_Chi_Minh."
+        "Không tạo được Trung tâm: không biết múi giờ “Mars/Base”; xin dùng Asia/Ho_Chi_Minh."
     )
 
 

@@ -13,7 +13,7 @@ from sqlalchemy import select
 
 from bot.channels.telegram.fake import FakeTelegram
 from bot.cli import main
-from bot.models import Activity, ActivityKind, ActivityStatus, BudgetSource
+from bot.models import Activity, ActivityKind, ActivityStatus, BudgetSource, DateKnown
 from tests.conftest import Bot
 from tests.journeys import commune, local, onboard
 
@@ -54,8 +54,10 @@ async def test_the_lifelong_learning_week_sample_imports_its_five_activities(
     assert made[2].kind is ActivityKind.EVENT and made[2].campaign is not None
     assert made[2].campaign.name == "Tuần lễ hưởng ứng học tập suốt đời 2025"
 
-    assert await _import(bot, WEEK, "--yes") == 0
-    assert "5 dòng đã được nhập trước đây nên được bỏ qua." in capsys.readouterr().out
+    assert await _import(bot, WEEK, "--yes") == 1  # nothing created: a script sees it
+    again = capsys.readouterr()
+    assert "5 dòng đã được nhập trước đây nên được bỏ qua." in again.out
+    assert again.err == "Không tạo gì: mọi dòng của tệp này đã được nhập trước đây.\n"
     assert len(await _activities(bot)) == 5
 
 
@@ -100,19 +102,27 @@ async def test_an_xlsx_plan_with_bad_rows_reports_them_and_creates_nothing_until
     path = tmp_path / "ke-hoach.xlsx"
     path.write_bytes(buffer.getvalue())
 
-    monkeypatch.setattr("builtins.input", lambda prompt: "n")
+    monkeypatch.setattr("bot.cli._interactive", lambda: True)  # a person at a terminal
+    asked: list[str] = []
+    monkeypatch.setattr("builtins.input", lambda prompt: asked.append(prompt) or "k")
     assert await _import(bot, path) == 1
-    out = capsys.readouterr().out
-    assert "Loa Làng sẽ tạo 1 hoạt động ở dạng nháp:" in out
+    said = capsys.readouterr()
+    assert asked == ["Tạo các hoạt động này? [c/K] "]
+    assert said.err == "Chưa tạo gì.\n"
+    out = said.out
+    assert "Loa Làng sẽ tạo 2 hoạt động ở dạng nháp:" in out
+    assert "• 07/10/2025 (chưa có giờ) — Thiếu giờ [" in out  # a day without a time: planned for that day
     assert "• dòng 4: ngày 31/09/2025 không có trên lịch" in out
-    assert "• dòng 5: thiếu giờ: ghi giờ (ví dụ 13:30) vào cột Giờ" in out
-    assert "• dòng 6: 01/09/2025 08:00 đã qua" in out
+    assert "• dòng 6: 01/09/2025 08:00 đã qua: để ghi nhận hoạt động đã tổ chức, xin thêm cột Số người dự" in out
     assert "• dòng 7: lĩnh vực “99” không có: dùng số từ 1 đến 10" in out
     assert await _activities(bot) == []
 
-    monkeypatch.setattr("builtins.input", lambda prompt: "y")
+    monkeypatch.setattr("builtins.input", lambda prompt: "có")
     assert await _import(bot, path) == 0
-    assert [a.title for a in await _activities(bot)] == ["Chuyên đề phòng chống lừa đảo"]
+    assert [(a.title, a.date_known) for a in await _activities(bot)] == [
+        ("Chuyên đề phòng chống lừa đảo", DateKnown.EXACT),
+        ("Thiếu giờ", DateKnown.DAY),
+    ]
 
 
 async def test_a_file_that_is_not_a_plan_is_refused_in_one_line(
@@ -136,11 +146,11 @@ async def test_the_director_sends_the_plan_file_in_chat_confirms_and_publishes_a
     await bot.settle()
     preview = hung.private_chat.bot_messages[-1]
     assert preview.text.startswith("Loa Làng sẽ tạo 5 hoạt động ở dạng nháp:")
-    assert preview.buttons == ["✅ Tạo 5 bản nháp", "✖ Hủy"]
+    assert preview.buttons == ["✅ Tạo 5 hoạt động", "✖ Hủy"]
     assert await _activities(bot) == []
 
-    done = (await bot.press(hung, preview, "✅ Tạo 5 bản nháp"))[-1]
-    assert done.text == "Đã tạo 5 hoạt động nháp. Để đăng từng hoạt động, gửi:\n/publish"
+    done = (await bot.press(hung, preview, "✅ Tạo 5 hoạt động"))[-1]
+    assert done.text == "Đã tạo 5 hoạt động nháp sẵn sàng để đăng.\nĐể đăng các hoạt động, gửi:\n/publish"
     assert len(await _activities(bot)) == 5
 
     drafts = (await bot.say(hung, "/publish"))[-1]

@@ -78,7 +78,7 @@ async def test_a_province_officer_sees_its_centers_summed_and_one_block_per_cent
     officer = await person_of(bot, binh)
     assert officer is not None
     assert await asyncio.to_thread(main, ["region", "officer", "1"]) == 0
-    assert f"Officer: person #{officer.id}, since 2025-" in capsys.readouterr().out
+    assert f"Cán bộ: người số {officer.id}, từ ngày " in capsys.readouterr().out
     assert await asyncio.to_thread(main, ["region", "officer", "1", "--revoke", str(officer.id)]) == 0
     assert (await bot.say(binh, "/stats"))[-1].text.startswith(
         "Xin lỗi, lệnh này chỉ dành cho Giám đốc, cán bộ Trung tâm và trưởng thôn"

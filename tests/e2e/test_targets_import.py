@@ -65,9 +65,9 @@ async def test_a_plan_workbook_with_a_targets_sheet_creates_drafts_and_targets_t
     assert text.startswith("Loa Làng sẽ tạo 1 hoạt động ở dạng nháp:")
     assert "Loa Làng sẽ lưu 1 chỉ tiêu:\n• 2025, 3. Chuyên đề Giáo dục pháp luật: 8 lớp, 750 lượt người" in text
     assert "• dòng 3: Không có lĩnh vực “thiên văn”." in text
-    done = await bot.press(hung, preview, "✅ Tạo 1 bản nháp")
+    done = await bot.press(hung, preview, "✅ Tạo 1 hoạt động")
     assert [m.text for m in done] == [
-        "Đã tạo 1 hoạt động nháp. Để đăng từng hoạt động, gửi:\n/publish",
+        "Đã tạo 1 hoạt động nháp sẵn sàng để đăng.\nĐể đăng các hoạt động, gửi:\n/publish",
         "Đã lưu 1 chỉ tiêu. Để xem tiến độ thực hiện, gửi:\n/stats",
     ]
 
@@ -79,9 +79,7 @@ async def test_the_command_line_imports_targets_too(
     arguments = ["plan", "import", str(SAMPLE), "--center", "1", "--yes"]
     assert await asyncio.to_thread(main, arguments, clock=bot.clock) == 0
     out = capsys.readouterr().out
-    assert "Loa Làng sẽ lưu 11 chỉ tiêu:" in out and out.rstrip().endswith(
-        "Created 0 draft activities; saved 11 targets."
-    )
+    assert "Loa Làng sẽ lưu 11 chỉ tiêu:" in out and out.rstrip().endswith("Đã lưu 11 chỉ tiêu.")
     listed = (await bot.say(place.director, "/target 2025"))[-1].text or ""
     assert "• Toàn trung tâm: 53 lớp, 4.350 lượt người" in listed
 

@@ -55,7 +55,7 @@ def test_cli_without_token_starts_the_sandbox_and_says_what_to_set(
     monkeypatch.setattr("bot.channels.sandbox.run", sandbox)
     assert main([]) == 0
     out = capsys.readouterr().out.strip()
-    assert len(out.splitlines()) == 1 and "BOT_TOKEN" in out and "sandbox" in out
+    assert len(out.splitlines()) == 1 and "BOT_TOKEN" in out and "bản chạy thử" in out  # in Vietnamese, the default
     [options] = started
     assert (options["folder"], options["fresh"], options["port"]) == (Path("data/sandbox"), False, 8080)
 
