@@ -12,7 +12,7 @@ from datetime import datetime
 from bot import typed
 from bot.i18n import N_, Translator
 from bot.messaging import Choice, Keyboard, Messenger
-from bot.models import Activity, ActivityKind, RoleKind, Standing
+from bot.models import Activity, ActivityKind, DateKnown, RoleKind, Standing
 from bot.services.areas import label
 
 ROLE_NAMES = {
@@ -30,7 +30,13 @@ KIND_NAMES = {
 
 
 def when(activity: Activity, t: Translator) -> str:
-    """ "Thứ Hai, 06/10/2025 lúc 13:30" — and the number of sessions of a class."""
+    """ "Thứ Hai, 06/10/2025 lúc 13:30" — and the number of sessions of a class. A plan's activity known only
+    by its day or month says so instead of showing midnight or the first of the month."""
+    if activity.date_known is DateKnown.MONTH:
+        return t.gettext(N_("{month} (no day or time yet)")).format(month=t.datetime(activity.starts_at, "MM/yyyy"))
+    if activity.date_known is DateKnown.DAY:
+        day = t.datetime(activity.starts_at, "EEEE, dd/MM/yyyy")
+        return t.gettext(N_("{day} (no time yet)")).format(day=day)
     return when_from(activity.starts_at, len(activity.sessions), t)
 
 
