@@ -25,7 +25,7 @@ from bot.models import Center
 from bot.registry import Access, Command
 from bot.reports import FORMATS, default_addressees, document, layout
 from bot.services import audit, stats, upward
-from bot.text import fold
+from bot.text import fold, spelled_out
 from handlers.stats import Wanted, scope_of
 
 NAMES = {"xlsx": "Excel", "pdf": "PDF", "csv": "CSV"}
@@ -60,7 +60,7 @@ async def report(ctx: Context, args: str) -> None:
         ctx._(
             "Report for {period} of {title}: {classes} classes, {visits} learner-visits ({women} women).",
             period=layout.period_words(period, ctx.t),
-            title=title,
+            title=spelled_out(title),
             classes=ctx.t.number(total.classes),
             visits=ctx.t.number(total.visits),
             women=ctx.t.number(total.women),
