@@ -284,7 +284,7 @@ def _official(figures: stats.Figures, facts: upward.Facts, t: Translator, signer
             signer.number,
             _(N_("{place}, {date}")).format(place=signer.place, date=t.datetime(figures.now, _(N_("MMMM d, yyyy")))),
         ),
-        heading=[_title(figures.period, t), signer.place],
+        heading=[_title(figures.period, t)],
         before=_narrative(figures, facts, t, signer),
         signature=signature,
         columns=[

@@ -9,10 +9,12 @@ planned for November and January count nothing, but the drafts are the next peri
 
 from __future__ import annotations
 
+import asyncio
 import csv
 import io
 from dataclasses import dataclass
 from datetime import timedelta
+from pathlib import Path
 
 import pytest
 from openpyxl import load_workbook
@@ -20,6 +22,7 @@ from pypdf import PdfReader
 from sqlalchemy import func, select
 
 from bot.channels.telegram.fake import FakeTelegram, FakeUser
+from bot.cli import main
 from bot.models import (
     ActivityKind,
     ActivityStatus,
@@ -229,7 +232,6 @@ async def test_the_monthly_report_is_the_document_a_center_sends_upward_cell_by_
     narrative = texts[texts.index("BÁO CÁO KẾT QUẢ HOẠT ĐỘNG THÁNG 10 NĂM 2025") :]
     assert narrative[: narrative.index("Kết quả cụ thể theo từng loại hoạt động:") + 1] == [
         "BÁO CÁO KẾT QUẢ HOẠT ĐỘNG THÁNG 10 NĂM 2025",
-        "Thanh Bình",
         "Kính gửi:",
         "- Ủy ban nhân dân xã Thanh Bình.",
         "I. ĐẶC ĐIỂM TÌNH HÌNH",
@@ -303,7 +305,7 @@ async def test_the_quarterly_report_and_addressees_set_by_the_director(bot: Bot,
     cells = _cells(sent.document[1])
     texts = _texts(cells)
     at = texts.index("BÁO CÁO KẾT QUẢ HOẠT ĐỘNG QUÝ IV NĂM 2025")
-    assert texts[at + 2 : at + 5] == [
+    assert texts[at + 1 : at + 4] == [
         "Kính gửi:",
         "- Ủy ban nhân dân xã Thanh Bình;",
         "- Phòng Giáo dục và Đào tạo huyện Đông Triều.",
@@ -396,6 +398,29 @@ async def test_staff_record_an_activitys_budget_by_source_and_it_is_audited(
     assert entries == 3 + 5  # three typed here; the seed's five rows were recorded the same way
     audit = (await bot.say(hung, "/audit"))[-1].text or ""
     assert tr(lang, "recorded the budget of activity #{activity_id}", activity_id=talk) in audit
+
+
+async def test_the_command_line_writes_a_quarters_report(
+    bot: Bot, fake: FakeTelegram, cli_env: None, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    place, _ids = await _ready(bot, fake)
+    target = tmp_path / "bao-cao-quy-4.xlsx"
+    arguments = ["report", "--center", str(place.center_id), "--period", "2025-Q4", "-o", str(target)]
+    assert await asyncio.to_thread(main, arguments, clock=lambda: local(NOW)) == 0
+    cells = _cells(target.read_bytes())
+    assert "BÁO CÁO KẾT QUẢ HOẠT ĐỘNG QUÝ IV NĂM 2025" in _texts(cells)
+    assert {row[0]: row[1:5] for row in cells if isinstance(row[0], int)} == {
+        n: [name, *QUARTER.get(n, (0, 0, 0))] for n, name in ROWS.items()
+    }
+    assert {row[1]: row[2:4] for row in cells if row[0] is None and row[1] in QUARTER_MONEY} == QUARTER_MONEY
+    month = tmp_path / "thang-10.csv"
+    arguments = ["report", "--center", str(place.center_id), "--period", "2025-10", "--format", "csv", "-o", str(month)]
+    assert await asyncio.to_thread(main, arguments, clock=lambda: local(NOW)) == 0
+    assert "BÁO CÁO KẾT QUẢ HOẠT ĐỘNG THÁNG 10 NĂM 2025" in month.read_text("utf-8-sig")
+    with pytest.raises(SystemExit) as refused:
+        await asyncio.to_thread(main, ["report", "--center", "1", "--period", "2025-13", "-o", str(month)])
+    assert refused.value.code == 2
+    assert "expected 2025-10 (a month), 2025-Q4 (a quarter) or 2025 (a year)" in capsys.readouterr().err
 
 
 def test_amounts_are_read_as_people_write_them() -> None:
