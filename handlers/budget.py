@@ -134,4 +134,4 @@ def _show(ctx: Context, activity: Activity, money: dict[BudgetSource, budgets.Mo
     )
 
 
-COMMANDS = (Command("budget", budget, N_("An activity's budget by source"), Access.STAFF, in_menu=False),)
+COMMANDS = (Command("budget", budget, N_("An activity's budget by source"), Access.STAFF),)

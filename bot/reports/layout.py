@@ -136,8 +136,8 @@ def _title(period: stats.Period, t: Translator) -> str:
 def _narrative(figures: stats.Figures, facts: upward.Facts, t: Translator, signer: Signer) -> list[Text]:
     """Kính gửi, I. Đặc điểm tình hình, II. Kết quả: a few sentences written from the figures."""
     _ = t.gettext
-    lines = [Text(_(N_("To:")), bold=True)]
-    addressees = signer.addressees
+    addressees = signer.addressees  # a region's report has none: it is the region's own record
+    lines = [Text(_(N_("To:")), bold=True)] if addressees else []
     lines += [Text(f"- {name}{';' if i < len(addressees) - 1 else '.'}") for i, name in enumerate(addressees)]
     lines.append(Text(_(N_("I. The situation")), bold=True))
     if facts.population:
