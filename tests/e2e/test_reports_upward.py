@@ -367,8 +367,7 @@ async def test_staff_record_an_activitys_budget_by_source_and_it_is_audited(
     assert f"/budget {talk} nn 2000000 1500000" in (asked.text or "")
 
     saved = (await bot.say(hung, f"/budget {talk} nn 2.000.000 1500000"))[-1].text or ""
-    vnd = "đồng"
-    amount = {"vi": "{} " + vnd, "en": "{} " + vnd}[lang]
+    amount = {"vi": "{} đồng", "en": "{} VND"}[lang]
     state = tr(
         lang,
         "• {source}: planned {planned}, spent {spent}",
