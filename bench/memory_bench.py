@@ -190,7 +190,7 @@ async def run(args: argparse.Namespace) -> None:
 
             await said(director, "/stats", replies=2)  # the figures, then the chart
             phase("/stats")
-            await said(director, "/report", replies=1)
+            await said(director, "/report 2025", replies=1)
             phase("/report (Excel)")
             await said(director, "/report 2025 pdf", replies=1)
             phase("/report 2025 pdf")

@@ -10,6 +10,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import logging
+import re
 import signal
 import sys
 from collections.abc import Callable, Sequence
@@ -25,7 +26,7 @@ from bot.config import SUPPORTED_LOCALES, ConfigError, Settings, load_settings
 from bot.database import Database
 from bot.i18n import N_, Translator
 from bot.models import Center, InviteKind, Region
-from bot.reports import yearly
+from bot.reports import document
 from bot.services import areas, audit, centers, invites, plan_import, regions, stats, targets
 from bot.text import fold
 
@@ -149,11 +150,15 @@ def _parser() -> argparse.ArgumentParser:
     officer.add_argument("--revoke", type=int, metavar="PERSON", help="take the role back from this officer")
     officer.set_defaults(action=_region_officer)
 
-    report = commands.add_parser("report", help="write the yearly report file (the same figures as /stats)")
+    report = commands.add_parser(
+        "report", help="write the report file of a month, quarter or year (the same figures as /stats)"
+    )
     whose = report.add_mutually_exclusive_group(required=True)
     whose.add_argument("--center", type=int, help="the center's number")
     whose.add_argument("--region", type=int, help="a region's number: one block of rows per center")
-    report.add_argument("--year", type=_year, required=True)
+    when = report.add_mutually_exclusive_group(required=True)
+    when.add_argument("--period", type=_period, help="2025-10 (a month), 2025-Q4 (a quarter) or 2025 (a year)")
+    when.add_argument("--year", type=_year, help="the same as --period YEAR")
     report.add_argument("--format", choices=["xlsx", "csv", "pdf"], default="xlsx")
     report.add_argument(
         "--lang",
@@ -179,6 +184,22 @@ def _year(text: str) -> int:
     if not (text.isdigit() and int(text) in stats.YEARS):
         raise argparse.ArgumentTypeError("expected a year between 2000 and 2100")
     return int(text)
+
+
+_PERIOD = re.compile(r"^(\d{4})(?:-(?:(\d{1,2})|[Qq]([1-4])))?$")
+
+
+def _period(text: str) -> stats.Period:
+    """`--period`: "2025-10" a month, "2025-Q4" a quarter, "2025" a year."""
+    match = _PERIOD.match(text.strip())
+    if match is None or int(match.group(1)) not in stats.YEARS or not 1 <= int(match.group(2) or 1) <= 12:
+        raise argparse.ArgumentTypeError("expected 2025-10 (a month), 2025-Q4 (a quarter) or 2025 (a year)")
+    year = int(match.group(1))
+    if match.group(2):
+        return stats.Period(year, stats.PeriodKind.MONTH, int(match.group(2)))
+    if match.group(3):
+        return stats.Period(year, stats.PeriodKind.QUARTER, int(match.group(3)))
+    return stats.Period(year)
 
 
 async def _default(settings: Settings, args: argparse.Namespace) -> int:
@@ -472,8 +493,9 @@ async def _report(settings: Settings, args: argparse.Namespace) -> int:
                     return 2
                 scope = found
                 locale = getattr(args, "lang", None) or settings.default_locale
-            attachment, figures = await yearly(
-                session, scope, args.year, args.clock(), Translator(locale, scope.timezone), args.format
+            period = args.period or stats.Period(args.year)
+            attachment, figures = await document(
+                session, scope, period, args.clock(), Translator(locale, scope.timezone), args.format
             )
     finally:
         await db.dispose()

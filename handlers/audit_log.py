@@ -26,6 +26,8 @@ ACTIONS = {
     "plan.import": N_("imported a plan: {created} activities"),
     "target.set": N_("set a target"),
     "center.population": N_("set the population aged 15 and over"),
+    "center.addressees": N_("set whom the reports are addressed to"),
+    "activity.budget": N_("recorded the budget of activity #{activity_id}"),
     "center.retention": N_("set how long names are kept: {months} months"),
     "retention.expired": N_("anonymized the old activities of {people} people"),
     "group.link": N_("linked a group chat"),

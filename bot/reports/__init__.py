@@ -1,4 +1,5 @@
-"""The yearly report file and the /stats chart, drawn from one `stats.Figures`."""
+"""The report files upward (a month's, a quarter's, a year's) and the /stats chart, drawn from one
+`stats.Figures` (and, for the document's other parts, `upward.Facts`)."""
 
 from __future__ import annotations
 
@@ -13,20 +14,30 @@ from bot.i18n import N_, Translator
 from bot.messaging import Attachment
 from bot.models import Center, Person, Region, Role, RoleKind
 from bot.reports import csv_file, layout
-from bot.services import stats
+from bot.services import stats, upward
 
 FORMATS = ("xlsx", "csv", "pdf")
 _CENTER_WORDS = re.compile(r"^(tthtcđ|trung tâm học tập cộng đồng)\s+", re.IGNORECASE)
+_PLACE_WORDS = re.compile(r"^(xã|phường|thị trấn|commune|ward)\s+", re.IGNORECASE)  # "Thanh Bình, ngày …"
+
+
+async def document(
+    session: AsyncSession, scope: stats.Scope, period: stats.Period, now: datetime, t: Translator, fmt: str
+) -> tuple[Attachment, stats.Figures]:
+    """The report of a month, quarter or year as a file, and the figures it holds (the same `/stats` shows)."""
+    figures = await stats.figures(session, scope, period, now, villages=True, activities=True)
+    visits = {c.center_id: c.table.total.visits for c in figures.centers}
+    facts = await upward.facts(session, scope, period, visits)
+    report = layout.report(figures, t, await signer(session, scope, t), facts)
+    content = await asyncio.to_thread(_write, report, t, fmt)
+    return Attachment(f"{_slug(report.filename)}.{fmt}", content), figures
 
 
 async def yearly(
     session: AsyncSession, scope: stats.Scope, year: int, now: datetime, t: Translator, fmt: str
 ) -> tuple[Attachment, stats.Figures]:
-    """The report of a year as a file, and the figures it holds (the same `/stats` shows)."""
-    figures = await stats.figures(session, scope, stats.Period(year), now, villages=True, activities=True)
-    report = layout.report(figures, t, await signer(session, scope, t))
-    content = await asyncio.to_thread(_write, report, t, fmt)
-    return Attachment(f"{_slug(report.filename)}.{fmt}", content), figures
+    """The report of a year (`document` for the whole year)."""
+    return await document(session, scope, stats.Period(year), now, t, fmt)
 
 
 def _write(report: layout.Report, t: Translator, fmt: str) -> bytes:
@@ -48,7 +59,13 @@ async def signer(session: AsyncSession, scope: stats.Scope, t: Translator) -> la
     if scope.region_id is not None:
         region = await session.get(Region, scope.region_id)
         name = region.name if region else ""
-        return layout.Signer(issuer=name, body=t.gettext(N_("Community learning centers")), place=name, name=None)
+        return layout.Signer(
+            issuer=name,
+            body=t.gettext(N_("Community learning centers")),
+            place=name,
+            name=None,
+            number=t.gettext(N_("No.: …/BC")),
+        )
     center = await session.get(Center, scope.center_ids[0])
     assert center is not None
     commune = _CENTER_WORDS.sub("", center.commune).strip()
@@ -59,12 +76,30 @@ async def signer(session: AsyncSession, scope: stats.Scope, t: Translator) -> la
         .order_by(Role.granted_at.desc())
         .limit(1)
     )
+    committee = t.gettext(N_("People's Committee of {commune}")).format(commune=commune)
     return layout.Signer(
-        issuer=t.gettext(N_("People's Committee of {commune}")).format(commune=commune),
+        issuer=committee,
         body=t.gettext(N_("Community learning center")),
-        place=commune[:1].upper() + commune[1:],
+        place=_PLACE_WORDS.sub("", commune).strip(),
         name=director,
+        number=t.gettext(N_("No.: …/BC-TTHTCĐ")),
+        addressees=upward.addressees_of(center) or await default_addressees(session, center, t),
     )
+
+
+async def default_addressees(session: AsyncSession, center: Center, t: Translator) -> list[str]:
+    """Without a list of its own, a center reports to its commune's People's Committee and, when it belongs
+    to a district or province, to that region's education office."""
+    commune = _CENTER_WORDS.sub("", center.commune).strip()
+    found = [t.gettext(N_("People's Committee of {commune}")).format(commune=commune)]
+    region = await session.get(Region, center.region_id) if center.region_id else None
+    if region is not None:
+        found.append(
+            t.gettext(N_("Education and Training Office of {region}")).format(
+                region=region.name[:1].lower() + region.name[1:]
+            )
+        )
+    return found
 
 
 def _slug(text: str) -> str:

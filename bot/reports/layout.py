@@ -1,7 +1,9 @@
-"""The yearly report as plain sheets of cells, in the reader's language: the official table of
-DOMAIN.md with the header the center fills in and a signature block, every activity, and the
-per-village totals. The XLSX, CSV and PDF writers only lay these cells out, so the three files can
-never disagree with each other, nor with `/stats`, which reads the same `Figures`.
+"""The report upward (a month's, a quarter's or a year's) as plain sheets of cells, in the reader's
+language: the document a center sends to the commune and the education office (its header, number and
+date line, title, addressees, short narrative sections written from the figures, the official table of
+DOMAIN.md, the ratio to the population, the budget by source, the next period's plan, the signature
+block), every activity, and the per-village totals. The XLSX, CSV and PDF writers only lay these cells
+out, so the three files can never disagree with each other, nor with `/stats`, which reads the same `Figures`.
 """
 
 from __future__ import annotations
@@ -9,9 +11,28 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from bot.i18n import N_, Translator
-from bot.services import areas, stats
+from bot.models import BudgetSource, DateKnown
+from bot.services import areas, stats, upward
 
 Cell = str | int | None
+ROMAN = ("", "I", "II", "III", "IV")
+
+
+@dataclass
+class Text:
+    """A paragraph of the document, in bold for a section's title."""
+
+    text: str
+    bold: bool = False
+
+
+@dataclass
+class Block:
+    """A small table under the main one (the budget by source): its cells start in the second column."""
+
+    columns: list[str]
+    rows: list[list[Cell]]
+    strong: set[int] = field(default_factory=set)
 
 
 @dataclass
@@ -26,6 +47,9 @@ class Sheet:
     widths: list[int] = field(default_factory=list)  # relative column widths
     masthead: tuple[list[str], list[str]] | None = None  # the issuer (left) and the national motto (right)
     signature: list[str] = field(default_factory=list)  # the signature block, on the right under the table
+    dateline: tuple[str, str] | None = None  # the number (left) and the place and date (right), under the masthead
+    before: list[Text] = field(default_factory=list)  # addressees and narrative, between the title and the table
+    after: list[Text | Block] = field(default_factory=list)  # under the footer, before the signature
 
 
 @dataclass
@@ -44,6 +68,8 @@ class Signer:
     body: str  # "TRUNG TÂM HỌC TẬP CỘNG ĐỒNG" or the region's name
     place: str  # the commune, written before the date
     name: str | None  # the director who signs
+    number: str = ""  # "Số: …/BC-TTHTCĐ", the number left blank for the office to fill in
+    addressees: list[str] = field(default_factory=list)  # "Kính gửi", one per line
 
 
 def row_name(row: stats.Row, t: Translator) -> str:
@@ -57,15 +83,164 @@ def table_rows(table: stats.Table, t: Translator) -> list[list[Cell]]:
     return [[i, row_name(row, t), row.classes, row.visits, row.women] for i, row in enumerate(table.rows, 1)]
 
 
-def report(figures: stats.Figures, t: Translator, signer: Signer) -> Report:
-    year = figures.period.year
-    return Report(
-        filename=t.gettext(N_("report-{year}")).format(year=year),
-        sheets=[_official(figures, t, signer), _activities(figures, t), _villages(figures, t)],
+def period_words(period: stats.Period, t: Translator) -> str:
+    """The period as a sentence says it: "tháng 10 năm 2025", "quý IV năm 2025", "năm 2025"."""
+    if period.kind is stats.PeriodKind.MONTH:
+        return t.gettext(N_("month {month} of {year}")).format(month=period.number, year=period.year)
+    if period.kind is stats.PeriodKind.QUARTER:
+        return t.gettext(N_("quarter {quarter} of {year}")).format(quarter=ROMAN[period.number], year=period.year)
+    return t.gettext(N_("the year {year}")).format(year=period.year)
+
+
+def period_file_code(period: stats.Period) -> str:
+    """The period in a file name: "2025-10", "2025-Q4", "2025" (what `loalang report --period` takes)."""
+    if period.kind is stats.PeriodKind.MONTH:
+        return f"{period.year}-{period.number:02d}"
+    if period.kind is stats.PeriodKind.QUARTER:
+        return f"{period.year}-Q{period.number}"
+    return str(period.year)
+
+
+def source_name(source: BudgetSource, t: Translator) -> str:
+    return t.gettext(
+        {
+            BudgetSource.STATE: N_("State budget"),
+            BudgetSource.SOCIAL: N_("Social contributions"),
+            BudgetSource.LEARNERS: N_("Learners' contributions"),
+            BudgetSource.OTHER: N_("Other sources"),
+        }[source]
     )
 
 
-def _official(figures: stats.Figures, t: Translator, signer: Signer) -> Sheet:
+def report(figures: stats.Figures, t: Translator, signer: Signer, facts: upward.Facts | None = None) -> Report:
+    facts = facts or upward.Facts({s: upward.budgets.Money() for s in BudgetSource}, [], [], 0, 0, None, 0)
+    return Report(
+        filename=t.gettext(N_("report-{period}")).format(period=period_file_code(figures.period)),
+        sheets=[_official(figures, facts, t, signer), _activities(figures, t), _villages(figures, t)],
+    )
+
+
+def _title(period: stats.Period, t: Translator) -> str:
+    _ = t.gettext
+    if period.kind is stats.PeriodKind.MONTH:
+        return _(N_("REPORT ON THE RESULTS OF ACTIVITIES IN MONTH {month} OF {year}")).format(
+            month=period.number, year=period.year
+        )
+    if period.kind is stats.PeriodKind.QUARTER:
+        return _(N_("REPORT ON THE RESULTS OF ACTIVITIES IN QUARTER {quarter} OF {year}")).format(
+            quarter=ROMAN[period.number], year=period.year
+        )
+    return _(N_("REPORT ON THE RESULTS OF ACTIVITIES IN {year}")).format(year=period.year)
+
+
+def _narrative(figures: stats.Figures, facts: upward.Facts, t: Translator, signer: Signer) -> list[Text]:
+    """Kính gửi, I. Đặc điểm tình hình, II. Kết quả: a few sentences written from the figures."""
+    _ = t.gettext
+    addressees = signer.addressees  # a region's report has none: it is the region's own record
+    lines = [Text(_(N_("To:")), bold=True)] if addressees else []
+    lines += [Text(f"- {name}{';' if i < len(addressees) - 1 else '.'}") for i, name in enumerate(addressees)]
+    lines.append(Text(_(N_("I. The situation")), bold=True))
+    if facts.population:
+        lines.append(
+            Text(
+                _(N_("{body} serves {villages} villages, with {population} people aged 15 and over.")).format(
+                    body=signer.body, villages=t.number(facts.villages), population=t.number(facts.population)
+                )
+            )
+        )
+    else:
+        lines.append(
+            Text(
+                _(N_("{body} serves {villages} villages.")).format(body=signer.body, villages=t.number(facts.villages))
+            )
+        )
+    lines.append(Text(_(N_("II. Results")), bold=True))
+    total = figures.table.total
+    lines.append(
+        Text(
+            _(
+                N_(
+                    "In {period}, {classes} classes (topics) were held, with {visits} learner-visits, of which "
+                    "{women} by women."
+                )
+            ).format(
+                period=period_words(figures.period, t),
+                classes=t.number(total.classes),
+                visits=t.number(total.visits),
+                women=t.number(total.women),
+            )
+        )
+    )
+    for campaign in facts.campaigns:
+        lines.append(
+            Text(
+                _(N_("{campaign}: {activities} activities, {visits} learner-visits ({women} women).")).format(
+                    campaign=campaign.name,
+                    activities=t.number(campaign.activities),
+                    visits=t.number(campaign.visits),
+                    women=t.number(campaign.women),
+                )
+            )
+        )
+    lines.append(Text(_(N_("The results by kind of activity:"))))
+    return lines
+
+
+def _budget_block(facts: upward.Facts, t: Translator) -> list[Text | Block]:
+    _ = t.gettext
+    rows: list[list[Cell]] = []
+    planned = spent = 0
+    for source, money in facts.budgets.items():
+        rows.append([source_name(source, t), money.planned or 0, money.spent or 0])
+        planned += money.planned or 0
+        spent += money.spent or 0
+    rows.append([_(N_("Total")), planned, spent])
+    return [
+        Text(_(N_("Budget by source")), bold=True),
+        Block([_(N_("Source")), _(N_("Planned (VND)")), _(N_("Spent (VND)"))], rows, {len(rows) - 1}),
+    ]
+
+
+def _next_plan(figures: stats.Figures, facts: upward.Facts, t: Translator) -> list[Text]:
+    """III. Phương hướng: the next period's planned activities (drafts included), as the plan has them."""
+    _ = t.gettext
+    heading = {
+        stats.PeriodKind.MONTH: N_("III. Plans for the next month"),
+        stats.PeriodKind.QUARTER: N_("III. Plans for the next quarter"),
+        stats.PeriodKind.YEAR: N_("III. Plans for the next year"),
+    }[figures.period.kind]
+    lines = [Text(_(heading), bold=True)]
+    after = upward.following(figures.period)
+    if not facts.coming_total:
+        lines.append(
+            Text(
+                _(N_("No activity is planned yet for {period}; the center keeps up its regular activities.")).format(
+                    period=period_words(after, t)
+                )
+            )
+        )
+        return lines
+    lines.append(
+        Text(
+            _(N_("{count} activities are planned for {period}:")).format(
+                count=t.number(facts.coming_total), period=period_words(after, t)
+            )
+        )
+    )
+    for item in facts.coming:
+        if item.date_known is DateKnown.MONTH:
+            when = t.gettext(N_("{month}/{year}")).format(
+                month=t.datetime(item.starts_at, "M"), year=t.datetime(item.starts_at, "yyyy")
+            )
+        else:
+            when = t.datetime(item.starts_at, "dd/MM/yyyy")
+        lines.append(Text(f"- {when}: {item.title}"))
+    if facts.coming_total > len(facts.coming):
+        lines.append(Text(_(N_("and {count} more.")).format(count=t.number(facts.coming_total - len(facts.coming)))))
+    return lines
+
+
+def _official(figures: stats.Figures, facts: upward.Facts, t: Translator, signer: Signer) -> Sheet:
     _ = t.gettext
     rows: list[list[Cell]] = []
     strong: set[int] = set()
@@ -83,16 +258,16 @@ def _official(figures: stats.Figures, t: Translator, signer: Signer) -> Sheet:
     strong.add(len(rows))
     rows.append([None, _(N_("Total")), total.classes, total.visits, total.women])
     footer = []
-    if figures.ratio is not None and figures.population_15_plus:
+    if facts.population:
+        ratio = 100 * facts.visits_counted / facts.population
         footer.append(
             _(N_("Learner-visits ÷ population aged 15 and over: {visits} / {population} = {ratio} %")).format(
-                visits=t.number(figures.year_visits),
-                population=t.number(figures.population_15_plus),
-                ratio=t.number(round(figures.ratio, 1)),
+                visits=t.number(facts.visits_counted),
+                population=t.number(facts.population),
+                ratio=t.number(round(ratio, 1)),
             )
         )
     signature = [
-        _(N_("{place}, {date}")).format(place=signer.place, date=t.datetime(figures.now, _(N_("MMMM d, yyyy")))),
         _(N_("DIRECTOR")),
         _(N_("(Signature, full name and seal)")),
         "",
@@ -105,10 +280,12 @@ def _official(figures: stats.Figures, t: Translator, signer: Signer) -> Sheet:
             [signer.issuer.upper(), signer.body.upper()],
             [_(N_("SOCIALIST REPUBLIC OF VIETNAM")), _(N_("Independence - Freedom - Happiness"))],
         ),
-        heading=[
-            _(N_("REPORT ON THE RESULTS OF ACTIVITIES IN {year}")).format(year=figures.period.year),
-            signer.place,
-        ],
+        dateline=(
+            signer.number,
+            _(N_("{place}, {date}")).format(place=signer.place, date=t.datetime(figures.now, _(N_("MMMM d, yyyy")))),
+        ),
+        heading=[_title(figures.period, t)],
+        before=_narrative(figures, facts, t, signer),
         signature=signature,
         columns=[
             _(N_("No.")),
@@ -120,6 +297,7 @@ def _official(figures: stats.Figures, t: Translator, signer: Signer) -> Sheet:
         group=(_(N_("Learner-visits")), 3, 2),
         rows=rows,
         footer=footer,
+        after=[*_budget_block(facts, t), *_next_plan(figures, facts, t)],
         strong=strong,
         widths=[8, 62, 14, 14, 12],
     )
@@ -162,7 +340,7 @@ def _activities(figures: stats.Figures, t: Translator) -> Sheet:
     widths = [11, 40, 26, 22, 22, 8, 10, 8, 13]
     return Sheet(
         title=_(N_("Activities")),
-        heading=[_(N_("Activities of {year}")).format(year=figures.period.year)],
+        heading=[_(N_("Activities of {period}")).format(period=period_words(figures.period, t))],
         columns=[_(N_("Center")), *columns] if several else columns,
         rows=rows,
         strong={len(rows) - 1},
@@ -198,7 +376,9 @@ def _villages(figures: stats.Figures, t: Translator) -> Sheet:
     ]
     return Sheet(
         title=_(N_("Villages")),
-        heading=[_(N_("Learner-visits by village of residence, {year}")).format(year=figures.period.year)],
+        heading=[
+            _(N_("Learner-visits by village of residence, {period}")).format(period=period_words(figures.period, t))
+        ],
         columns=[_(N_("Center")), *columns] if several else columns,
         rows=rows,
         footer=[

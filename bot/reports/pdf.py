@@ -7,7 +7,7 @@ from fpdf.fonts import FontFace
 
 from bot.i18n import Translator
 from bot.reports import fonts
-from bot.reports.layout import Report, Sheet
+from bot.reports.layout import Block, Report, Sheet, Text
 
 FONT = "DejaVu"
 
@@ -38,11 +38,20 @@ def _sheet(pdf: FPDF, sheet: Sheet, t: Translator) -> None:
         for text in right:
             pdf.set_x(pdf.l_margin + half)
             pdf.cell(half, 5, text, align="C", new_x="LMARGIN", new_y="NEXT")
-        pdf.ln(6)
+        pdf.ln(3)
+    if sheet.dateline:
+        number, dated = sheet.dateline
+        half = pdf.epw / 2
+        pdf.set_font(FONT, "", 9)
+        pdf.cell(half, 5, number, align="C")
+        pdf.set_font(FONT, "I", 9)
+        pdf.cell(half, 5, dated, align="C", new_x="LMARGIN", new_y="NEXT")
+        pdf.ln(3)
     for number, text in enumerate(sheet.heading):
         pdf.set_font(FONT, "B" if number == 0 else "", 12 if number == 0 else 10)
         pdf.multi_cell(0, 6, text, align="C", new_x="LMARGIN", new_y="NEXT")
-    pdf.ln(3)
+    pdf.ln(2)
+    _paragraphs(pdf, sheet.before)
     pdf.set_font(FONT, size=8)
     columns = list(sheet.columns)
     if sheet.group:
@@ -68,7 +77,41 @@ def _sheet(pdf: FPDF, sheet: Sheet, t: Translator) -> None:
     pdf.set_font(FONT, size=9)
     for text in sheet.footer:
         pdf.multi_cell(0, 5, text, new_x="LMARGIN", new_y="NEXT")
+    for part in sheet.after:
+        if isinstance(part, Text):
+            _paragraphs(pdf, [part])
+        else:
+            _block(pdf, part, t)
+    pdf.ln(2)
     for text in sheet.signature:
         pdf.set_font(FONT, "B" if text.isupper() else ("I" if text.startswith("(") else ""), 9)
         pdf.set_x(pdf.l_margin + pdf.epw / 2)
         pdf.cell(pdf.epw / 2, 5, text, align="C", new_x="LMARGIN", new_y="NEXT")
+
+
+def _paragraphs(pdf: FPDF, texts: list[Text]) -> None:
+    for text in texts:
+        pdf.set_font(FONT, "B" if text.bold else "", 9)
+        pdf.multi_cell(0, 4.6, text.text, new_x="LMARGIN", new_y="NEXT")
+
+
+def _block(pdf: FPDF, block: Block, t: Translator) -> None:
+    """A small table (the budget by source), two thirds of the width, under the section's title."""
+    pdf.set_font(FONT, size=8)
+    with pdf.table(
+        width=pdf.epw * 2 / 3,
+        align="LEFT",
+        col_widths=(50, 25, 25),
+        text_align="CENTER",
+        headings_style=FontFace(emphasis="BOLD"),
+        line_height=4.5,
+    ) as table:
+        table.row(block.columns)
+        for index, values in enumerate(block.rows):
+            row = table.row(style=FontFace(emphasis="BOLD") if index in block.strong else None)
+            for value in values:
+                if isinstance(value, int):
+                    row.cell(t.number(value), align="RIGHT")
+                else:
+                    row.cell(value or "", align="LEFT")
+    pdf.ln(2)

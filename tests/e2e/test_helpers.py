@@ -44,8 +44,9 @@ async def test_director_appoints_staff_by_forwarding_their_message(bot: Bot, fak
         "publish",
         "stats",
         "report",
+        "budget",
         "mydata",
-    ]  # her role: staff can create and publish, and read the numbers
+    ]  # her role: staff can create and publish, read the numbers and record budgets
 
 
 async def test_director_picks_a_village_head_from_the_people_who_started_the_bot(

@@ -26,8 +26,9 @@ TABLE = {
     "text": HEAD, "add": HEAD, "ticketok": HEAD, "desk": HEAD, "headcount": HEAD, "close": HEAD,
     "stats": HEAD, "link": HEAD,
     "checkin": STAFF, "checkinqr": STAFF, "new": STAFF, "change": STAFF, "calloff": STAFF, "publish": STAFF,
-    "report": STAFF,
+    "report": STAFF, "budget": STAFF,
     "appoint": DIRECTOR, "remove": DIRECTOR, "reminders": DIRECTOR, "target": DIRECTOR, "population": DIRECTOR,
+    "addressees": DIRECTOR,
     "data": DIRECTOR, "erase": DIRECTOR, "audit": DIRECTOR, "retention": DIRECTOR,
 }  # fmt: skip
 IN_GROUPS = {"link"}
