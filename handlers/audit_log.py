@@ -22,6 +22,8 @@ ACTIONS = {
     "target.set": N_("set a target"),
     "center.population": N_("set the population aged 15 and over"),
     "center.retention": N_("set how long names are kept: {months} months"),
+    "campaign.start": N_("started the campaign {name}"),
+    "campaign.days": N_("set a campaign's days: {days}"),
     "retention.expired": N_("anonymized the old activities of {people} people"),
     "group.link": N_("linked a group chat"),
     "group.migrate": N_("a group chat became a supergroup"),
