@@ -171,14 +171,15 @@ def _staff_center(ctx: Context) -> Center:
 
 
 async def typed_choice(ctx: Context, typed: str) -> dict[str, object]:
-    """What `/stats chiến dịch [number | name]` asks for: one campaign, or the list to pick from."""
+    """What `/stats chiến dịch [number | name]` asks for: one campaign, or (several, none named) the list."""
     center = _staff_center(ctx)
     rest = fold(typed)
     for word in STATS_WORDS:
         rest = rest.removeprefix(word).strip()
-    if not rest:
-        return {"view": "pickk"}
-    found = campaigns.find(await campaigns.of_center(ctx.session, center.id), rest)
+    listed = await campaigns.of_center(ctx.session, center.id)
+    if not rest:  # the one campaign at once; several, to pick from
+        return {"campaign_id": listed[0].id} if len(listed) == 1 else {"view": "pickk"}
+    found = campaigns.find(listed, rest)
     if found is None:
         raise Refusal(N_("There is no such campaign. To see the list, send:\n/campaign"))
     return {"campaign_id": found.id}

@@ -32,6 +32,7 @@ from bot.models import Area, Center, Region, RoleKind, Village
 from bot.registry import Access, Command
 from bot.reports import chart, summary
 from bot.services import areas, centers, regions, stats, targets
+from bot.services.campaigns import find as find_campaign
 from bot.services.campaigns import of_center as campaign_list
 from bot.services.people import has_role, headed_village_ids
 from bot.text import fold
@@ -151,7 +152,7 @@ async def _read(ctx: Context, args: str) -> Wanted:
             found["village_id"] = village.id
         elif center_id is not None and (area := targets.find_area(typed, await areas.areas_of(ctx.session, center_id))):
             found["area_id"] = area.id
-        elif center_id is not None and (campaign := campaigns.find(await campaign_list(ctx.session, center_id), typed)):
+        elif center_id is not None and (campaign := find_campaign(await campaign_list(ctx.session, center_id), typed)):
             found.update(await campaigns.typed_choice(ctx, f"campaign {campaign.name}"))
         else:
             raise Refusal(USAGE, typed=typed[:40])

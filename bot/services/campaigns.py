@@ -68,7 +68,7 @@ def find(campaigns: list[Campaign], typed: str) -> Campaign | None:
     if not plain:
         return None
     exact = [c for c in campaigns if fold(c.name) == plain]
-    partial = [c for c in campaigns if plain in fold(c.name)]
+    partial = [c for c in campaigns if len(plain) >= 3 and plain in fold(c.name)]  # "a" names nothing
     return (exact or partial or [None])[0]
 
 
