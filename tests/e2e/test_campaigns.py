@@ -15,6 +15,7 @@ from bot.channels.telegram.fake import FakeMessage, FakeTelegram, FakeUser
 from bot.models import Activity, Campaign
 from tests.conftest import Bot
 from tests.journeys import center_with_director, checkin_code, commune, local, onboard, tr
+from tests.people import OnTelegram
 
 WEEK = Path(__file__).resolve().parents[2] / "samples" / "tuan-le-hoc-tap-suot-doi-2025.csv"
 NAME = "Tuần lễ hưởng ứng học tập suốt đời 2025"
@@ -224,3 +225,28 @@ async def test_the_director_starts_campaigns_sets_their_days_and_opens_their_fig
         lang, "Sorry, only the center's director can use /{command}.", command="campaign"
     )
     assert "Chiến dịch riêng" not in ((await bot.say(hung, "/campaign"))[-1].text or "")
+
+
+async def test_the_wizard_puts_a_new_activity_into_the_coming_campaign_in_one_tap(
+    bot: Bot, fake: FakeTelegram, lang: str
+) -> None:
+    place = await commune(bot, fake)
+    await bot.say(place.director, "/campaign new Tuần lễ hưởng ứng học tập suốt đời")
+    week = "Tuần lễ hưởng ứng học tập suốt đời"
+    hung = OnTelegram(bot, place.director)
+    hung.user.language_code = lang
+    await hung.say("/new")
+    await hung.choose(tr(lang, "Talk"))
+    await hung.say("Chuyên đề học tập suốt đời")
+    await hung.choose(tr(lang, "Topic: culture and society"))
+    await hung.say("04/10 08h")
+    await hung.choose("2h")
+    await hung.say("Hội trường UBND xã")
+    assert tr(lang, "🎉 Part of: {campaign}", campaign=week) not in hung.read[-1]
+    await hung.choose(tr(lang, "🎉 Add to {campaign}", campaign=week))
+    assert tr(lang, "🎉 Part of: {campaign}", campaign=week) in hung.read[-1].splitlines()
+    await hung.choose(tr(lang, "💾 Keep as draft"))
+    assert bot.app is not None
+    async with bot.app.db.session() as session:
+        [activity] = list(await session.scalars(select(Activity)))
+        assert activity.campaign is not None and activity.campaign.name == week
