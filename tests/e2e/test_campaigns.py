@@ -5,17 +5,20 @@ the file's cells, sent once; /stats for a campaign; /campaign to start one and s
 from __future__ import annotations
 
 import io
+import re
 from datetime import timedelta
 from pathlib import Path
 
+import httpx
 from openpyxl import load_workbook
 from sqlalchemy import select
 
 from bot.channels.telegram.fake import FakeMessage, FakeTelegram, FakeUser
-from bot.models import Activity, Campaign
+from bot.models import Activity, ActivityKind, Campaign, Center, HeadCount
+from bot.services import activities
 from tests.conftest import Bot
 from tests.journeys import center_with_director, checkin_code, commune, local, onboard, tr
-from tests.people import OnTelegram
+from tests.people import OnTelegram, director_on_zalo
 
 WEEK = Path(__file__).resolve().parents[2] / "samples" / "tuan-le-hoc-tap-suot-doi-2025.csv"
 NAME = "Tuần lễ hưởng ứng học tập suốt đời 2025"
@@ -250,3 +253,40 @@ async def test_the_wizard_puts_a_new_activity_into_the_coming_campaign_in_one_ta
     async with bot.app.db.session() as session:
         [activity] = list(await session.scalars(select(Activity)))
         assert activity.campaign is not None and activity.campaign.name == week
+
+
+async def test_a_director_on_zalo_gets_the_summary_and_a_link_to_its_file(both: Bot) -> None:
+    hung = await director_on_zalo(both)
+    await hung.say("/campaign new Tuần lễ hưởng ứng học tập suốt đời")
+    assert both.app is not None
+    begins = local("04/10/2025 08:00")
+    async with both.app.db.session() as session, session.begin():
+        center = await session.scalar(select(Center))
+        assert center is not None
+        draft = activities.Draft(
+            title="Chuyên đề học tập suốt đời",
+            kind=ActivityKind.TALK,
+            sessions=[(begins, begins + timedelta(hours=2))],
+            place="Nhà văn hóa thôn Đông",
+            expected=50,
+            campaign="Tuần lễ hưởng ứng học tập suốt đời",
+        )
+        activity = await activities.create(session, center, draft, now=both.clock(), by=None)
+        await activities.publish(session, activity, now=both.clock(), by=None)
+        session.add(HeadCount(session_id=activity.sessions[0].id, total=40, women=25, at=begins))
+
+    both.clock.current = local("08/10/2025 07:00")
+    await both.deliver()
+    summary, attached = hung.read[-2:]
+    assert summary.splitlines()[1:3] == [
+        "Đã tổ chức 1 hoạt động, 40 lượt người học (25 nữ).",
+        "Dự kiến 50 người, thực tế 40 người (80%).",
+    ]
+    link = re.search(r"(http://loalang\.test/f/\S+\.xlsx)", attached)
+    assert attached.startswith("📎 Tuần lễ hưởng ứng học tập suốt đời: tệp tổng hợp") and link is not None, attached
+    assert both.zalo is not None
+    async with httpx.AsyncClient(transport=both.zalo.fetch_transport, base_url="http://loalang.test") as web:
+        got = await web.get(link.group(1))
+    assert got.status_code == 200
+    rows = [[c.value for c in row] for row in load_workbook(io.BytesIO(got.content)).worksheets[0].iter_rows()]
+    assert rows[5][2:] == ["Chuyên đề học tập suốt đời", "Nhà văn hóa thôn Đông", 50, 0, 40, 25]
