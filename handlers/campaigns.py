@@ -149,10 +149,11 @@ async def _list(ctx: Context, center: Center) -> None:
         ctx._("To change a campaign's days, send its number and the days, for example:\n/campaign 1 01/10-07/10/2025"),
         ctx._("To start a new one, send its name and days, for example:\n/campaign new Action month 01/11-30/11/2025"),
     ]
-    ctx.reply("\n".join(lines), _stats_buttons(ctx, listed))
+    ctx.reply("\n".join(lines))
 
 
-def _stats_buttons(ctx: Context, listed: list) -> Keyboard:  # type: ignore[type-arg]
+def _stats_buttons(listed: list[Campaign]) -> Keyboard:
+    """One button per campaign (the ten latest), each opening its figures in place of the list."""
     return tuple((Choice(clip(f"{i}. {c.name}", 60), f"/stats #k{c.id}"),) for i, c in enumerate(listed[:10], 1))
 
 
@@ -191,7 +192,7 @@ async def picker(ctx: Context) -> tuple[str, Keyboard]:
     listed = await campaigns.of_center(ctx.session, center.id)
     if not listed:
         raise Refusal(N_("The center has no campaign yet. To see how to start one, send:\n/campaign"))
-    return ctx._("Which campaign?"), _stats_buttons(ctx, listed)
+    return ctx._("Which campaign?"), _stats_buttons(listed)
 
 
 async def figures_view(ctx: Context, campaign_id: int) -> tuple[str, Keyboard]:
