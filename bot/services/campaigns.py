@@ -74,7 +74,8 @@ def find(campaigns: list[Campaign], typed: str) -> Campaign | None:
 
 def read_days(text: str, today: date) -> tuple[str, tuple[date, date] | None]:
     """ "Tháng hành động 01/11-30/11/2025" -> the name and its days; the first day's year, when left out, is
-    the last day's. Raises CampaignError for days that are not on the calendar or run backwards."""
+    the last day's (or the year before, across New Year), and the last day's, when left out, this year. Raises
+    CampaignError for days that are not on the calendar or run backwards."""
     plain = fold(text)
     match = _DAYS.search(plain)
     if match is None:
@@ -84,6 +85,8 @@ def read_days(text: str, today: date) -> tuple[str, tuple[date, date] | None]:
     try:
         first = date(int(y1 or last_year), int(m1), int(d1))
         last = date(last_year, int(m2), int(d2))
+        if y1 is None and first > last:  # "15/12-15/01/2026": December of the year before
+            first = first.replace(year=last_year - 1)
     except ValueError:
         raise CampaignError("not on the calendar") from None
     if last < first or (last - first).days > 366:
