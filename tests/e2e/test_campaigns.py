@@ -290,3 +290,17 @@ async def test_a_director_on_zalo_gets_the_summary_and_a_link_to_its_file(both: 
     assert got.status_code == 200
     rows = [[c.value for c in row] for row in load_workbook(io.BytesIO(got.content)).worksheets[0].iter_rows()]
     assert rows[5][2:] == ["Chuyên đề học tập suốt đời", "Nhà văn hóa thôn Đông", 50, 0, 40, 25]
+
+
+async def test_a_summary_more_than_a_week_late_is_not_sent(bot: Bot, fake: FakeTelegram) -> None:
+    hung = await center_with_director(bot, fake)
+    await bot.say(hung, "/campaign new Tuần lễ hưởng ứng học tập suốt đời")
+    await bot.restart()  # down from before the week until long after it
+    bot.clock.current = local("16/10/2025 07:01")  # a week and a minute after it was due
+    before = len(hung.private_chat.bot_messages)
+    await bot.deliver()
+    assert hung.private_chat.bot_messages[before:] == []
+    assert bot.app is not None
+    async with bot.app.db.session() as session:
+        campaign = await session.scalar(select(Campaign))
+        assert campaign is not None and campaign.summary_sent_at is None
