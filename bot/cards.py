@@ -83,6 +83,8 @@ def card(activity: Activity, t: Translator, *, registered: int = 0, standing: St
         lines.append(f"🤝 {activity.partner}")
     if activity.target_group:
         lines.append(f"👥 {activity.target_group}")
+    if activity.campaign is not None:  # one short line: the campaign it is part of, by the name its plan gave
+        lines.append(t.gettext("🎉 Part of: {campaign}").format(campaign=activity.campaign.name))
     details = [t.gettext(KIND_NAMES[activity.kind])]
     if activity.area is not None:
         details.append(label(activity.area.code, activity.area.name, t, short=True))  # the kind is said once

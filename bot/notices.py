@@ -43,6 +43,7 @@ class Notice(enum.StrEnum):
     ROLE_ENDED = "role_ended"  # role, village_id, by: the director took the role back
     STEPPED_DOWN = "stepped_down"  # successor: a new director (named as known then) claimed the center
     CHECKIN_OPEN = "checkin_open"  # session_id, link: staff are told a session's check-in opened
+    CAMPAIGN_SUMMARY = "campaign_summary"  # campaign_id, part: worded by scheduler/campaign_summaries.py
 
 
 def owe(

@@ -29,6 +29,8 @@ ACTIONS = {
     "center.addressees": N_("set whom the reports are addressed to"),
     "activity.budget": N_("recorded the budget of activity #{activity_id}"),
     "center.retention": N_("set how long names are kept: {months} months"),
+    "campaign.start": N_("started the campaign {name}"),
+    "campaign.days": N_("set a campaign's days: {days}"),
     "retention.expired": N_("anonymized the old activities of {people} people"),
     "group.link": N_("linked a group chat"),
     "group.migrate": N_("a group chat became a supergroup"),

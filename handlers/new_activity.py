@@ -4,6 +4,7 @@
     PREVIEW --publish--> announced now, reminders planned
             --draft----> kept as a draft
             --villages / seats / partner / reminders--> that one question, then the preview again
+            --campaign--> into the campaign under way or coming (bot/services/campaigns.py), or out again
 
 A date already past is no mistake when the activity was held without the bot (a new center's earlier records,
 a village's session): the wizard asks whether it was held and is being recorded, then the attendance of each
@@ -39,9 +40,10 @@ from bot.context import Context
 from bot.errors import Refusal
 from bot.i18n import N_
 from bot.messaging import Choice, Keyboard
-from bot.models import Activity, ActivityKind, ActivitySession, Area, Center, Conversation, Person
+from bot.models import Activity, ActivityKind, ActivitySession, Area, Campaign, Center, Conversation, Person
 from bot.registry import Access, Command, Journey
-from bot.services import activities, areas, centers, conversations, reminders
+from bot.reports.summary import clip
+from bot.services import activities, areas, campaigns, centers, conversations, reminders
 from bot.text import clean_name, fold
 
 JOURNEY = "new_activity"
@@ -56,6 +58,7 @@ COUNTS = "counts"  # recorded afterwards: [total, women] (or None: names at the 
 HELD = "held"
 AGAIN = "again"
 _COUNT = re.compile(r"^(?:/headcount\s+)?(\d{1,4})\s*[\s,;/]\s*(\d{1,4})$")
+CAMPAIGN = "campaign"  # the name of the campaign under way or coming that the preview's one tap put it in
 # "6/10 13h30-16h30", "thứ 2 tuần sau 14h đến 16h": a start, then the end time of the same day.
 _UNTIL = re.compile(
     r"^(?P<start>.*\d.*?)\s*(?:-|–|đến|den|to|until)\s*(?P<hour>\d{1,2})\s*(?:h|:|giờ|gio)\s*(?P<minute>\d{2})?\s*$",
@@ -520,6 +523,7 @@ async def _preview(ctx: Context, data: dict[str, Any]) -> str:
         partner=draft.partner,
         capacity=draft.capacity,
         area=await ctx.session.get(Area, draft.area_id) if draft.area_id else None,
+        campaign=Campaign(name=draft.campaign) if draft.campaign else None,
         sessions=[ActivitySession(starts_at=s, ends_at=e) for s, e in draft.sessions],
     )
     villages = await centers.villages_of(ctx.session, _center(ctx).id)
@@ -586,6 +590,10 @@ async def _choices(ctx: Context, step: Step, data: dict[str, Any]) -> Keyboard:
             (choice(ctx._("🏘 Villages"), Step.VILLAGES), choice(ctx._("🪑 Seats"), Step.CAPACITY)),
             (choice(ctx._("🤝 Partner"), Step.PARTNER), choice(ctx._("⏰ Reminders"), Step.REMINDERS)),
         ]
+        offered = await campaigns.current_or_coming(ctx.session, _center(ctx), ctx.now)
+        if offered is not None:  # the campaign under way or coming: one tap puts the activity in it, or out
+            label = ctx._("🎉 Not in {campaign}") if data.get(CAMPAIGN) else ctx._("🎉 Add to {campaign}")
+            rows.append((choice(label.format(campaign=clip(offered.name, 40)), CAMPAIGN),))
     navigation = [Choice(ctx._("◀ Back"), "/back")] if step is not Step.KIND else []
     navigation.append(Choice(ctx._("✖ Cancel"), "/cancel"))
     return (*rows, tuple(navigation))
@@ -606,6 +614,7 @@ def _draft(ctx: Context, data: dict[str, Any]) -> activities.Draft:
         village_ids=list(data.get(Step.VILLAGES) or []),
         capacity=data.get(Step.CAPACITY),
         reminders=data.get(Step.REMINDERS),
+        campaign=data.get(CAMPAIGN),
     )
 
 
@@ -617,6 +626,7 @@ PREVIEW_WORDS = {
     Step.CAPACITY: {"seats", "capacity", "cho", "so cho"},
     Step.PARTNER: {"partner", "doi tac", "don vi phoi hop"},
     Step.REMINDERS: {"reminders", "nhac", "loi nhac", "nhac lich"},
+    CAMPAIGN: {"campaign", "chien dich"},
 }
 
 
@@ -631,6 +641,11 @@ async def _on_preview(ctx: Context, person_id: int, data: dict[str, Any], text: 
             raise Refusal(N_("Please choose one of the buttons."), await _choices(ctx, Step.PREVIEW, data))
         raise Refusal(N_("Please choose: publish now, or keep as draft."), await _choices(ctx, Step.PREVIEW, data))
     ctx.close_buttons()
+    if choice == CAMPAIGN:
+        offered = await campaigns.current_or_coming(ctx.session, _center(ctx), ctx.now)
+        data[CAMPAIGN] = None if data.get(CAMPAIGN) or offered is None else offered.name
+        await _go(ctx, person_id, Step.PREVIEW, data)
+        return
     if isinstance(choice, Step):
         await _go(ctx, person_id, choice, data)
         return

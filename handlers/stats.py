@@ -32,14 +32,18 @@ from bot.models import Area, Center, Region, RoleKind, Village
 from bot.registry import Access, Command
 from bot.reports import chart, summary
 from bot.services import areas, centers, regions, stats, targets
+from bot.services.campaigns import find as find_campaign
+from bot.services.campaigns import of_center as campaign_list
 from bot.services.people import has_role, headed_village_ids
 from bot.text import fold
+from handlers import campaigns
 
-_CODE = re.compile(r"^#([vac])(\d{1,9})$")
+_CODE = re.compile(r"^#([vack])(\d{1,9})$")
+CODES = {"v": "village_id", "a": "area_id", "c": "center_id", "k": "campaign_id"}
 _PAGE = re.compile(r"^p\d{1,3}$")
 _PERIOD_CODE = re.compile(r"^(?:y\d{4}|[qm]\d{4}-\d{1,2})$")
 DETAILS = ("today", "areas", "targets", "villages")  # views that last while the period or scope changes
-PICKERS_VIEWS = ("pickv", "picka", "pickc")  # a list to pick from, for one press
+PICKERS_VIEWS = ("pickv", "picka", "pickc", "pickk")  # a list to pick from, for one press
 VIEWS = DETAILS + PICKERS_VIEWS
 CENTERS_PER_PAGE = 30
 USAGE = N_(
@@ -55,6 +59,7 @@ class Wanted:
     village_id: int | None = None
     area_id: int | None = None
     center_id: int | None = None
+    campaign_id: int | None = None  # a campaign's figures instead (handlers/campaigns.py)
     view: str | None = None
     page: int = 0  # of the list of centers
     coded: bool = False  # read from a button's codes (or a number typed for one), not typed by hand
@@ -78,6 +83,15 @@ async def show(ctx: Context, args: str) -> None:
     period = wanted.period or stats.Period.containing(ctx.now, scope.timezone)
     if scope.region_id is not None and wanted.view == "villages":
         wanted = replace(wanted, view="pickc")
+    if wanted.campaign_id is not None or wanted.view == "pickk":
+        body, keyboard = await (
+            campaigns.figures_view(ctx, wanted.campaign_id) if wanted.campaign_id else campaigns.picker(ctx)
+        )
+        if ctx.is_button and ctx.incoming.message_id is not None and wanted.campaign_id:
+            ctx.outcome.effects.append(Edit(ctx.incoming.chat, ctx.incoming.message_id, body, keyboard))
+        else:
+            ctx.reply(body, keyboard)
+        return
     if wanted.view in PICKERS_VIEWS:
         await PICKERS[wanted.view](ctx, wanted, period, scope)
         return
@@ -95,7 +109,7 @@ async def show(ctx: Context, args: str) -> None:
         body = summary.targets_text(figures, ctx.t, title, area_key)
     else:
         body = summary.text(figures, ctx.t, title, area_key)
-    keyboard = _buttons(ctx, wanted, period, scope)
+    keyboard = _buttons(ctx, wanted, period, scope, has_campaigns=await campaigns.has_any(ctx))
     if ctx.is_button and ctx.incoming.message_id is not None:
         ctx.outcome.effects.append(Edit(ctx.incoming.chat, ctx.incoming.message_id, body, keyboard))
         return
@@ -117,7 +131,7 @@ async def _read(ctx: Context, args: str) -> Wanted:
     for word in args.split():
         found["coded"] = found.get("coded") or word in VIEWS or bool(_CODE.match(word) or _PERIOD_CODE.match(word))
         if match := _CODE.match(word):
-            found[{"v": "village_id", "a": "area_id", "c": "center_id"}[match.group(1)]] = int(match.group(2))
+            found[CODES[match.group(1)]] = int(match.group(2))
         elif word in VIEWS:
             found["view"] = word
         elif _PAGE.match(word):
@@ -130,7 +144,9 @@ async def _read(ctx: Context, args: str) -> Wanted:
     if typed:
         zone = ctx.center.timezone if ctx.center else ctx.t.timezone
         center_id = ctx.person.center_id if ctx.person else None
-        if (period := stats.parse_period(typed, stats.Period.containing(ctx.now, zone))) is not None:
+        if campaigns.asked_for(typed):
+            found.update(await campaigns.typed_choice(ctx, typed))
+        elif (period := stats.parse_period(typed, stats.Period.containing(ctx.now, zone))) is not None:
             found["period"] = period
         elif center_id is not None and (
             village := centers.match_village(await centers.villages_of(ctx.session, center_id), typed)
@@ -138,6 +154,8 @@ async def _read(ctx: Context, args: str) -> Wanted:
             found["village_id"] = village.id
         elif center_id is not None and (area := targets.find_area(typed, await areas.areas_of(ctx.session, center_id))):
             found["area_id"] = area.id
+        elif center_id is not None and (campaign := find_campaign(await campaign_list(ctx.session, center_id), typed)):
+            found["campaign_id"] = campaign.id  # its figures are for staff: handlers/campaigns.figures_view
         else:
             raise Refusal(USAGE, typed=typed[:40])
     return Wanted(**found)  # type: ignore[arg-type]
@@ -203,7 +221,9 @@ async def _area_key(ctx: Context, area_id: int | None) -> str | None:
     return None if area is None else (area.code or fold(area.name))
 
 
-def _buttons(ctx: Context, wanted: Wanted, period: stats.Period, scope: stats.Scope) -> Keyboard:
+def _buttons(
+    ctx: Context, wanted: Wanted, period: stats.Period, scope: stats.Scope, *, has_campaigns: bool = False
+) -> Keyboard:
     """The periods, the period before, the views other than the one on show, and narrowing to a village,
     an area or a center. A village head sees one village at a time: no "By village", and targets (the
     center's) are not theirs to weigh; "Choose a village" only for the head of more than one."""
@@ -236,6 +256,8 @@ def _buttons(ctx: Context, wanted: Wanted, period: stats.Period, scope: stats.Sc
         for view, label in views.items()
         if label and view != wanted.view
     ]
+    if has_campaigns and scope.village_id is None:  # the center has some: one press to their figures
+        details.append(Choice(_("🎉 Campaigns"), wanted.command(period, view="pickk")))
     rows += [tuple(details[i : i + 2]) for i in range(0, len(details), 2)]
     if scope.region_id is not None:  # a province's villages would not fit one message: a center's do
         rows.append((Choice(_("🏢 Choose a center"), wanted.command(period, view="pickc")),))

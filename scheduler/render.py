@@ -26,10 +26,17 @@ from bot.models import (
     Standing,
 )
 from bot.services import groups, helped, outbox, people, registrations
+from scheduler import campaign_summaries
 
 
 async def render(
-    session: AsyncSession, delivery: Delivery, now: datetime, *, channels: dict[str, Messenger], default_locale: str
+    session: AsyncSession,
+    delivery: Delivery,
+    now: datetime,
+    *,
+    channels: dict[str, Messenger],
+    default_locale: str,
+    base_url: str | None = None,
 ) -> Send | None:
     """The message for this row as it should read now, or None when it is no longer worth sending."""
     activity = await session.get(Activity, delivery.activity_id) if delivery.activity_id else None
@@ -57,6 +64,11 @@ async def render(
     if listing:
         listed = await helped.render(session, delivery, t, now)
         return _drop(delivery, "no one left to remind") if listed is None else Send(delivery.to, listed)
+    if delivery.kind is DeliveryKind.NOTICE and delivery.detail.get("notice") == notices.Notice.CAMPAIGN_SUMMARY:
+        sent = await campaign_summaries.render(
+            session, delivery, t, now, channel=channels[delivery.channel], base_url=base_url
+        )
+        return _drop(delivery, "the campaign is gone") if sent is None else sent
     if delivery.kind is DeliveryKind.NOTICE:
         said = await notices.render(session, delivery, t, now)
         return _drop(delivery, "no longer true") if said is None else Send(delivery.to, *said)

@@ -30,6 +30,7 @@ TABLE = {
     "appoint": DIRECTOR, "remove": DIRECTOR, "reminders": DIRECTOR, "target": DIRECTOR, "population": DIRECTOR,
     "addressees": DIRECTOR,
     "data": DIRECTOR, "erase": DIRECTOR, "audit": DIRECTOR, "retention": DIRECTOR,
+    "data": DIRECTOR, "erase": DIRECTOR, "audit": DIRECTOR, "retention": DIRECTOR, "campaign": DIRECTOR,
 }  # fmt: skip
 IN_GROUPS = {"link"}
 
