@@ -78,7 +78,7 @@ async def test_the_lifelong_learning_week_from_its_programme_to_the_directors_su
     hung = place.director
     hung.send_document(WEEK.name, WEEK.read_bytes())
     await bot.settle()
-    await bot.press(hung, hung.private_chat.bot_messages[-1], "✅ Tạo 5 bản nháp")
+    await bot.press(hung, hung.private_chat.bot_messages[-1], "✅ Tạo 5 hoạt động")
     ids = await _ids(bot)
     for title in (AI, DIGITAL, OPENING, CRIME, WRAP_UP):
         assert (await bot.say(hung, f"/publish {ids[title]}"))[-1].text.startswith("Đã đăng!")

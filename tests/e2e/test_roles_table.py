@@ -29,7 +29,6 @@ TABLE = {
     "report": STAFF, "budget": STAFF,
     "appoint": DIRECTOR, "remove": DIRECTOR, "reminders": DIRECTOR, "target": DIRECTOR, "population": DIRECTOR,
     "addressees": DIRECTOR,
-    "data": DIRECTOR, "erase": DIRECTOR, "audit": DIRECTOR, "retention": DIRECTOR,
     "data": DIRECTOR, "erase": DIRECTOR, "audit": DIRECTOR, "retention": DIRECTOR, "campaign": DIRECTOR,
 }  # fmt: skip
 IN_GROUPS = {"link"}
