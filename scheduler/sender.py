@@ -15,7 +15,7 @@ from bot import choices
 from bot.database import Database
 from bot.messaging import ChatRef, Messenger
 from bot.services import outbox
-from scheduler import checkin_codes, checkin_opens, live_cards
+from scheduler import checkin_codes, checkin_opens, live_cards, plan_reminder
 from scheduler.deliver import Job, deliver
 from scheduler.limits import Limiter
 from scheduler.liveness import Liveness
@@ -68,6 +68,7 @@ class Sender:
             handled = await live_cards.refresh(self.db, self.channels, self.clock())
             handled += await checkin_codes.refresh(self.db, self.channels, self.clock(), self.public_base_url)
             await checkin_opens.tell(self.db, self.clock(), self.public_base_url)  # rows the claims below send
+            await plan_reminder.tell(self.db, self.clock())
             run = _Run(self)
             workers = [asyncio.create_task(run.work()) for _ in range(self.concurrency)]
             try:
