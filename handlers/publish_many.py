@@ -68,9 +68,9 @@ async def preview(ctx: Context, args: str) -> None:
             ).format(count=len(ready))
         )
     for number, activity in enumerate(ready, 1):
-        names, private = await publish_many.groups_told(ctx.session, activity)
+        where = await publish_many.told(ctx.session, activity)
         blocks.append(
-            f"{number}. {cards.what(activity, ctx.t)}\n{cards.when_where(activity, ctx.t)}\n" + _to(ctx, names, private)
+            f"{number}. {cards.what(activity, ctx.t)}\n{cards.when_where(activity, ctx.t)}\n" + _to(ctx, where)
         )
     skipped = [(a, reason) for a in found if (reason := publish_many.why_not(a, ctx.now)) is not None]
     if skipped:
@@ -95,14 +95,18 @@ async def preview(ctx: Context, args: str) -> None:
     ctx.reply("\n\n".join(blocks), choices)
 
 
-def _to(ctx: Context, names: list[str], private: int) -> str:
-    """ "👥 Nhóm Thôn Đông, Nhóm Xã; 3 người nhận tin riêng"."""
-    parts = [", ".join(names)] if names else [ctx._("no group linked yet")]
-    if private:
+def _to(ctx: Context, where: publish_many.Told) -> str:
+    """ "👥 Nhóm Thôn Đông, Nhóm Xã; Thôn Bắc: qua trưởng thôn; 3 người nhận tin riêng"."""
+    parts = [", ".join(where.groups)] if where.groups else []
+    if where.pasted:
+        parts.append(ctx._("{villages}: through the village head", villages=", ".join(where.pasted)))
+    if where.private:
         parts.append(
-            ctx.t.ngettext("{count} person in private", "{count} people in private", private).format(count=private)
+            ctx.t.ngettext("{count} person in private", "{count} people in private", where.private).format(
+                count=where.private
+            )
         )
-    return "👥 " + "; ".join(parts)
+    return "👥 " + ("; ".join(parts) or ctx._("no group linked yet"))
 
 
 def _skipped(skipped: list[tuple[Activity, str]], t: Translator) -> str:

@@ -34,12 +34,15 @@ def _owed(month: Month):  # type: ignore[no-untyped-def]
     return or_(Center.plan_reminded_month.is_(None), Center.plan_reminded_month < month.key)
 
 
+def _by_zone():  # type: ignore[no-untyped-def]
+    """Each time zone with the earliest month reminded there: a few rows, however many centers."""
+    return select(Center.timezone, func.min(func.coalesce(Center.plan_reminded_month, ""))).group_by(Center.timezone)
+
+
 async def next_due(db: Database, now: datetime) -> datetime | None:
     """When the next reminder not yet sent falls due (now, if one is owed): one row per time zone."""
     async with db.session() as session:
-        rows = await session.execute(
-            select(Center.timezone, func.min(func.coalesce(Center.plan_reminded_month, ""))).group_by(Center.timezone)
-        )
+        rows = await session.execute(_by_zone())
     due: list[datetime] = []
     for timezone, reminded in rows:
         month = Month.of(now, timezone)
@@ -54,12 +57,17 @@ async def tell(db: Database, now: datetime) -> int:
     """Remind the director of each center whose month has begun and was not yet marked; returns how many
     centers were marked."""
     async with db.session() as session:  # a read first: nearly every run finds nothing, and writes nothing
+        zones = [
+            (timezone, Month.of(now, timezone))
+            for timezone, reminded in await session.execute(_by_zone())
+            if reminded < Month.of(now, timezone).key and now >= due_at(Month.of(now, timezone), timezone)
+        ]
         centers = [
-            (center_id, Month.of(now, timezone))
-            for center_id, timezone, reminded in await session.execute(
-                select(Center.id, Center.timezone, Center.plan_reminded_month)
+            (center_id, month)
+            for timezone, month in zones
+            for center_id in await session.scalars(
+                select(Center.id).where(Center.timezone == timezone, _owed(month)).order_by(Center.id)
             )
-            if (reminded or "") < Month.of(now, timezone).key and now >= due_at(Month.of(now, timezone), timezone)
         ]
     marked = 0
     for center_id, month in centers:

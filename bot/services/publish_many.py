@@ -19,7 +19,17 @@ from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.i18n import N_
-from bot.models import Activity, ActivitySession, ActivityStatus, Campaign, Center, DateKnown, GroupChat, Person
+from bot.models import (
+    Activity,
+    ActivitySession,
+    ActivityStatus,
+    Campaign,
+    Center,
+    DateKnown,
+    GroupChat,
+    Person,
+    Village,
+)
 from bot.services import activities
 from bot.services.month_plan import Month
 
@@ -137,10 +147,19 @@ def why_not(activity: Activity, now: datetime) -> str | None:
     return None
 
 
-async def groups_told(session: AsyncSession, activity: Activity) -> tuple[list[str], int]:
-    """Where its card would go if published now: the groups' names, and how many people get it in private."""
-    told = await activities.audience(session, activity)
-    chats = [(r.chat.channel, r.chat.id) for r in told if r.chat.group]
+@dataclass(frozen=True)
+class Told:
+    """Where a draft's card goes once published: the linked groups by name, the villages whose head gets it to
+    paste into the village's own group (none linked to the bot, as on Zalo), and how many people in private."""
+
+    groups: list[str]
+    pasted: list[str]
+    private: int
+
+
+async def told(session: AsyncSession, activity: Activity) -> Told:
+    recipients = await activities.audience(session, activity)
+    chats = [(r.chat.channel, r.chat.id) for r in recipients if r.chat.group]
     names: list[str] = []
     if chats:
         rows = await session.execute(
@@ -150,7 +169,16 @@ async def groups_told(session: AsyncSession, activity: Activity) -> tuple[list[s
         )
         titles = {(channel, chat): title for channel, chat, title in rows}
         names = [titles.get(chat) or chat[1] for chat in chats]
-    return names, sum(1 for r in told if not r.chat.group)
+    heads = await activities._heads_to_paste(session, activity)  # what `publish` will write, read the same way
+    villages = {
+        v.id: v.name for v in await session.scalars(select(Village).where(Village.id.in_([v for _, v in heads])))
+    }
+    pasting = {head.chat for head, _ in heads}
+    return Told(
+        names,
+        sorted({villages[v] for _, v in heads if v in villages}),
+        sum(1 for r in recipients if not r.chat.group and r.chat not in pasting),
+    )
 
 
 async def publish(

@@ -6,13 +6,13 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from bot.channels.telegram.fake import FakeTelegram
-from bot.models import Activity, ActivityStatus, DateKnown
+from bot.models import Activity, ActivityStatus, DateKnown, GroupChat
 from tests.conftest import Bot
 from tests.e2e.test_month_plan import draft
-from tests.journeys import commune, local
+from tests.journeys import commune, local, onboard
 
 WEEK = (  # seed 003's Lifelong Learning Week, as one import made them
     ("03/10/2025 07:30", "Chuyên đề: Chuyển đổi số và cuộc sống"),
@@ -48,6 +48,13 @@ async def _statuses(bot: Bot) -> dict[str, ActivityStatus]:
 async def test_the_director_publishes_octobers_drafts_with_one_confirmation(bot: Bot, fake: FakeTelegram) -> None:
     place = await commune(bot, fake)
     hung = place.director
+    tam = fake.add_user("Tâm")  # the head of Thôn Bắc, whose group the bot has left: he pastes the cards there
+    await onboard(bot, tam, name="Vũ Văn Tâm", village="Thôn Bắc")
+    await bot.say(hung, "/appoint head Thôn Bắc")
+    await bot.press(hung, hung.private_chat.bot_messages[-1], "Vũ Văn Tâm (1965)")
+    assert bot.app is not None
+    async with bot.app.db.session() as session, session.begin():
+        await session.execute(update(GroupChat).where(GroupChat.title == "Nhóm Thôn Bắc").values(active=False))
     ids = await _drafts(bot, place.center_id, place.villages)
     bot.clock.current = local("01/10/2025 10:00")  # the meeting's time has passed unannounced
 
@@ -62,13 +69,13 @@ async def test_the_director_publishes_octobers_drafts_with_one_confirmation(bot:
         "Loa Làng sẽ đăng 3 hoạt động:\n\n"
         "1. Chuyên đề: Chuyển đổi số và cuộc sống\n"
         "🗓 Thứ Sáu, 03/10/2025 lúc 07:30\n📍 Hội trường Nhà văn hóa UBND xã\n"
-        "👥 Nhóm Thôn Đông, Nhóm Thôn Tây, Nhóm Thôn Bắc, Nhóm Xã\n\n"
+        "👥 Nhóm Thôn Đông, Nhóm Thôn Tây, Nhóm Xã; Thôn Bắc: qua trưởng thôn\n\n"
         "2. Chuyên đề: Giải pháp phòng chống tội phạm\n"
         "🗓 Chủ Nhật, 05/10/2025 lúc 07:30\n📍 Hội trường Nhà văn hóa UBND xã\n"
         "👥 Nhóm Thôn Đông, Nhóm Xã\n\n"
         "3. Chuyên đề: Lễ khai giảng và hưởng ứng Tuần lễ học tập suốt đời\n"
         "🗓 Thứ Hai, 06/10/2025 lúc 13:30\n📍 Hội trường Nhà văn hóa UBND xã\n"
-        "👥 Nhóm Thôn Đông, Nhóm Thôn Tây, Nhóm Thôn Bắc, Nhóm Xã\n\n"
+        "👥 Nhóm Thôn Đông, Nhóm Thôn Tây, Nhóm Xã; Thôn Bắc: qua trưởng thôn\n\n"
         "Chưa đăng được:\n"
         f"• {ELDERS}: chưa có ngày giờ\nĐể đặt ngày giờ, gửi:\n/change {ids[ELDERS]}\n"
         f"• {MEETING}: đã qua giờ"
@@ -94,6 +101,8 @@ async def test_the_director_publishes_octobers_drafts_with_one_confirmation(bot:
     for key in ("Thôn Đông", "Xã"):
         assert sum(any(title.split(": ")[-1] in text for text in cards[key]) for _, title in WEEK) == 3
     assert sum(any(title.split(": ")[-1] in text for text in cards["Thôn Tây"]) for _, title in WEEK) == 2
+    pasted = [m.text or "" for m in tam.private_chat.bot_messages]
+    assert sum(any(title.split(": ")[-1] in text for text in pasted) for _, title in WEEK) == 2
 
     assert preview.buttons == []  # taken off: it cannot be pressed twice
     again = (await bot.say(hung, "/answer confirm yes"))[-1]  # nor typed again
