@@ -2,6 +2,7 @@
 
     /plan [10/2025 | tháng 10] ──> the month's activities, each with its state and what to do next,
         [◀ 09/2025] [11/2025 ▶] [📄 Excel file] [📢 Publish this month's drafts]
+        ◀ ▶ ──> the same message, edited to the month before or after (a new message where there are no edits)
     /plan 10/2025 file ──> the seed-001 table of the month, as a file (a link where the messenger takes none)
     /plan quý 4/2025 | /plan 2025-2026 ──> the quarter's or school year's table, as a file
 
@@ -15,13 +16,14 @@ import asyncio
 from bot.context import Context
 from bot.errors import Refusal
 from bot.i18n import N_, Translator
-from bot.messaging import Attachment, Choice
+from bot.messaging import Attachment, Choice, Edit
 from bot.models import Center
 from bot.registry import Access, Command
 from bot.services import month_plan
 from bot.services.month_plan import Line, Month, Span, State
 from bot.text import fold
 
+TURN = "turn"  # in the ◀ ▶ buttons' commands
 FILE_WORDS = {"file", "xlsx", "excel", "tep", "tap tin"}
 USAGE = N_(
     "I could not read “{typed}”. Write for example /plan 10/2025, /plan tháng 10, or /plan 2025-2026 for a file."
@@ -33,7 +35,8 @@ async def plan(ctx: Context, args: str) -> None:
     assert center is not None
     words = args.split()
     wants_file = any(fold(w) in FILE_WORDS for w in words)
-    typed = " ".join(w for w in words if fold(w) not in FILE_WORDS)
+    turned = TURN in words  # ◀ ▶ pressed on a month's plan: that message turns to the month asked
+    typed = " ".join(w for w in words if fold(w) not in FILE_WORDS and w != TURN)
     span = month_plan.read_span(typed, Month.of(ctx.now, center.timezone))
     if span is None:
         raise Refusal(USAGE, typed=typed[:40])
@@ -45,15 +48,19 @@ async def plan(ctx: Context, args: str) -> None:
     earlier, later = month.shifted(-1), month.shifted(1)
     rows = [
         (
-            Choice(f"◀ {earlier.label}", f"/plan {earlier.label}"),
-            Choice(f"{later.label} ▶", f"/plan {later.label}"),
+            Choice(f"◀ {earlier.label}", f"/plan {earlier.label} {TURN}"),
+            Choice(f"{later.label} ▶", f"/plan {later.label} {TURN}"),
         ),
         (Choice(ctx._("📄 Excel file"), f"/plan {month.label} file"),),
     ]
     drafts = sum(1 for line in found if line.state is State.DRAFT)
     if drafts > 1:
         rows.append((Choice(ctx._("📢 Publish this month's drafts"), f"/publish month {month.key}"),))
-    ctx.reply(describe(found, month, ctx.t), tuple(rows))
+    text = describe(found, month, ctx.t)
+    if turned and ctx.is_button and ctx.can.edit and ctx.incoming.message_id is not None:
+        ctx.outcome.effects.append(Edit(ctx.incoming.chat, ctx.incoming.message_id, text, tuple(rows)))
+        return
+    ctx.reply(text, tuple(rows))
 
 
 def describe(found: list[Line], month: Month, t: Translator) -> str:

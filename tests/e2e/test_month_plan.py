@@ -104,12 +104,15 @@ async def test_the_director_reads_octobers_plan_and_takes_it_as_the_seed_table(
         assert f"No time yet. To set it, send:\n/change {ids[WOMEN]}" in shown.text
         assert "Announced: 1 person registered." in shown.text
         assert shown.buttons == ["◀ 09/2025", "11/2025 ▶", "📄 Excel file"]
-    assert (await bot.say(hung, "/plan tháng 10"))[-1].text == shown.text  # the same month, typed as said
+    typed = (await bot.say(hung, "/plan tháng 10"))[-1]  # the same month, typed as said
+    assert typed.text == shown.text
 
-    november = (await bot.press(hung, shown, "11/2025 ▶"))[-1]
+    assert await bot.press(hung, shown, "11/2025 ▶") == []  # the same message turns to November
+    november = next(m for m in hung.private_chat.bot_messages if m.message_id == shown.message_id)
     assert f"/change {ids[TEACHERS]}" in november.text and RICE not in november.text
+    assert november.buttons[:2] == ["◀ 10/2025", "12/2025 ▶"]
 
-    sent = (await bot.press(hung, shown, shown.buttons[2]))[-1]
+    sent = (await bot.press(hung, typed, typed.buttons[2]))[-1]
     assert sent.document is not None
     name, content = sent.document
     assert name == "ke-hoach-2025-10.xlsx"
