@@ -27,6 +27,10 @@ from bot.services.publish_many import Batch
 JOURNEY = "publish_many"
 NO_SUCH_BATCH = N_("There are no such drafts in your center. Send /publish to see what can be announced.")
 TO_SET = N_("To set the day and time, send:")
+# A message stays within what a phone shows and Telegram carries (4096 characters), even for a year's import:
+DETAILED = 8  # drafts shown with when, where and their groups
+LISTED = 30  # drafts shown at all; the rest counted
+SKIPPED_SHOWN = 10  # drafts left out shown with their reason
 
 
 class Step(enum.StrEnum):
@@ -67,11 +71,19 @@ async def preview(ctx: Context, args: str) -> None:
                 "Loa Làng will announce {count} activity:", "Loa Làng will announce {count} activities:", len(ready)
             ).format(count=len(ready))
         )
-    for number, activity in enumerate(ready, 1):
+    for number, activity in enumerate(ready[:DETAILED], 1):
         where = await publish_many.told(ctx.session, activity)
         blocks.append(
             f"{number}. {cards.what(activity, ctx.t)}\n{cards.when_where(activity, ctx.t)}\n" + _to(ctx, where)
         )
+    if len(ready) > DETAILED:  # a whole year's import: the rest in a line each, so the message stays readable
+        rest = [
+            f"{number}. {ctx.t.datetime(a.starts_at, 'dd/MM HH:mm')} · {a.title}"
+            for number, a in enumerate(ready[DETAILED:LISTED], DETAILED + 1)
+        ]
+        if len(ready) > LISTED:
+            rest.append(ctx._("…and {count} more.", count=len(ready) - LISTED))
+        blocks.append("\n".join(rest))
     skipped = [(a, reason) for a in found if (reason := publish_many.why_not(a, ctx.now)) is not None]
     if skipped:
         blocks.append(_skipped(skipped, ctx.t))
@@ -112,10 +124,13 @@ def _to(ctx: Context, where: publish_many.Told) -> str:
 def _skipped(skipped: list[tuple[Activity, str]], t: Translator) -> str:
     """The drafts left out and why, with the command that sets a missing day or time alone on its line."""
     lines = [t.gettext(N_("Not announced:"))]
-    for activity, reason in skipped:
+    for activity, reason in skipped[:SKIPPED_SHOWN]:
         lines.append(f"• {activity.title}: {t.gettext(reason)}")
         if reason in (N_("it has no day or time yet"), N_("it has no time yet")):
             lines.append(f"{t.gettext(TO_SET)}\n/change {activity.id}")
+    if len(skipped) > SKIPPED_SHOWN:
+        more = t.gettext(N_("…and {count} more. To see each month's plan, send:"))
+        lines.append(more.format(count=len(skipped) - SKIPPED_SHOWN) + "\n/plan")
     return "\n".join(lines)
 
 

@@ -252,5 +252,5 @@ async def reminder(
         "them, so that they can be announced:",
         len(found),
     ).format(month=month.label, count=len(found))
-    text = "\n\n".join([heading, *(block(line, t) for line in found)])
+    text = "\n\n".join([heading, *(block(line, t) for line in found[:MOST_SHOWN])])
     return text, ((Choice(t.gettext(N_("📋 The month's plan")), f"/plan {month.label}"),),)

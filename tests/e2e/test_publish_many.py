@@ -128,3 +128,29 @@ async def test_the_last_imports_drafts_in_english_and_a_batch_that_is_not_theirs
     assert refused.text.startswith("There are no such drafts in your center.")
     refused = (await bot.say(hung, "/publish month 2025-13"))[-1]
     assert refused.text.startswith("There are no such drafts in your center.")
+
+
+async def test_a_whole_years_import_is_previewed_in_one_readable_message(bot: Bot, fake: FakeTelegram) -> None:
+    place = await commune(bot, fake)
+    assert bot.app is not None
+    imported = bot.clock() - timedelta(hours=1)
+    first, months = None, []
+    for index in range(12):  # a day and time each, then twelve months' rows with neither
+        day = await draft(
+            bot.app.db, place.center_id, f"Chuyên đề số {index + 1}", f"{index + 1:02d}/11/2025 08:00",
+            now=imported, import_key=f"d{index}",
+        )  # fmt: skip
+        first = first or day
+        months.append(await draft(
+            bot.app.db, place.center_id, f"Hoạt động tháng số {index + 1}", f"01/{index % 12 + 1:02d}/2026 00:00",
+            known=DateKnown.MONTH, now=imported, import_key=f"m{index}",
+        ))  # fmt: skip
+    preview = (await bot.say(place.director, f"/publish import {first}"))[-1]
+    text = preview.text or ""
+    assert len(text) < 4096
+    assert text.startswith("Loa Làng sẽ đăng 12 hoạt động:\n\n1. Chuyên đề số 1\n🗓 Thứ Bảy, 01/11/2025 lúc 08:00\n")
+    assert "\n\n9. 09/11 08:00 · Chuyên đề số 9\n10. 10/11 08:00 · Chuyên đề số 10\n" in text
+    assert text.endswith(f"• Hoạt động tháng số 10: chưa có ngày giờ\nĐể đặt ngày giờ, gửi:\n/change {months[9]}\n"
+                         "…và 2 hoạt động nữa. Để xem kế hoạch từng tháng, gửi:\n/plan")  # fmt: skip
+    done = (await bot.press(place.director, preview, "✅ Đăng 12 hoạt động"))[-1]
+    assert (done.text or "").startswith("Đã đăng 12 hoạt động.")
