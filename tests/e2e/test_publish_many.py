@@ -9,7 +9,7 @@ from datetime import timedelta
 from sqlalchemy import select, update
 
 from bot.channels.telegram.fake import FakeTelegram
-from bot.models import Activity, ActivityStatus, DateKnown, GroupChat
+from bot.models import Activity, ActivityStatus, Center, DateKnown, GroupChat
 from tests.conftest import Bot
 from tests.e2e.test_month_plan import draft
 from tests.journeys import commune, local, onboard
@@ -55,6 +55,7 @@ async def test_the_director_publishes_octobers_drafts_with_one_confirmation(bot:
     assert bot.app is not None
     async with bot.app.db.session() as session, session.begin():
         await session.execute(update(GroupChat).where(GroupChat.title == "Nhóm Thôn Bắc").values(active=False))
+        await session.execute(update(Center).values(plan_reminded_month="2025-10"))  # October's reminder: not here
     ids = await _drafts(bot, place.center_id, place.villages)
     bot.clock.current = local("01/10/2025 10:00")  # the meeting's time has passed unannounced
 
@@ -81,6 +82,10 @@ async def test_the_director_publishes_octobers_drafts_with_one_confirmation(bot:
         f"• {MEETING}: đã qua giờ"
     )
     assert preview.buttons == ["✅ Đăng 3 hoạt động", "✖ Hủy"]
+    plan = (await bot.say(hung, "/plan"))[-1]  # the month's plan leads to the same preview
+    assert plan.buttons[-1] == "📢 Đăng các bản nháp của tháng"
+    preview = (await bot.press(hung, plan, plan.buttons[-1]))[-1]
+    assert preview.buttons == ["✅ Đăng 3 hoạt động", "✖ Hủy"] and preview.text.startswith("Loa Làng sẽ đăng 3")
     assert set((await _statuses(bot)).values()) == {ActivityStatus.DRAFT}  # nothing before the confirmation
 
     late = await draft(bot.app.db, place.center_id, "Thêm sau khi xem", "30/10/2025 08:00")  # type: ignore[union-attr]
