@@ -27,7 +27,7 @@ from bot.models import (
     RoleKind,
     Village,
 )
-from bot.services import checkin, hall, outbox, people, registrations
+from bot.services import checkin, hall, month_plan, outbox, people, registrations
 from bot.text import spelled_out
 
 ROLE_GIVEN_TEXT = N_("{director} has made you {role} of {center}. Send /help to see what you can do now.")
@@ -44,6 +44,7 @@ class Notice(enum.StrEnum):
     STEPPED_DOWN = "stepped_down"  # successor: a new director (named as known then) claimed the center
     CHECKIN_OPEN = "checkin_open"  # session_id, link: staff are told a session's check-in opened
     CAMPAIGN_SUMMARY = "campaign_summary"  # campaign_id, part: worded by scheduler/campaign_summaries.py
+    PLAN_REMINDER = "plan_reminder"  # month: the director is told the month's activities with no day or time yet
 
 
 def owe(
@@ -81,6 +82,8 @@ async def render(
     center_name = spelled_out(center.name) if center else ""
     if notice is Notice.CHECKIN_OPEN:
         return await _checkin_open(session, detail, center, t, now)
+    if notice is Notice.PLAN_REMINDER:
+        return await month_plan.reminder(session, center, detail["month"], t, now) if center else None
     if notice is Notice.SEAT_FREED:
         activity = await session.get(Activity, delivery.activity_id) if delivery.activity_id else None
         if activity is None or not await registrations.has_seat(session, activity.id, delivery.person_id):

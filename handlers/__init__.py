@@ -19,11 +19,13 @@ from handlers import (
     groups,
     help,
     language,
+    month_plan,
     new_activity,
     notices,
     plan_upload,
     privacy,
     profile,
+    publish_many,
     registration,
     report,
     start,
@@ -51,6 +53,7 @@ def build_registry() -> Registry:
         new_activity,
         change_activity,
         plan_upload,
+        month_plan,
         appoint,
         center_settings,
         campaigns,
@@ -63,7 +66,7 @@ def build_registry() -> Registry:
         groups,
     ):
         registry.add(*module.COMMANDS)
-    for module in (profile, new_activity, change_activity, plan_upload, add_person, desk, appoint):
+    for module in (profile, new_activity, change_activity, plan_upload, publish_many, add_person, desk, appoint):
         registry.add(*module.JOURNEYS)
     for module in (groups, blocking):
         for event, handler in module.EVENTS.items():

@@ -25,6 +25,7 @@ from bot.registry import Access, Command, Journey
 from bot.services import activities, areas, audit, conversations, plan_import, targets
 from bot.services.people import has_role
 from bot.text import number
+from handlers import publish_many
 
 JOURNEY = "plan_import"
 MAX_UPLOAD = 1024 * 1024
@@ -134,8 +135,12 @@ async def _read(ctx: Context, name: str, content: bytes) -> tuple[plan_import.Pl
 
 
 async def publish(ctx: Context, args: str) -> None:
-    """Without a number: the next drafts to choose from. With one: announce it now."""
+    """Without a number: the next drafts to choose from, and the batches to announce at once
+    (handlers/publish_many.py). With one: announce it now."""
     center_id = _center_id(ctx)
+    if publish_many.wanted(args):
+        await publish_many.preview(ctx, args)
+        return
     if not args.strip():
         not_over = select(ActivitySession.activity_id).where(ActivitySession.ends_at > ctx.now)
         drafts = sorted(
@@ -158,7 +163,7 @@ async def publish(ctx: Context, args: str) -> None:
             label = f"{ctx.t.datetime(draft.starts_at, 'dd/MM HH:mm')} {draft.title}"
             rows.append((Choice(label[:60], f"/publish {draft.id}"),))
             lines.append(f"• {label}: /publish {draft.id}")
-        ctx.reply("\n".join(lines), tuple(rows))
+        ctx.reply("\n".join(lines), (*rows, *await publish_many.offers(ctx)))
         return
     wanted = args.strip()
     activity = await ctx.session.get(Activity, found) if (found := number(wanted)) else None

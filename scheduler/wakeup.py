@@ -3,7 +3,8 @@
 The outbox rows are the truth: at start the one job is rebuilt from them, and after any change that
 adds rows (`poke`) it is moved. So are the campaigns whose summary is owed (scheduler/campaign_summaries.py), and
 the sessions: the next check-in to open that staff were not yet told of
-(scheduler/checkin_opens.py) and the check-in screens to renew wake it too. A safety job also runs every 15
+(scheduler/checkin_opens.py), the check-in screens to renew and the start-of-month plan reminder
+(scheduler/plan_reminder.py) wake it too. A safety job also runs every 15
 seconds: it takes back what a process that died was sending, and a missed poke costs 15 seconds at most.
 Running the sender when nothing is due does no harm, so several processes may all wake.
 """
@@ -19,7 +20,7 @@ from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
 from bot.database import Database
 from bot.services import outbox, people
-from scheduler import campaign_summaries, checkin_codes, checkin_opens, live_cards, retention
+from scheduler import campaign_summaries, checkin_codes, checkin_opens, live_cards, plan_reminder, retention
 from scheduler.sender import Sender
 
 log = logging.getLogger(__name__)
@@ -70,7 +71,8 @@ class Wakeup:
         codes = await checkin_codes.next_due(self.db, self.clock())
         opening = await checkin_opens.next_due(self.db, self.clock())
         summary = await campaign_summaries.next_due(self.db, self.clock())
-        due = min((d for d in (owed, cards, codes, opening, summary) if d is not None), default=None)
+        month = await plan_reminder.next_due(self.db, self.clock())
+        due = min((d for d in (owed, cards, codes, opening, summary, month) if d is not None), default=None)
         if due is None:
             return
         delay = max((due - self.clock()).total_seconds(), 0.0)

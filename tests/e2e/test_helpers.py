@@ -42,6 +42,7 @@ async def test_director_appoints_staff_by_forwarding_their_message(bot: Bot, fak
         "change",
         "calloff",
         "publish",
+        "plan",
         "stats",
         "report",
         "budget",

@@ -26,7 +26,7 @@ TABLE = {
     "text": HEAD, "add": HEAD, "ticketok": HEAD, "desk": HEAD, "headcount": HEAD, "close": HEAD,
     "stats": HEAD, "link": HEAD,
     "checkin": STAFF, "checkinqr": STAFF, "new": STAFF, "change": STAFF, "calloff": STAFF, "publish": STAFF,
-    "report": STAFF, "budget": STAFF,
+    "report": STAFF, "budget": STAFF, "plan": STAFF,
     "appoint": DIRECTOR, "remove": DIRECTOR, "reminders": DIRECTOR, "target": DIRECTOR, "population": DIRECTOR,
     "addressees": DIRECTOR,
     "data": DIRECTOR, "erase": DIRECTOR, "audit": DIRECTOR, "retention": DIRECTOR, "campaign": DIRECTOR,
