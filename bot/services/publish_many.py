@@ -77,21 +77,30 @@ async def _drafts(session: AsyncSession, center: Center, *where: object) -> list
 
 async def offers(session: AsyncSession, center: Center, now: datetime) -> list[Offer]:
     """The batches worth a button: this month's and next month's drafts, each campaign's, the last import's;
-    only those of two drafts or more (one is published by its own button)."""
+    only those with two drafts or more that can be announced now (one is published by its own button), and
+    counting only those: a button never promises drafts that still lack their day or time."""
+
+    def ready(drafts: list[Activity] | None) -> int:
+        return sum(why_not(draft, now) is None for draft in drafts or [])
+
     found: list[Offer] = []
     this = Month.of(now, center.timezone)
     for month in (this, this.shifted(1)):
-        drafts = await members(session, center, Batch.MONTH, month.key)
-        found.append(Offer(Batch.MONTH, month.key, month.label, len(drafts or [])))
+        found.append(
+            Offer(Batch.MONTH, month.key, month.label, ready(await members(session, center, Batch.MONTH, month.key)))
+        )
     rows = await session.execute(
-        select(Campaign.id, Campaign.name, func.count(Activity.id))
+        select(Campaign.id, Campaign.name)
         .join(Activity, Activity.campaign_id == Campaign.id)
         .where(Campaign.center_id == center.id, Activity.status == ActivityStatus.DRAFT)
         .group_by(Campaign.id, Campaign.name)
         .order_by(Campaign.id.desc())
         .limit(MOST_CAMPAIGNS)
     )
-    found += [Offer(Batch.CAMPAIGN, str(cid), name, count) for cid, name, count in rows]
+    for cid, name in rows.all():
+        found.append(
+            Offer(Batch.CAMPAIGN, str(cid), name, ready(await members(session, center, Batch.CAMPAIGN, str(cid))))
+        )
     last = await session.scalar(
         select(func.max(Activity.created_at)).where(
             Activity.center_id == center.id,
@@ -105,8 +114,9 @@ async def offers(session: AsyncSession, center: Center, now: datetime) -> list[O
                 Activity.center_id == center.id, Activity.import_key.is_not(None), Activity.created_at == last
             )
         )
-        drafts = await members(session, center, Batch.IMPORT, str(anchor))
-        found.append(Offer(Batch.IMPORT, str(anchor), "", len(drafts or [])))
+        found.append(
+            Offer(Batch.IMPORT, str(anchor), "", ready(await members(session, center, Batch.IMPORT, str(anchor))))
+        )
     return [offer for offer in found if offer.count > 1]
 
 

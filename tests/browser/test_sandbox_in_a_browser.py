@@ -23,7 +23,8 @@ from playwright.sync_api import Browser, Page, expect, sync_playwright
 from tests.browser import chromium
 
 SHOTS = Path(os.environ.get("LOALANG_SCREENSHOTS", "test-results/sandbox"))
-STARTED = re.compile(r"open (http://127\.0\.0\.1:\d+/) in a browser")
+# the line the sandbox prints once it listens, in the operator's language (Vietnamese by default)
+STARTED = re.compile(r"(?:open|mở) (http://127\.0\.0\.1:\d+/) (?:in a browser|trong trình duyệt)")
 WAIT = 15_000  # ms: the longest a person would wait for the bot's answer on this page
 
 MAI, THU, HUNG, LAN = "Vũ Thị Mai", "Đinh Thị Thu", "Phạm Văn Hùng", "Bùi Thị Lan"

@@ -15,6 +15,7 @@ async def _village_head(bot: Bot, fake: FakeTelegram, place) -> object:  # type:
     await onboard(bot, head, name="Vũ Văn Tâm", gender="male", village="Thôn Tây")
     await bot.say(place.director, "/appoint head Thôn Tây")
     await bot.press(place.director, place.director.private_chat.bot_messages[-1], "Vũ Văn Tâm (1965)")
+    await bot.deliver()  # the head is told of the role (an outbox row) now, not in the middle of a later answer
     return head
 
 

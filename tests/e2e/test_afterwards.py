@@ -190,7 +190,7 @@ async def test_last_years_records_entered_afterwards_make_its_yearly_report(bot:
 
     # Five more people at the show, found on another sheet: no desk open, the sessions held are offered.
     offered = (await bot.say(hung.user, "/headcount 5 2"))[-1]
-    assert offered.text == "Nhập cho buổi nào? Buổi gần nhất ở trên cùng:"
+    assert offered.text == "Xin chọn buổi cần nhập số người. Buổi gần nhất ở trên cùng:"
     assert offered.buttons[:3] == [
         f"02/09/2024 19:00 · {SHOW}",
         f"20/06/2024 14:00 · {RICE}",

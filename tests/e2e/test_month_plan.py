@@ -95,7 +95,7 @@ async def test_the_director_reads_octobers_plan_and_takes_it_as_the_seed_table(
             "Kế hoạch tháng 10/2025: 4 hoạt động.\n\n"
             f"📌 Trong tháng 10/2025 · {ELDERS}\nChưa có ngày giờ. Để đặt ngày giờ, gửi:\n/change {ids[ELDERS]}\n\n"
             f"📌 06/10 13:30 · {SCAMS}\nĐã đăng: 1 người đăng ký.\n\n"
-            f"📌 09/10 08:00 · {RICE}\nBản nháp, chưa đăng. Để đăng, gửi:\n/publish {ids[RICE]}\n\n"
+            f"📌 09/10 08:00 · {RICE}\nBản nháp này chưa được đăng. Để đăng, gửi:\n/publish {ids[RICE]}\n\n"
             f"📌 20/10 · {WOMEN}\nChưa có giờ. Để đặt giờ, gửi:\n/change {ids[WOMEN]}"
         )
         assert shown.buttons == ["◀ 09/2025", "11/2025 ▶", "📄 Tệp Excel"]
@@ -118,8 +118,8 @@ async def test_the_director_reads_octobers_plan_and_takes_it_as_the_seed_table(
     assert name == "ke-hoach-2025-10.xlsx"
     if lang == "vi":
         assert sent.text == (
-            "Tháng 10/2025: 4 hoạt động, kinh phí 4.000.000 đồng. Tệp dưới đây là bảng kế hoạch, để dán bảng tin "
-            "và gửi xã."
+            "Tháng 10/2025: 4 hoạt động, kinh phí 4.000.000 đồng. Tệp kèm theo là bảng kế hoạch, để dán lên bảng "
+            "tin và gửi Ủy ban nhân dân xã."
         )
     sheet = load_workbook(io.BytesIO(content)).active
     cells = [[c.value for c in row] for row in sheet.iter_rows(min_row=1, max_row=sheet.max_row)]
@@ -167,13 +167,13 @@ async def test_a_month_that_cannot_be_read_is_refused_politely_and_strangers_get
     place = await commune(bot, fake)
     said = (await bot.say(place.director, "/plan tháng 13"))[-1]
     assert said.text == (
-        "Loa Làng chưa hiểu “tháng 13”. Xin viết ví dụ: /plan 10/2025, /plan tháng 10, hoặc /plan 2025-2026 để "
-        "nhận tệp cả năm học."
+        "Xin lỗi, Loa Làng chưa hiểu “tháng 13”. Xin viết tháng cần xem, ví dụ:\n/plan 10/2025\n/plan tháng 10\n"
+        "Để nhận tệp kế hoạch cả năm học, gửi:\n/plan 2025-2026"
     )
     empty = (await bot.say(place.director, "/plan 12/2025"))[-1]
     assert empty.text == (
-        "Tháng 12/2025 chưa có hoạt động nào trong kế hoạch. Xin gửi tệp kế hoạch, hoặc để tạo một hoạt động, "
-        "gửi:\n/new"
+        "Tháng 12/2025 chưa có hoạt động nào trong kế hoạch. Xin gửi tệp kế hoạch, hoặc tạo từng hoạt động bằng "
+        "lệnh:\n/new"
     )
     lan = fake.add_user("Lan")
     await onboard(bot, lan)

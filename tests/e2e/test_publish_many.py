@@ -61,11 +61,11 @@ async def test_the_director_publishes_octobers_drafts_with_one_confirmation(bot:
 
     offered = (await bot.say(hung, "/publish"))[-1]
     assert offered.buttons[-3:] == [
-        "📢 Đăng cả 5 bản nháp tháng 10/2025",
+        "📢 Đăng cả 3 bản nháp tháng 10/2025",
         f"📢 Đăng cả 3 bản nháp của {CAMPAIGN}"[:60],
         "📢 Đăng cả 3 bản nháp vừa nhập",
     ]
-    preview = (await bot.press(hung, offered, "📢 Đăng cả 5 bản nháp tháng 10/2025"))[-1]
+    preview = (await bot.press(hung, offered, "📢 Đăng cả 3 bản nháp tháng 10/2025"))[-1]
     assert preview.text == (
         "Loa Làng sẽ đăng 3 hoạt động:\n\n"
         "1. Chuyên đề: Chuyển đổi số và cuộc sống\n"
