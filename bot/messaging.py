@@ -13,7 +13,9 @@ from __future__ import annotations
 import enum
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
-from typing import Any, Protocol
+from typing import Any, ClassVar, Protocol
+
+from bot.text import clip
 
 
 class Event(enum.StrEnum):
@@ -115,6 +117,12 @@ class Choice:
     label: str
     command: str = ""
     url: str | None = None
+
+    LONGEST: ClassVar[int] = 64  # characters a label keeps (a report row's full name fits): then a word and "…"
+
+    def __post_init__(self) -> None:
+        if len(self.label) > self.LONGEST:
+            object.__setattr__(self, "label", clip(self.label, self.LONGEST))
 
 
 Keyboard = tuple[tuple[Choice, ...], ...]

@@ -33,3 +33,20 @@ def spelled_out(name: str) -> str:
     for short, long in _ABBREVIATIONS:
         name = name.replace(short, long)
     return name
+
+
+QUOTES = {"“": "”", "«": "»", "‘": "’"}
+
+
+def clip(label: str, limit: int) -> str:
+    """A title shortened to `limit` characters at a word boundary with "…", its quotes closed: never
+    "…trong các l:" with a quote left open."""
+    label = " ".join(label.split())
+    if len(label) <= limit:
+        return label
+    cut = label[: limit - 1]
+    if " " in cut and not label[limit - 1].isspace():
+        cut = cut.rsplit(" ", 1)[0]
+    cut = cut.rstrip(" ,;:-–(") + "…"
+    closing = "".join(close for open_, close in QUOTES.items() if cut.count(open_) > cut.count(close))
+    return cut + ('"' if cut.count('"') % 2 else "") + closing

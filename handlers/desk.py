@@ -282,7 +282,7 @@ async def _offer_sessions(ctx: Context, total: int, women: int) -> ActivitySessi
         assert activity is not None
         index = next(i for i, s in enumerate(activity.sessions, 1) if s.id == sitting.id)
         label = f"{_session_label(ctx, sitting.starts_at, index, len(activity.sessions))} · {activity.title}"
-        rows.append((Choice(label[:60], f"/headcount {total} {women} s{sitting.id}"),))
+        rows.append((Choice(label, f"/headcount {total} {women} s{sitting.id}"),))
     raise Refusal(N_("For which session? The most recent first."), tuple(rows))
 
 

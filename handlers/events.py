@@ -205,7 +205,7 @@ async def pick(ctx: Context, command: str, typed: str, statuses: tuple[ActivityS
     if not rows:
         raise Refusal(N_("There is no coming activity to choose from."))
     choices = [
-        (Choice(f"{ctx.t.datetime(starts, 'dd/MM HH:mm')} · {activity.title}"[:60], f"/{command} {activity.id}"),)
+        (Choice(f"{ctx.t.datetime(starts, 'dd/MM HH:mm')} · {activity.title}", f"/{command} {activity.id}"),)
         for activity, starts in rows[:PAGE]
     ]
     if len(rows) > PAGE:

@@ -161,7 +161,7 @@ async def publish(ctx: Context, args: str) -> None:
         lines = [ctx._("Which draft do you want to announce now?")]
         for draft in drafts:
             label = f"{ctx.t.datetime(draft.starts_at, 'dd/MM HH:mm')} {draft.title}"
-            rows.append((Choice(label[:60], f"/publish {draft.id}"),))
+            rows.append((Choice(label, f"/publish {draft.id}"),))
             lines.append(f"• {label}: /publish {draft.id}")
         ctx.reply("\n".join(lines), (*rows, *await publish_many.offers(ctx)))
         return

@@ -53,7 +53,7 @@ async def offers(ctx: Context) -> Keyboard:
             label = ctx._("📢 All {count} drafts of {campaign}", count=offer.count, campaign=offer.name)
         else:
             label = ctx._("📢 All {count} drafts of the last import", count=offer.count)
-        rows.append((Choice(label[:60], offer.command),))
+        rows.append((Choice(label, offer.command),))
     return tuple(rows)
 
 

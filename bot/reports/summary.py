@@ -12,6 +12,7 @@ from babel.numbers import format_decimal
 
 from bot.i18n import N_, Translator
 from bot.services import areas, checkin, stats
+from bot.text import clip, spelled_out
 
 
 def period_name(period: stats.Period, t: Translator) -> str:
@@ -27,23 +28,6 @@ def short_name(row: stats.Row, t: Translator) -> str:
     if row.key == stats.UNCLASSIFIED:
         return t.gettext(N_("No report row chosen"))
     return clip(areas.label(row.key, row.name, t, short=True), 32)
-
-
-QUOTES = {"“": "”", "«": "»", "‘": "’"}
-
-
-def clip(label: str, limit: int) -> str:
-    """A title shortened to `limit` characters at a word boundary with "…", its quotes closed: never
-    "…trong các l:" with a quote left open."""
-    label = " ".join(label.split())
-    if len(label) <= limit:
-        return label
-    cut = label[: limit - 1]
-    if " " in cut and not label[limit - 1].isspace():
-        cut = cut.rsplit(" ", 1)[0]
-    cut = cut.rstrip(" ,;:-–(") + "…"
-    closing = "".join(close for open_, close in QUOTES.items() if cut.count(open_) > cut.count(close))
-    return cut + ('"' if cut.count('"') % 2 else "") + closing
 
 
 def share(percent: float, t: Translator) -> str:
@@ -91,7 +75,7 @@ def text(figures: stats.Figures, t: Translator, title: str, area_key: str | None
 def heading(figures: stats.Figures, t: Translator, title: str) -> list[str]:
     _ = t.gettext
     return [
-        _(N_("📊 {title}: {period}")).format(title=clip(title, 40), period=period_name(figures.period, t)),
+        _(N_("📊 {title}: {period}")).format(title=clip(spelled_out(title), 60), period=period_name(figures.period, t)),
         _(N_("(as of {moment})")).format(moment=t.datetime(figures.now)),
         "",
     ]

@@ -9,7 +9,9 @@ from datetime import timedelta
 from sqlalchemy import select, update
 
 from bot.channels.telegram.fake import FakeTelegram
+from bot.messaging import Choice
 from bot.models import Activity, ActivityStatus, Center, DateKnown, GroupChat
+from bot.text import clip
 from tests.conftest import Bot
 from tests.e2e.test_month_plan import draft
 from tests.journeys import commune, local, onboard
@@ -62,7 +64,7 @@ async def test_the_director_publishes_octobers_drafts_with_one_confirmation(bot:
     offered = (await bot.say(hung, "/publish"))[-1]
     assert offered.buttons[-3:] == [
         "📢 Đăng cả 3 bản nháp tháng 10/2025",
-        f"📢 Đăng cả 3 bản nháp của {CAMPAIGN}"[:60],
+        clip(f"📢 Đăng cả 3 bản nháp của {CAMPAIGN}", Choice.LONGEST),
         "📢 Đăng cả 3 bản nháp vừa nhập",
     ]
     preview = (await bot.press(hung, offered, "📢 Đăng cả 3 bản nháp tháng 10/2025"))[-1]

@@ -147,7 +147,7 @@ async def test_one_centers_director_never_sees_another_centers_people(bot: Bot, 
     assert not any("Nguyễn Thị Lan" in label or "Đinh Thị Thu" in label for label in picks.buttons)
     assert (await bot.say(binh, "/erase Lan"))[-1].text.startswith("Không tìm thấy người không dùng điện thoại nào tên")  # type: ignore[union-attr]
     stats = (await bot.say(binh, "/stats"))[-1].text or ""
-    assert stats.startswith("📊 TTHTCĐ xã An Hòa") and "lừa đảo" not in stats
+    assert stats.startswith("📊 Trung tâm học tập cộng đồng xã An Hòa") and "lừa đảo" not in stats
     assert "lừa đảo" not in ((await bot.say(binh, "/events"))[-1].text or "")
     other_village = (await bot.say(binh, "/stats Thôn Đông"))[-1].text or ""
     assert other_village.startswith("Chưa hiểu “Thôn Đông”.")  # another center's village is no scope

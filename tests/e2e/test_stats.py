@@ -272,7 +272,12 @@ async def test_stats_speaks_the_directors_language_and_its_buttons_switch_the_pe
     message = (await bot.say(hung, "/stats"))[-1]
     assert message.text is not None
     assert message.text.startswith(
-        tr(lang, "📊 {title}: {period}", title="TTHTCĐ xã Thanh Bình", period=tr(lang, "the year {year}", year=2025))
+        tr(
+            lang,
+            "📊 {title}: {period}",
+            title="Trung tâm học tập cộng đồng xã Thanh Bình",
+            period=tr(lang, "the year {year}", year=2025),
+        )
     )
     await bot.press(hung, message, tr(lang, "📚 By area"))
     quarter = await bot.press(hung, message, tr(lang, "This quarter"))

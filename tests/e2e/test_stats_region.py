@@ -63,7 +63,7 @@ async def test_a_province_officer_sees_its_centers_summed_and_one_block_per_cent
     picker = (await bot.press(binh, message, "🏢 Chọn trung tâm"))[-1]
     assert picker.buttons == ["TTHTCĐ xã Hồng Thái Tây", "TTHTCĐ xã Thanh Bình"]
     await bot.press(binh, picker, "TTHTCĐ xã Hồng Thái Tây")
-    assert (picker.text or "").startswith("📊 TTHTCĐ xã Hồng Thái Tây: năm 2025")
+    assert (picker.text or "").startswith("📊 Trung tâm học tập cộng đồng xã Hồng Thái Tây: năm 2025")
     assert "Tổng: 6 lớp, 72 lượt người (43 nữ)" in (picker.text or "")
     assert (await bot.say(binh, "/stats y2025 #c999"))[-1].text == "Trung tâm đó không thuộc địa bàn phụ trách."
 

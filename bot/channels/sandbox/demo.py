@@ -26,7 +26,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.bootstrap import LoaLang
 from bot.channels.telegram.fake import FakeTelegram, FakeUser
 from bot.channels.zalo.fake import FakeZalo
-from bot.models import Account, Activity, Center, Gender, InviteKind, Person, RoleKind
+from bot.models import Account, Activity, Campaign, Center, Gender, InviteKind, Person, RoleKind
 from bot.services import activities, centers, invites, plan_import, registrations, roles
 
 PLAN = Path(__file__).resolve().parents[3] / "samples" / "tuan-le-hoc-tap-suot-doi-2025.csv"
@@ -222,6 +222,9 @@ async def _programme(app: LoaLang, clock: Callable[[], datetime]) -> None:
                 row["day"] = (_day(row["day"]) + (tomorrow - first)).strftime("%d/%m/%Y")
         plan = await plan_import.read_plan(session, center, rows, now)
         await plan_import.create(session, center, plan, now=now, by=None)
+        for campaign in await session.scalars(select(Campaign)):  # the week's days move with its activities
+            campaign.starts_on = date(first.year, 10, 1) + (tomorrow - first)
+            campaign.ends_on = date(first.year, 10, 7) + (tomorrow - first)
         programme = sorted(await session.scalars(select(Activity)), key=lambda activity: activity.starts_at)
         for second, activity in enumerate(programme):  # a second apart, so each group reads them in date order
             await activities.publish(session, activity, now=now + timedelta(seconds=second), by=None)
