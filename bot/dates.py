@@ -104,7 +104,8 @@ def with_year(text: str, year: int) -> str:
     match = _DATE.search(text)
     if match is None or match.group(3) is not None:
         return text
-    return f"{text[: match.end()]}/{year}{text[match.end() :]}"
+    separator = text[match.end(1)]  # as the day and month were separated: "28/11", "28.11", "28-11"
+    return f"{text[: match.end()]}{separator}{year}{text[match.end() :]}"
 
 
 def _time_of(plain: str) -> tuple[time | None, str]:
