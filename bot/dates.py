@@ -98,6 +98,16 @@ def example(now: datetime, timezone: str) -> datetime:
     return datetime.combine(today + timedelta(days=ahead), time(8, 0), tzinfo=zone)
 
 
+def with_year(text: str, year: int) -> str:
+    """What was typed with the year written after its day and month ("28/11 8h", 2026 -> "28/11/2026 8h"):
+    the example to give back when a date without a year has already passed this year."""
+    match = _DATE.search(text)
+    if match is None or match.group(3) is not None:
+        return text
+    separator = text[match.end(1)]  # as the day and month were separated: "28/11", "28.11", "28-11"
+    return f"{text[: match.end()]}{separator}{year}{text[match.end() :]}"
+
+
 def _time_of(plain: str) -> tuple[time | None, str]:
     match = _TIME.search(plain)
     if match is None:

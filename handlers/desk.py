@@ -321,6 +321,17 @@ async def close(ctx: Context, args: str) -> None:
         .select_from(Registration)
         .where(Registration.activity_id == current.activity_id, Registration.status == RegistrationStatus.REGISTERED)
     )
+    if await checkin.named_within_totals(ctx.session, current):  # the names were among the total typed in
+        ctx.reply(
+            ctx._(
+                "Session closed. Present: {named} people by name among the {total} entered; {registered} had "
+                "registered.",
+                named=named,
+                total=(named or 0) + walk_ins,
+                registered=registered,
+            )
+        )
+        return
     ctx.reply(
         ctx._(
             "Session closed. Present: {named} by name and {walk_ins} walk-ins counted; {registered} had registered.",

@@ -34,6 +34,7 @@ import enum
 import re
 from datetime import datetime, timedelta
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from bot import cards, dates
 from bot.context import Context
@@ -110,6 +111,10 @@ QUESTIONS = {
         "before), or 30m. Send - for no reminders."
     ),
 }
+WHICH_YEAR = N_(
+    "That day has already passed this year.\nTo record an activity already held, write the year too, for example: "
+    "{held}\nFor an activity next year, write for example: {next_year}"
+)
 PLACE_USED = N_("Where? Choose a place used before, or write a new one.")
 DOUBTS = {
     dates.Doubt.UNREADABLE: N_("I could not read that date. Please write it like {example}."),
@@ -351,6 +356,12 @@ async def _read(ctx: Context, step: Step, text: str, data: dict[str, Any]) -> An
                     again,
                     moment=ctx.t.datetime(reading.moment),
                 )
+        elif reading.doubt is dates.Doubt.WHICH_YEAR:  # held already, or next year's: both offered
+            year = ctx.now.astimezone(ZoneInfo(_center(ctx).timezone)).year
+            typed = text[:40]
+            raise Refusal(
+                WHICH_YEAR, again, held=dates.with_year(typed, year), next_year=dates.with_year(typed, year + 1)
+            )
         elif reading.doubt is not None:
             moment = ctx.t.datetime(reading.moment) if reading.moment else ""
             raise Refusal(DOUBTS[reading.doubt], again, moment=moment, **examples(ctx))
@@ -450,15 +461,15 @@ async def _villages(ctx: Context, data: dict[str, Any], text: str) -> bool:
 
 
 async def _echo(ctx: Context, step: Step, data: dict[str, Any]) -> str | None:
-    """The answer to `step` as it was understood, in the reader's words; the preview shows the place and the
-    details."""
+    """The answer to `step` as it was understood, in the reader's words; the preview shows the details (and the
+    place, when it comes next: a past activity's head-count question echoes it)."""
     if step is Step.KIND:
         kind = ctx._(cards.KIND_NAMES[ActivityKind(data[Step.KIND])])
         return f"{kind} · {await _area_name(ctx, data)}" if data.get(AREA_FIXED) else kind
     if step is Step.AREA:
         return await _area_name(ctx, data)
-    if step is Step.TITLE:
-        return str(data[Step.TITLE])
+    if step in (Step.TITLE, Step.PLACE):
+        return str(data[step.value])
     if step is Step.WHEN:
         starts = datetime.fromisoformat(data[Step.WHEN])
         shown = ctx.t.datetime(starts, ctx._("EEEE, HH:mm 'on' dd/MM/yyyy"))

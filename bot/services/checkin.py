@@ -23,6 +23,7 @@ from bot.models import (
     ActivityStatus,
     Attendance,
     AttendanceMethod,
+    AuditEntry,
     Center,
     Gender,
     HeadCount,
@@ -140,6 +141,7 @@ async def record(
     if added is None:
         return False
     if afterwards:
+        counted_in = await _name_within_total(session, activity_session, person)
         audit.record(
             session,
             action="attendance.afterwards",
@@ -148,6 +150,7 @@ async def record(
             actor_id=by.id if by else None,
             session_id=activity_session.id,
             person_id=person.id,
+            **({"counted_in": counted_in} if counted_in is not None else {}),
         )
     await session.execute(
         _COUNT_VISIT,
@@ -155,6 +158,41 @@ async def record(
         execution_options={"synchronize_session": False},  # nothing here reads the tally again
     )
     return True
+
+
+async def _name_within_total(session: AsyncSession, activity_session: ActivitySession, person: Person) -> int | None:
+    """A name entered afterwards for a session whose attendance was typed as a total (a head count entered
+    afterwards, as /new records a past activity) is one of that total, not one more: it takes one off the head
+    count, and one woman off its women when the person is a woman (never below zero, never more women than
+    people). Returns the head count's id; None when no such count is left (the name then adds to the figures)."""
+    head_count = await session.scalar(
+        select(HeadCount)
+        .where(HeadCount.session_id == activity_session.id, HeadCount.afterwards.is_(True), HeadCount.total > 0)
+        .order_by(HeadCount.id)
+        .limit(1)
+        .with_for_update()
+    )
+    if head_count is None:
+        return None
+    head_count.total -= 1
+    if person.gender is Gender.FEMALE:
+        head_count.women = max(head_count.women - 1, 0)
+    head_count.women = min(head_count.women, head_count.total)
+    return head_count.id
+
+
+async def named_within_totals(session: AsyncSession, activity_session: ActivitySession) -> int:
+    """How many names entered afterwards were taken out of the session's typed total (the audit says so)."""
+    found = await session.scalar(
+        select(func.count())
+        .select_from(AuditEntry)
+        .where(
+            AuditEntry.action == "attendance.afterwards",
+            AuditEntry.detail["session_id"].as_integer() == activity_session.id,
+            AuditEntry.detail["counted_in"].as_integer().is_not(None),
+        )
+    )
+    return int(found or 0)
 
 
 def ended(activity_session: ActivitySession, now: datetime) -> bool:

@@ -115,7 +115,7 @@ async def test_last_years_records_entered_afterwards_make_its_yearly_report(bot:
     assert held.splitlines()[2].startswith("Ngày này đã qua. Hoạt động này đã được tổ chức rồi")
     await hung.choose("✅ Đúng, đã tổ chức")
     count = (await hung.say("Hội trường UBND xã"))[-1]
-    assert count.startswith("Buổi 08:00 ngày 15/03/2024 có bao nhiêu người đến?")  # a new place: nothing to echo
+    assert count.startswith("✅ Hội trường UBND xã\n\nBuổi 08:00 ngày 15/03/2024 có bao nhiêu người đến?")
     assert "/headcount 25 14" in count.splitlines()
     preview = (await hung.say("/headcount 25 14"))[-1]
     assert (
@@ -393,3 +393,71 @@ async def _all(bot: Bot) -> list[Activity]:
     assert bot.app is not None
     async with bot.app.db.session() as session:
         return list(await session.scalars(select(Activity)))
+
+
+WHICH_YEAR = (
+    "That day has already passed this year.\nTo record an activity already held, write the year too, for example: "
+    "{held}\nFor an activity next year, write for example: {next_year}"
+)
+
+
+async def test_names_entered_afterwards_are_among_the_total_typed_in(bot: Bot, fake: FakeTelegram, lang: str) -> None:
+    """A talk recorded with "32 20", then two names from its sign-in sheet: 32 people came, not 34."""
+    place = await commune(bot, fake)
+    lan, tu = fake.add_user("Lan"), fake.add_user("Tư")
+    await onboard(bot, lan)
+    await onboard(bot, tu, name="Trần Văn Tư", gender="male", year="1950", village="Thôn Tây")
+    thu_user = fake.add_user("Thu", language_code=lang)
+    await onboard(bot, thu_user, name="Đinh Thị Thu", year="1985")
+    await _make_staff(bot, place, thu_user)
+    thu = OnTelegram(bot, thu_user)
+
+    await thu.say("/new")
+    await thu.choose(tr(lang, "Talk"))
+    await thu.say(LAW)
+    await thu.choose(tr(lang, "Topic: law education"))
+    # A day of this year already past, written without the year: both ways out, built from what was typed.
+    asked = (await thu.say("15/9 8h-10h"))[-1]
+    assert asked.startswith(tr(lang, WHICH_YEAR, held="15/9/2025 8h", next_year="15/9/2026 8h"))
+    await thu.say("15/9/2025 8h-10h")
+    await thu.choose(tr(lang, "✅ Yes, it was held: record it"))
+    count = (await thu.say("Hội trường UBND xã"))[-1]  # the place is echoed before the attendance question
+    assert count.splitlines()[:2] == ["✅ Hội trường UBND xã", ""]
+    assert "/headcount 25 14" in count.splitlines()
+    await thu.say("32 20")
+    done = (await thu.choose(tr(lang, "💾 Record as held")))[-1]
+    assert done == tr(lang, RECORDED, id=1, total=32, women=20)
+
+    # Two names from the sheet at the desk: Lan (a woman) found by name, Tư pasted with a name not found.
+    opened = (await bot.say(thu_user, "/desk 1"))[-1]
+    assert opened.text and LAW in opened.text
+    found = (await bot.say(thu_user, "nguyen thi lan"))[-1]
+    await bot.press(thu_user, found, "Nguyễn Thị Lan (1965, Thôn Đông)")
+    await bot.say(thu_user, "Trần Văn Tư\nNgười Lạ")
+    closed = (await bot.say(thu_user, "/close"))[-1]
+    assert closed.text == tr(
+        lang,
+        "Session closed. Present: {named} people by name among the {total} entered; {registered} had registered.",
+        you="cô",
+        named=2,
+        total=32,
+        registered=0,
+    )
+    assert closed.text is not None and (lang != "vi" or "2 người có tên trong số 32 đã nhập" in closed.text)
+
+    assert bot.app is not None
+    async with bot.app.db.session() as session:
+        [counted] = await session.scalars(select(HeadCount))
+        assert (counted.total, counted.women, counted.afterwards) == (30, 19, True)
+        [sitting] = await session.scalars(select(ActivitySession))
+        assert (sitting.visits, sitting.women_visits) == (2, 1)
+        audited = [
+            e.detail
+            for e in await session.scalars(select(AuditEntry).where(AuditEntry.action == "attendance.afterwards"))
+        ]
+        assert [d.get("counted_in") for d in audited] == [counted.id, counted.id]
+
+    # The year's report: 32 learner-visits, 20 of them women, not 34 (21).
+    workbook = await _report(bot, place.director, "2025")
+    cells = [[c.value for c in row] for row in load_workbook(io.BytesIO(workbook)).worksheets[0].iter_rows()]
+    assert next(row[2:5] for row in cells if row[1] == "Tổng cộng") == [1, 32, 20]

@@ -6,7 +6,7 @@ from datetime import UTC, datetime
 
 import pytest
 
-from bot.dates import Doubt, example, read
+from bot.dates import Doubt, example, read, with_year
 
 NOW = datetime(2025, 9, 29, 2, 0, tzinfo=UTC)  # Monday 29/09/2025, 09:00 in Vietnam
 ZONE = "Asia/Ho_Chi_Minh"
@@ -68,3 +68,18 @@ def test_unsure_or_past_dates_are_questioned(typed: str, doubt: Doubt) -> None:
 def test_a_director_is_shown_an_example_date_ahead_of_the_clock(now: datetime, expected: str) -> None:
     moment = example(now, ZONE)
     assert moment.strftime("%Y-%m-%d %H:%M") == expected and moment > now
+
+
+@pytest.mark.parametrize(
+    ("typed", "expected"),
+    [
+        ("28/11 8h", "28/11/2026 8h"),
+        ("28.11 lúc 8h", "28.11.2026 lúc 8h"),
+        ("thứ 2 8h", "thứ 2 8h"),  # no day and month: nothing to add to
+        ("28/11/2025 8h", "28/11/2025 8h"),  # a year already there
+    ],
+)
+def test_a_date_without_its_year_is_given_back_with_it(typed: str, expected: str) -> None:
+    assert with_year(typed, 2026) == expected
+    if expected != typed:
+        assert read(expected, NOW, ZONE).moment is not None
