@@ -57,6 +57,7 @@ async def budget(ctx: Context, args: str) -> None:
     words = args.split()
     activity = await events.of_my_center(ctx, words[0] if words else "", USAGE, command="budget")
     rest = words[1:]
+    await _leave_question(ctx)  # a new /budget replaces an amount still asked for: no stray answer saves to it
     if not rest:
         _show(ctx, activity, await budgets.of_activity(ctx.session, activity.id))
         return
@@ -91,6 +92,13 @@ async def on_text(ctx: Context, conversation: Conversation, text: str) -> None:
     await budgets.record(ctx.session, activity, source, money, by=ctx.person.id if ctx.person else None, now=ctx.now)
     await conversations.finish(ctx.session, conversation.person_id)
     _show(ctx, activity, await budgets.of_activity(ctx.session, activity.id), saved=True)
+
+
+async def _leave_question(ctx: Context) -> None:
+    assert ctx.person is not None
+    asked = await conversations.current(ctx.session, ctx.person.id)
+    if asked is not None and asked.journey == JOURNEY:
+        await conversations.finish(ctx.session, ctx.person.id)
 
 
 def _cancel(ctx: Context) -> Keyboard:

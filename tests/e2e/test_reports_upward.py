@@ -432,6 +432,12 @@ async def test_a_sources_button_asks_for_the_amounts_and_the_next_message_saves_
     await bot.say(hung, f"/budget {talk} khac")
     assert (await bot.say(hung, "/cancel"))[-1].text == tr(lang, "Cancelled. Nothing was saved.")
     await bot.say(hung, "700k")
+    # A question left open by typing the whole command instead: the command saves, the question is gone.
+    await bot.say(hung, f"/budget {talk} khac")
+    await bot.say(hung, f"/budget {talk} khac 100k")
+    assert (await bot.say(hung, "900k"))[-1].text == tr(
+        lang, "I didn't understand that. Send /help to see what I can do."
+    )
 
     assert bot.app is not None
     async with bot.app.db.session() as session:
@@ -439,7 +445,7 @@ async def test_a_sources_button_asks_for_the_amounts_and_the_next_message_saves_
     assert money[BudgetSource.SOCIAL] == budgets.Money(3_000_000, None)
     assert money[BudgetSource.STATE] == budgets.Money(3_000_000, 1_500_000)
     assert money[BudgetSource.LEARNERS] == budgets.Money(None, 500_000)
-    assert money[BudgetSource.OTHER] == budgets.Money()
+    assert money[BudgetSource.OTHER] == budgets.Money(100_000, None)
 
 
 async def test_the_command_line_writes_a_quarters_report(
