@@ -40,6 +40,16 @@ def when(activity: Activity, t: Translator) -> str:
     return when_from(activity.starts_at, len(activity.sessions), t)
 
 
+def short_when(starts: datetime, known: DateKnown, t: Translator) -> str:
+    """The start in a choice's label: "18/01 14:00", but "18/01 (no time yet)" or "01/2027 (no day or time yet)"
+    for a plan's activity known only by its day or month, never a midnight it does not have."""
+    if known is DateKnown.MONTH:
+        return t.gettext(N_("{month} (no day or time yet)")).format(month=t.datetime(starts, "MM/yyyy"))
+    if known is DateKnown.DAY:
+        return t.gettext(N_("{day} (no time yet)")).format(day=t.datetime(starts, "dd/MM"))
+    return t.datetime(starts, "dd/MM HH:mm")
+
+
 def when_from(first_start: datetime, sessions: int, t: Translator) -> str:
     """`when` for a caller that asked the database for the first start and the count alone."""
     first = t.datetime(first_start, t.gettext(N_("EEEE, dd/MM/yyyy 'at' HH:mm")))

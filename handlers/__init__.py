@@ -66,7 +66,17 @@ def build_registry() -> Registry:
         groups,
     ):
         registry.add(*module.COMMANDS)
-    for module in (profile, new_activity, change_activity, plan_upload, publish_many, add_person, desk, appoint):
+    for module in (
+        profile,
+        new_activity,
+        change_activity,
+        plan_upload,
+        publish_many,
+        add_person,
+        desk,
+        appoint,
+        budget,
+    ):
         registry.add(*module.JOURNEYS)
     for module in (groups, blocking):
         for event, handler in module.EVENTS.items():

@@ -2,7 +2,8 @@
 
     /budget                         ──> the coming activities to choose from
     /budget 12                      ──> the activity's money per source, with a button per source
-    /budget 12 nn                   ──> (a source's button) how to write its two amounts
+    /budget 12 nn                   ──> (a source's button) asks for its two amounts; the next message
+                                        ("3 triệu", "3 triệu 1,5 triệu", "- 500k") is saved; /cancel leaves
     /budget 12 nn 2000000 1500000   ──> saved: planned 2,000,000 đồng, spent 1,500,000 đồng; audited
     /budget 12 xh 2 tr chi 500k     ──> the words "chi" (spent) and "dự kiến" (planned) may name an amount;
                                         "-" leaves one as it was
@@ -13,14 +14,17 @@ full names work too, in either language. Staff and the director, for their own c
 
 from __future__ import annotations
 
+import enum
+from datetime import timedelta
+
 from bot.context import Context
 from bot.errors import Refusal
 from bot.i18n import N_
-from bot.messaging import Choice
-from bot.models import Activity, BudgetSource
-from bot.registry import Access, Command
+from bot.messaging import Choice, Keyboard
+from bot.models import Activity, BudgetSource, Conversation
+from bot.registry import Access, Command, Journey
 from bot.reports.layout import source_name
-from bot.services import budgets
+from bot.services import budgets, conversations
 from bot.text import fold
 from handlers import events
 
@@ -34,28 +38,39 @@ HOW = N_(
 SPENT_WORDS = ("chi", "da chi", "spent")
 PLANNED_WORDS = ("du kien", "ke hoach", "kh", "planned")
 UNITS = ("tr", "trieu", "k", "nghin", "ngan", "d", "dong")
+JOURNEY = "budget"
+ASK = N_(
+    "Please send the planned amount and the amount spent from {source} for “{title}”, for example:\n"
+    "2000000 1500000\nIf nothing is spent yet, send the planned amount only. Write “-” to leave an amount as it is."
+)
+AGAIN = N_(
+    "I could not read those amounts. Please send the planned amount, then the amount spent, for example:\n"
+    "2000000 1500000\nTo stop, send:\n/cancel"
+)
+
+
+class Step(enum.StrEnum):
+    AMOUNTS = "amounts"
 
 
 async def budget(ctx: Context, args: str) -> None:
     words = args.split()
     activity = await events.of_my_center(ctx, words[0] if words else "", USAGE, command="budget")
     rest = words[1:]
+    await _leave_question(ctx)  # a new /budget replaces an amount still asked for: no stray answer saves to it
     if not rest:
         _show(ctx, activity, await budgets.of_activity(ctx.session, activity.id))
         return
     source, rest = _source(rest)
     if source is None:
         raise Refusal(HOW, id=activity.id)
-    if not rest:
+    if not rest:  # a source's button: the amounts come in the next message
+        assert ctx.person is not None
+        data = {"id": activity.id, "source": budgets.CODES[source]}
+        await conversations.move_to(ctx.session, ctx.person.id, JOURNEY, Step.AMOUNTS, ctx.now, data)
         ctx.reply(
-            ctx._(
-                "Please send the planned amount and the amount spent from {source} for “{title}”, for example:\n"
-                "/budget {id} {code} 2000000 1500000\nIf nothing is spent yet, send the planned amount only.",
-                source=source_name(source, ctx.t).lower(),
-                title=activity.title,
-                id=activity.id,
-                code=budgets.CODES[source],
-            )
+            ctx._(ASK, source=source_name(source, ctx.t).lower(), title=activity.title),
+            _cancel(ctx),
         )
         return
     money = _amounts(rest)
@@ -63,6 +78,31 @@ async def budget(ctx: Context, args: str) -> None:
         raise Refusal(HOW, id=activity.id)
     await budgets.record(ctx.session, activity, source, money, by=ctx.person.id if ctx.person else None, now=ctx.now)
     _show(ctx, activity, await budgets.of_activity(ctx.session, activity.id), saved=True)
+
+
+async def on_text(ctx: Context, conversation: Conversation, text: str) -> None:
+    """The amounts of the source whose button was pressed: saved, shown, and the question ends."""
+    activity = await events.of_my_center(ctx, str(conversation.data["id"]), USAGE, command="budget")
+    source = budgets.source_of(str(conversation.data["source"]))
+    assert source is not None
+    money = _amounts(text.split())
+    if money is None:
+        raise Refusal(AGAIN, _cancel(ctx))
+    ctx.close_buttons()
+    await budgets.record(ctx.session, activity, source, money, by=ctx.person.id if ctx.person else None, now=ctx.now)
+    await conversations.finish(ctx.session, conversation.person_id)
+    _show(ctx, activity, await budgets.of_activity(ctx.session, activity.id), saved=True)
+
+
+async def _leave_question(ctx: Context) -> None:
+    assert ctx.person is not None
+    asked = await conversations.current(ctx.session, ctx.person.id)
+    if asked is not None and asked.journey == JOURNEY:
+        await conversations.finish(ctx.session, ctx.person.id)
+
+
+def _cancel(ctx: Context) -> Keyboard:
+    return ((Choice(ctx._("✖ Cancel"), "/cancel"),),)
 
 
 def _source(words: list[str]) -> tuple[BudgetSource | None, list[str]]:
@@ -135,3 +175,4 @@ def _show(ctx: Context, activity: Activity, money: dict[BudgetSource, budgets.Mo
 
 
 COMMANDS = (Command("budget", budget, N_("An activity's budget by source"), Access.STAFF),)
+JOURNEYS = (Journey(JOURNEY, on_text, access=Access.STAFF, expires=timedelta(days=1)),)

@@ -16,7 +16,7 @@ from bot.i18n import N_
 from bot.messaging import Choice, Keyboard
 from bot.models import Activity, ActivityStatus, Conversation, DateKnown
 from bot.registry import Access, Command, Journey
-from bot.services import activities, conversations, plan_import, reminders
+from bot.services import activities, conversations, plan_import, publish_many, reminders
 from bot.text import clean_name, fold
 from handlers import events
 from handlers.new_activity import DOUBTS, examples
@@ -115,7 +115,21 @@ async def on_text(ctx: Context, conversation: Conversation, text: str) -> None:
     await conversations.finish(ctx.session, conversation.person_id)
     announced = activity.status is not ActivityStatus.DRAFT and "reminder_rules" not in changes
     told = ctx._("Everyone who was told about it will get the change.") if announced else ""
-    ctx.reply("\n\n".join(part for part in (ctx._("Saved:"), cards.card(activity, ctx.t), told) if part))
+    parts = (ctx._("Saved:"), cards.card(activity, ctx.t), told, _next_step(ctx, activity))
+    ctx.reply("\n\n".join(part for part in parts if part))
+
+
+def _next_step(ctx: Context, activity: Activity) -> str:
+    """A draft that can now be announced: the command that announces it; one that lacks only its place: the
+    command that sets it. Anything else (announced, still without a time, over): nothing more to say."""
+    if activity.status is not ActivityStatus.DRAFT:
+        return ""
+    reason = publish_many.why_not(activity, ctx.now)
+    if reason is None:
+        return ctx._("To announce it, send:") + f"\n/publish {activity.id}"
+    if reason == publish_many.NO_PLACE:
+        return ctx._("To set the place, send:") + f"\n/change {activity.id}"
+    return ""
 
 
 async def call_off(ctx: Context, args: str) -> None:

@@ -205,8 +205,8 @@ async def pick(ctx: Context, command: str, typed: str, statuses: tuple[ActivityS
     if not rows:
         raise Refusal(N_("There is no coming activity to choose from."))
     choices = [
-        (Choice(f"{ctx.t.datetime(starts, 'dd/MM HH:mm')} · {activity.title}", f"/{command} {activity.id}"),)
-        for activity, starts in rows[:PAGE]
+        (Choice(f"{cards.short_when(starts, a.date_known, ctx.t)} · {a.title}", f"/{command} {a.id}"),)
+        for a, starts in rows[:PAGE]
     ]
     if len(rows) > PAGE:
         choices.append((Choice(ctx._("➡ More"), f"/{command} more {offset + PAGE}"),))

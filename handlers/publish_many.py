@@ -27,6 +27,7 @@ from bot.services.publish_many import Batch
 JOURNEY = "publish_many"
 NO_SUCH_BATCH = N_("There are no such drafts in your center. Send /publish to see what can be announced.")
 TO_SET = N_("To set the day and time, send:")
+TO_SET_PLACE = N_("To set the place, send:")
 # A message stays within what a phone shows and Telegram carries (4096 characters), even for a year's import:
 DETAILED = 8  # drafts shown with when, where and their groups
 LISTED = 30  # drafts shown at all; the rest counted
@@ -122,12 +123,14 @@ def _to(ctx: Context, where: publish_many.Told) -> str:
 
 
 def _skipped(skipped: list[tuple[Activity, str]], t: Translator) -> str:
-    """The drafts left out and why, with the command that sets a missing day or time alone on its line."""
+    """The drafts left out and why, with the command that sets a missing day, time or place alone on its line."""
     lines = [t.gettext(N_("Not announced:"))]
     for activity, reason in skipped[:SKIPPED_SHOWN]:
         lines.append(f"• {activity.title}: {t.gettext(reason)}")
         if reason in (N_("it has no day or time yet"), N_("it has no time yet")):
             lines.append(f"{t.gettext(TO_SET)}\n/change {activity.id}")
+        elif reason == publish_many.NO_PLACE:
+            lines.append(f"{t.gettext(TO_SET_PLACE)}\n/change {activity.id}")
     if len(skipped) > SKIPPED_SHOWN:
         more = t.gettext(N_("…and {count} more. To see each month's plan, send:"))
         lines.append(more.format(count=len(skipped) - SKIPPED_SHOWN) + "\n/plan")

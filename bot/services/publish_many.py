@@ -5,8 +5,8 @@ month, in the center's zone), `campaign 3` (the drafts of campaign 3), `import 5
 import as draft 57). An import writes all its drafts in one transaction with one `created_at` and an
 `import_key` each, so the drafts that share a `created_at` and have an `import_key` are one import; "the last
 import" is the newest such group that still has drafts. Each draft is published exactly as `/publish N` would
-(bot/services/activities.py `publish`); one that cannot be (its day or time not set, its time passed) is
-skipped with the reason.
+(bot/services/activities.py `publish`); one that cannot be (its day or time not set, its time passed, no
+place to tell residents) is skipped with the reason.
 """
 
 from __future__ import annotations
@@ -32,6 +32,8 @@ from bot.models import (
 )
 from bot.services import activities
 from bot.services.month_plan import Month
+
+NO_PLACE = N_("it has no place yet")
 
 
 class Batch(enum.StrEnum):
@@ -154,6 +156,8 @@ def why_not(activity: Activity, now: datetime) -> str | None:
         return N_("it has no time yet")
     if activity.starts_at <= now:
         return N_("its time has passed")
+    if not (activity.place or "").strip():  # a card with no 📍 line: residents would not know where to go
+        return NO_PLACE
     return None
 
 

@@ -293,11 +293,21 @@ async def test_the_director_sends_seed_001_in_chat_and_dates_a_month_planned_act
         "\n/change {number}",
         number=first.id,
     )
-    asked = (await bot.say(hung, f"/change {first.id}"))[-1]
     when = tr(lang, "{month} (no day or time yet)", month="09/2017")
+    offered = (await bot.say(hung, "/change"))[-1]  # picked from a list: never shown as if at midnight
+    assert offered.buttons[0] == f"{when} · {first.title}"[:60]
+    assert not any("00:00" in label for label in offered.buttons)
+    asked = (await bot.say(hung, f"/change {first.id}"))[-1]
     assert asked.text.startswith(tr(lang, "{title} is planned for {when}.", title=first.title, when=when))
     saved = (await bot.say(hung, "12/9 8h"))[-1]
     assert saved.text.startswith(tr(lang, "Saved:"))
+    # Dated, still a draft, but the plan gave no place: the next step is the place, then announcing it.
+    assert saved.text.endswith(tr(lang, "To set the place, send:") + f"\n/change {first.id}")
+    what = (await bot.say(hung, f"/change {first.id}"))[-1]
+    await bot.press(hung, what, tr(lang, "📍 Place"))
+    placed = (await bot.say(hung, "Hội trường Ủy ban nhân dân xã"))[-1]
+    assert placed.text.startswith(tr(lang, "Saved:")) and "📍 Hội trường Ủy ban nhân dân xã" in placed.text
+    assert placed.text.endswith(tr(lang, "To announce it, send:") + f"\n/publish {first.id}")
     dated = next(a for a in await _activities(bot) if a.id == first.id)
     assert (dated.starts_at, dated.date_known) == (local("12/09/2017 08:00"), DateKnown.EXACT)
 
@@ -340,3 +350,7 @@ async def test_the_director_uploading_seed_003_mid_week_is_told_what_was_created
     ]
     drafts = (await bot.say(hung, "/publish"))[-1]
     assert len(drafts.buttons) == 1 and drafts.buttons[0].startswith("06/10 13:30 Lễ khai giảng")  # the dated one
+    offered = (await bot.say(hung, "/change"))[-1]  # the two planned for their day, without a midnight
+    day = tr(lang, "{day} (no time yet)", day="07/10")
+    assert offered.buttons[1].startswith(f"{day} · Chuyên đề “Giải pháp phòng chống tội p")
+    assert offered.buttons[2].startswith(tr(lang, "{day} (no time yet)", day="08/10") + " · Tổng kết")

@@ -24,6 +24,7 @@ WEEK = (  # seed 003's Lifelong Learning Week, as one import made them
 CAMPAIGN = "Tuần lễ hưởng ứng học tập suốt đời 2025"
 ELDERS = "Tổ chức lễ kỷ niệm ngày quốc tế người cao tuổi"
 MEETING = "Họp dân triển khai kế hoạch năm học"
+NOWHERE = "Tập huấn phòng cháy chữa cháy"  # a day and time but no place: its card would not say where to go
 
 
 async def _drafts(bot: Bot, center_id: int, villages: dict[str, int]) -> dict[str, int]:
@@ -38,6 +39,7 @@ async def _drafts(bot: Bot, center_id: int, villages: dict[str, int]) -> dict[st
         )  # fmt: skip
     ids[ELDERS] = await draft(db, center_id, ELDERS, "01/10/2025 00:00", known=DateKnown.MONTH)
     ids[MEETING] = await draft(db, center_id, MEETING, "01/10/2025 08:00")
+    ids[NOWHERE] = await draft(db, center_id, NOWHERE, "20/10/2025 08:00")
     return ids
 
 
@@ -81,7 +83,8 @@ async def test_the_director_publishes_octobers_drafts_with_one_confirmation(bot:
         "👥 Nhóm Thôn Đông, Nhóm Thôn Tây, Nhóm Xã; Thôn Bắc: qua trưởng thôn\n\n"
         "Chưa đăng được:\n"
         f"• {ELDERS}: chưa có ngày giờ\nĐể đặt ngày giờ, gửi:\n/change {ids[ELDERS]}\n"
-        f"• {MEETING}: đã qua giờ"
+        f"• {MEETING}: đã qua giờ\n"
+        f"• {NOWHERE}: chưa có địa điểm\nĐể đặt địa điểm, gửi:\n/change {ids[NOWHERE]}"
     )
     assert preview.buttons == ["✅ Đăng 3 hoạt động", "✖ Hủy"]
     plan = (await bot.say(hung, "/plan"))[-1]  # the month's plan leads to the same preview
@@ -96,11 +99,14 @@ async def test_the_director_publishes_octobers_drafts_with_one_confirmation(bot:
         "Đã đăng 3 hoạt động. Thông báo đang được gửi đi.\n\n"
         "Chưa đăng được:\n"
         f"• {ELDERS}: chưa có ngày giờ\nĐể đặt ngày giờ, gửi:\n/change {ids[ELDERS]}\n"
-        f"• {MEETING}: đã qua giờ"
+        f"• {MEETING}: đã qua giờ\n"
+        f"• {NOWHERE}: chưa có địa điểm\nĐể đặt địa điểm, gửi:\n/change {ids[NOWHERE]}"
     )
     statuses = await _statuses(bot)
     assert [statuses[title] for _, title in WEEK] == [ActivityStatus.PUBLISHED] * 3
     assert statuses[ELDERS] is statuses[MEETING] is statuses["Thêm sau khi xem"] is ActivityStatus.DRAFT
+    assert statuses[NOWHERE] is ActivityStatus.DRAFT  # not announced without a place
+    assert not any(NOWHERE in m.text for g in place.groups.values() for m in g.bot_messages)
     assert late  # added after the preview: not published by it
 
     await bot.deliver()
@@ -120,7 +126,13 @@ async def test_the_last_imports_drafts_in_english_and_a_batch_that_is_not_theirs
     place = await commune(bot, fake)
     hung = place.director
     await bot.say(hung, "/lang en")
-    await _drafts(bot, place.center_id, place.villages)
+    ids = await _drafts(bot, place.center_id, place.villages)
+    bot.clock.current = local("01/10/2025 10:00")
+    month = (await bot.say(hung, "/publish month 2025-10"))[-1]
+    assert month.text.endswith(f"• {NOWHERE}: it has no place yet\nTo set the place, send:\n/change {ids[NOWHERE]}"), (
+        month.text
+    )
+    await bot.say(hung, "/cancel")
     offered = (await bot.say(hung, "/publish"))[-1]
     preview = (await bot.press(hung, offered, "📢 All 3 drafts of the last import"))[-1]
     assert preview.text.startswith(
@@ -145,7 +157,7 @@ async def test_a_whole_years_import_is_previewed_in_one_readable_message(bot: Bo
     for index in range(12):  # a day and time each, then twelve months' rows with neither
         day = await draft(
             bot.app.db, place.center_id, f"Chuyên đề số {index + 1}", f"{index + 1:02d}/11/2025 08:00",
-            now=imported, import_key=f"d{index}",
+            now=imported, import_key=f"d{index}", place="Nhà văn hóa xã",
         )  # fmt: skip
         first = first or day
         months.append(await draft(

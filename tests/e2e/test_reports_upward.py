@@ -38,7 +38,7 @@ from bot.models import (
     Person,
 )
 from bot.services import activities, budgets, checkin
-from handlers.budget import HOW
+from handlers.budget import AGAIN, ASK, HOW
 from tests.conftest import Bot
 from tests.journeys import Commune, commune, local, tr
 
@@ -363,9 +363,6 @@ async def test_staff_record_an_activitys_budget_by_source_and_it_is_audited(
         )
     )
     assert shown.buttons == [tr(lang, s) for s in SOURCES]
-    asked = (await bot.press(hung, shown, tr(lang, "State budget")))[-1]
-    assert f"/budget {talk} nn 2000000 1500000" in (asked.text or "")
-
     saved = (await bot.say(hung, f"/budget {talk} nn 2.000.000 1500000"))[-1].text or ""
     amount = {"vi": "{} đồng", "en": "{} VND"}[lang]
     state = tr(
@@ -397,6 +394,58 @@ async def test_staff_record_an_activitys_budget_by_source_and_it_is_audited(
     assert entries == 3 + 5  # three typed here; the seed's five rows were recorded the same way
     audit = (await bot.say(hung, "/audit"))[-1].text or ""
     assert tr(lang, "recorded the budget of activity #{activity_id}", activity_id=talk) in audit
+
+
+@pytest.mark.parametrize("lang", ["vi", "en"])
+async def test_a_sources_button_asks_for_the_amounts_and_the_next_message_saves_them(
+    bot: Bot, fake: FakeTelegram, lang: str
+) -> None:
+    place = await commune(bot, fake)
+    ids = await seed_autumn(bot, place)
+    bot.clock.current = local(NOW)
+    hung = place.director
+    if lang == "en":
+        await bot.say(hung, "/lang en")
+    talk, title = ids["Phòng chống lừa đảo qua mạng"], "Phòng chống lừa đảo qua mạng"
+    shown = (await bot.say(hung, f"/budget {talk}"))[-1]
+    asked = (await bot.press(hung, shown, tr(lang, "Social contributions")))[-1]
+    social = tr(lang, "Social contributions").lower()
+    assert asked.text == tr(lang, ASK, source=social, title=title)
+    assert asked.buttons == [tr(lang, "✖ Cancel")]
+    # Typed as the director would, not as a command: a unit apart, then saved and the question ends.
+    saved = (await bot.say(hung, "3 triệu"))[-1].text or ""
+    amount = {"vi": "{} đồng", "en": "{} VND"}[lang]
+    three = amount.format("3.000.000" if lang == "vi" else "3,000,000")
+    line = tr(lang, LINE, source=tr(lang, "Social contributions"), planned=three, spent=tr(lang, "not recorded"))
+    assert saved.startswith(tr(lang, "✅ Saved.")) and line in saved
+    assert (await bot.say(hung, "3 triệu"))[-1].text == tr(
+        lang, "I didn't understand that. Send /help to see what I can do."
+    )
+    # Both amounts at once; then "-" keeps the planned amount and sets the spent one.
+    await bot.press(hung, (await bot.say(hung, f"/budget {talk}"))[-1], tr(lang, "State budget"))
+    await bot.say(hung, "3 triệu 1,5 triệu")
+    await bot.say(hung, f"/budget {talk} nh")
+    refused = (await bot.say(hung, "nhiều tiền"))[-1]
+    assert refused.text == tr(lang, AGAIN) and refused.buttons == [tr(lang, "✖ Cancel")]
+    await bot.say(hung, "- 500k")  # still asked after a refusal
+    # /cancel leaves the question: nothing saved, and what is typed next is not read as amounts.
+    await bot.say(hung, f"/budget {talk} khac")
+    assert (await bot.say(hung, "/cancel"))[-1].text == tr(lang, "Cancelled. Nothing was saved.")
+    await bot.say(hung, "700k")
+    # A question left open by typing the whole command instead: the command saves, the question is gone.
+    await bot.say(hung, f"/budget {talk} khac")
+    await bot.say(hung, f"/budget {talk} khac 100k")
+    assert (await bot.say(hung, "900k"))[-1].text == tr(
+        lang, "I didn't understand that. Send /help to see what I can do."
+    )
+
+    assert bot.app is not None
+    async with bot.app.db.session() as session:
+        money = await budgets.of_activity(session, talk)
+    assert money[BudgetSource.SOCIAL] == budgets.Money(3_000_000, None)
+    assert money[BudgetSource.STATE] == budgets.Money(3_000_000, 1_500_000)
+    assert money[BudgetSource.LEARNERS] == budgets.Money(None, 500_000)
+    assert money[BudgetSource.OTHER] == budgets.Money(100_000, None)
 
 
 async def test_the_command_line_writes_a_quarters_report(
