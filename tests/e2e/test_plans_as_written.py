@@ -22,6 +22,7 @@ from sqlalchemy import select
 
 from bot.channels.telegram.fake import FakeTelegram
 from bot.cli import main
+from bot.messaging import Choice
 from bot.models import (
     Activity,
     ActivityKind,
@@ -34,6 +35,7 @@ from bot.models import (
     HeadCount,
     Person,
 )
+from bot.text import clip
 from tests.conftest import Bot
 from tests.journeys import commune, local, onboard, tr
 
@@ -295,7 +297,7 @@ async def test_the_director_sends_seed_001_in_chat_and_dates_a_month_planned_act
     )
     when = tr(lang, "{month} (no day or time yet)", month="09/2017")
     offered = (await bot.say(hung, "/change"))[-1]  # picked from a list: never shown as if at midnight
-    assert offered.buttons[0] == f"{when} · {first.title}"[:60]
+    assert offered.buttons[0] == clip(f"{when} · {first.title}", Choice.LONGEST)
     assert not any("00:00" in label for label in offered.buttons)
     asked = (await bot.say(hung, f"/change {first.id}"))[-1]
     assert asked.text.startswith(tr(lang, "{title} is planned for {when}.", title=first.title, when=when))
