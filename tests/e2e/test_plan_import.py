@@ -113,7 +113,8 @@ async def test_an_xlsx_plan_with_bad_rows_reports_them_and_creates_nothing_until
     assert "Loa Làng sẽ tạo 2 hoạt động ở dạng nháp:" in out
     assert "• 07/10/2025 (chưa có giờ) — Thiếu giờ [" in out  # a day without a time: planned for that day
     assert "• dòng 4: ngày 31/09/2025 không có trên lịch" in out
-    assert "• dòng 6: 01/09/2025 08:00 đã qua: để ghi nhận hoạt động đã tổ chức, xin thêm cột Số người dự" in out
+    assert "Các dòng sau chưa nhập được:\n" in out
+    assert "• dòng 6: đã qua: để ghi nhận hoạt động đã tổ chức, xin thêm cột Số người dự và Nữ" in out
     assert "• dòng 7: lĩnh vực “99” không có: dùng số từ 1 đến 10" in out
     assert await _activities(bot) == []
 
