@@ -49,14 +49,17 @@ async def on_document(ctx: Context) -> None:
     plan, goals = await _read(ctx, document.name, content)
     known = await areas.areas_of(ctx.session, _center_id(ctx))
     names = {a.id: areas.display_name(a, ctx.t) for a in known}
-    after = [targets.describe(goals, ctx.t, {a.id: f"{a.position}. {names[a.id]}" for a in known})] if goals else []
-    if not plan.planned and not (goals and goals.lines):
-        after.append(ctx._(plan_import.nothing_created(plan)))  # the closing line, always shown
+    nothing = not plan.planned and not (goals and goals.lines)
+    numbered = {a.id: f"{a.position}. {names[a.id]}" for a in known}
+    rest = [] if goals is None else [targets.describe(goals, ctx.t, numbered)]
+    if nothing:
+        rest.append(ctx._(plan_import.nothing_created(plan)))  # the closing line, always shown
+    parts: list[str] = []
     if plan.planned or plan.problems or goals is None:
-        room = ROOM - sum(len(part) + 2 for part in after)  # a long plan is shortened, never cut by Telegram
-        after.insert(0, plan_import.describe(plan, ctx.t, names, limit=SHOWN, room=max(room, 0)))
-    text = "\n\n".join(part for part in after if part)
-    if not plan.planned and not (goals and goals.lines):
+        room = ROOM - sum(len(part) + 2 for part in rest)  # a long plan is shortened, never cut off by Telegram
+        parts.append(plan_import.describe(plan, ctx.t, names, limit=SHOWN, room=max(room, 0)))
+    text = "\n\n".join(part for part in parts + rest if part)
+    if nothing:
         ctx.reply(text)
         return
     data = {"name": document.name, "content": base64.b64encode(content).decode()}
