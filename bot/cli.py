@@ -361,7 +361,7 @@ async def _plan_import(settings: Settings, args: argparse.Namespace) -> int:
             known = await areas.areas_of(session, center.id)
             names = {a.id: areas.display_name(a, t) for a in known}
             if plan.planned or plan.problems or goals is None:
-                print(plan_import.describe(plan, t, names, limit=10_000))
+                print(plan_import.describe(plan, t, names))
             if goals is not None:
                 print(targets.describe(goals, t, {a.id: f"{a.position}. {names[a.id]}" for a in known}))
             if not plan.planned and not (goals and goals.lines):

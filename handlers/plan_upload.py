@@ -29,6 +29,9 @@ from handlers import publish_many
 
 JOURNEY = "plan_import"
 MAX_UPLOAD = 1024 * 1024
+ROOM = 4000  # characters of a reply: within Telegram's 4,096, with room to spare
+SHOWN = 40  # rows listed at most per list of the preview; the rest counted
+REFUSED_SHOWN = 10  # reasons listed at most after the import
 
 
 class Step(enum.StrEnum):
@@ -46,12 +49,18 @@ async def on_document(ctx: Context) -> None:
     plan, goals = await _read(ctx, document.name, content)
     known = await areas.areas_of(ctx.session, _center_id(ctx))
     names = {a.id: areas.display_name(a, ctx.t) for a in known}
-    parts = [plan_import.describe(plan, ctx.t, names)] if plan.planned or plan.problems or goals is None else []
-    if goals is not None:
-        parts.append(targets.describe(goals, ctx.t, {a.id: f"{a.position}. {names[a.id]}" for a in known}))
-    text = "\n\n".join(parts)
-    if not plan.planned and not (goals and goals.lines):
-        ctx.reply("\n\n".join(part for part in (text, ctx._(plan_import.nothing_created(plan))) if part))
+    nothing = not plan.planned and not (goals and goals.lines)
+    numbered = {a.id: f"{a.position}. {names[a.id]}" for a in known}
+    rest = [] if goals is None else [targets.describe(goals, ctx.t, numbered)]
+    if nothing:
+        rest.append(ctx._(plan_import.nothing_created(plan)))  # the closing line, always shown
+    parts: list[str] = []
+    if plan.planned or plan.problems or goals is None:
+        room = ROOM - sum(len(part) + 2 for part in rest)  # a long plan is shortened, never cut off by Telegram
+        parts.append(plan_import.describe(plan, ctx.t, names, limit=SHOWN, room=max(room, 0)))
+    text = "\n\n".join(part for part in parts + rest if part)
+    if nothing:
+        ctx.reply(text)
         return
     data = {"name": document.name, "content": base64.b64encode(content).decode()}
     assert ctx.person is not None
@@ -112,9 +121,7 @@ def _made(ctx: Context, made: plan_import.Made, plan: plan_import.Plan) -> str:
         lines.append(ctx._("Recorded {count} activities as already held, with their attendance.", count=made.held))
     if plan.problems:
         lines.append(ctx._("Rows not imported: {count}.", count=len(plan.problems)))
-        for problem in plan.problems[:20]:
-            reason = ctx._(problem.reason, **problem.fields)
-            lines.append(ctx._("• row {row}: {reason}", row=problem.row, reason=reason))
+        lines.extend(plan_import.problem_lines(plan.problems, ctx.t, REFUSED_SHOWN))
     if made.ready:
         lines.append(ctx._("To announce them, send:\n/publish"))
     return "\n".join(lines)

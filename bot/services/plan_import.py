@@ -118,16 +118,38 @@ EVENT_WORDS = (
     "ngay hoi",
 )
 CLASS_WORDS = ("lop ", "tap huan", "boi duong", "tap duong sinh")
+# Whole words, first match wins: law before economy, so "lừa đảo" (fraud) is law and "lúa" (rice) economy.
 AREA_WORDS = (
     ("literacy", ("xoa mu chu", "biet chu")),
     ("vocational", ("hoc nghe", "day nghe")),
-    ("law", ("phap luat", "luat ", "an toan giao thong", "toi pham", "an ninh")),
+    (
+        "law",
+        (
+            "phap luat",
+            "luat",
+            "bo luat",
+            "an toan giao thong",
+            "atgt",
+            "toi pham",
+            "an ninh",
+            "an ninh mang",
+            "lua dao",
+            "phong chong lua dao",
+            "ma tuy",
+            "te nan xa hoi",
+            "bao luc gia dinh",
+            "buon ban nguoi",
+        ),
+    ),
     ("health", ("suc khoe", "y te", "dan so", "hiv", "duong sinh", "gioi tinh khi sinh")),
     ("environment", ("moi truong",)),
     ("economy", ("lua", "chan nuoi", "trong trot", "kinh te", "phan bon", "nong thon moi", "vu chiem")),
     ("life_skills", ("ky nang", "tin hoc", "chuyen doi so")),
     ("arts_sports", ("van nghe", "the thao", "the duc", "trai he")),
     ("culture", ("truyen thong", "van hoa", "ky niem", "phu nu", "tet thieu nhi", "khai giang")),
+)
+AREA_PATTERNS = tuple(
+    (code, re.compile(r"(?<!\w)(?:" + "|".join(map(re.escape, words)) + r")(?!\w)")) for code, words in AREA_WORDS
 )
 DEFAULT_LENGTH = timedelta(hours=2)
 SESSIONS_IN_TITLE = re.compile(r"\(\s*(\d{1,2})\s*bu[oổ]i\s*\)", re.IGNORECASE)  # "Lớp tin học (5 buổi)"
@@ -400,11 +422,11 @@ def _read_row(
     starts, known = _start(row, month, zone)
     held = _held(row)
     if held is not None and starts > now:
-        raise _Skip(N_("{date} has not come yet: leave its attendance columns empty"), date=_shown(starts, known))
+        raise _Skip(N_("its day has not come yet: leave its attendance columns empty"))
     if held is None and _over(starts, known) <= now:
+        # one reason for every past row, without its date, so that a year's past rows make one line
         raise _Skip(
-            N_("{date} is over: to record it as held, add the columns Số người dự and Nữ (and Danh sách for names)"),
-            date=_shown(starts, known),
+            N_("already over: to record it as held, add the columns Số người dự and Nữ (and Danh sách for names)")
         )
     length = _minutes(row.get("length", ""))
     count = _number(row.get("sessions", "")) or _sessions_in(title) or 1
@@ -472,11 +494,6 @@ def _over(starts: datetime, known: DateKnown) -> datetime:
     return datetime.combine(following, time(0), tzinfo=starts.tzinfo)
 
 
-def _shown(starts: datetime, known: DateKnown) -> str:
-    """A row's date as the plan wrote it."""
-    return starts.strftime({DateKnown.EXACT: "%d/%m/%Y %H:%M", DateKnown.DAY: "%d/%m/%Y"}.get(known, "%m/%Y"))
-
-
 def _held(row: dict[str, str]) -> Held | None:
     """The attendance columns of a row, or None when they are empty."""
     total_text, women_text, names_text = (row.get(k, "") for k in ("attended", "women", "names"))
@@ -530,9 +547,9 @@ def _area(text: str, title: str, areas: list[Area]) -> tuple[Area | None, bool]:
         if found is None:
             raise _Skip(N_("unknown area “{area}”: use a number from 1 to {count}"), area=text[:40], count=len(areas))
         return found, False
-    plain = fold(title) + " "
-    for code, words in AREA_WORDS:
-        if any(word in plain for word in words):
+    plain = fold(title)
+    for code, pattern in AREA_PATTERNS:
+        if pattern.search(plain):
             return next((a for a in areas if a.code == code), None), True
     return next((a for a in areas if a.code == "other"), None), True
 
@@ -552,18 +569,26 @@ def when(starts: datetime, known: DateKnown, t: Any) -> str:
     return str(t.datetime(starts, "dd/MM/yyyy HH:mm"))
 
 
-def describe(plan: Plan, t: Any, area_names: dict[int, str], limit: int = 40) -> str:
-    """What the import will do, row by row, in the reader's language (`t` is a Translator)."""
+def describe(plan: Plan, t: Any, area_names: dict[int, str], limit: int | None = None, room: int | None = None) -> str:
+    """What the import will do, row by row, in the reader's language (`t` is a Translator): at most `limit`
+    lines per list, and fewer when the text must fit in `room` characters (a chat message); the rest counted."""
+    shown = limit
+    while True:
+        text = _describe(plan, t, area_names, shown)
+        if room is None or len(text) <= room or shown == 0:
+            return text
+        longest = max(len(plan.drafts), len(plan.held), len(plan.problems))
+        shown = min(shown if shown is not None else longest, longest) // 2
+
+
+def _describe(plan: Plan, t: Any, area_names: dict[int, str], limit: int | None) -> str:
     lines = []
     drafts, held = plan.drafts, plan.held
     if drafts or not (held or plan.problems):
         lines.append(t.gettext("I will create {count} activities as drafts:").format(count=len(drafts)))
     for planned in drafts[:limit]:
-        start = when(planned.draft.sessions[0][0], planned.date_known, t)
-        area = area_names.get(planned.draft.area_id or 0, "-")
-        guessed = " " + t.gettext("(guessed)") if planned.area_guessed else ""
-        lines.append(f"• {start} — {planned.draft.title} [{area}{guessed}]")
-    if len(drafts) > limit:
+        lines.append(f"• {_line(planned, t, area_names)}")
+    if limit is not None and len(drafts) > limit:
         lines.append(t.gettext("… and {count} more.").format(count=len(drafts) - limit))
     undated = sum(p.date_known is not DateKnown.EXACT for p in drafts)
     if undated:
@@ -579,23 +604,60 @@ def describe(plan: Plan, t: Any, area_names: dict[int, str], limit: int = 40) ->
         lines.append(t.gettext("I will record {count} activities as already held:").format(count=len(held)))
         for planned in held[:limit]:
             assert planned.held is not None
-            start = when(planned.draft.sessions[0][0], planned.date_known, t)
             present = t.gettext("{total} present, {women} women").format(
                 total=planned.held.total, women=planned.held.women
             )
-            lines.append(f"• {start} — {planned.draft.title}: {present}")
-        if len(held) > limit:
+            lines.append(f"• {_line(planned, t, area_names)}: {present}")
+        if limit is not None and len(held) > limit:
             lines.append(t.gettext("… and {count} more.").format(count=len(held) - limit))
     if plan.already:
         lines.append(t.gettext("{count} rows were imported before and are skipped.").format(count=plan.already))
     if plan.problems:
         if lines:
             lines.append("")
-        lines.append(t.gettext("I could not read these rows:"))
-        for problem in plan.problems[:limit]:
-            reason = t.gettext(problem.reason).format(**problem.fields)
-            lines.append(t.gettext("• row {row}: {reason}").format(row=problem.row, reason=reason))
+        lines.append(t.gettext("These rows cannot be imported:"))
+        lines.extend(problem_lines(plan.problems, t, limit))
     return "\n".join(lines)
+
+
+def _line(planned: Planned, t: Any, area_names: dict[int, str]) -> str:
+    """A row to create: when, what, and the report row (area) it counts in, marked when guessed from the title."""
+    start = when(planned.draft.sessions[0][0], planned.date_known, t)
+    area = area_names.get(planned.draft.area_id or 0, "-")
+    guessed = " " + t.gettext("(guessed)") if planned.area_guessed else ""
+    return f"{start} — {planned.draft.title} [{area}{guessed}]"
+
+
+def problem_lines(problems: list[Problem], t: Any, limit: int | None = None) -> list[str]:
+    """The rows not imported, one line per reason ("• rows 5–12, 14: …"), at most `limit` lines; the rest
+    counted in a last line."""
+    groups: dict[tuple[str, tuple[tuple[str, str], ...]], list[Problem]] = {}
+    for problem in problems:
+        key = (problem.reason, tuple(sorted((k, str(v)) for k, v in problem.fields.items())))
+        groups.setdefault(key, []).append(problem)
+    lines = []
+    for same in list(groups.values())[:limit]:
+        reason = t.gettext(same[0].reason).format(**same[0].fields)
+        if len(same) == 1:
+            lines.append(t.gettext("• row {row}: {reason}").format(row=same[0].row, reason=reason))
+        else:
+            rows = _ranges([p.row for p in same])
+            lines.append(t.gettext("• rows {rows}: {reason}").format(rows=rows, reason=reason))
+    if limit is not None and len(groups) > limit:
+        rest = sum(len(same) for same in list(groups.values())[limit:])
+        lines.append(t.gettext("… and {count} more rows.").format(count=rest))
+    return lines
+
+
+def _ranges(numbers: list[int]) -> str:
+    """Row numbers as a person writes them: "5–12, 14, 20"."""
+    parts: list[list[int]] = []
+    for n in sorted(set(numbers)):
+        if parts and n == parts[-1][1] + 1:
+            parts[-1][1] = n
+        else:
+            parts.append([n, n])
+    return ", ".join(str(a) if a == b else f"{a}–{b}" for a, b in parts)
 
 
 def nothing_created(plan: Plan) -> str:
@@ -603,5 +665,5 @@ def nothing_created(plan: Plan) -> str:
     if plan.already and not plan.problems:
         return N_("Nothing was created: every row of this file was imported before.")
     if plan.problems:
-        return N_("Nothing was created: no row could be read (the reasons are above).")
+        return N_("Nothing was created: no row could be imported (the reasons are above).")
     return N_("Nothing was created: the file has no activity rows.")
