@@ -124,6 +124,8 @@ class Center(Base):
     # was last reminded to complete ("2025-10"): the reminder is owed once a month.
     report_addressees: Mapped[str | None] = mapped_column(Text)
     plan_reminded_month: Mapped[str | None] = mapped_column(String(7))
+    # after a session, those who came are asked whether it was useful (optional per center)
+    ask_feedback: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     created_at: Mapped[datetime]
 
     villages: Mapped[list[Village]] = relationship(back_populates="center", order_by="Village.name")
@@ -167,6 +169,11 @@ class Person(Base):
     blocked_at: Mapped[datetime | None]
     private_notices: Mapped[bool] = mapped_column(Boolean, default=False)  # announcements in private too
     registered_by_id: Mapped[int | None] = mapped_column(ForeignKey("person.id"))
+    # the loudspeaker bulletin before each week (a village head or the director chose it), and the week
+    # ("2025-W41") it last went out for: marked in the same transaction as its outbox row
+    weekly_bulletin: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    bulletin_week: Mapped[str | None] = mapped_column(String(10))
+    bulletin_day: Mapped[str | None] = mapped_column(String(10))  # during a campaign, daily: "2025-10-03"
     created_at: Mapped[datetime]
 
     village: Mapped[Village | None] = relationship(lazy="joined")
@@ -462,7 +469,10 @@ class Activity(Base):
     area_id: Mapped[int | None] = mapped_column(ForeignKey("area.id"))
     place: Mapped[str | None] = mapped_column(String(300))
     target_group: Mapped[str | None] = mapped_column(String(300))
-    partner: Mapped[str | None] = mapped_column(String(300))
+    partner: Mapped[str | None] = mapped_column(String(300))  # as the plan wrote it ("Đơn vị phối hợp/Người dạy")
+    # the roster's partner organisation and speaker (issue 20), when the activity names them
+    partner_id: Mapped[int | None] = mapped_column(ForeignKey("partner.id", ondelete="SET NULL"), index=True)
+    speaker_id: Mapped[int | None] = mapped_column(ForeignKey("partner.id", ondelete="SET NULL"), index=True)
     capacity: Mapped[int | None] = mapped_column(Integer)
     expected: Mapped[int | None] = mapped_column(Integer)
     campaign_id: Mapped[int | None] = mapped_column(ForeignKey("campaign.id", ondelete="SET NULL"), index=True)
@@ -520,6 +530,7 @@ class ActivitySession(Base):
     # session's check-in window is open; and when staff were told that check-in opened (scheduler/checkin_opens.py)
     hall_token: Mapped[str | None] = mapped_column(String(64), unique=True)
     checkin_told_at: Mapped[datetime | None]
+    feedback_asked_at: Mapped[datetime | None]  # those who came were asked what they thought (issue 20)
     # Its attendance rows counted, all and women, written in the same transaction as each row
     # (bot.services.checkin.record), so a province's totals add up sessions instead of scanning visits.
     visits: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
@@ -651,6 +662,75 @@ class HeadCount(Base):
     recorded_by_id: Mapped[int | None] = mapped_column(ForeignKey("person.id"))
     at: Mapped[datetime]
     afterwards: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())  # typed in later
+
+
+class PartnerKind(enum.StrEnum):
+    ORGANISATION = "organisation"  # Hội Nông dân, Trạm Y tế, ...
+    SPEAKER = "speaker"  # a person who gives talks or teaches
+
+
+class Partner(Base):
+    """A center's partner organisation or speaker (seed 000's roster). `person_id` is their account in the bot,
+    when they use it: they then get their sessions, reminders and attendance."""
+
+    __tablename__ = "partner"
+    __table_args__ = (UniqueConstraint("center_id", "kind", "name"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    center_id: Mapped[int] = mapped_column(ForeignKey("center.id", ondelete="CASCADE"), index=True)
+    kind: Mapped[PartnerKind] = mapped_column(_enum(PartnerKind))
+    name: Mapped[str] = mapped_column(String(200))
+    organisation_id: Mapped[int | None] = mapped_column(ForeignKey("partner.id", ondelete="SET NULL"))  # a speaker's
+    person_id: Mapped[int | None] = mapped_column(ForeignKey("person.id", ondelete="SET NULL"), index=True)
+    created_at: Mapped[datetime]
+
+
+class Survey(Base):
+    """A learning-needs survey: its topics (report rows and the director's own) and times of day to choose from,
+    as [{"key": ..., "label": ...}] lists, so answers keep meaning what was asked."""
+
+    __tablename__ = "survey"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    center_id: Mapped[int] = mapped_column(ForeignKey("center.id", ondelete="CASCADE"), index=True)
+    title: Mapped[str] = mapped_column(String(300))
+    topics: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)
+    times: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)
+    opened_at: Mapped[datetime]
+    closed_at: Mapped[datetime | None]
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("person.id", ondelete="SET NULL"))
+
+
+class SurveyAnswer(Base):
+    """One person's answer: personal data (shown by /mydata, removed by /forget; `anonymous` stand-ins keep the
+    totals). `entered_by_id` is the village head who answered for someone without a phone."""
+
+    __tablename__ = "survey_answer"
+    __table_args__ = (UniqueConstraint("survey_id", "person_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    survey_id: Mapped[int] = mapped_column(ForeignKey("survey.id", ondelete="CASCADE"), index=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("person.id", ondelete="CASCADE"), index=True)
+    topics: Mapped[list[str]] = mapped_column(JSON, default=list)  # the chosen topics' keys
+    time_of_day: Mapped[str | None] = mapped_column(String(30))  # a chosen time's key
+    entered_by_id: Mapped[int | None] = mapped_column(ForeignKey("person.id", ondelete="SET NULL"))
+    at: Mapped[datetime]
+
+
+class Feedback(Base):
+    """What one person who came thought of one session: asked once (`asked_at`, with the outbox row), answered
+    or not. Personal data: /forget removes the person's, the totals survive on an anonymous stand-in."""
+
+    __tablename__ = "feedback"
+    __table_args__ = (UniqueConstraint("session_id", "person_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    session_id: Mapped[int] = mapped_column(ForeignKey("activity_session.id", ondelete="CASCADE"), index=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("person.id", ondelete="CASCADE"), index=True)
+    asked_at: Mapped[datetime]
+    useful: Mapped[bool | None] = mapped_column(Boolean)
+    word: Mapped[str | None] = mapped_column(String(500))
+    answered_at: Mapped[datetime | None]
 
 
 class Target(Base):

@@ -252,7 +252,7 @@ async def test_last_years_records_entered_afterwards_make_its_yearly_report(bot:
         if isinstance(row[1].value, int)
     }
     assert by_village["Thôn Đông"] == (1, 1) and by_village["Thôn Tây"] == (1, 0)
-    assert by_village["Khách vãng lai không ghi tên và người chưa rõ thôn"] == (125, 71)
+    assert by_village["Người được đếm không ghi tên và người chưa rõ thôn"] == (125, 71)
     assert by_village["Tổng cộng"] == TOTAL[1:]
     text = (await _report(bot, hung.user, "2024 csv")).decode("utf-8-sig")
     lines = list(csv.reader(io.StringIO(text)))

@@ -235,7 +235,7 @@ async def test_stats_and_the_report_files_agree_with_the_year_counted_by_hand(bo
     }
     assert by_village == {
         **VILLAGES,
-        "Khách vãng lai không ghi tên và người chưa rõ thôn": WALK_INS,
+        "Người được đếm không ghi tên và người chưa rõ thôn": WALK_INS,
         "Tổng cộng": TOTAL[1:],
     }
 

@@ -42,7 +42,7 @@ async def test_on_the_day_stats_count_the_seated_the_waiting_the_present_and_the
     by_village = (message.text or "").splitlines()
     assert "• Thôn Đông: 1 (1 nữ); đăng ký 1, chờ 0, có mặt 1" in by_village
     assert "• Thôn Tây: 1 (0 nữ); đăng ký 1, chờ 1, có mặt 1" in by_village
-    assert "• Khách vãng lai không ghi tên và người chưa rõ thôn: 5 (3 nữ); đăng ký 0, chờ 0, có mặt 0" in by_village
+    assert "• Người được đếm không ghi tên và người chưa rõ thôn: 5 (3 nữ); đăng ký 0, chờ 0, có mặt 0" in by_village
 
     await bot.say(hung, "/population 5550")
     head = fake.add_user("Tâm")

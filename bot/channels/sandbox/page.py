@@ -156,7 +156,10 @@ class Page:
                 if not await sending(self.app.db, self.clock()) or time.monotonic() > deadline:
                     break
                 await asyncio.sleep(0.05)
-        return JSONResponse(await self._clock(self._translator(request)))
+        answer = await self._clock(self._translator(request))
+        # what the jump reached, for a script driving the page: the clock it shows may already be the one after
+        answer["reached"] = None if due is None else {"kind": due.kind or "checkin", "title": due.title}
+        return JSONResponse(answer)
 
     async def _clock(self, t: Translator) -> dict[str, Any]:
         assert self.app is not None
