@@ -51,8 +51,9 @@ async def plan(ctx: Context, args: str) -> None:
             Choice(f"◀ {earlier.label}", f"/plan {earlier.label} {TURN}"),
             Choice(f"{later.label} ▶", f"/plan {later.label} {TURN}"),
         ),
-        (Choice(ctx._("📄 Excel file"), f"/plan {month.label} file"),),
     ]
+    if found:  # an empty month's file would be an empty table
+        rows.append((Choice(ctx._("📄 Excel file"), f"/plan {month.label} file"),))
     drafts = sum(1 for line in found if line.state is State.DRAFT)
     if drafts > 1:
         rows.append((Choice(ctx._("📢 Publish this month's drafts"), f"/publish month {month.key}"),))

@@ -175,6 +175,7 @@ async def test_a_month_that_cannot_be_read_is_refused_politely_and_strangers_get
         "Tháng 12/2025 chưa có hoạt động nào trong kế hoạch. Xin gửi tệp kế hoạch, hoặc tạo từng hoạt động bằng "
         "lệnh:\n/new"
     )
+    assert empty.buttons == ["◀ 11/2025", "01/2026 ▶"]  # no file of an empty table
     lan = fake.add_user("Lan")
     await onboard(bot, lan)
     refused = (await bot.say(lan, "/plan"))[-1]
