@@ -78,6 +78,7 @@ class Thoughts:
 
     label: str
     starts_at: datetime | None = None
+    partner: str | None = None
     asked: int = 0
     useful: int = 0
     not_useful: int = 0
@@ -92,22 +93,33 @@ def _counts():  # type: ignore[no-untyped-def]
     )
 
 
+def _within(span: tuple[datetime, datetime] | None):  # type: ignore[no-untyped-def]
+    return () if span is None else (ActivitySession.starts_at >= span[0], ActivitySession.starts_at < span[1])
+
+
 async def per_activity(
-    session: AsyncSession, center_id: int, *, limit: int | None = 8, since: datetime | None = None
+    session: AsyncSession,
+    center_id: int,
+    *,
+    limit: int | None = 8,
+    span: tuple[datetime, datetime] | None = None,
+    newest_first: bool = True,
 ) -> list[Thoughts]:
-    """The latest activities whose sessions were asked about, newest first, with their words (oldest first)."""
+    """The activities whose sessions were asked about (the latest `limit`, or those of a period's `span`), with their
+    words (oldest first)."""
+    last = func.max(ActivitySession.starts_at)
     rows = await session.execute(
-        select(Activity.id, Activity.title, func.min(ActivitySession.starts_at), *_counts())
+        select(Activity.id, Activity.title, func.min(ActivitySession.starts_at), Activity.partner, *_counts())
         .join(ActivitySession, ActivitySession.activity_id == Activity.id)
         .join(Feedback, Feedback.session_id == ActivitySession.id)
-        .where(Activity.center_id == center_id, *(() if since is None else (ActivitySession.starts_at >= since,)))
-        .group_by(Activity.id, Activity.title)
-        .order_by(func.max(ActivitySession.starts_at).desc(), Activity.id.desc())
+        .where(Activity.center_id == center_id, *_within(span))
+        .group_by(Activity.id, Activity.title, Activity.partner)
+        .order_by(*((last.desc(), Activity.id.desc()) if newest_first else (last, Activity.id)))
         .limit(limit)
     )
     found = {
-        activity_id: Thoughts(title, starts, int(asked or 0), int(yes or 0), int(no or 0))
-        for activity_id, title, starts, asked, yes, no in rows
+        activity_id: Thoughts(title, starts, partner, int(asked or 0), int(yes or 0), int(no or 0))
+        for activity_id, title, starts, partner, asked, yes, no in rows
     }
     if found:
         words = await session.execute(
@@ -121,17 +133,21 @@ async def per_activity(
     return list(found.values())
 
 
-async def per_partner(session: AsyncSession, center_id: int, *, since: datetime | None = None) -> list[Thoughts]:
+async def per_partner(
+    session: AsyncSession, center_id: int, *, span: tuple[datetime, datetime] | None = None
+) -> list[Thoughts]:
     """The answers grouped by the partner the plan wrote (`Activity.partner`, as typed); an activity with none
     comes under an empty label, last."""
     rows = await session.execute(
         select(Activity.partner, *_counts())
         .join(ActivitySession, ActivitySession.activity_id == Activity.id)
         .join(Feedback, Feedback.session_id == ActivitySession.id)
-        .where(Activity.center_id == center_id, *(() if since is None else (ActivitySession.starts_at >= since,)))
+        .where(Activity.center_id == center_id, *_within(span))
         .group_by(Activity.partner)
     )
-    found = [Thoughts((name or "").strip(), None, int(a or 0), int(y or 0), int(n or 0)) for name, a, y, n in rows]
+    found = [
+        Thoughts((name or "").strip(), None, None, int(a or 0), int(y or 0), int(n or 0)) for name, a, y, n in rows
+    ]
     merged: dict[str, Thoughts] = {}  # "Hội Nông dân" and "Hội Nông dân " are one partner
     for thoughts in found:
         into = merged.setdefault(thoughts.label.casefold(), Thoughts(thoughts.label))
@@ -140,15 +156,14 @@ async def per_partner(session: AsyncSession, center_id: int, *, since: datetime 
     return sorted(merged.values(), key=lambda t: (t.label == "", -t.asked, t.label))
 
 
-async def asked_anything(session: AsyncSession, center_id: int) -> bool:
-    found = await session.scalar(
-        select(Feedback.id)
-        .join(ActivitySession, ActivitySession.id == Feedback.session_id)
-        .join(Activity, Activity.id == ActivitySession.activity_id)
-        .where(Activity.center_id == center_id)
-        .limit(1)
-    )
-    return found is not None
+async def for_report(
+    session: AsyncSession, center_ids: tuple[int, ...], span: tuple[datetime, datetime]
+) -> list[Thoughts]:
+    """A center's answers in a year's report (bot/reports/layout.py): every activity of the year asked about, in
+    order; none for a region's report, which sums many centers."""
+    if len(center_ids) != 1:
+        return []
+    return await per_activity(session, center_ids[0], limit=None, span=span, newest_first=False)
 
 
 def answer(asked: Feedback, useful: bool, now: datetime) -> None:

@@ -4,11 +4,13 @@ useful, answer with a button and may add a word; the director reads the answers 
 
 from __future__ import annotations
 
+import csv
+import io
 import json
 
 from sqlalchemy import select
 
-from bot.channels.telegram.fake import FakeTelegram
+from bot.channels.telegram.fake import FakeTelegram, FakeUser
 from bot.models import Feedback, Person
 from scheduler import feedback_ask
 from tests.conftest import Bot
@@ -93,6 +95,9 @@ async def test_those_who_came_are_asked_once_answer_are_counted_and_forgetting_k
     view = (await bot.say(hung, "/feedback"))[-1]
     assert (view.text or "").splitlines() == [*counted, f"💬 “{WORD}”", *by_partner]
 
+    row = ["06/10/2025", TALK, "Công an xã", "2", "1", "1"]
+    assert [*row, WORD] in await _thoughts_sheet(bot, hung)  # the year's report has a sheet of them
+
     shown = (await bot.say(lan, "/mydata"))[-1]
     _name, content = shown.document  # type: ignore[misc]
     mine = json.loads(content)["feedback"]
@@ -103,11 +108,20 @@ async def test_those_who_came_are_asked_once_answer_are_counted_and_forgetting_k
     await bot.press(lan, question, question.buttons[0])
     view = (await bot.say(hung, "/feedback"))[-1]
     assert (view.text or "").splitlines() == [*counted, *by_partner]  # her answer counted, her words gone
+    assert [*row, ""] in await _thoughts_sheet(bot, hung)
     async with bot.app.db.session() as session:
         holders = (
             await session.scalars(select(Person).join(Feedback, Feedback.person_id == Person.id).order_by(Person.id))
         ).all()
     assert [(p.anonymous, p.full_name) for p in holders] == [(False, "Trần Thị Hoa"), (True, None)]
+
+
+async def _thoughts_sheet(bot: Bot, director: FakeUser) -> list[list[str]]:
+    """The rows of the year's report (CSV) from the sheet of what people thought on."""
+    sent = (await bot.say(director, "/report y2025 csv"))[-1]
+    assert sent.document is not None, sent.text
+    rows = list(csv.reader(io.StringIO(sent.document[1].decode("utf-8-sig"))))
+    return rows[rows.index([tr("vi", "What people thought")]) :]
 
 
 async def test_a_session_ending_in_the_evening_is_asked_about_the_next_morning_and_not_when_asking_is_off(
