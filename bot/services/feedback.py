@@ -27,6 +27,7 @@ EVENING = time(20, 0)  # from here on, the question waits for the morning
 MORNING = time(8, 0)
 STALE = timedelta(hours=12)  # a question this late is no longer asked
 LOOKBACK = AFTER + timedelta(hours=13) + STALE  # the longest a session may have ended before it is still asked
+LONGEST = timedelta(days=2)  # a session lasting longer is asked about only if it ends within a day of starting
 WORD_LENGTH = 500  # Feedback.word
 
 
@@ -44,6 +45,7 @@ def due_at(ends_at: datetime, timezone: str) -> datetime:
 def unasked(now: datetime):  # type: ignore[no-untyped-def]
     """The sessions still to be asked about: of a center that asks, announced and not called off, ended recently."""
     return (
+        ActivitySession.starts_at >= now - LOOKBACK - LONGEST,  # the index on starts_at narrows the search
         ActivitySession.feedback_asked_at.is_(None),
         ActivitySession.ends_at >= now - LOOKBACK,
         ActivitySession.activity_id.in_(

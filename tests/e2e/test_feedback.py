@@ -8,12 +8,14 @@ import csv
 import io
 import json
 
+import pytest
 from sqlalchemy import select
 
 from bot.channels.telegram.fake import FakeTelegram, FakeUser
 from bot.models import Feedback, Person
 from scheduler import feedback_ask
 from tests.conftest import Bot
+from tests.e2e.test_journeys_per_channel import _resident
 from tests.journeys import checkin_code, commune, local, onboard, publish, tr
 
 TALK = "Chuyên đề phòng chống lừa đảo qua mạng"  # publish's partner: "Công an xã"
@@ -155,3 +157,30 @@ async def test_a_session_ending_in_the_evening_is_asked_about_the_next_morning_a
         "Để xem ý kiến, gửi:\n/feedback\nĐể hỏi ý kiến sau mỗi buổi, gửi:\n/feedback on\nĐể thôi hỏi, gửi:\n"
         "/feedback off"
     )
+
+
+@pytest.fixture(params=["telegram", "zalo"])
+def channel(request: pytest.FixtureRequest) -> str:
+    return str(request.param)
+
+
+async def test_the_question_is_pressed_on_telegram_and_typed_as_a_number_on_zalo(both: Bot, channel: str) -> None:
+    place = await commune(both, both.fake)
+    await both.say(place.director, "/feedback on")
+    talk = await publish(both, place, TALK, start="06/10/2025 13:30", hours=2)
+    lan = await _resident(both, channel)
+    both.clock.current = local("06/10/2025 13:20")
+    screen = (await both.say(place.director, f"/checkin {talk}"))[-1]
+    await lan.say(checkin_code(screen.text))
+    both.clock.current = local("06/10/2025 16:30")
+    await both.deliver()
+    assert lan.read[-1].startswith(f"Cảm ơn bà đã đến dự “{TALK}” ngày 06/10.\nBuổi đó có ích cho bà không ạ?")
+    if channel == "zalo":
+        assert lan.read[-1].endswith("\n\n1. 👍 Có ích\n2. 👎 Chưa có ích")
+    offered = await lan.choose("👎 Chưa có ích")
+    assert offered[-1].startswith("Cảm ơn bà. Nếu muốn góp thêm vài lời, xin bà gõ vào đây.")
+    assert (await lan.say("Xin nói chậm hơn"))[-1] == "Cảm ơn bà. Trung tâm đã nhận được ý kiến của bà."
+    assert both.app is not None
+    async with both.app.db.session() as session:
+        answers = (await session.execute(select(Feedback.useful, Feedback.word))).all()
+    assert answers == [(False, "Xin nói chậm hơn")]
