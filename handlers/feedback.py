@@ -25,6 +25,8 @@ JOURNEY = "feedback"
 CLOSED = N_("That question is closed. Nothing more is needed.")
 ON_WORDS = ("on", "bat", "co")
 OFF_WORDS = ("off", "tat", "khong")
+SHOWN_WORDS = 5  # the latest words of each activity in /feedback; the year's report has them all
+WORD_SHOWN = 160  # characters
 
 
 class Step(enum.StrEnum):
@@ -35,7 +37,7 @@ async def useful(ctx: Context, args: str) -> None:
     """A press of one of the question's buttons: the answer, then the offer of a word; or the word skipped."""
     assert ctx.person is not None
     words = args.split()
-    session_id = int(words[0]) if len(words) == 2 and words[0].isdigit() else None
+    session_id = int(words[0]) if len(words) == 2 and words[0].isdigit() and len(words[0]) <= 9 else None
     choice = words[1] if len(words) == 2 else ""
     asked = await feedback.of(ctx.session, session_id, ctx.person.id) if session_id is not None else None
     if asked is None or choice not in ("yes", "no", "skip"):
@@ -46,6 +48,10 @@ async def useful(ctx: Context, args: str) -> None:
         ctx.reply(ctx._("Thank you. Your answer is saved."))
         return
     feedback.answer(asked, choice == "yes", ctx.now)
+    busy = await conversations.current(ctx.session, ctx.person.id)
+    if busy is not None and busy.journey != JOURNEY:  # in the middle of something else: that question stays
+        ctx.reply(ctx._("Thank you. Your answer is saved."))
+        return
     await conversations.move_to(ctx.session, ctx.person.id, JOURNEY, Step.WORD, ctx.now, {"session_id": session_id})
     ctx.reply(
         ctx._("Thank you. If you would like to add a few words, please type them now."),
@@ -56,13 +62,14 @@ async def useful(ctx: Context, args: str) -> None:
 async def on_text(ctx: Context, conversation: Conversation, text: str) -> None:
     """The optional word: kept with the answer, and the question ends."""
     assert ctx.person is not None
-    asked = await feedback.of(ctx.session, int(conversation.data["session_id"]), ctx.person.id)
-    await conversations.finish(ctx.session, conversation.person_id)
-    if asked is None:  # forgotten meanwhile, or the session deleted
-        ctx.reply(ctx._(CLOSED))
-        return
     if not text.strip():
         raise Refusal(N_("Please type a few words, or press Skip."))
+    asked = await feedback.of(ctx.session, int(conversation.data["session_id"]), ctx.person.id)
+    await conversations.finish(ctx.session, conversation.person_id)
+    if asked is None:  # the session was deleted meanwhile
+        ctx.reply(ctx._(CLOSED))
+        return
+    ctx.close_buttons()
     feedback.note_word(asked, text, ctx.now)
     ctx.reply(ctx._("Thank you. Your words are saved for the center."))
 
@@ -110,7 +117,10 @@ async def view(ctx: Context, args: str) -> None:
             assert thoughts.starts_at is not None
             day = ctx.t.datetime(thoughts.starts_at, "dd/MM")
             lines += ["", f"📌 {thoughts.label} ({day})", _counts(ctx, thoughts)]
-            lines += [f"💬 “{word}”" for word in thoughts.words]
+            lines += [f"💬 “{_short(word)}”" for word in thoughts.words[-SHOWN_WORDS:]]
+            if len(thoughts.words) > SHOWN_WORDS:
+                more = len(thoughts.words) - SHOWN_WORDS
+                lines.append(ctx._("…and {count} more words in the year's report.", count=more))
         lines += ["", ctx._("By partner:")]
         for thoughts in await feedback.per_partner(ctx.session, center.id):
             label = thoughts.label or ctx._("No partner written")
@@ -122,6 +132,13 @@ async def view(ctx: Context, args: str) -> None:
         else ctx._("No one is asked after a session now. To ask, send:\n/feedback on")
     )
     ctx.reply("\n".join(lines))
+
+
+def _short(word: str) -> str:
+    """A word as the chat shows it: cut at a word boundary, so that eight activities fit one message."""
+    if len(word) <= WORD_SHOWN:
+        return word
+    return word[:WORD_SHOWN].rsplit(" ", 1)[0] + "…"
 
 
 def _counts(ctx: Context, thoughts: feedback.Thoughts) -> str:
