@@ -27,7 +27,7 @@ from bot.models import (
     RoleKind,
     Village,
 )
-from bot.services import checkin, hall, month_plan, outbox, people, registrations
+from bot.services import checkin, feedback, hall, month_plan, outbox, people, registrations
 from bot.text import spelled_out
 
 ROLE_GIVEN_TEXT = N_("{director} has made you {role} of {center}. Send /help to see what you can do now.")
@@ -45,6 +45,7 @@ class Notice(enum.StrEnum):
     CHECKIN_OPEN = "checkin_open"  # session_id, link: staff are told a session's check-in opened
     CAMPAIGN_SUMMARY = "campaign_summary"  # campaign_id, part: worded by scheduler/campaign_summaries.py
     PLAN_REMINDER = "plan_reminder"  # month: the director is told the month's activities with no day or time yet
+    FEEDBACK = "feedback"  # session_id: one who came is asked whether it was useful (scheduler/feedback_ask.py)
 
 
 def owe(
@@ -84,6 +85,8 @@ async def render(
         return await _checkin_open(session, detail, center, t, now)
     if notice is Notice.PLAN_REMINDER:
         return await month_plan.reminder(session, center, detail["month"], t, now) if center else None
+    if notice is Notice.FEEDBACK:
+        return await _feedback(session, detail, delivery.person_id, t)
     if notice is Notice.SEAT_FREED:
         activity = await session.get(Activity, delivery.activity_id) if delivery.activity_id else None
         if activity is None or not await registrations.has_seat(session, activity.id, delivery.person_id):
@@ -114,6 +117,25 @@ async def render(
     message = ROLE_GIVEN_TEXT if notice is Notice.ROLE_GIVEN else ROLE_ENDED_TEXT
     name = (director.full_name if director else None) or ""
     return t.gettext(message).format(director=name, role=role, center=center_name), ()
+
+
+FEEDBACK_TEXT = N_("Thank you for coming to “{title}” on {day}.\nWas it useful to you?")
+USEFUL = N_("👍 Useful")
+NOT_USEFUL = N_("👎 Not useful")
+
+
+async def _feedback(
+    session: AsyncSession, detail: dict[str, Any], person_id: int | None, t: Translator
+) -> tuple[str, Keyboard] | None:
+    """The one question after a session, with its two answers; nothing once answered or forgotten."""
+    current = await session.get(ActivitySession, detail["session_id"])
+    activity = await session.get(Activity, current.activity_id) if current else None
+    asked = await feedback.of(session, current.id, person_id) if current and person_id else None
+    if current is None or activity is None or asked is None or asked.answered_at is not None:
+        return None
+    text = t.gettext(FEEDBACK_TEXT).format(title=activity.title, day=t.datetime(current.starts_at, "dd/MM"))
+    command = f"/useful {current.id}"
+    return text, ((Choice(t.gettext(USEFUL), f"{command} yes"), Choice(t.gettext(NOT_USEFUL), f"{command} no")),)
 
 
 async def _checkin_open(

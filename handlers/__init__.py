@@ -16,6 +16,7 @@ from handlers import (
     connect,
     desk,
     events,
+    feedback,
     groups,
     help,
     language,
@@ -61,6 +62,7 @@ def build_registry() -> Registry:
         report,
         budget,
         targets,
+        feedback,
         privacy,
         audit_log,
         groups,
@@ -76,6 +78,7 @@ def build_registry() -> Registry:
         desk,
         appoint,
         budget,
+        feedback,
     ):
         registry.add(*module.JOURNEYS)
     for module in (groups, blocking):

@@ -159,6 +159,9 @@ async def _send_data(ctx: Context, person: Person, *, mine: bool) -> None:
             registrations=len(data["registrations"]),
             visits=len(data["check_ins"]),
         ),
+        *(  # what they thought of sessions (issue 20), when they were asked
+            [ctx._("• Sessions you were asked about: {count}", count=len(data["feedback"]))] if data["feedback"] else []
+        ),
         ctx._(
             "• Messages sent or still due: {messages}; log entries: {entries}",
             messages=len(data["messages"]),

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 
 from bot.i18n import N_, Translator
 from bot.models import BudgetSource, DateKnown
-from bot.services import areas, stats, upward
+from bot.services import areas, feedback, stats, upward
 
 Cell = str | int | None
 ROMAN = ("", "I", "II", "III", "IV")
@@ -112,11 +112,19 @@ def source_name(source: BudgetSource, t: Translator) -> str:
     )
 
 
-def report(figures: stats.Figures, t: Translator, signer: Signer, facts: upward.Facts | None = None) -> Report:
+def report(
+    figures: stats.Figures,
+    t: Translator,
+    signer: Signer,
+    facts: upward.Facts | None = None,
+    thoughts: list[feedback.Thoughts] | None = None,
+) -> Report:
+    """`thoughts`: what people thought of the activities (a center's year): a small sheet of its own, when any."""
     facts = facts or upward.Facts({s: upward.budgets.Money() for s in BudgetSource}, [], [], 0, 0, None, 0)
+    sheets = [_official(figures, facts, t, signer), _activities(figures, t), _villages(figures, t)]
     return Report(
         filename=t.gettext(N_("report-{period}")).format(period=period_file_code(figures.period)),
-        sheets=[_official(figures, facts, t, signer), _activities(figures, t), _villages(figures, t)],
+        sheets=sheets + ([_thoughts(figures, thoughts, t)] if thoughts else []),
     )
 
 
@@ -392,4 +400,42 @@ def _villages(figures: stats.Figures, t: Translator) -> Sheet:
         ],
         strong={len(rows) - 1},
         widths=[30, 40, 14, 12, 16, 16] if several else [40, 14, 12, 16, 16],
+    )
+
+
+def _thoughts(figures: stats.Figures, thoughts: list[feedback.Thoughts], t: Translator) -> Sheet:
+    """What those who came thought, per activity asked about (bot/services/feedback.py), with the words given."""
+    _ = t.gettext
+    rows: list[list[Cell]] = [
+        [
+            t.datetime(line.starts_at, "dd/MM/yyyy") if line.starts_at else "",
+            line.label,
+            line.partner or "",
+            line.asked,
+            line.useful,
+            line.not_useful,
+            "; ".join(line.words),
+        ]
+        for line in thoughts
+    ]
+    total = [sum(getattr(line, name) for line in thoughts) for name in ("asked", "useful", "not_useful")]
+    rows.append([_(N_("Total")), None, None, *total, None])
+    return Sheet(
+        title=_(N_("What people thought")),
+        heading=[
+            _(N_("What people thought of the activities, {period}")).format(period=period_words(figures.period, t))
+        ],
+        columns=[
+            _(N_("Date")),
+            _(N_("Activity")),
+            _(N_("Partner")),
+            _(N_("Asked")),
+            _(N_("Useful")),
+            _(N_("Not useful")),
+            _(N_("Their words")),
+        ],
+        rows=rows,
+        footer=[_(N_("After each session those who came were asked once whether it was useful; not all answered."))],
+        strong={len(rows) - 1},
+        widths=[11, 36, 22, 8, 8, 10, 40],
     )

@@ -17,7 +17,7 @@ from collections.abc import Collection
 from sqlalchemy import ScalarSelect, bindparam, case, func, select, text, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.models import Activity, ActivitySession, Attendance, Gender, Person, Registration
+from bot.models import Activity, ActivitySession, Attendance, Feedback, Gender, Person, Registration
 
 CENTER_LOCK = 7157  # advisory lock namespace: one folding per center at a time (retention uses it too)
 
@@ -113,6 +113,21 @@ class Folding:
                 person_id=bindparam("new"),
                 recorded_by_id=None,
                 at=select(starts.c.starts_at).where(starts.c.id == attendance.c.session_id).scalar_subquery(),
+            ),
+            moves,
+        )
+        answers = Feedback.__table__  # what they thought goes with the check-in, dated the same, without its words
+        await connection.execute(
+            update(answers)
+            .where(answers.c.session_id.in_(sessions), answers.c.person_id == bindparam("old"))
+            .values(
+                person_id=bindparam("new"),
+                word=None,
+                asked_at=select(starts.c.starts_at).where(starts.c.id == answers.c.session_id).scalar_subquery(),
+                answered_at=case(
+                    (answers.c.answered_at.is_(None), None),
+                    else_=select(starts.c.starts_at).where(starts.c.id == answers.c.session_id).scalar_subquery(),
+                ),
             ),
             moves,
         )

@@ -34,7 +34,7 @@ from bot.models import (
     RoleKind,
     SharedFile,
 )
-from bot.services import anonymous, audit, registrations
+from bot.services import anonymous, audit, feedback, registrations
 from bot.services.outbox import WAITING
 from bot.services.people import has_role
 
@@ -115,6 +115,7 @@ async def export(session: AsyncSession, person: Person) -> dict[str, Any]:
             if step
             else None
         ),
+        "feedback": await feedback.mine(session, person.id),  # what they thought of sessions (issue 20)
         "messages": await _messages(session, person),
         "log": await _log(session, person),
     }
@@ -202,6 +203,7 @@ async def forget(session: AsyncSession, person: Person, now: datetime, *, by: Pe
         await folding.lock(person.center_id)
     for activity in await anonymous.activities_of(session, person.id):
         await folding.fold(activity, [person.id])
+    await feedback.forget_rest(session, person.id)  # their answers went with their check-ins, without the words
     for field in (
         "full_name",
         "gender",
