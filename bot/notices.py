@@ -45,6 +45,7 @@ class Notice(enum.StrEnum):
     CHECKIN_OPEN = "checkin_open"  # session_id, link: staff are told a session's check-in opened
     CAMPAIGN_SUMMARY = "campaign_summary"  # campaign_id, part: worded by scheduler/campaign_summaries.py
     PLAN_REMINDER = "plan_reminder"  # month: the director is told the month's activities with no day or time yet
+    SURVEY = "survey"  # survey_id: a group's invitation to the learning-needs survey (bot/services/surveys.py)
 
 
 def owe(

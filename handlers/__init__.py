@@ -31,6 +31,7 @@ from handlers import (
     start,
     stats,
     steps,
+    survey,
     targets,
 )
 
@@ -59,6 +60,7 @@ def build_registry() -> Registry:
         campaigns,
         stats,
         report,
+        survey,
         budget,
         targets,
         privacy,
@@ -76,6 +78,7 @@ def build_registry() -> Registry:
         desk,
         appoint,
         budget,
+        survey,
     ):
         registry.add(*module.JOURNEYS)
     for module in (groups, blocking):

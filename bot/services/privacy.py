@@ -34,7 +34,7 @@ from bot.models import (
     RoleKind,
     SharedFile,
 )
-from bot.services import anonymous, audit, registrations
+from bot.services import anonymous, audit, registrations, surveys
 from bot.services.outbox import WAITING
 from bot.services.people import has_role
 
@@ -115,6 +115,7 @@ async def export(session: AsyncSession, person: Person) -> dict[str, Any]:
             if step
             else None
         ),
+        "survey_answers": await surveys.answers_of(session, person.id),
         "messages": await _messages(session, person),
         "log": await _log(session, person),
     }
@@ -202,6 +203,7 @@ async def forget(session: AsyncSession, person: Person, now: datetime, *, by: Pe
         await folding.lock(person.center_id)
     for activity in await anonymous.activities_of(session, person.id):
         await folding.fold(activity, [person.id])
+    await surveys.fold(session, person)  # their survey answers, to stand-ins: the survey's totals stay
     for field in (
         "full_name",
         "gender",
