@@ -316,10 +316,9 @@ def results_text(found: surveys.Results, t: Translator) -> str:
     lines += ["", t.gettext("Who answered, by village:")]
     for village, count in sorted(found.people_by_village.items(), key=lambda item: fold(item[0])):
         top = found.ranked_in(found.by_village[village])
-        lines.append(
-            f"• {village if village != surveys.UNKNOWN else t.gettext('village not known')}: {count}"
-            + (f" ({t.gettext('most wished')}: {surveys.label(top, t)})" if top else "")
-        )
+        name = village if village != surveys.UNKNOWN else t.gettext("village not known")
+        wished = t.gettext("most wished")
+        lines.append(f"• {name}: {count}" + (f" ({wished}: {surveys.label(top, t)})" if top else ""))
     genders = ", ".join(
         f"{t.gettext(GENDER_LABELS[g]).lower()} {found.people_by_gender[g.value]}"
         for g in Gender

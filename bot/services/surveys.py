@@ -73,8 +73,9 @@ def time_choices() -> list[dict[str, Any]]:
 
 def label(item: dict[str, Any], t: Translator) -> str:
     """A topic's or time's label in the reader's language: built-in rows and times are translated."""
-    if item["key"] in dict(TIMES):
-        return t.gettext(dict(TIMES)[item["key"]])
+    msgid = dict(TIMES).get(item["key"])
+    if msgid is not None:
+        return t.gettext(msgid)
     return areas.label(item.get("code"), item["label"], t) if item.get("code") else str(item["label"])
 
 

@@ -18,6 +18,10 @@ from tests.journeys import Commune, commune, make_head, onboard, tr
 
 HEALTH = "Topic: health education"
 MUSHROOMS = "Trồng nấm rơm"
+OPENED = (
+    "The survey “{title}” is open with {count} topics. Every group of the center gets an invitation; residents can "
+    "also answer by sending /survey. Village heads answer for people without a phone:\n/survey for"
+)
 
 
 async def _open(bot: Bot, place: Commune) -> None:
@@ -26,8 +30,9 @@ async def _open(bot: Bot, place: Commune) -> None:
     rows = (await bot.say(director, "/survey new"))[-1]
     assert tr("vi", HEALTH) in (rows.text or "")
     await bot.say(director, "3 4 7")
-    opened = (await bot.say(director, MUSHROOMS))[-1].text or ""
-    assert opened.startswith(tr("vi", "The survey “{title}” is open with {count} topics.", title="", count=4)[:10])
+    opened = (await bot.say(director, MUSHROOMS))[-1].text
+    title = tr("vi", "Learning needs for {year}", year=2026)
+    assert opened == tr("vi", OPENED, title=title, count=4)
 
 
 async def _resident(bot: Bot, fake: FakeTelegram, lang: str, name: str, village: str, year: str) -> FakeUser:
@@ -108,8 +113,12 @@ async def test_a_survey_from_start_to_results_and_the_draft_plan(bot: Bot, fake:
     )
     await bot.say(head, "2 4")
     saved = (await bot.press(head, head.private_chat.bot_messages[-1], tr(lang, "Morning")))[-1].text or ""
-    assert saved.startswith(
-        tr(lang, "Saved the answer of {name}: {topics}; {time}.", name="Nguyễn Thị Mận", topics="", time="")[:12]
+    assert saved == tr(
+        lang,
+        "Saved the answer of {name}: {topics}; {time}.\nTo answer for the next person, send:\n/survey for",
+        name="Nguyễn Thị Mận",
+        topics=f"{tr(lang, HEALTH)}, {MUSHROOMS}",
+        time=tr(lang, "Morning").lower(),
     )
 
     _, answers = await _survey_of(bot, place)
