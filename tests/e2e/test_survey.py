@@ -15,6 +15,7 @@ from bot.channels.telegram.fake import FakeMessage, FakeTelegram, FakeUser
 from bot.models import Activity, ActivityKind, ActivityStatus, Area, DateKnown, Person, SurveyAnswer
 from tests.conftest import Bot
 from tests.journeys import Commune, commune, make_head, onboard, tr
+from tests.people import OnZalo
 
 HEALTH = "Topic: health education"
 MUSHROOMS = "Trồng nấm rơm"
@@ -207,3 +208,24 @@ async def test_mydata_shows_the_answer_and_forget_removes_it_while_the_totals_st
         stand_in = await session.get(Person, answers[0][0])
         assert stand_in is not None and stand_in.anonymous and stand_in.full_name is None
     assert (await bot.say(place.director, "/survey results"))[0].text == before  # same totals, same village and age
+
+
+async def test_on_zalo_the_topics_are_numbered_lines_and_one_number_ticks_one(both: Bot) -> None:
+    assert both.zalo is not None
+    place = await commune(both, both.fake)
+    await _open(both, place)
+    lan = OnZalo(both, both.zalo.add_user("Lan Nguyễn"))
+    for answer in ("Xin chào", "1", "Nguyễn Thị Lan", "1965", "3"):
+        await lan.say(answer)
+    asked = (await lan.say("/survey"))[-1]
+    health = tr("vi", HEALTH)
+    assert asked.endswith(f"ví dụ: 1 3 5.\n\n1. {tr('vi', 'Topic: law education')}\n2. {health}\n3. "
+                          f"{tr('vi', 'Topic: economic development')}\n4. {MUSHROOMS}\n5. Xong")  # fmt: skip
+    ticked = (await lan.say("4"))[-1]
+    assert f"\n4. ✔ {MUSHROOMS}\n" in ticked
+    time = (await lan.say("5"))[-1]
+    assert time == "Bà tiện học vào buổi nào nhất?\n\n1. Buổi sáng\n2. Buổi chiều\n3. Buổi tối"
+    thanks = (await lan.say("3"))[-1]
+    assert thanks.startswith(f"Cảm ơn bà! Đã ghi phiếu của bà: {MUSHROOMS}; buổi tối.")
+    _, answers = await _survey_of(both, place)
+    assert [(name, topics, when) for _, name, topics, when in answers] == [("Nguyễn Thị Lan", ["own:1"], "evening")]
