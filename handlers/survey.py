@@ -27,10 +27,10 @@ from bot.reports import survey as drawn
 from bot.services import areas, audit, centers, conversations, people, surveys
 from bot.services.people import has_role, headed_village_ids
 from bot.text import clean_name, fold
-from handlers.profile import GENDER_LABELS, GENDER_WORDS, gender_in_name
+from handlers.profile import GENDER_LABELS, GENDER_WORDS, SURVEY_LINK, gender_in_name
 
 ANSWER, OPEN, FOR = "survey", "survey_new", "survey_for"
-LINK = "survey"  # the invitation card's deep link
+LINK = SURVEY_LINK  # the invitation card's deep link
 NONE_OPEN = N_("There is no survey open at the moment. Thank you for asking!")
 ONLY_DIRECTOR = N_("Sorry, only the center's director can use /{command}.")
 
@@ -83,6 +83,15 @@ async def by_link(ctx: Context, payload: str) -> bool:
         return False
     await begin(ctx)
     return True
+
+
+async def after_profile(ctx: Context) -> None:
+    """A newcomer who came by the invitation card, profile done: the questions, or a word that it has closed
+    (said, not refused: a refusal would undo the profile just saved)."""
+    if await surveys.current(ctx.session, _me(ctx).center_id) is None:
+        ctx.reply(ctx._(NONE_OPEN))
+        return
+    await begin(ctx)
 
 
 async def begin(ctx: Context, for_person: Person | None = None) -> None:

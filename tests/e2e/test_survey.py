@@ -183,8 +183,12 @@ async def test_mydata_shows_the_answer_and_forget_removes_it_while_the_totals_st
 ) -> None:
     place = await commune(bot, fake)
     await _open(bot, place)
-    lan = await _resident(bot, fake, lang, "Nguyễn Thị Lan", "Thôn Đông", "1965")
-    await bot.say(lan, "/survey")
+    lan = fake.add_user("Lan", language_code=lang)  # new here: the card's button brought her
+    await onboard(bot, lan, name="Nguyễn Thị Lan", village="Thôn Đông", start="/start survey")
+    asked = lan.private_chat.bot_messages[-1]  # after her profile, the survey's first question
+    assert (asked.text or "").startswith(
+        tr(lang, "What would you like to learn? Choose as many topics as you wish.", "bà")
+    )
     await bot.say(lan, "2 4")
     await bot.say(lan, "2")  # afternoon
     before = (await bot.say(place.director, "/survey results"))[0].text
