@@ -536,7 +536,11 @@ def _center_id(ctx: Context) -> int:
     return center_id
 
 
-COMMANDS = (Command("survey", command, N_("What would you like to learn? The center's survey"), Access.MEMBER),)
+# Not in the menus: a survey is open a few weeks a year, and residents come by the group's card; an elder's menu
+# stays short. The director finds it in README ("The learning-needs survey"); /help does not list it.
+COMMANDS = (
+    Command("survey", command, N_("What would you like to learn? The center's survey"), Access.MEMBER, in_menu=False),
+)
 JOURNEYS = (
     Journey(ANSWER, on_answer, access=Access.MEMBER),
     Journey(OPEN, on_open, access=Access.DIRECTOR),
