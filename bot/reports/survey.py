@@ -23,7 +23,12 @@ def png(found: surveys.Results, t: Translator) -> bytes:
     from PIL import Image, ImageDraw, ImageFont
 
     label_font = ImageFont.truetype(str(fonts.REGULAR), LABEL)
-    title_font = ImageFont.truetype(str(fonts.BOLD), TITLE)
+    title_font = next(  # the title whole (its year matters), smaller if need be
+        font
+        for size in (TITLE, 46, 40, 34)
+        if (font := ImageFont.truetype(str(fonts.BOLD), size)).getlength(found.survey.title) <= WIDTH - 2 * MARGIN
+        or size == 34
+    )
     ranked = found.ranked()
     height = MARGIN * 3 + LINE * 2 + len(ranked) * (LINE + BAR + 20) + LINE
     image = Image.new("RGB", (WIDTH, max(height, 400)), "white")
