@@ -46,6 +46,7 @@ class Notice(enum.StrEnum):
     CAMPAIGN_SUMMARY = "campaign_summary"  # campaign_id, part: worded by scheduler/campaign_summaries.py
     PLAN_REMINDER = "plan_reminder"  # month: the director is told the month's activities with no day or time yet
     FEEDBACK = "feedback"  # session_id: one who came is asked whether it was useful (scheduler/feedback_ask.py)
+    SURVEY = "survey"  # survey_id: a group's invitation to the learning-needs survey (bot/services/surveys.py)
 
 
 def owe(

@@ -32,6 +32,7 @@ from handlers import (
     start,
     stats,
     steps,
+    survey,
     targets,
 )
 
@@ -60,6 +61,7 @@ def build_registry() -> Registry:
         campaigns,
         stats,
         report,
+        survey,
         budget,
         targets,
         feedback,
@@ -79,6 +81,7 @@ def build_registry() -> Registry:
         appoint,
         budget,
         feedback,
+        survey,
     ):
         registry.add(*module.JOURNEYS)
     for module in (groups, blocking):

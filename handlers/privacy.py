@@ -162,6 +162,7 @@ async def _send_data(ctx: Context, person: Person, *, mine: bool) -> None:
         *(  # what they thought of sessions (issue 20), when they were asked
             [ctx._("• Sessions you were asked about: {count}", count=len(data["feedback"]))] if data["feedback"] else []
         ),
+        *_survey_lines(ctx, data["survey_answers"]),
         ctx._(
             "• Messages sent or still due: {messages}; log entries: {entries}",
             messages=len(data["messages"]),
@@ -174,6 +175,19 @@ async def _send_data(ctx: Context, person: Person, *, mine: bool) -> None:
     content = json.dumps(data, ensure_ascii=False, indent=2).encode()
     name = "du-lieu-cua-toi.json" if ctx.t.locale == "vi" else "my-data.json"
     ctx.reply("\n".join(lines), file=Attachment(name if mine else f"person-{person.id}.json", content))
+
+
+def _survey_lines(ctx: Context, answers: list[dict[str, object]]) -> list[str]:
+    """Each survey answer kept (issue 20): the topics and the time of day chosen."""
+    return [
+        ctx._(
+            "• Survey “{survey}”: {topics}; {time}",
+            survey=a["survey"],
+            topics=", ".join(str(topic) for topic in a["topics"]),  # type: ignore[attr-defined]
+            time=ctx._(str(a["time_of_day"])) if a["time_of_day"] else "—",
+        )
+        for a in answers
+    ]
 
 
 async def _without_phone(ctx: Context, args: str, command: str) -> Person | None:

@@ -26,6 +26,7 @@ JOURNEY = "profile"
 KEEP = "-"
 THEN = "then"  # what brought the person here (a card's link, a registration), finished after the profile
 REGISTER = "/register "
+SURVEY_LINK = "survey"  # a group's invitation to the learning-needs survey (handlers/survey.py)
 
 
 class Step(enum.StrEnum):
@@ -232,6 +233,10 @@ async def _save(ctx: Context, answers: dict[str, object]) -> None:
     then = str(answers.get(THEN) or "")
     if then.startswith(REGISTER):
         await ctx.registry.commands["register"].handler(ctx, then.removeprefix(REGISTER))
+    elif then == SURVEY_LINK:
+        from handlers import survey  # imported here: the survey's journey reads this module's gender words
+
+        await survey.after_profile(ctx)
     elif then:
         await events.open_link(ctx, then)
 
@@ -240,6 +245,7 @@ def _worth_resuming(then: str) -> bool:
     """A card's link or a registration that brought the person here, to finish after the profile."""
     return (
         then.startswith(REGISTER)
+        or then == SURVEY_LINK
         or events.activity_payload(then) is not None
         or events.registration_of(then) is not None
     )

@@ -25,7 +25,7 @@ from bot.notices import Notice
 from bot.registry import Command
 from bot.services import audit, centers, invites, people, roles
 from bot.text import spelled_out
-from handlers import checkin, events, profile
+from handlers import checkin, events, profile, survey
 
 LANGUAGE_NAMES = {"vi": "Tiếng Việt", "en": "English"}
 RETENTION_MONTHS = 24  # a center's default (Center.retention_months), told before the person's center is known
@@ -48,7 +48,10 @@ async def start(ctx: Context, args: str) -> None:
     if token is not None:
         await _redeem(ctx, token)
     if ctx.person.profile_complete and (
-        await events.open_link(ctx, args) or await checkin.by_qr(ctx, args) or await checkin.by_ticket(ctx, args)
+        await events.open_link(ctx, args)
+        or await checkin.by_qr(ctx, args)
+        or await checkin.by_ticket(ctx, args)
+        or await survey.by_link(ctx, args)
     ):
         return
     await profile.continue_or_welcome(ctx, then=args)

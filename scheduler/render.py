@@ -25,7 +25,7 @@ from bot.models import (
     Person,
     Standing,
 )
-from bot.services import groups, helped, outbox, people, registrations
+from bot.services import groups, helped, outbox, people, registrations, surveys
 from scheduler import campaign_summaries
 
 
@@ -69,6 +69,9 @@ async def render(
             session, delivery, t, now, channel=channels[delivery.channel], base_url=base_url
         )
         return _drop(delivery, "the campaign is gone") if sent is None else sent
+    if delivery.kind is DeliveryKind.NOTICE and delivery.detail.get("notice") == notices.Notice.SURVEY:
+        card = await surveys.invitation(session, delivery.detail["survey_id"], t, channels[delivery.channel].deep_link)
+        return _drop(delivery, "the survey is closed") if card is None else Send(delivery.to, *card)
     if delivery.kind is DeliveryKind.NOTICE:
         said = await notices.render(session, delivery, t, now)
         return _drop(delivery, "no longer true") if said is None else Send(delivery.to, *said)

@@ -21,7 +21,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import delete, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.models import Account, Attendance, Base, LinkCode, Person, Registration, RegistrationStatus
+from bot.models import Account, Attendance, Base, LinkCode, Person, Registration, RegistrationStatus, SurveyAnswer
 from bot.text import fold
 
 LIFETIME = timedelta(minutes=10)
@@ -112,6 +112,10 @@ async def _join(session: AsyncSession, newer: Person, older: Person) -> None:
     present = select(Attendance.session_id).where(Attendance.person_id == older.id)
     await session.execute(
         delete(Attendance).where(Attendance.person_id == newer.id, Attendance.session_id.in_(present))
+    )
+    answered = select(SurveyAnswer.survey_id).where(SurveyAnswer.person_id == older.id)
+    await session.execute(  # one answer per survey: where both answered, the older's stays (issue 20)
+        delete(SurveyAnswer).where(SurveyAnswer.person_id == newer.id, SurveyAnswer.survey_id.in_(answered))
     )
     person_id = Person.__table__.c.id
     for table in Base.metadata.sorted_tables:

@@ -34,7 +34,7 @@ from bot.models import (
     RoleKind,
     SharedFile,
 )
-from bot.services import anonymous, audit, feedback, registrations
+from bot.services import anonymous, audit, feedback, registrations, surveys
 from bot.services.outbox import WAITING
 from bot.services.people import has_role
 
@@ -116,6 +116,7 @@ async def export(session: AsyncSession, person: Person) -> dict[str, Any]:
             else None
         ),
         "feedback": await feedback.mine(session, person.id),  # what they thought of sessions (issue 20)
+        "survey_answers": await surveys.answers_of(session, person.id),
         "messages": await _messages(session, person),
         "log": await _log(session, person),
     }
@@ -204,6 +205,7 @@ async def forget(session: AsyncSession, person: Person, now: datetime, *, by: Pe
     for activity in await anonymous.activities_of(session, person.id):
         await folding.fold(activity, [person.id])
     await feedback.forget_rest(session, person.id)  # their answers went with their check-ins, without the words
+    await surveys.fold(session, person)  # their survey answers, to stand-ins: the survey's totals stay
     for field in (
         "full_name",
         "gender",

@@ -28,7 +28,7 @@ TABLE = {
     "checkin": STAFF, "checkinqr": STAFF, "new": STAFF, "change": STAFF, "calloff": STAFF, "publish": STAFF,
     "report": STAFF, "budget": STAFF, "plan": STAFF,
     "appoint": DIRECTOR, "remove": DIRECTOR, "reminders": DIRECTOR, "target": DIRECTOR, "population": DIRECTOR,
-    "addressees": DIRECTOR, "feedback": DIRECTOR,
+    "addressees": DIRECTOR, "feedback": DIRECTOR, "survey": RESIDENT,
     "data": DIRECTOR, "erase": DIRECTOR, "audit": DIRECTOR, "retention": DIRECTOR, "campaign": DIRECTOR,
 }  # fmt: skip
 IN_GROUPS = {"link"}
