@@ -60,6 +60,7 @@ _SPOKEN = {
 _ABBREVIATION = re.compile(r"(?<!\w)(" + "|".join(sorted(map(re.escape, _SPOKEN), key=len, reverse=True)) + r")(?!\w)")
 _DATE = re.compile(r"(?<![\d/])(\d{1,2})/(\d{1,2})(?:/(\d{4}))?(?![\d/])")
 _CLOCK = re.compile(r"(?<!\d)(\d{1,2})(?:h|g|:)(\d{2})?(?![\d\w])")
+_RANGE = re.compile(r"(?<![\w/])(\d+)\s*[-–]\s*(\d+)(?![\w/])")
 _NUMBER = re.compile(r"\d+(?:[.,]\d{3})*")
 _LINK = re.compile(r"(?:https?://|www\.)\S+", re.IGNORECASE)
 _PLACE_KINDS = ("thôn", "xóm", "ấp", "bản", "làng", "buôn", "tổ", "khu", "khối", "xã", "phường", "thị trấn")
@@ -112,8 +113,8 @@ def spoken_when(moment: datetime) -> str:
 
 
 def spoken_text(text: str) -> str:
-    """What a plan wrote, made readable aloud: abbreviations spelled out, dates, clock times and numbers in
-    words, links and emoji dropped ("Lớp tin học 12 buổi, Hội trường UBND" -> "… mười hai buổi, … Ủy ban nhân
+    """What a plan wrote, made readable aloud: abbreviations spelled out, dates, clock times, ranges and numbers
+    in words, links and emoji dropped ("Lớp tin học 12 buổi, Hội trường UBND" -> "… mười hai buổi, … Ủy ban nhân
     dân")."""
     text = _LINK.sub("", text)
     text = "".join(ch for ch in text if unicodedata.category(ch) not in ("So", "Cs", "Co") and ch != "\ufe0f")
@@ -133,14 +134,15 @@ def spoken_text(text: str) -> str:
         return f"{spoken_number(hour)} giờ" + (f" {spoken_number(minute)}" if minute else "")
 
     text = _DATE.sub(_date, text)
+    text = _RANGE.sub(r"\1 đến \2", text)  # "2025-2026", "7-9 giờ": said "… đến …"
     text = _CLOCK.sub(_clock, text)
     text = _NUMBER.sub(lambda m: spoken_number(int(re.sub(r"[.,]", "", m.group(0)))), text)
     return " ".join(text.split()).strip(" ,;:-–")
 
 
 def _plain(text: str) -> str:
-    """English keeps its digits; links and emoji still go."""
-    text = _LINK.sub("", text)
+    """English keeps its digits; links, emoji and abbreviations still go."""
+    text = _ABBREVIATION.sub(lambda m: _SPOKEN[m.group(1)], _LINK.sub("", text))
     text = "".join(ch for ch in text if unicodedata.category(ch) not in ("So", "Cs", "Co") and ch != "\ufe0f")
     return " ".join(text.split()).strip(" ,;:-–")
 
@@ -165,11 +167,20 @@ def commune_name(center: Center) -> str:
     return name
 
 
+def spoken_what(activity: Activity, t: Translator) -> str:
+    """ "Lớp dưỡng sinh" as it is (not "Lớp học: Lớp dưỡng sinh", which reads oddly aloud), "Chuyên đề: Trồng
+    lúa" when the title does not say its kind."""
+    kind = t.gettext(cards.KIND_NAMES[activity.kind])
+    if fold(activity.title).startswith(fold(kind).split()[0]):
+        return activity.title
+    return f"{kind}: {activity.title}"
+
+
 @dataclass(frozen=True)
 class Item:
     """One activity as the bulletin tells it: its sessions within the bulletin's days, in local time."""
 
-    what: str  # the kind and the title, the kind said once (bot/cards.py `what`)
+    what: str  # the title, after its kind when the title does not begin with it (`spoken_what`)
     starts: tuple[datetime, ...]
     sessions: int  # in all, within the days or not
     place: str | None = None
@@ -257,7 +268,7 @@ def write(items: list[Item], first: date, last: date, audience: Audience, t: Tra
         blocks.append("\n".join(lines))
     if items:
         blocks.append(t.gettext(N_("We respectfully invite everyone to come.")))
-    blocks.append(t.gettext(N_("{center} announces.")).format(center=center))
+    blocks.append(t.gettext(N_("Announced by {center}.")).format(center=center))
     return "\n\n".join(blocks)
 
 
@@ -311,7 +322,7 @@ async def gather(
         )
         items.append(
             Item(
-                what=cards.what(activity, t),
+                what=spoken_what(activity, t),
                 starts=starts,
                 sessions=len(activity.sessions),
                 place=activity.place,
