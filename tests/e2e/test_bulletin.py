@@ -4,8 +4,10 @@ sent once before each week, through a restart; during a campaign, the next day's
 
 from __future__ import annotations
 
+import re
 from datetime import timedelta
 
+import httpx
 from sqlalchemy import select
 
 from bot.channels.telegram.fake import FakeTelegram, FakeUser
@@ -14,6 +16,7 @@ from bot.services import activities
 from scheduler import bulletins
 from tests.conftest import Bot
 from tests.journeys import Commune, commune, local, make_head, onboard
+from tests.people import OnZalo
 
 KEEP_FIT = "Lớp dưỡng sinh cho người cao tuổi"
 RICE = "Chuyên đề kỹ thuật trồng lúa vụ Đông Xuân 2025-2026"
@@ -300,3 +303,26 @@ async def test_during_a_campaign_the_next_days_bulletin_goes_out_each_evening(bo
         f"{CLOSING}"
     )
     assert await _listening(bot, "Phạm Văn Hùng") == (True, "2025-W40", "2025-10-03")
+
+
+async def test_on_zalo_a_head_picks_by_number_and_the_text_file_comes_as_a_link(both: Bot) -> None:
+    assert both.zalo is not None and both.zalo.fetch_transport is not None
+    place = await commune(both, both.fake)
+    await _week(both, place)
+    ba = OnZalo(both, both.zalo.add_user("Bác Ba"))
+    await ba.say("Xin chào")
+    for answer in ("Đồng ý", "Trần Văn Ba", "1958", "Thôn Đông"):
+        await ba.say(answer)
+    await make_head(both, place.center_id, "Trần Văn Ba", place.villages, "Thôn Đông")
+    both.clock.current = local("05/10/2025 06:00")
+
+    menu = (await ba.say("/loa"))[-1]
+    assert menu.startswith("Xin chọn bản tin để đọc trên loa truyền thanh:\n\n1. Tuần này · Thôn Đông")
+    shown = (await ba.choose("Tuần này · Thôn Đông"))[-1]
+    assert shown.startswith(DONG_TEXT + "\n\n1. 📄 Tệp văn bản")
+    answer = (await ba.choose("📄 Tệp văn bản"))[-1]
+    link = re.search(r"(http://loalang\.test/f/\S+)", answer)
+    assert link is not None, answer
+    async with httpx.AsyncClient(transport=both.zalo.fetch_transport, base_url="http://loalang.test") as web:
+        got = await web.get(link.group(1))
+    assert got.status_code == 200 and got.text == DONG_TEXT + "\n"
