@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
+from babel.dates import format_date
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -214,7 +215,7 @@ def _english_when(moment: datetime) -> str:
 
 
 def _english_day(day: date) -> str:
-    return day.strftime("%A ") + str(day.day) + day.strftime(" %B")
+    return format_date(day, "EEEE d MMMM", locale="en")
 
 
 def write(items: list[Item], first: date, last: date, audience: Audience, t: Translator) -> str:
