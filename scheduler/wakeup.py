@@ -4,9 +4,9 @@ The outbox rows are the truth: at start the one job is rebuilt from them, and af
 adds rows (`poke`) it is moved. So are the campaigns whose summary is owed (scheduler/campaign_summaries.py), and
 the sessions: the next check-in to open that staff were not yet told of
 (scheduler/checkin_opens.py), the check-in screens to renew and the start-of-month plan reminder
-(scheduler/plan_reminder.py) and the loudspeaker bulletins (scheduler/bulletins.py) wake it too. A safety
-job also runs every 15 seconds: it takes back what a process that died was sending, and a missed poke costs
-15 seconds at most. Running the sender when nothing is due does no harm, so several processes may all wake.
+(scheduler/plan_reminder.py) wake it too. A safety job also runs every 15
+seconds: it takes back what a process that died was sending, and a missed poke costs 15 seconds at most.
+Running the sender when nothing is due does no harm, so several processes may all wake.
 """
 
 from __future__ import annotations
@@ -72,7 +72,7 @@ class Wakeup:
         opening = await checkin_opens.next_due(self.db, self.clock())
         summary = await campaign_summaries.next_due(self.db, self.clock())
         month = await plan_reminder.next_due(self.db, self.clock())
-        spoken = await bulletins.next_due(self.db, self.clock())
+        spoken = await bulletins.next_due(self.db, self.clock())  # the loudspeaker bulletins
         due = min((d for d in (owed, cards, codes, opening, summary, month, spoken) if d is not None), default=None)
         if due is None:
             return
