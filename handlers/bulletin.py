@@ -44,6 +44,7 @@ OWN_VILLAGE = N_("You can get the bulletin of your own village only.")
 EVERY_WEEK = N_("🔔 Every week")
 CHOOSE = N_("Please choose the bulletin to read on the loudspeaker:")
 WEEK_BUTTON = N_("This week · {place}")
+NEXT_WEEK_BUTTON = N_("Next week · {place}")  # on a Sunday, the week asked for is the one after
 DAYS_BUTTON = N_("Next three days · {place}")
 WHOLE_COMMUNE = N_("Whole commune")
 TURNED_ON = N_(
@@ -148,9 +149,11 @@ async def _menu(ctx: Context, center: Center, person: Person) -> None:
         headed = headed_village_ids(person)
         villages = await ctx.session.scalars(select(Village).where(Village.id.in_(headed)).order_by(Village.name))
         places = [(v.name, str(v.id)) for v in villages]
+    sunday = bulletin.local_today(ctx.now, center.timezone).weekday() == 6
+    week = NEXT_WEEK_BUTTON if sunday else WEEK_BUTTON
     rows: list[tuple[Choice, ...]] = [
         (
-            Choice(ctx._(WEEK_BUTTON, place=name), f"/loa week {target}"),
+            Choice(ctx._(week, place=name), f"/loa week {target}"),
             Choice(ctx._(DAYS_BUTTON, place=name), f"/loa days {target}"),
         )
         for name, target in places

@@ -153,8 +153,8 @@ async def test_the_weeks_bulletin_for_the_commune_and_each_village_is_written_to
     await make_head(bot, place.center_id, "Vũ Văn Tâm", place.villages, "Thôn Đông")
     menu = (await bot.say(tam, "/loa"))[-1]
     assert menu.text == "Xin chọn bản tin để đọc trên loa truyền thanh:"
-    assert menu.buttons == ["Tuần này · Thôn Đông", "Ba ngày tới · Thôn Đông", "🔔 Mỗi tuần"]
-    assert (await bot.press(tam, menu, "Tuần này · Thôn Đông"))[-1].text == DONG_TEXT
+    assert menu.buttons == ["Tuần tới · Thôn Đông", "Ba ngày tới · Thôn Đông", "🔔 Mỗi tuần"]  # on a Sunday
+    assert (await bot.press(tam, menu, "Tuần tới · Thôn Đông"))[-1].text == DONG_TEXT
     assert (await bot.say(tam, "/loa all"))[-1].text == DONG_TEXT  # a head hears their own village's
 
     refused = (await bot.say(tam, "/loa Thôn Tây"))[-1]
@@ -317,8 +317,8 @@ async def test_on_zalo_a_head_picks_by_number_and_the_text_file_comes_as_a_link(
     both.clock.current = local("05/10/2025 06:00")
 
     menu = (await ba.say("/loa"))[-1]
-    assert menu.startswith("Xin chọn bản tin để đọc trên loa truyền thanh:\n\n1. Tuần này · Thôn Đông")
-    shown = (await ba.choose("Tuần này · Thôn Đông"))[-1]
+    assert menu.startswith("Xin chọn bản tin để đọc trên loa truyền thanh:\n\n1. Tuần tới · Thôn Đông")
+    shown = (await ba.choose("Tuần tới · Thôn Đông"))[-1]
     assert shown.startswith(DONG_TEXT + "\n\n1. 📄 Tệp văn bản")
     answer = (await ba.choose("📄 Tệp văn bản"))[-1]
     link = re.search(r"(http://loalang\.test/f/\S+)", answer)
