@@ -7,7 +7,7 @@ what is true then (a seat given back meanwhile is not announced, a check-in clos
 from __future__ import annotations
 
 import enum
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import select
@@ -27,11 +27,14 @@ from bot.models import (
     RoleKind,
     Village,
 )
-from bot.services import checkin, feedback, hall, month_plan, outbox, people, registrations
+from bot.services import bulletin, checkin, feedback, hall, month_plan, outbox, people, registrations
 from bot.text import spelled_out
 
 ROLE_GIVEN_TEXT = N_("{director} has made you {role} of {center}. Send /help to see what you can do now.")
 ROLE_ENDED_TEXT = N_("{director} has ended your role as {role} of {center}. Thank you for your help!")
+BULLETIN_WEEK_TEXT = N_("The loudspeaker bulletin for the coming week, ready to be read aloud:")
+BULLETIN_DAY_TEXT = N_("The loudspeaker bulletin for tomorrow, ready to be read aloud:")
+BULLETIN_FILE = N_("📄 Text file")
 HALL_SCREEN_TEXT = N_(
     "Open the hall screen on the hall's laptop or projector: everyone checks in from their seat, with no queue."
 )
@@ -47,6 +50,7 @@ class Notice(enum.StrEnum):
     PLAN_REMINDER = "plan_reminder"  # month: the director is told the month's activities with no day or time yet
     FEEDBACK = "feedback"  # session_id: one who came is asked whether it was useful (scheduler/feedback_ask.py)
     SURVEY = "survey"  # survey_id: a group's invitation to the learning-needs survey (bot/services/surveys.py)
+    BULLETIN = "bulletin"  # village_id, first, last, daily: the loudspeaker bulletin (scheduler/bulletins.py)
 
 
 def owe(
@@ -84,6 +88,8 @@ async def render(
     center_name = spelled_out(center.name) if center else ""
     if notice is Notice.CHECKIN_OPEN:
         return await _checkin_open(session, detail, center, t, now)
+    if notice is Notice.BULLETIN:
+        return await bulletin_notice(session, center, detail, t) if center else None
     if notice is Notice.PLAN_REMINDER:
         return await month_plan.reminder(session, center, detail["month"], t, now) if center else None
     if notice is Notice.FEEDBACK:
@@ -137,6 +143,23 @@ async def _feedback(
     text = t.gettext(FEEDBACK_TEXT).format(title=activity.title, day=t.datetime(current.starts_at, "dd/MM"))
     command = f"/useful {current.id}"
     return text, ((Choice(t.gettext(USEFUL), f"{command} yes"), Choice(t.gettext(NOT_USEFUL), f"{command} no")),)
+
+
+async def bulletin_notice(
+    session: AsyncSession, center: Center, detail: dict[str, Any], t: Translator
+) -> tuple[str, Keyboard] | None:
+    """The automatic bulletin, worded from what is announced when it goes out; nothing when there is nothing to
+    announce. A button gives it as a text file, to print or to copy to the announcer."""
+    village = await session.get(Village, detail["village_id"]) if detail.get("village_id") else None
+    if detail.get("village_id") and village is None:
+        return None
+    first, last = date.fromisoformat(detail["first"]), date.fromisoformat(detail["last"])
+    words, count = await bulletin.text(session, center, village, first, last, t)
+    if not count:
+        return None
+    heading = BULLETIN_DAY_TEXT if detail.get("daily") else BULLETIN_WEEK_TEXT
+    command = f"/loa {first.isoformat()} {last.isoformat()} {village.id if village else 'all'} file"
+    return f"{t.gettext(heading)}\n\n{words}", ((Choice(t.gettext(BULLETIN_FILE), command),),)
 
 
 async def _checkin_open(

@@ -15,7 +15,15 @@ from bot import choices
 from bot.database import Database
 from bot.messaging import ChatRef, Messenger
 from bot.services import outbox
-from scheduler import campaign_summaries, checkin_codes, checkin_opens, feedback_ask, live_cards, plan_reminder
+from scheduler import (
+    bulletins,
+    campaign_summaries,
+    checkin_codes,
+    checkin_opens,
+    feedback_ask,
+    live_cards,
+    plan_reminder,
+)
 from scheduler.deliver import Job, deliver
 from scheduler.limits import Limiter
 from scheduler.liveness import Liveness
@@ -71,6 +79,7 @@ class Sender:
             await campaign_summaries.owe_due(self.db, self.clock())  # so are the campaigns' summaries
             await plan_reminder.tell(self.db, self.clock())  # and the month's plan reminders
             await feedback_ask.tell(self.db, self.clock())  # and the question after a session
+            await bulletins.tell(self.db, self.clock())  # and the loudspeaker bulletins
             run = _Run(self)
             workers = [asyncio.create_task(run.work()) for _ in range(self.concurrency)]
             try:

@@ -22,6 +22,7 @@ from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from bot.database import Database
 from bot.services import outbox, people
 from scheduler import (
+    bulletins,
     campaign_summaries,
     checkin_codes,
     checkin_opens,
@@ -82,7 +83,10 @@ class Wakeup:
         summary = await campaign_summaries.next_due(self.db, self.clock())
         month = await plan_reminder.next_due(self.db, self.clock())
         asking = await feedback_ask.next_due(self.db, self.clock())
-        due = min((d for d in (owed, cards, codes, opening, summary, month, asking) if d is not None), default=None)
+        spoken = await bulletins.next_due(self.db, self.clock())  # the loudspeaker bulletins
+        due = min(
+            (d for d in (owed, cards, codes, opening, summary, month, asking, spoken) if d is not None), default=None
+        )
         if due is None:
             return
         delay = max((due - self.clock()).total_seconds(), 0.0)

@@ -43,6 +43,7 @@ async def test_director_appoints_staff_by_forwarding_their_message(bot: Bot, fak
         "calloff",
         "publish",
         "plan",
+        "loa",
         "stats",
         "report",
         "budget",

@@ -24,7 +24,7 @@ TABLE = {
     "coming": RESIDENT, "unregister": RESIDENT, "code": RESIDENT, "ticket": RESIDENT, "notify": RESIDENT,
     "answer": RESIDENT, "back": RESIDENT, "cancel": RESIDENT, "useful": RESIDENT,
     "text": HEAD, "add": HEAD, "ticketok": HEAD, "desk": HEAD, "headcount": HEAD, "close": HEAD,
-    "stats": HEAD, "link": HEAD,
+    "stats": HEAD, "link": HEAD, "loa": HEAD,
     "checkin": STAFF, "checkinqr": STAFF, "new": STAFF, "change": STAFF, "calloff": STAFF, "publish": STAFF,
     "report": STAFF, "budget": STAFF, "plan": STAFF,
     "appoint": DIRECTOR, "remove": DIRECTOR, "reminders": DIRECTOR, "target": DIRECTOR, "population": DIRECTOR,
