@@ -19,15 +19,17 @@ from bot.messaging import Choice, Keyboard
 from bot.models import (
     Activity,
     ActivitySession,
+    ActivityStatus,
     Center,
     Delivery,
     DeliveryKind,
+    Partner,
     Person,
     Role,
     RoleKind,
     Village,
 )
-from bot.services import checkin, hall, month_plan, outbox, people, registrations
+from bot.services import checkin, hall, month_plan, outbox, partners, people, registrations
 from bot.text import spelled_out
 
 ROLE_GIVEN_TEXT = N_("{director} has made you {role} of {center}. Send /help to see what you can do now.")
@@ -45,6 +47,8 @@ class Notice(enum.StrEnum):
     CHECKIN_OPEN = "checkin_open"  # session_id, link: staff are told a session's check-in opened
     CAMPAIGN_SUMMARY = "campaign_summary"  # campaign_id, part: worded by scheduler/campaign_summaries.py
     PLAN_REMINDER = "plan_reminder"  # month: the director is told the month's activities with no day or time yet
+    PARTNER_LINKED = "partner_linked"  # partner_id: the director linked a speaker or partner to this person
+    SESSION_ATTENDANCE = "session_attendance"  # session_id: a speaker is told how many came (bot/services/partners.py)
 
 
 def owe(
@@ -82,6 +86,17 @@ async def render(
     center_name = spelled_out(center.name) if center else ""
     if notice is Notice.CHECKIN_OPEN:
         return await _checkin_open(session, detail, center, t, now)
+    if notice is Notice.SESSION_ATTENDANCE:
+        return await _attendance(session, delivery, t, now)
+    if notice is Notice.PARTNER_LINKED:
+        partner = await session.get(Partner, detail["partner_id"])
+        if partner is None or partner.person_id != delivery.person_id:  # unlinked meanwhile
+            return None
+        text = t.gettext(
+            "{center} has listed you as {name} among its partners and speakers. You will get the reminders of the "
+            "sessions you lead, and afterwards how many came. To see your sessions, send:"
+        )
+        return text.format(center=center_name, name=partner.name) + "\n/sessions", ()
     if notice is Notice.PLAN_REMINDER:
         return await month_plan.reminder(session, center, detail["month"], t, now) if center else None
     if notice is Notice.SEAT_FREED:
@@ -114,6 +129,37 @@ async def render(
     message = ROLE_GIVEN_TEXT if notice is Notice.ROLE_GIVEN else ROLE_ENDED_TEXT
     name = (director.full_name if director else None) or ""
     return t.gettext(message).format(director=name, role=role, center=center_name), ()
+
+
+async def _attendance(
+    session: AsyncSession, delivery: Delivery, t: Translator, now: datetime
+) -> tuple[str, Keyboard] | None:
+    """How many came to the session the reader led, and the women among them: figures only, never names (see
+    bot/services/partners.py). Nothing when the session was called off, moved later, or they no longer lead it."""
+    current = await session.get(ActivitySession, delivery.detail["session_id"])
+    activity = await session.get(Activity, current.activity_id) if current else None
+    if (
+        current is None
+        or activity is None
+        or activity.status is ActivityStatus.CANCELLED
+        or current.ends_at > now
+        or not await partners.speaks_at(session, activity, delivery.person_id)
+    ):
+        return None
+    counted = await partners.figures(session, current.id)
+    lines = [
+        t.gettext("📋 Attendance: {title}").format(title=activity.title),
+        f"🗓 {cards.when_from(current.starts_at, 1, t)}",
+    ]
+    if counted.total:
+        came = t.ngettext(
+            "{total} person came, {women} of them women.", "{total} people came, {women} of them women.", counted.total
+        )
+        lines.append(came.format(total=counted.total, women=counted.women))
+    else:
+        lines.append(t.gettext("No one has been counted at this session yet."))
+    lines.append(t.gettext("Thank you for leading this session."))
+    return "\n".join(lines), ()
 
 
 async def _checkin_open(

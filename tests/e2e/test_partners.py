@@ -1,0 +1,125 @@
+"""Partners and speakers: the director's roster, an activity naming its speaker, and the speaker who uses the bot
+getting the reminder of their session and, after it, how many came (figures, never names)."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+
+from bot.channels.telegram.fake import FakeTelegram
+from bot.models import Activity, Partner, PartnerKind
+from bot.services import activities, partners
+from tests.conftest import Bot
+from tests.journeys import commune, local, onboard, publish
+
+SPEAKER = "Thượng úy Nguyễn Văn Bình"
+POLICE = "Công an xã"
+TALK = "Chuyên đề phòng chống lừa đảo qua mạng"
+
+
+async def test_a_speaker_gets_the_reminder_and_the_attendance_of_their_session(
+    bot: Bot, fake: FakeTelegram, lang: str
+) -> None:
+    place = await commune(bot, fake)
+    hung = place.director
+    binh = fake.add_user("Bình", language_code=lang)
+    await onboard(bot, binh, name="Nguyễn Văn Bình", gender="male", year="1980", village="Thôn Tây")
+    activity_id = await publish(bot, place, TALK, start="06/10/2025 13:30", hours=2)
+
+    # The roster: the police post and its officer who gives the talk, linked to the person who uses the bot.
+    added = (await bot.say(hung, f"/partners add {POLICE} / {SPEAKER}"))[-1]
+    assert added.text.startswith(f"Đã lưu: 🎤 {SPEAKER} ({POLICE})")
+    listed = (await bot.say(hung, "/partners"))[-1]
+    assert f"🤝 {POLICE}" in listed.text and f"🎤 {SPEAKER} ({POLICE})" in listed.text
+    assert f"🔗 Liên kết {SPEAKER}" in listed.buttons
+    offered = (await bot.press(hung, listed, f"🔗 Liên kết {SPEAKER}"))[-1]
+    done = (await bot.press(hung, offered, "Nguyễn Văn Bình (1980)"))[-1]
+    assert done.text == f"Đã xong: 🎤 {SPEAKER} ({POLICE}) · dùng Loa Làng: Nguyễn Văn Bình"
+    await bot.deliver()
+    told = binh.private_chat.bot_messages[-1].text or ""
+    if lang == "vi":
+        assert SPEAKER in told
+        assert told.endswith("Để xem các buổi, xin gửi:\n/sessions")
+    else:
+        assert SPEAKER in told and told.endswith("To see your sessions, send:\n/sessions")
+
+    # The activity names its speaker: /change, one tap on the roster.
+    await bot.say(hung, f"/change {activity_id}")
+    asked = (await bot.press(hung, hung.private_chat.bot_messages[-1], "🤝 Đơn vị phối hợp"))[-1]
+    saved = (await bot.press(hung, asked, f"{POLICE} / {SPEAKER}"))[-1]
+    assert f"🤝 {POLICE} / {SPEAKER}" in saved.text
+    assert bot.app is not None
+    async with bot.app.db.session() as session:
+        activity = await session.get(Activity, activity_id)
+        speaker = await session.scalar(select(Partner).where(Partner.kind == PartnerKind.SPEAKER))
+        assert activity is not None and speaker is not None and activity.speaker_id == speaker.id
+
+    # The evening before: the reminder, saying they lead it.
+    before = len(binh.private_chat.bot_messages)
+    bot.clock.current = local("05/10/2025 19:00")
+    await bot.deliver()
+    reminder = binh.private_chat.bot_messages[before].text or ""
+    first = "⏰ Nhắc chú: chú phụ trách buổi này." if lang == "vi" else "⏰ Reminder: you lead this session."
+    assert reminder.splitlines()[0] == first
+    assert TALK in reminder and "Hội trường UBND xã" in reminder
+    assert not binh.private_chat.bot_messages[before].buttons  # not a seat to keep or register for
+
+    # During the talk the desk counts walk-ins; an hour after it ends the speaker is told how many came.
+    bot.clock.current = local("06/10/2025 15:40")
+    offered = (await bot.say(hung, "/headcount 25 14"))[-1]
+    await bot.press(hung, offered, offered.buttons[0])
+    before = len(binh.private_chat.bot_messages)
+    bot.clock.current = local("06/10/2025 16:29")
+    await bot.deliver()
+    assert len(binh.private_chat.bot_messages) == before  # not yet: the desk may still be counting
+    bot.clock.current = local("06/10/2025 16:30")
+    await bot.deliver()
+    assert len(binh.private_chat.bot_messages) == before + 1
+    attendance = binh.private_chat.bot_messages[-1].text
+    if lang == "vi":
+        assert attendance == (
+            f"📋 Số người đến: {TALK}\n🗓 Thứ Hai, 06/10/2025 lúc 13:30\nCó 25 người đến, trong đó 14 nữ.\n"
+            "Cảm ơn chú đã phụ trách buổi này."
+        )
+    else:
+        assert attendance == (
+            f"📋 Attendance: {TALK}\n🗓 Monday, 06/10/2025 at 13:30\n25 people came, 14 of them women.\n"
+            "Thank you for leading this session."
+        )
+    await bot.deliver()
+    bot.clock.advance(days=1)
+    await bot.deliver()
+    assert len(binh.private_chat.bot_messages) == before + 1  # told once
+
+    # Their own list: the session held, with its figures.
+    sessions = (await bot.say(binh, "/sessions"))[-1].text or ""
+    assert TALK in sessions and ("25 người đến" in sessions if lang == "vi" else "25 people came" in sessions)
+    # Someone who leads nothing is told so, politely.
+    assert (await bot.say(hung, "/sessions"))[-1].text.startswith("Chưa có buổi nào")
+
+
+async def test_a_plan_text_names_the_roster_and_typing_twice_makes_one_entry(bot: Bot, fake: FakeTelegram) -> None:
+    """"Đơn vị phối hợp / Người dạy" as a plan writes it: kept as written, matched to the roster (accents and
+    case aside), added when new; a speaker named alone brings their organisation."""
+    place = await commune(bot, fake)
+    assert bot.app is not None
+    async with bot.app.db.session() as session, session.begin():
+        first, speaker = await partners.match_text(
+            session, place.center_id, "Hội Nông dân xã / Ông Trần Văn Tư", bot.clock()
+        )
+        again, same = await partners.match_text(
+            session, place.center_id, "hoi nong dan xa /  ông trần văn tư", bot.clock()
+        )
+        assert first is not None and speaker is not None and (again, same) == (first, speaker)
+        assert speaker.organisation_id == first.id
+        alone = await partners.match_text(session, place.center_id, "Ông Trần Văn Tư", bot.clock())
+        assert alone == (first, speaker)
+        assert len(await partners.roster(session, place.center_id)) == 2
+    activity_id = await publish(bot, place, "Kỹ thuật trồng lúa")  # the helper's plan says "Công an xã"
+    async with bot.app.db.session() as session:
+        activity = await session.get(Activity, activity_id)
+        assert activity is not None and activity.partner == "Công an xã" and activity.speaker_id is None
+        police = await session.get(Partner, activity.partner_id)
+        assert police is not None and police.name == "Công an xã" and police.kind is PartnerKind.ORGANISATION
+    refused = (await bot.say(place.director, "/partners link 999"))[-1]
+    assert refused.text.startswith("Không tìm thấy")
+    assert activities  # the service the wizard and the plan import share
