@@ -98,7 +98,7 @@ async def test_a_speaker_gets_the_reminder_and_the_attendance_of_their_session(
 
 
 async def test_a_plan_text_names_the_roster_and_typing_twice_makes_one_entry(bot: Bot, fake: FakeTelegram) -> None:
-    """"Đơn vị phối hợp / Người dạy" as a plan writes it: kept as written, matched to the roster (accents and
+    """ "Đơn vị phối hợp / Người dạy" as a plan writes it: kept as written, matched to the roster (accents and
     case aside), added when new; a speaker named alone brings their organisation."""
     place = await commune(bot, fake)
     assert bot.app is not None
