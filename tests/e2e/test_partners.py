@@ -3,13 +3,17 @@ getting the reminder of their session and, after it, how many came (figures, nev
 
 from __future__ import annotations
 
+import io
+from datetime import timedelta
+
+from openpyxl import load_workbook
 from sqlalchemy import select
 
 from bot.channels.telegram.fake import FakeTelegram
-from bot.models import Activity, Partner, PartnerKind
-from bot.services import activities, partners
+from bot.models import Activity, ActivityKind, Center, Partner, PartnerKind
+from bot.services import activities, checkin, partners
 from tests.conftest import Bot
-from tests.journeys import commune, local, onboard, publish
+from tests.journeys import Commune, commune, local, onboard, publish, tr
 
 SPEAKER = "Thượng úy Nguyễn Văn Bình"
 POLICE = "Công an xã"
@@ -122,4 +126,67 @@ async def test_a_plan_text_names_the_roster_and_typing_twice_makes_one_entry(bot
         assert police is not None and police.name == "Công an xã" and police.kind is PartnerKind.ORGANISATION
     refused = (await bot.say(place.director, "/partners link 999"))[-1]
     assert refused.text.startswith("Không tìm thấy")
-    assert activities  # the service the wizard and the plan import share
+
+
+async def _held(bot: Bot, place: Commune, title: str, start: str, partner: str | None, came: tuple[int, int]) -> None:
+    """A talk of the plan, published and held, its walk-ins counted at the desk."""
+    assert bot.app is not None
+    begins = local(start)
+    async with bot.app.db.session() as session, session.begin():
+        center = await session.get(Center, place.center_id)
+        assert center is not None
+        draft = activities.Draft(
+            title=title,
+            kind=ActivityKind.TALK,
+            sessions=[(begins, begins + timedelta(hours=2))],
+            place="Hội trường UBND xã",
+            partner=partner,
+        )
+        activity = await activities.create(session, center, draft, now=bot.clock(), by=None)
+        await activities.publish(session, activity, now=bot.clock(), by=None)
+        checkin.count_heads(
+            session, activity.sessions[0], *came, center_id=center.id, now=begins, by=None, afterwards=False
+        )
+
+
+async def test_stats_and_the_report_are_read_per_partner(bot: Bot, fake: FakeTelegram, lang: str) -> None:
+    place = await commune(bot, fake)
+    hung = place.director
+    if lang == "en":
+        await bot.say(hung, "/lang en")
+    await _held(bot, place, TALK, "06/10/2025 13:30", POLICE, (30, 20))
+    await _held(bot, place, "Kỹ thuật trồng lúa", "08/10/2025 08:00", "Hội Nông dân xã / Ông Trần Văn Tư", (12, 5))
+    await _held(bot, place, "Đêm văn nghệ", "10/10/2025 19:00", None, (40, 25))
+    bot.clock.current = local("15/10/2025 09:00")
+
+    message = (await bot.say(hung, "/stats 2025"))[-1]
+    await bot.press(hung, message, tr(lang, "🤝 By partner"))
+    lines = (message.text or "").splitlines()
+    heading = tr(lang, "🤝 {title} by partner: {period}", title="|", period=tr(lang, "the year {year}", year=2025))
+    assert lines[0].startswith(heading.split("|")[0]) and lines[0].endswith(heading.split("|")[1])
+
+    def counted(classes: int, visits: int, women: int) -> str:
+        return tr(lang, "{classes} classes, {visits} learner-visits ({women} women)", classes=classes,
+                  visits=visits, women=women)  # fmt: skip
+
+    assert lines[3:] == [
+        f"• {POLICE}: {counted(1, 30, 20)}",
+        f"• Hội Nông dân xã: {counted(1, 12, 5)}",
+        f"• {tr(lang, 'No partner named')}: {counted(1, 40, 25)}",  # last, whatever its size
+    ]
+    assert tr(lang, "🤝 By partner") not in message.buttons  # the view on show
+    assert tr(lang, "📋 Totals") in message.buttons
+
+    if lang == "vi":
+        workbook = (await bot.say(hung, "/report 2025"))[-1].document
+        assert workbook is not None
+        sheet = load_workbook(io.BytesIO(workbook[1]))["Đơn vị phối hợp"]
+        cells = [[c.value for c in row] for row in sheet.iter_rows()]
+        header = next(row for row in cells if row[0] == "Đơn vị phối hợp hoặc người dạy")
+        assert header == ["Đơn vị phối hợp hoặc người dạy", "Hoạt động", "Số lượt người tham gia", "Nữ"]
+        assert [row for row in cells if isinstance(row[1], int)] == [
+            [POLICE, 1, 30, 20],
+            ["Hội Nông dân xã", 1, 12, 5],
+            ["Không ghi đơn vị phối hợp", 1, 40, 25],
+            ["Tổng cộng", 3, 82, 50],
+        ]
