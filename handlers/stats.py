@@ -268,7 +268,8 @@ def _buttons(
     ]
     if has_campaigns and scope.village_id is None:  # the center has some: one press to their figures
         details.append(Choice(_("🎉 Campaigns"), wanted.command(period, view="pickk")))
-    rows += [tuple(details[i : i + 2]) for i in range(0, len(details), 2)]
+    width = 3 if len(details) > 4 else 2  # a phone screen holds five rows of buttons
+    rows += [tuple(details[i : i + width]) for i in range(0, len(details), width)]
     if scope.region_id is not None:  # a province's villages would not fit one message: a center's do
         rows.append((Choice(_("🏢 Choose a center"), wanted.command(period, view="pickc")),))
     else:
