@@ -61,7 +61,9 @@ async def _list(ctx: Context) -> None:
         lines.append(f"{entry.id}. {await _line(ctx, entry)}")
         if entry.person_id is None:
             rows.append((Choice(ctx._("🔗 Link {name}", name=entry.name), f"/partners link {entry.id}"),))
-    ctx.reply("\n".join([*lines, "", ctx._(USAGE)]), tuple(rows[:10]))
+    link = ctx._("To link one of them to a person who uses Loa Làng, send its number, for example:")
+    lines += ["", f"{link}\n/partners link {entries[-1].id}", "", ctx._(USAGE)]
+    ctx.reply("\n".join(lines), tuple(rows[:10]))
 
 
 async def _line(ctx: Context, entry: Partner) -> str:

@@ -149,7 +149,7 @@ async def contacts(session: AsyncSession, activity: Activity) -> list[Person]:
 
 async def speaks_at(session: AsyncSession, activity: Activity, person_id: int | None) -> bool:
     """Whether this person is the activity's speaker or its partner's contact: their reminder says so."""
-    if person_id is None:
+    if person_id is None or (activity.speaker_id is None and activity.partner_id is None):
         return False
     found = await session.scalar(
         select(Partner.id).where(

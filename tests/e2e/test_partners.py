@@ -100,6 +100,13 @@ async def test_a_speaker_gets_the_reminder_and_the_attendance_of_their_session(
     # Someone who leads nothing is told so, politely.
     assert (await bot.say(hung, "/sessions"))[-1].text.startswith("Chưa có buổi nào")
 
+    # /forget: the roster keeps the speaker (the activity names them), but no longer who they were in the bot.
+    question = (await bot.say(binh, "/forget"))[-1]
+    await bot.press(binh, question, question.buttons[0])
+    async with bot.app.db.session() as session:
+        speaker = await session.get(Partner, speaker.id)
+        assert speaker is not None and speaker.name == SPEAKER and speaker.person_id is None
+
 
 async def test_a_plan_text_names_the_roster_and_typing_twice_makes_one_entry(bot: Bot, fake: FakeTelegram) -> None:
     """ "Đơn vị phối hợp / Người dạy" as a plan writes it: kept as written, matched to the roster (accents and
@@ -190,3 +197,45 @@ async def test_stats_and_the_report_are_read_per_partner(bot: Bot, fake: FakeTel
             ["Không ghi đơn vị phối hợp", 1, 40, 25],
             ["Tổng cộng", 3, 82, 50],
         ]
+
+
+async def test_the_wizard_offers_the_roster_and_a_typed_name_joins_it(bot: Bot, fake: FakeTelegram) -> None:
+    place = await commune(bot, fake)
+    hung = place.director
+    await bot.say(hung, "/partners add Hội Nông dân xã / Ông Trần Văn Tư")
+    listed = (await bot.say(hung, "/partners"))[-1].text or ""
+    assert "/partners link 2" in listed.splitlines()  # typed, where a messenger has no buttons
+
+    kind = (await bot.say(hung, "/new"))[-1]
+    await bot.press(hung, kind, "Chuyên đề")
+    area = (await bot.say(hung, "Chuyên đề kỹ thuật chăn nuôi"))[-1]
+    await bot.press(hung, area, area.buttons[0])
+    await bot.say(hung, "6/10 13h30")
+    await bot.say(hung, "16h30")
+    preview = (await bot.say(hung, "Hội trường UBND xã"))[-1]
+    asked = (await bot.press(hung, preview, "🤝 Đơn vị phối hợp"))[-1]
+    assert asked.buttons[:3] == ["Hội Nông dân xã", "Hội Nông dân xã / Ông Trần Văn Tư", "Bỏ qua"]
+    preview = (await bot.press(hung, asked, "Hội Nông dân xã / Ông Trần Văn Tư"))[-1]
+    assert "🤝 Hội Nông dân xã / Ông Trần Văn Tư" in (preview.text or "")
+    await bot.press(hung, preview, "📢 Đăng ngay")
+
+    await bot.say(hung, "/new")  # a new name, typed: added to the roster when the activity is saved
+    kind = hung.private_chat.bot_messages[-1]
+    await bot.press(hung, kind, "Chuyên đề")
+    area = (await bot.say(hung, "Chuyên đề chăm sóc sức khỏe"))[-1]
+    await bot.press(hung, area, area.buttons[0])
+    await bot.say(hung, "7/10 8h")
+    await bot.say(hung, "10h")
+    preview = (await bot.say(hung, "Hội trường UBND xã"))[-1]
+    await bot.press(hung, preview, "🤝 Đơn vị phối hợp")
+    preview = (await bot.say(hung, "Trạm Y tế xã"))[-1]
+    await bot.press(hung, preview, "📢 Đăng ngay")
+
+    assert bot.app is not None
+    async with bot.app.db.session() as session:
+        talks = list(await session.scalars(select(Activity).order_by(Activity.id)))
+        roster = {p.id: p.name for p in await partners.roster(session, place.center_id)}
+    assert [(roster.get(a.partner_id or 0), roster.get(a.speaker_id or 0)) for a in talks] == [
+        ("Hội Nông dân xã", "Ông Trần Văn Tư"),
+        ("Trạm Y tế xã", None),
+    ]
