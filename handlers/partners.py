@@ -105,7 +105,7 @@ async def _entry(ctx: Context, text: str) -> Partner:
     found = number(text.strip()) if text.strip() else None
     entry = await partners.get(ctx.session, _center_id(ctx), found) if found else None
     if entry is None:
-        raise Refusal(N_("I cannot find that partner. Send /partners to see the list."))
+        raise Refusal(N_("I cannot find that partner. To see the list, send:\n/partners"))
     return entry
 
 
@@ -188,5 +188,7 @@ def _center_id(ctx: Context) -> int:
 
 COMMANDS = (
     Command("partners", roster, N_("Partner organisations and speakers"), Access.DIRECTOR),
-    Command("sessions", sessions, N_("The sessions you lead as a speaker or partner"), Access.MEMBER),
+    Command(
+        "sessions", sessions, N_("The sessions you lead as a speaker or partner"), Access.MEMBER, in_menu=False
+    ),  # only speakers need it: /my and the notice linking them point to it
 )

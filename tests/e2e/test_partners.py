@@ -4,13 +4,13 @@ getting the reminder of their session and, after it, how many came (figures, nev
 from __future__ import annotations
 
 import io
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from openpyxl import load_workbook
 from sqlalchemy import select
 
 from bot.channels.telegram.fake import FakeTelegram
-from bot.models import Activity, ActivityKind, Center, Partner, PartnerKind
+from bot.models import Account, Activity, ActivityKind, Center, Delivery, DeliveryStatus, Partner, PartnerKind, Person
 from bot.services import activities, checkin, partners
 from tests.conftest import Bot
 from tests.journeys import Commune, commune, local, onboard, publish, tr
@@ -239,3 +239,57 @@ async def test_the_wizard_offers_the_roster_and_a_typed_name_joins_it(bot: Bot, 
         ("Hội Nông dân xã", "Ông Trần Văn Tư"),
         ("Trạm Y tế xã", None),
     ]
+
+
+async def test_a_moved_session_owes_the_speaker_at_the_new_time_and_a_replaced_speaker_nothing(
+    bot: Bot, fake: FakeTelegram
+) -> None:
+    place = await commune(bot, fake)
+    binh, tu = fake.add_user("Bình"), fake.add_user("Tư")
+    await onboard(bot, binh, name="Nguyễn Văn Bình", gender="male", year="1980", village="Thôn Tây")
+    await onboard(bot, tu, name="Trần Văn Tư", gender="male", year="1975", village="Thôn Đông")
+    activity_id = await publish(bot, place, TALK, start="06/10/2025 13:30", hours=2)
+    assert bot.app is not None
+    async with bot.app.db.session() as session, session.begin():
+        activity = await session.get(Activity, activity_id)
+        assert activity is not None
+        for name, user in ((SPEAKER, binh), ("Ông Trần Văn Tư", tu)):
+            speaker = await partners.add(session, place.center_id, PartnerKind.SPEAKER, name, bot.clock())
+            person = await session.scalar(select(Person).join(Account).where(Account.external_id == str(user.id)))
+            assert person is not None
+            partners.link(speaker, person)
+        await partners.assign(session, activity, SPEAKER, bot.clock())
+        await activities.reschedule(
+            session,
+            activity,
+            now=bot.clock(),
+            by=None,
+            sessions=[(local("07/10/2025 08:00"), local("07/10/2025 10:00"))],
+        )
+    assert await _owed(bot, binh.id) == [
+        ("notice", local("07/10/2025 11:00")),  # an hour after the new end; none at the old one
+        ("reminder", local("06/10/2025 19:00")),
+        ("reminder", local("07/10/2025 06:00")),
+    ]
+    async with bot.app.db.session() as session, session.begin():
+        activity = await session.get(Activity, activity_id)
+        assert activity is not None
+        await partners.assign(session, activity, "Ông Trần Văn Tư", bot.clock())
+    assert await _owed(bot, binh.id) == []  # replaced: owed nothing more
+    assert [kind for kind, _ in await _owed(bot, tu.id)] == ["notice", "reminder", "reminder"]
+
+
+async def _owed(bot: Bot, chat: int) -> list[tuple[str, datetime]]:
+    """What the outbox still owes this private chat about activities, in order."""
+    assert bot.app is not None
+    async with bot.app.db.session() as session:
+        rows = await session.execute(
+            select(Delivery.kind, Delivery.due_at)
+            .where(
+                Delivery.chat == str(chat),
+                Delivery.activity_id.is_not(None),
+                Delivery.status.in_((DeliveryStatus.PENDING, DeliveryStatus.RETRY)),
+            )
+            .order_by(Delivery.kind, Delivery.due_at)
+        )
+        return [(kind.value, due) for kind, due in rows]
