@@ -161,41 +161,50 @@ async def speaks_at(session: AsyncSession, activity: Activity, person_id: int | 
 
 async def plan(session: AsyncSession, activity: Activity, now: datetime) -> None:
     """What the speaker and partner contact are owed for a published activity: the reminders of each session
-    (as residents get them) and, an hour after each session ends, its attendance. Called again when the
-    activity changes: attendance notices at the old times are dropped and owed anew."""
+    (as residents get them) and, an hour after each session ends, its attendance. Called again whenever the
+    activity changes, it owes each message once: a notice at a time no longer right is dropped, one already
+    owed stays, one dropped before and right again is owed again (the outbox keeps one row per chat and time)."""
     from bot.services import activities  # activities calls here when it publishes or moves an activity
 
-    for delivery in await session.scalars(
-        select(Delivery).where(
-            Delivery.activity_id == activity.id,
-            Delivery.kind == DeliveryKind.NOTICE,
-            Delivery.status.in_(outbox.WAITING),
-        )
-    ):
-        if delivery.detail.get("notice") == ATTENDANCE_NOTICE:
-            delivery.status = DeliveryStatus.DROPPED
-            delivery.last_error = "activity changed"
-    await session.flush()
     told = [
         outbox.Recipient(chat, person.id)
         for person in await contacts(session, activity)
-        if (chat := people.chat_of(person))
+        if (chat := people.chat_of(person)) is not None
     ]
-    if not told:
-        return
-    await activities.plan_reminders(session, activity, told, now)
-    for activity_session in activity.sessions:
-        due = activity_session.ends_at + AFTER
-        if due > now:
-            outbox.enqueue(
-                session,
-                center_id=activity.center_id,
-                activity_id=activity.id,
-                recipients=told,
-                kind=DeliveryKind.NOTICE,
-                due_at=due,
-                detail={"notice": ATTENDANCE_NOTICE, "session_id": activity_session.id},
+    wanted = {
+        (r.chat.channel, r.chat.id, s.ends_at + AFTER): (r, s.id)
+        for r in told
+        for s in activity.sessions
+        if s.ends_at + AFTER > now
+    }
+    for delivery in await session.scalars(
+        select(Delivery).where(Delivery.activity_id == activity.id, Delivery.kind == DeliveryKind.NOTICE)
+    ):
+        if delivery.detail.get("notice") != ATTENDANCE_NOTICE:
+            continue
+        owed = wanted.pop((delivery.channel, delivery.chat, delivery.due_at), None)
+        if owed is None and delivery.status in outbox.WAITING:
+            delivery.status = DeliveryStatus.DROPPED
+            delivery.last_error = "activity changed"
+        elif owed is not None and delivery.status is DeliveryStatus.DROPPED:
+            delivery.status, delivery.attempts, delivery.last_error = DeliveryStatus.PENDING, 0, None
+            delivery.next_attempt_at = delivery.due_at
+            delivery.person_id, delivery.detail = (
+                owed[0].person_id,
+                {"notice": ATTENDANCE_NOTICE, "session_id": owed[1]},
             )
+    for (_, _, due), (recipient, session_id) in wanted.items():
+        outbox.enqueue(
+            session,
+            center_id=activity.center_id,
+            activity_id=activity.id,
+            recipients=[recipient],
+            kind=DeliveryKind.NOTICE,
+            due_at=due,
+            detail={"notice": ATTENDANCE_NOTICE, "session_id": session_id},
+        )
+    if told:
+        await activities.plan_reminders(session, activity, told, now)
 
 
 async def figures(session: AsyncSession, session_id: int) -> Figures:

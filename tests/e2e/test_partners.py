@@ -266,6 +266,10 @@ async def test_a_moved_session_owes_the_speaker_at_the_new_time_and_a_replaced_s
             by=None,
             sessions=[(local("07/10/2025 08:00"), local("07/10/2025 10:00"))],
         )
+    async with bot.app.db.session() as session, session.begin():  # the speaker named again: owed the same, once
+        activity = await session.get(Activity, activity_id)
+        assert activity is not None
+        await partners.plan(session, activity, bot.clock())
     assert await _owed(bot, binh.id) == [
         ("notice", local("07/10/2025 11:00")),  # an hour after the new end; none at the old one
         ("reminder", local("06/10/2025 19:00")),
