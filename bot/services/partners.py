@@ -254,6 +254,7 @@ async def label(session: AsyncSession, partner: Partner) -> str:
 
 
 async def is_partner(session: AsyncSession, person_id: int) -> bool:
+    """Whether the person stands for a roster entry: /my then points them to /sessions."""
     found = await session.scalar(select(Partner.id).where(Partner.person_id == person_id).limit(1))
     return found is not None
 
