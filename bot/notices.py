@@ -19,15 +19,17 @@ from bot.messaging import Choice, Keyboard
 from bot.models import (
     Activity,
     ActivitySession,
+    ActivityStatus,
     Center,
     Delivery,
     DeliveryKind,
+    Partner,
     Person,
     Role,
     RoleKind,
     Village,
 )
-from bot.services import bulletin, checkin, feedback, hall, month_plan, outbox, people, registrations
+from bot.services import bulletin, checkin, feedback, hall, month_plan, outbox, partners, people, registrations
 from bot.text import spelled_out
 
 ROLE_GIVEN_TEXT = N_("{director} has made you {role} of {center}. Send /help to see what you can do now.")
@@ -51,6 +53,8 @@ class Notice(enum.StrEnum):
     FEEDBACK = "feedback"  # session_id: one who came is asked whether it was useful (scheduler/feedback_ask.py)
     SURVEY = "survey"  # survey_id: a group's invitation to the learning-needs survey (bot/services/surveys.py)
     BULLETIN = "bulletin"  # village_id, first, last, daily: the loudspeaker bulletin (scheduler/bulletins.py)
+    PARTNER_LINKED = "partner_linked"  # partner_id: the director linked a speaker or partner to this person
+    SESSION_ATTENDANCE = "session_attendance"  # session_id: a speaker is told how many came (bot/services/partners.py)
 
 
 def owe(
@@ -90,6 +94,17 @@ async def render(
         return await _checkin_open(session, detail, center, t, now)
     if notice is Notice.BULLETIN:
         return await bulletin_notice(session, center, detail, t) if center else None
+    if notice is Notice.SESSION_ATTENDANCE:
+        return await _attendance(session, delivery, t, now)
+    if notice is Notice.PARTNER_LINKED:
+        partner = await session.get(Partner, detail["partner_id"])
+        if partner is None or partner.person_id != delivery.person_id:  # unlinked meanwhile
+            return None
+        text = t.gettext(
+            "{center} has listed you as {name} among its partners and speakers. You will get the reminders of the "
+            "sessions you lead, and afterwards how many came. To see your sessions, send:"
+        )
+        return text.format(center=center_name, name=partner.name) + "\n/sessions", ()
     if notice is Notice.PLAN_REMINDER:
         return await month_plan.reminder(session, center, detail["month"], t, now) if center else None
     if notice is Notice.FEEDBACK:
@@ -160,6 +175,37 @@ async def bulletin_notice(
     heading = BULLETIN_DAY_TEXT if detail.get("daily") else BULLETIN_WEEK_TEXT
     command = f"/loa {first.isoformat()} {last.isoformat()} {village.id if village else 'all'} file"
     return f"{t.gettext(heading)}\n\n{words}", ((Choice(t.gettext(BULLETIN_FILE), command),),)
+
+
+async def _attendance(
+    session: AsyncSession, delivery: Delivery, t: Translator, now: datetime
+) -> tuple[str, Keyboard] | None:
+    """How many came to the session the reader led, and the women among them: figures only, never names (see
+    bot/services/partners.py). Nothing when the session was called off, moved later, or they no longer lead it."""
+    current = await session.get(ActivitySession, delivery.detail["session_id"])
+    activity = await session.get(Activity, current.activity_id) if current else None
+    if (
+        current is None
+        or activity is None
+        or activity.status is ActivityStatus.CANCELLED
+        or current.ends_at > now
+        or not await partners.speaks_at(session, activity, delivery.person_id)
+    ):
+        return None
+    counted = await partners.figures(session, current.id)
+    lines = [
+        t.gettext("📋 Attendance: {title}").format(title=activity.title),
+        f"🗓 {cards.when_from(current.starts_at, 1, t)}",
+    ]
+    if counted.total:
+        came = t.ngettext(
+            "{total} person came, {women} of them women.", "{total} people came, {women} of them women.", counted.total
+        )
+        lines.append(came.format(total=counted.total, women=counted.women))
+    else:
+        lines.append(t.gettext("No one has been counted at this session yet."))
+    lines.append(t.gettext("Thank you for leading this session."))
+    return "\n".join(lines), ()
 
 
 async def _checkin_open(

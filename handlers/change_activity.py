@@ -1,6 +1,6 @@
 """Changing or calling off an activity, for directors and staff.
 
-/change <n> ──> what: time | place | reminders ──> the new value ──> saved; everyone told is updated
+/change <n> ──> what: time | place | reminders | partner ──> the new value ──> saved; everyone told is updated
 /change <n> of a plan's row known only by its month or day ──> its day and time ──> saved, now exact
 /calloff <n> ──> "Yes, call it off" ──> cancelled; everyone told gets the cancellation
 """
@@ -16,7 +16,7 @@ from bot.i18n import N_
 from bot.messaging import Choice, Keyboard
 from bot.models import Activity, ActivityStatus, Conversation, DateKnown
 from bot.registry import Access, Command, Journey
-from bot.services import activities, conversations, plan_import, publish_many, reminders
+from bot.services import activities, conversations, partners, plan_import, publish_many, reminders
 from bot.text import clean_name, fold
 from handlers import events
 from handlers.new_activity import DOUBTS, examples
@@ -30,12 +30,14 @@ class Step(enum.StrEnum):
     TIME = "time"
     PLACE = "place"
     REMINDERS = "reminders"
+    PARTNER = "partner"
 
 
 WORDS = {
     Step.TIME: {"time", "thoi gian", "gio", "ngay", "ngay gio"},
     Step.PLACE: {"place", "dia diem", "noi"},
     Step.REMINDERS: {"reminders", "nhac", "nhac lich", "loi nhac"},
+    Step.PARTNER: {"partner", "doi tac", "don vi phoi hop", "nguoi day"},
 }
 QUESTIONS = {
     Step.WHAT: N_("What do you want to change?"),
@@ -44,6 +46,10 @@ QUESTIONS = {
     Step.REMINDERS: N_(
         "When should reminders go out? For example 1d@19:00,2h (the day before at 19:00 and two hours "
         "before), or 30m. Send - for no reminders."
+    ),
+    Step.PARTNER: N_(
+        "Which partner or speaker runs it? Choose one below, or write a new name (for example: Hội Nông dân xã / "
+        "Ông Nguyễn Văn Bình). Send - for none."
     ),
 }
 
@@ -70,8 +76,19 @@ def _what(ctx: Context) -> Keyboard:
 
     return (
         (choice(ctx._("🗓 Time"), Step.TIME), choice(ctx._("📍 Place"), Step.PLACE)),
-        (choice(ctx._("⏰ Reminders"), Step.REMINDERS), Choice(ctx._("✖ Cancel"), "/cancel")),
+        (choice(ctx._("⏰ Reminders"), Step.REMINDERS), choice(ctx._("🤝 Partner"), Step.PARTNER)),
+        (Choice(ctx._("✖ Cancel"), "/cancel"),),
     )
+
+
+async def _roster(ctx: Context) -> Keyboard:
+    """The center's partners and speakers, one tap each (a new name is typed instead)."""
+    assert ctx.person is not None and ctx.person.center_id is not None
+    rows = [
+        (Choice(await partners.label(ctx.session, p), f"/answer {Step.PARTNER} #p{p.id}"),)
+        for p in (await partners.roster(ctx.session, ctx.person.center_id))[:12]
+    ]
+    return (*rows, (Choice(ctx._("✖ Cancel"), "/cancel"),))
 
 
 async def on_text(ctx: Context, conversation: Conversation, text: str) -> None:
@@ -84,7 +101,17 @@ async def on_text(ctx: Context, conversation: Conversation, text: str) -> None:
             raise Refusal(N_("Please choose one of the buttons."), _what(ctx))
         ctx.close_buttons()
         await conversations.move_to(ctx.session, conversation.person_id, JOURNEY, chosen, ctx.now)
-        ctx.reply(ctx._(QUESTIONS[chosen], **examples(ctx)), ((Choice(ctx._("✖ Cancel"), "/cancel"),),))
+        keyboard = await _roster(ctx) if chosen is Step.PARTNER else ((Choice(ctx._("✖ Cancel"), "/cancel"),),)
+        ctx.reply(ctx._(QUESTIONS[chosen], **examples(ctx)), keyboard)
+        return
+    if step is Step.PARTNER:
+        try:
+            await partners.assign(ctx.session, activity, text, ctx.now)
+        except partners.PartnerError:
+            raise Refusal(N_("Please choose one of the buttons, or write a name."), await _roster(ctx)) from None
+        await conversations.finish(ctx.session, conversation.person_id)
+        ctx.close_buttons()
+        ctx.reply(ctx._("Saved:") + "\n\n" + cards.card(activity, ctx.t))
         return
     changes: dict[str, object] = {}
     if step is Step.TIME:

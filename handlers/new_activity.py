@@ -44,7 +44,7 @@ from bot.messaging import Choice, Keyboard
 from bot.models import Activity, ActivityKind, ActivitySession, Area, Campaign, Center, Conversation, Person
 from bot.registry import Access, Command, Journey
 from bot.reports.summary import clip
-from bot.services import activities, areas, campaigns, centers, conversations, reminders
+from bot.services import activities, areas, campaigns, centers, conversations, partners, reminders
 from bot.text import clean_name, fold
 
 JOURNEY = "new_activity"
@@ -327,7 +327,11 @@ async def _read(ctx: Context, step: Step, text: str, data: dict[str, Any]) -> An
         typed = _words(text, again)
         return next((place for place in offered if fold(place) == fold(typed)), typed)  # as it was written before
     if step is Step.PARTNER:
-        return None if text == SKIP else clean_name(text, 200) or None
+        picked = re.fullmatch(r"#p(\d{1,9})", text)
+        partner = await partners.get(ctx.session, _center(ctx).id, int(picked.group(1))) if picked else None
+        if partner is not None:  # one tap on the roster
+            return await partners.label(ctx.session, partner)
+        return None if text == SKIP else clean_name(text, 200) or None  # a new name joins the roster when saved
     if step is Step.KIND:
         kind = next((k for k, words in KIND_WORDS.items() if fold(text) in words or text == k.value), None)
         if kind is None:
@@ -575,7 +579,11 @@ async def _choices(ctx: Context, step: Step, data: dict[str, Any]) -> Keyboard:
         rows = [tuple(choice(label, label) for label in ("1h", "2h", "3h", "4h"))]
     elif step is Step.PLACE:
         rows = [(choice(place, f"#{i}"),) for i, place in enumerate(data.get(PLACES) or [], 1)]
-    elif step in (Step.PARTNER, Step.CAPACITY, Step.REMINDERS):
+    elif step is Step.PARTNER:
+        roster = await partners.roster(ctx.session, _center(ctx).id)
+        rows = [(choice(await partners.label(ctx.session, p), f"#p{p.id}"),) for p in roster[:12]]
+        rows.append((choice(ctx._("Skip"), SKIP),))
+    elif step in (Step.CAPACITY, Step.REMINDERS):
         rows = [(choice(ctx._("Skip"), SKIP),)]
     elif step is Step.VILLAGES:
         chosen = set(data.get(Step.VILLAGES) or [])

@@ -21,7 +21,7 @@ from bot.i18n import N_
 from bot.messaging import Choice
 from bot.models import Activity, Attendance, Person, Registration, RegistrationStatus
 from bot.registry import Access, Command
-from bot.services import centers, helped, registrations
+from bot.services import centers, helped, partners, registrations
 from bot.services.registrations import Outcome
 from bot.text import number
 from handlers import events, profile
@@ -129,6 +129,8 @@ async def mine(ctx: Context, args: str) -> None:
     listed = await helped.registered_by(ctx.session, person.id, ctx.now)
     if listed:  # a village head's or staff member's /add: the people they registered, after their own
         ctx.reply(_helped_text(ctx, listed))
+    if await partners.is_partner(ctx.session, person.id):  # a speaker's own sessions are a list of their own
+        ctx.reply(ctx._("To see the sessions you lead, send:") + "\n/sessions")
 
 
 def _helped_text(ctx: Context, listed: list[helped.Helped]) -> str:

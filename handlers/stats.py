@@ -4,7 +4,7 @@ the village and the area, and the chart.
     /stats [period] [village | area] ──> the chart, then one screen of totals with buttons under it:
         [This month] [This quarter] [This year]
         [◀ the period before] [📋 Totals (back to the one screen)]
-        [📅 Coming up] [📚 By area] [🎯 Targets] [🏘 By village]   (the views, less the one on show)
+        [📅 Coming up] [📚 By area] [🎯 Targets] [🏘 By village] [🤝 By partner]   (the views, less the one on show)
         [Choose a village] [Choose an area]   (a region officer: [Choose a center])
     a button ──> the same message, edited to the new choice
 
@@ -30,8 +30,8 @@ from bot.i18n import N_
 from bot.messaging import Choice, Edit, Keyboard
 from bot.models import Area, Center, Region, RoleKind, Village
 from bot.registry import Access, Command
-from bot.reports import chart, summary
-from bot.services import areas, centers, regions, stats, targets
+from bot.reports import chart, partner_table, summary
+from bot.services import areas, centers, partner_stats, regions, stats, targets
 from bot.services.campaigns import find as find_campaign
 from bot.services.campaigns import of_center as campaign_list
 from bot.services.people import has_role, headed_village_ids
@@ -42,7 +42,7 @@ _CODE = re.compile(r"^#([vack])(\d{1,9})$")
 CODES = {"v": "village_id", "a": "area_id", "c": "center_id", "k": "campaign_id"}
 _PAGE = re.compile(r"^p\d{1,3}$")
 _PERIOD_CODE = re.compile(r"^(?:y\d{4}|[qm]\d{4}-\d{1,2})$")
-DETAILS = ("today", "areas", "targets", "villages")  # views that last while the period or scope changes
+DETAILS = ("today", "areas", "targets", "villages", "partners")  # views that last while the period or scope changes
 PICKERS_VIEWS = ("pickv", "picka", "pickc", "pickk")  # a list to pick from, for one press
 VIEWS = DETAILS + PICKERS_VIEWS
 CENTERS_PER_PAGE = 30
@@ -94,6 +94,15 @@ async def show(ctx: Context, args: str) -> None:
         return
     if wanted.view in PICKERS_VIEWS:
         await PICKERS[wanted.view](ctx, wanted, period, scope)
+        return
+    if wanted.view == "partners" and scope.village_id is None and scope.region_id is None:
+        lines = await partner_stats.by_partner(ctx.session, scope, period, ctx.now)
+        body = partner_table.text(lines, period, ctx.now, ctx.t, title)
+        keyboard = _buttons(ctx, wanted, period, scope, has_campaigns=await campaigns.has_any(ctx))
+        if ctx.is_button and ctx.incoming.message_id is not None:
+            ctx.outcome.effects.append(Edit(ctx.incoming.chat, ctx.incoming.message_id, body, keyboard))
+        else:
+            ctx.reply(body, keyboard)
         return
     # a village's own screen shows its credit (its head's work), read with the by-village figures
     by_village = wanted.view == "villages" or scope.village_id is not None
@@ -250,6 +259,7 @@ def _buttons(
         "areas": _("📚 By area"),
         "targets": _("🎯 Targets") if scope.village_id is None else None,
         "villages": _("🏘 By village") if scope.village_id is None and scope.region_id is None else None,
+        "partners": _("🤝 By partner") if scope.village_id is None and scope.region_id is None else None,
     }
     details = [
         Choice(label, wanted.command(period, view=view))
@@ -258,7 +268,8 @@ def _buttons(
     ]
     if has_campaigns and scope.village_id is None:  # the center has some: one press to their figures
         details.append(Choice(_("🎉 Campaigns"), wanted.command(period, view="pickk")))
-    rows += [tuple(details[i : i + 2]) for i in range(0, len(details), 2)]
+    width = 3 if len(details) > 4 else 2  # a phone screen holds five rows of buttons
+    rows += [tuple(details[i : i + width]) for i in range(0, len(details), width)]
     if scope.region_id is not None:  # a province's villages would not fit one message: a center's do
         rows.append((Choice(_("🏢 Choose a center"), wanted.command(period, view="pickc")),))
     else:

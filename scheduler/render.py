@@ -11,7 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot import cards, notices
 from bot.address import address_of
-from bot.i18n import Translator, pick_locale
+from bot.i18n import N_, Translator, pick_locale
 from bot.messaging import Messenger, Send
 from bot.models import (
     Account,
@@ -25,8 +25,10 @@ from bot.models import (
     Person,
     Standing,
 )
-from bot.services import groups, helped, outbox, people, registrations, surveys
+from bot.services import groups, helped, outbox, partners, people, registrations, surveys
 from scheduler import campaign_summaries
+
+SPEAKER_REMINDER = N_("⏰ Reminder: you lead this session.")
 
 
 async def render(
@@ -80,6 +82,8 @@ async def render(
         pasted = cards.card(activity, t, registered=await registrations.count(session, activity.id))
         ways = cards.ways_to_register(activity, delivery.detail["paste"], t, channels.values())
         return Send(delivery.to, f"{pasted}\n\n{ways}")
+    if delivery.kind is DeliveryKind.REMINDER and await partners.speaks_at(session, activity, delivery.person_id):
+        return Send(delivery.to, t.gettext(SPEAKER_REMINDER) + "\n" + cards.card(activity, t))  # not a seat to keep
     group = await groups.by_chat(session, delivery.to) if in_group else None
     taken = await registrations.count(session, activity.id)
     standing = (await registrations.standings(session, person.id, [activity.id])).get(activity.id) if person else None

@@ -14,7 +14,7 @@ from bot.i18n import N_, Translator
 from bot.messaging import Attachment
 from bot.models import Center, Person, Region, Role, RoleKind
 from bot.reports import csv_file, layout
-from bot.services import feedback, stats, upward
+from bot.services import feedback, partner_stats, stats, upward
 
 FORMATS = ("xlsx", "csv", "pdf")
 _CENTER_WORDS = re.compile(r"^(tthtcđ|trung tâm học tập cộng đồng)\s+", re.IGNORECASE)
@@ -30,7 +30,9 @@ async def document(
     facts = await upward.facts(session, scope, period, visits)
     yearly = period.kind is stats.PeriodKind.YEAR and scope.village_id is None  # what people thought: a year's
     thoughts = await feedback.for_report(session, scope.center_ids, period.bounds(scope.timezone)) if yearly else []
-    report = layout.report(figures, t, await signer(session, scope, t), facts, thoughts)
+    own = scope.region_id is None and scope.village_id is None  # a center's partners are its own
+    partners = await partner_stats.by_partner(session, scope, period, now) if own else None
+    report = layout.report(figures, t, await signer(session, scope, t), facts, thoughts=thoughts, partners=partners)
     content = await asyncio.to_thread(_write, report, t, fmt)
     return Attachment(f"{_slug(report.filename)}.{fmt}", content), figures
 

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from bot.i18n import N_, Translator
 from bot.models import BudgetSource, DateKnown
 from bot.services import areas, feedback, stats, upward
+from bot.services.partner_stats import PartnerLine
 
 Cell = str | int | None
 ROMAN = ("", "I", "II", "III", "IV")
@@ -118,13 +119,55 @@ def report(
     signer: Signer,
     facts: upward.Facts | None = None,
     thoughts: list[feedback.Thoughts] | None = None,
+    partners: list[PartnerLine] | None = None,
 ) -> Report:
-    """`thoughts`: what people thought of the activities (a center's year): a small sheet of its own, when any."""
+    """`thoughts`: what people thought of the activities (a center's year), a small sheet of its own when any;
+    `partners` (a center's figures by partner), a sheet of them after the villages' (none named: none)."""
     facts = facts or upward.Facts({s: upward.budgets.Money() for s in BudgetSource}, [], [], 0, 0, None, 0)
     sheets = [_official(figures, facts, t, signer), _activities(figures, t), _villages(figures, t)]
+    if partners and any(line.partner_id is not None for line in partners):
+        sheets.append(_partners(figures, partners, t))
+    if thoughts:
+        sheets.append(_thoughts(figures, thoughts, t))
     return Report(
         filename=t.gettext(N_("report-{period}")).format(period=period_file_code(figures.period)),
-        sheets=sheets + ([_thoughts(figures, thoughts, t)] if thoughts else []),
+        sheets=sheets,
+    )
+
+
+def _partners(figures: stats.Figures, lines: list[PartnerLine], t: Translator) -> Sheet:
+    """Each partner organisation's (or lone speaker's) activities held, learner-visits and women: what seed
+    000's organisations each report on their own topics."""
+    _ = t.gettext
+    rows: list[list[Cell]] = [
+        [
+            line.name if line.partner_id is not None else _(N_("No partner named")),
+            line.activities,
+            line.visits,
+            line.women,
+        ]
+        for line in lines
+    ]
+    rows.append(
+        [
+            _(N_("Total")),
+            sum(line.activities for line in lines),
+            sum(line.visits for line in lines),
+            sum(line.women for line in lines),
+        ]
+    )
+    return Sheet(
+        title=_(N_("Partners")),
+        heading=[_(N_("Activities by partner organisation, {period}")).format(period=period_words(figures.period, t))],
+        columns=[
+            _(N_("Partner organisation or speaker")),
+            _(N_("Activities")),
+            _(N_("Learner-visits")),
+            _(N_("Women")),
+        ],
+        rows=rows,
+        strong={len(rows) - 1},
+        widths=[44, 14, 16, 12],
     )
 
 

@@ -35,7 +35,7 @@ from bot.models import (
     RoleKind,
     Village,
 )
-from bot.services import audit, campaigns, helped, outbox, people, reminders
+from bot.services import audit, campaigns, helped, outbox, partners, people, reminders
 from bot.services.outbox import Recipient
 
 SHEET_DAYS = 7  # a village head may enter a paper sheet up to a week after the session
@@ -111,6 +111,10 @@ async def create(
         sessions=[ActivitySession(starts_at=s, ends_at=e) for s, e in sorted(draft.sessions)],
     )
     session.add(activity)
+    # the partner text as written (a plan's "Đơn vị phối hợp / Người dạy", the wizard's answer) names roster entries
+    organisation, speaker = await partners.match_text(session, center.id, draft.partner, now)
+    activity.partner_id = organisation.id if organisation else None
+    activity.speaker_id = speaker.id if speaker else None
     await session.flush()
     if audited:
         _audit(session, "activity.create", activity, by, now)
@@ -296,6 +300,7 @@ async def publish(session: AsyncSession, activity: Activity, *, now: datetime, b
     for head, village_id in heads:
         _owe(session, activity, [head], DeliveryKind.ANNOUNCE, now, {"paste": village_id})
     await plan_reminders(session, activity, recipients, now)
+    await partners.plan(session, activity, now)  # the speaker's reminders and the attendance after
     _audit(session, "activity.publish", activity, by, now, recipients=len(recipients))
     return len(recipients)
 
@@ -334,6 +339,7 @@ async def reschedule(
     await session.flush()
     await outbox.drop_waiting(session, activity.id, (DeliveryKind.REMINDER,), "activity changed", now)
     await plan_reminders(session, activity, await _everyone_told(session, activity, waiting_too=True), now)
+    await partners.plan(session, activity, now)
     await helped.plan(session, activity, now)  # the lists of those who registered people without a phone
     if sessions is None and place is None:
         return

@@ -28,6 +28,7 @@ from bot.models import (
     Delivery,
     DeliveryKind,
     DeliveryStatus,
+    Partner,
     Person,
     Registration,
     RegistrationStatus,
@@ -66,6 +67,7 @@ async def export(session: AsyncSession, person: Person) -> dict[str, Any]:
         .order_by(ActivitySession.starts_at)
     )
     step = await session.scalar(select(Conversation).where(Conversation.person_id == person.id))
+    listed = await session.scalars(select(Partner).where(Partner.person_id == person.id).order_by(Partner.id))
     return {
         "person": {
             "number": person.id,
@@ -90,6 +92,7 @@ async def export(session: AsyncSession, person: Person) -> dict[str, Any]:
             {"role": r.kind.value, "center": r.center_id, "village": r.village_id, "since": _iso(r.granted_at)}
             for r in person.roles
         ],
+        "listed_as_partner_or_speaker": [{"name": p.name, "kind": p.kind.value} for p in listed],
         "registrations": [
             {
                 "activity": activity.title,
@@ -199,6 +202,8 @@ async def forget(session: AsyncSession, person: Person, now: datetime, *, by: Pe
     )
     await session.execute(update(Person).where(Person.registered_by_id == person.id).values(registered_by_id=None))
     await session.execute(update(Attendance).where(Attendance.recorded_by_id == person.id).values(recorded_by_id=None))
+    # the roster's speaker or partner stays (the activities name it); that it was this person goes
+    await session.execute(update(Partner).where(Partner.person_id == person.id).values(person_id=None))
     folding = anonymous.Folding(session)
     if person.center_id is not None:
         await folding.lock(person.center_id)

@@ -20,7 +20,7 @@ async def test_moving_an_activity_tells_groups_and_registrants_and_moves_reminde
 
     hung = place.director
     what = (await bot.say(hung, f"/change {activity_id}"))[-1]
-    assert what.buttons == ["🗓 Thời gian", "📍 Địa điểm", "⏰ Lời nhắc", "✖ Hủy"]
+    assert what.buttons == ["🗓 Thời gian", "📍 Địa điểm", "⏰ Lời nhắc", "🤝 Đơn vị phối hợp", "✖ Hủy"]
     asked = (await bot.press(hung, what, "🗓 Thời gian"))[-1]
     assert asked.text == "Giờ bắt đầu mới là khi nào? Ví dụ: 4/10 8h."  # next Saturday, never past
     wanted = "Hoạt động bắt đầu lúc mấy giờ? Xin ghi thêm giờ, ví dụ: 4/10 8h."

@@ -22,13 +22,13 @@ TABLE = {
     "mydata": STRANGER, "withdraw": STRANGER, "forget": STRANGER, "connect": STRANGER,
     "profile": RESIDENT, "events": RESIDENT, "ics": RESIDENT, "my": RESIDENT, "register": RESIDENT,
     "coming": RESIDENT, "unregister": RESIDENT, "code": RESIDENT, "ticket": RESIDENT, "notify": RESIDENT,
-    "answer": RESIDENT, "back": RESIDENT, "cancel": RESIDENT, "useful": RESIDENT,
+    "answer": RESIDENT, "back": RESIDENT, "cancel": RESIDENT, "useful": RESIDENT, "sessions": RESIDENT,
     "text": HEAD, "add": HEAD, "ticketok": HEAD, "desk": HEAD, "headcount": HEAD, "close": HEAD,
     "stats": HEAD, "link": HEAD, "loa": HEAD,
     "checkin": STAFF, "checkinqr": STAFF, "new": STAFF, "change": STAFF, "calloff": STAFF, "publish": STAFF,
     "report": STAFF, "budget": STAFF, "plan": STAFF,
     "appoint": DIRECTOR, "remove": DIRECTOR, "reminders": DIRECTOR, "target": DIRECTOR, "population": DIRECTOR,
-    "addressees": DIRECTOR, "feedback": DIRECTOR, "survey": RESIDENT,
+    "addressees": DIRECTOR, "feedback": DIRECTOR, "survey": RESIDENT, "partners": DIRECTOR,
     "data": DIRECTOR, "erase": DIRECTOR, "audit": DIRECTOR, "retention": DIRECTOR, "campaign": DIRECTOR,
 }  # fmt: skip
 IN_GROUPS = {"link"}
