@@ -145,7 +145,7 @@ async def test_the_weeks_bulletin_for_the_commune_and_each_village_is_written_to
 
     commune_bulletin = (await bot.say(hung, "/loa week all"))[-1]
     assert commune_bulletin.text == COMMUNE_TEXT
-    assert commune_bulletin.buttons == ["📄 Tệp văn bản", "🔔 Mỗi tuần"]
+    assert commune_bulletin.buttons == ["📄 Tệp văn bản", "🔔 Nhận bản tin hằng tuần"]
     assert (await bot.say(hung, "/loa tuần Thôn Tây"))[-1].text == TAY_TEXT
 
     tam = fake.add_user("Tâm")
@@ -153,7 +153,11 @@ async def test_the_weeks_bulletin_for_the_commune_and_each_village_is_written_to
     await make_head(bot, place.center_id, "Vũ Văn Tâm", place.villages, "Thôn Đông")
     menu = (await bot.say(tam, "/loa"))[-1]
     assert menu.text == "Xin chọn bản tin để đọc trên loa truyền thanh:"
-    assert menu.buttons == ["Tuần tới · Thôn Đông", "Ba ngày tới · Thôn Đông", "🔔 Mỗi tuần"]  # on a Sunday
+    assert menu.buttons == [
+        "Tuần tới · Thôn Đông",
+        "Ba ngày tới · Thôn Đông",
+        "🔔 Nhận bản tin hằng tuần",
+    ]  # on a Sunday
     assert (await bot.press(tam, menu, "Tuần tới · Thôn Đông"))[-1].text == DONG_TEXT
     assert (await bot.say(tam, "/loa all"))[-1].text == DONG_TEXT  # a head hears their own village's
 
@@ -212,8 +216,8 @@ async def test_the_weekly_bulletin_goes_out_once_on_sunday_evening_to_whoever_tu
     turned = (await bot.say(tam, "/loa on"))[-1]
     if lang == "vi":
         assert turned.text == (
-            "Xong: mỗi Chủ nhật lúc 17:00, Loa Làng sẽ gửi ông bản tin loa truyền thanh cho tuần tới; trong các đợt "
-            "hưởng ứng, mỗi chiều gửi thêm bản tin cho ngày hôm sau. Để thôi nhận, xin gửi:\n/loa off"
+            "Xong: mỗi Chủ nhật lúc 17:00, Loa Làng sẽ gửi ông bản tin loa truyền thanh cho tuần tới. Trong thời "
+            "gian có chiến dịch, mỗi chiều Loa Làng gửi thêm bản tin cho ngày hôm sau. Để thôi nhận, xin gửi:\n/loa off"
         )
     else:
         assert turned.text.startswith("Done: every Sunday at 17:00 Loa Làng will send you the loudspeaker bulletin")
