@@ -337,7 +337,7 @@ async def reschedule(
     if activity.status is ActivityStatus.DRAFT:
         return
     await session.flush()
-    await outbox.drop_waiting(session, activity.id, (DeliveryKind.REMINDER,), "activity changed", now)
+    await outbox.withdraw_waiting(session, activity.id, (DeliveryKind.REMINDER,))
     await plan_reminders(session, activity, await _everyone_told(session, activity, waiting_too=True), now)
     await partners.plan(session, activity, now)
     await helped.plan(session, activity, now)  # the lists of those who registered people without a phone

@@ -21,7 +21,7 @@ from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import ColumnElement, event, func, inspect, or_, select, update
+from sqlalchemy import ColumnElement, delete, event, func, inspect, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import Session, UOWTransaction
 
@@ -160,6 +160,17 @@ async def drop_waiting(
         update(Delivery)
         .where(Delivery.activity_id == activity_id, Delivery.kind.in_(kinds), Delivery.status.in_(WAITING))
         .values(status=DeliveryStatus.DROPPED, last_error=reason, next_attempt_at=now)
+    )
+
+
+async def withdraw_waiting(session: AsyncSession, activity_id: int, kinds: tuple[DeliveryKind, ...]) -> None:
+    """Delete messages not yet sent that are about to be planned again (the reminders of a changed activity):
+    a row kept as dropped would hold the place of its successor due at the same moment (one row per chat, kind
+    and time), as when only the place changes."""
+    await session.execute(
+        delete(Delivery).where(
+            Delivery.activity_id == activity_id, Delivery.kind.in_(kinds), Delivery.status.in_(WAITING)
+        )
     )
 
 

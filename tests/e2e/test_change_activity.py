@@ -90,3 +90,26 @@ async def test_the_director_sets_the_centers_reminder_times(bot: Bot, fake: Fake
     await bot.deliver()
     assert group.bot_messages[-1].text.startswith("⏰ Nhắc lịch")
     assert (await bot.say(place.director, "/reminders mai"))[-1].text.startswith("Chưa đọc được “mai”")
+
+
+async def test_a_new_place_alone_keeps_the_reminders_at_their_times(bot: Bot, fake: FakeTelegram) -> None:
+    place = await commune(bot, fake)
+    activity_id = await publish(bot, place, villages=("Thôn Đông",))
+    await bot.deliver()
+    lan = fake.add_user("Lan")
+    await onboard(bot, lan, village="Thôn Đông")
+    await bot.say(lan, f"/register {activity_id}")
+
+    hung = place.director
+    what = (await bot.say(hung, f"/change {activity_id}"))[-1]
+    await bot.press(hung, what, "📍 Địa điểm")
+    saved = (await bot.say(hung, "Nhà văn hóa thôn Tây"))[-1]
+    assert "Nhà văn hóa thôn Tây" in saved.text
+    await bot.deliver()
+    assert lan.private_chat.bot_messages[-1].text.startswith("🔔 Có thay đổi")
+
+    reminded = len([m for m in lan.private_chat.bot_messages if (m.text or "").startswith("⏰ Nhắc lịch")])
+    bot.clock.current = local("05/10/2025 19:00")  # the evening before, as the rule had it
+    await bot.deliver()
+    reminders = [m.text or "" for m in lan.private_chat.bot_messages if (m.text or "").startswith("⏰ Nhắc lịch")]
+    assert len(reminders) == reminded + 1 and "Nhà văn hóa thôn Tây" in reminders[-1]
