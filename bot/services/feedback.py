@@ -20,7 +20,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import case, delete, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.models import LIVE, Activity, ActivitySession, Attendance, Center, Feedback, Person
+from bot.models import LIVE, Activity, ActivitySession, Attendance, Center, Feedback, Partner, Person
 
 AFTER = timedelta(hours=1)  # after the session ends
 EVENING = time(20, 0)  # from here on, the question waits for the morning
@@ -138,14 +138,18 @@ async def per_activity(
 async def per_partner(
     session: AsyncSession, center_id: int, *, span: tuple[datetime, datetime] | None = None
 ) -> list[Thoughts]:
-    """The answers grouped by the partner the plan wrote (`Activity.partner`, as typed); an activity with none
-    comes under an empty label, last."""
+    """The answers grouped by partner: the roster's organisation the activity names (`Activity.partner_id`), else
+    the partner the plan wrote (`Activity.partner`, as typed); an activity with neither comes under an empty
+    label, last."""
+    name = func.coalesce(Partner.name, Activity.partner)
     rows = await session.execute(
-        select(Activity.partner, *_counts())
+        select(name, *_counts())
+        .select_from(Activity)
+        .outerjoin(Partner, Partner.id == Activity.partner_id)
         .join(ActivitySession, ActivitySession.activity_id == Activity.id)
         .join(Feedback, Feedback.session_id == ActivitySession.id)
         .where(Activity.center_id == center_id, *_within(span))
-        .group_by(Activity.partner)
+        .group_by(name)
     )
     found = [
         Thoughts((name or "").strip(), None, None, int(a or 0), int(y or 0), int(n or 0)) for name, a, y, n in rows
