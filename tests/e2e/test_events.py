@@ -78,6 +78,7 @@ async def test_a_village_head_gets_a_plain_text_version_with_their_village_link(
     await onboard(bot, head, name="Vũ Văn Tâm", gender="male", village="Thôn Tây")
     await bot.say(place.director, "/appoint head Thôn Tây")
     await bot.press(place.director, place.director.private_chat.bot_messages[-1], "Vũ Văn Tâm (1965)")
+    await bot.deliver()  # the appointee is told of the role (an outbox row) now, not in the middle of a later answer
     text = (await bot.say(head, f"/text {activity_id}"))[-1].text
     assert text.startswith("📢 Chuyên đề phòng chống lừa đảo qua mạng\n🗓 Thứ Hai, 06/10/2025 lúc 13:30")
     assert text.endswith(

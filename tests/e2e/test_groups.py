@@ -25,6 +25,7 @@ async def _people(bot: Bot, fake: FakeTelegram, locale: str = "vi") -> dict[str,
     await onboard(bot, head, name="Vũ Văn Tâm", gender="male", village="Thôn Tây")
     await bot.say(director, "/appoint head Thôn Tây")
     await bot.press(director, director.private_chat.bot_messages[-1], "Vũ Văn Tâm (1965)")
+    await bot.deliver()  # the appointee is told of the role (an outbox row) now, not in the middle of a later answer
     resident = fake.add_user("Lan")
     await onboard(bot, resident)
     return {"director": director, "head": head, "resident": resident}

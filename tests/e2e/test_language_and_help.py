@@ -72,6 +72,7 @@ async def test_help_differs_for_residents_heads_staff_and_the_director(bot: Bot,
 
     await bot.say(director, "/appoint head Thôn Đông")
     await bot.press(director, director.private_chat.bot_messages[-1], "Nguyễn Thị Lan (1965)")
+    await bot.deliver()  # the appointee is told of the role (an outbox row) now, not in the middle of a later answer
     head_help = (await bot.say(resident, "/help"))[-1].text
     assert head_help.splitlines()[0] == tr(lang, "As a village head, you can:")
 

@@ -56,6 +56,7 @@ async def test_the_director_publishes_octobers_drafts_with_one_confirmation(bot:
     await onboard(bot, tam, name="Vũ Văn Tâm", village="Thôn Bắc")
     await bot.say(hung, "/appoint head Thôn Bắc")
     await bot.press(hung, hung.private_chat.bot_messages[-1], "Vũ Văn Tâm (1965)")
+    await bot.deliver()  # the appointee is told of the role (an outbox row) now, not in the middle of a later answer
     assert bot.app is not None
     async with bot.app.db.session() as session, session.begin():
         await session.execute(update(GroupChat).where(GroupChat.title == "Nhóm Thôn Bắc").values(active=False))

@@ -49,6 +49,7 @@ async def _cast(bot: Bot, fake: FakeTelegram) -> tuple[dict[str, FakeUser], Fake
     await bot.press(place.director, place.director.private_chat.bot_messages[-1], "Vũ Văn Tâm (1965)")
     await bot.say(place.director, "/appoint staff")
     await bot.press(place.director, place.director.private_chat.bot_messages[-1], "Đinh Thị Thu (1965)")
+    await bot.deliver()  # the appointee is told of the role (an outbox row) now, not in the middle of a later answer
     return people, place.groups["Thôn Tây"], place
 
 

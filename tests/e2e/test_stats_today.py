@@ -49,6 +49,7 @@ async def test_on_the_day_stats_count_the_seated_the_waiting_the_present_and_the
     await onboard(bot, head, name="Vũ Văn Tâm", gender="male", village="Thôn Tây")
     await bot.say(hung, "/appoint head Thôn Tây")
     await bot.press(hung, hung.private_chat.bot_messages[-1], "Vũ Văn Tâm (1965)")
+    await bot.deliver()  # the appointee is told of the role (an outbox row) now, not in the middle of a later answer
     own = (await bot.say(head, "/stats"))[-1]
     assert (own.text or "").startswith("📊 Thôn Tây: năm 2025")
     assert "• 06/10 13:30 Phòng chống lừa đảo: đăng ký 1, chờ 1, có mặt 1 (0 nữ), vãng lai 1, đến 0%" in (

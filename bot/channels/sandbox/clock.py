@@ -1,5 +1,6 @@
 """The sandbox's clock: real time plus an offset that only grows, so a trainer can jump to the
-next thing the bot will do (a reminder, an announcement, a check-in opening) instead of waiting."""
+next thing the bot will do (a reminder, an announcement, a check-in opening, a campaign's summary, the month's
+plan reminder, the question after a session, a bulletin) instead of waiting."""
 
 from __future__ import annotations
 
@@ -11,6 +12,10 @@ from sqlalchemy import func, select
 from bot.database import Database
 from bot.models import LIVE, Activity, ActivitySession, Delivery, DeliveryKind, DeliveryStatus
 from bot.services import checkin, outbox
+from scheduler import bulletins, campaign_summaries, feedback_ask, plan_reminder
+
+# what the sender writes into the outbox only when its time comes: the next of each is a moment to jump to
+LATER_NOTICES = (campaign_summaries, plan_reminder, feedback_ask, bulletins)
 
 
 class SandboxClock:
@@ -53,7 +58,11 @@ async def next_due(db: Database, now: datetime) -> Due | None:
                 .limit(1)
             )
         ).first()
-    candidates = []
+    candidates = [
+        Due(_aware(at), DeliveryKind.NOTICE, "")
+        for at in [await later.next_due(db, now) for later in LATER_NOTICES]
+        if at is not None and _aware(at) > now  # owed now: the sender writes it on its own
+    ]
     if owed is not None:
         candidates.append(Due(_aware(owed.next_attempt_at), owed.kind, owed.title or ""))
     if opening is not None:

@@ -79,9 +79,15 @@ WHAT = {
     DeliveryKind.REMINDER: N_("reminder: {title}"),
     DeliveryKind.UPDATE: N_("change notice: {title}"),
     DeliveryKind.CANCEL: N_("cancellation notice: {title}"),
+    DeliveryKind.NOTICE: N_("a message about: {title}"),
     None: N_("check-in opens: {title}"),
 }
-HELPED = N_("reminders for people without a phone, to their village head")
+# with no activity to name: a village head's list for people without a phone names several, and a notice (a
+# bulletin, a summary, a survey's invitation) may name none
+UNTITLED = {
+    DeliveryKind.REMINDER: N_("reminders for people without a phone, to their village head"),
+    DeliveryKind.NOTICE: N_("a message from Loa Làng"),
+}
 
 
 @dataclass
@@ -170,8 +176,9 @@ class Page:
             upcoming = {
                 "at": due.at.isoformat(),
                 "shown": t.datetime(max(due.at, now), "HH:mm dd/MM"),
-                # a village head's list for people without a phone names several activities, so none here
-                "what": t.gettext(WHAT[due.kind]).format(title=due.title) if due.title else t.gettext(HELPED),
+                "what": t.gettext(WHAT[due.kind]).format(title=due.title)
+                if due.title
+                else t.gettext(UNTITLED.get(due.kind, N_("a message from Loa Làng"))),
             }
         return {
             "now": now.isoformat(),
