@@ -155,7 +155,8 @@ async def _feedback(
     asked = await feedback.of(session, current.id, person_id) if current and person_id else None
     if current is None or activity is None or asked is None or asked.answered_at is not None:
         return None
-    text = t.gettext(FEEDBACK_TEXT).format(title=activity.title, day=t.datetime(current.starts_at, "dd/MM"))
+    title = activity.title.replace("“", "‘").replace("”", "’")  # quotes inside the question's own quotes
+    text = t.gettext(FEEDBACK_TEXT).format(title=title, day=t.datetime(current.starts_at, "dd/MM"))
     command = f"/useful {current.id}"
     return text, ((Choice(t.gettext(USEFUL), f"{command} yes"), Choice(t.gettext(NOT_USEFUL), f"{command} no")),)
 

@@ -20,7 +20,7 @@ from typing import Any
 from bot.context import Context
 from bot.errors import Refusal
 from bot.i18n import N_, Translator
-from bot.messaging import Attachment, Choice, Keyboard
+from bot.messaging import Attachment, Choice, Edit, Keyboard
 from bot.models import Conversation, Gender, Person, RoleKind, Survey
 from bot.registry import Access, Command, Journey, access_of
 from bot.reports import survey as drawn
@@ -114,10 +114,15 @@ async def on_answer(ctx: Context, conversation: Conversation, text: str) -> None
     if conversation.step == Step.TOPICS:
         toggled = text[1:] if text.startswith("t") and text[1:].isdigit() else None
         if toggled is not None and 1 <= int(toggled) <= len(keys):
-            ctx.close_buttons(answered=False)
             key = keys[int(toggled) - 1]
             data["chosen"] = [k for k in keys if (k in data["chosen"]) != (k == key)]
             await conversations.move_to(ctx.session, conversation.person_id, ANSWER, Step.TOPICS, ctx.now, data)
+            if ctx.is_button and ctx.can.edit and ctx.incoming.message_id is not None:
+                # the same question, its ticks changed in place: a tap never stacks another copy of it
+                question, keyboard = await _topics_question(ctx, survey, data)
+                ctx.outcome.effects.append(Edit(ctx.incoming.chat, ctx.incoming.message_id, question, keyboard))
+                return
+            ctx.close_buttons(answered=False)
             await _ask_topics(ctx, survey, data)
             return
         if text == "done":
@@ -140,7 +145,9 @@ async def on_answer(ctx: Context, conversation: Conversation, text: str) -> None
         (
             t["key"]
             for i, t in enumerate(times, 1)
-            if text in (t["key"], str(i)) or fold(text) in (fold(surveys.label(t, ctx.t)), fold(t["label"]))
+            if text in (t["key"], str(i))
+            or fold(text) in (fold(surveys.label(t, ctx.t)), fold(t["label"]))
+            or fold(text) in fold(surveys.label(t, ctx.t)).split()  # "sáng" for "Buổi sáng"
         ),
         None,
     )
@@ -174,6 +181,10 @@ async def on_answer(ctx: Context, conversation: Conversation, text: str) -> None
 
 
 async def _ask_topics(ctx: Context, survey: Survey, data: dict[str, Any]) -> None:
+    ctx.reply(*await _topics_question(ctx, survey, data))
+
+
+async def _topics_question(ctx: Context, survey: Survey, data: dict[str, Any]) -> tuple[str, Keyboard]:
     name = await _name_of(ctx, data)
     if name is None:
         question = ctx._("What would you like to learn? Choose as many topics as you wish.")
@@ -184,7 +195,7 @@ async def _ask_topics(ctx: Context, survey: Survey, data: dict[str, Any]) -> Non
         if ctx.can.buttons
         else ctx._("Send one number to tick a topic, or several at once, for example: 1 3 5.")
     )
-    ctx.reply(f"{question}\n{how}", await _topic_keys(ctx, survey, data))
+    return f"{question}\n{how}", await _topic_keys(ctx, survey, data)
 
 
 async def _topic_keys(ctx: Context, survey: Survey, data: dict[str, Any]) -> Keyboard:
