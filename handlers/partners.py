@@ -52,7 +52,8 @@ async def roster(ctx: Context, args: str) -> None:
 
 
 async def _list(ctx: Context) -> None:
-    entries = await partners.roster(ctx.session, _center_id(ctx))
+    # in the order they were added, so the numbers (what /partners link takes) read 1, 2, 3 down the list
+    entries = sorted(await partners.roster(ctx.session, _center_id(ctx)), key=lambda entry: entry.id)
     if not entries:
         ctx.reply(ctx._("There are no partners or speakers yet.") + "\n\n" + ctx._(USAGE))
         return
