@@ -89,22 +89,22 @@ async def on_text(ctx: Context, conversation: Conversation, text: str) -> None:
     elif step is Step.GENDER:
         gender = next((g for g, words in GENDER_WORDS.items() if fold(text) in words or text == g.value), None)
         if gender is None:
-            raise Refusal(N_("Please choose one of the buttons."), await _choices(ctx, step))
+            raise Refusal(N_("Please choose one of the buttons."), await person_choices(ctx, step))
         data["gender"] = gender.value
     elif step is Step.BIRTH_YEAR:
         low, high = people.birth_year_bounds(ctx.now)
         if not (text.isascii() and text.isdigit() and len(text) == 4 and low <= int(text) <= high):
             raise Refusal(N_("Please send the birth year as four digits between {low} and {high}."), low=low, high=high)
         data["year"] = int(text)
-        villages = await _villages(ctx)
+        villages = await helper_villages(ctx)
         if len(villages) == 1:  # a head of one village registers people of that village: nothing to ask
             data["village"] = villages[0].id
             await _find_or_ask(ctx, conversation, data)
             return
     elif step is Step.VILLAGE:
-        village = centers.match_village(await _villages(ctx), text)
+        village = centers.match_village(await helper_villages(ctx), text)
         if village is None:
-            raise Refusal(N_("Please choose the village from the list."), await _choices(ctx, step))
+            raise Refusal(N_("Please choose the village from the list."), await person_choices(ctx, step))
         data["village"] = village.id
         await _find_or_ask(ctx, conversation, data)
         return
@@ -222,23 +222,26 @@ async def _walk_in(ctx: Context, session_id: int, person: Person) -> None:
 
 
 async def _ask(ctx: Context, step: Step) -> None:
-    ctx.reply(ctx._(QUESTIONS[step]), await _choices(ctx, step))
+    ctx.reply(ctx._(QUESTIONS[step]), await person_choices(ctx, step))
 
 
-async def _choices(ctx: Context, step: Step) -> Keyboard:
+async def person_choices(ctx: Context, step: str) -> Keyboard:
+    """The buttons of a question about someone without a phone (consent, gender, village), shared with the
+    survey's answers for them (handlers/survey.py): `step` is the question's name, the same in both journeys."""
+
     def choice(label: str, value: str) -> Choice:
-        return Choice(label, f"/answer {step.value} {value}")
+        return Choice(label, f"/answer {step} {value}")
 
-    if step is Step.CONSENT:
+    if step == Step.CONSENT:
         return ((choice(ctx._("Yes, they agreed"), "yes"), choice(ctx._("No"), "no")),)
-    if step is Step.GENDER:
+    if step == Step.GENDER:
         return (tuple(choice(ctx._(GENDER_LABELS[g]), g.value) for g in Gender),)
-    if step is Step.VILLAGE:
-        return tuple((choice(v.name, centers.village_key(v)),) for v in await _villages(ctx))
+    if step == Step.VILLAGE:
+        return tuple((choice(v.name, centers.village_key(v)),) for v in await helper_villages(ctx))
     return ()
 
 
-async def _villages(ctx: Context) -> list:  # type: ignore[type-arg]
+async def helper_villages(ctx: Context) -> list:  # type: ignore[type-arg]
     """Staff register anyone of the commune; a village head, people of their own village."""
     helper = _helper(ctx)
     villages = await centers.villages_of(ctx.session, helper.center_id or 0)

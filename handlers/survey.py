@@ -21,12 +21,12 @@ from bot.context import Context
 from bot.errors import Refusal
 from bot.i18n import N_, Translator
 from bot.messaging import Attachment, Choice, Edit, Keyboard
-from bot.models import Conversation, Gender, Person, RoleKind, Survey
+from bot.models import Conversation, Gender, Person, Survey
 from bot.registry import Access, Command, Journey, access_of
 from bot.reports import survey as drawn
 from bot.services import areas, audit, centers, conversations, people, surveys
-from bot.services.people import has_role, headed_village_ids
 from bot.text import clean_name, fold
+from handlers import add_person
 from handlers.profile import GENDER_LABELS, GENDER_WORDS, SURVEY_LINK, gender_in_name
 
 ANSWER, OPEN, FOR = "survey", "survey_new", "survey_for"
@@ -438,7 +438,7 @@ async def on_for(ctx: Context, conversation: Conversation, text: str) -> None:
     elif step is Step.GENDER:
         gender = next((g for g, words in GENDER_WORDS.items() if fold(text) in words or text == g.value), None)
         if gender is None:
-            raise Refusal(N_("Please choose one of the buttons."), await _person_keys(ctx, step))
+            raise Refusal(N_("Please choose one of the buttons."), await add_person.person_choices(ctx, step))
         data["gender"] = gender.value
         following = Step.YEAR
     elif step is Step.YEAR:
@@ -446,16 +446,16 @@ async def on_for(ctx: Context, conversation: Conversation, text: str) -> None:
         if not (text.isascii() and text.isdigit() and len(text) == 4 and low <= int(text) <= high):
             raise Refusal(N_("Please send the birth year as four digits between {low} and {high}."), low=low, high=high)
         data["year"] = int(text)
-        villages = await _villages(ctx)
+        villages = await add_person.helper_villages(ctx)
         if len(villages) == 1:
             data["village"] = villages[0].id
             await _found(ctx, data)
             return
         following = Step.VILLAGE
     else:
-        village = centers.match_village(await _villages(ctx), text)
+        village = centers.match_village(await add_person.helper_villages(ctx), text)
         if village is None:
-            raise Refusal(N_("Please choose the village from the list."), await _person_keys(ctx, step))
+            raise Refusal(N_("Please choose the village from the list."), await add_person.person_choices(ctx, step))
         data["village"] = village.id
         await _found(ctx, data)
         return
@@ -504,29 +504,7 @@ async def _found(ctx: Context, data: dict[str, Any]) -> None:
 
 
 async def _ask_person(ctx: Context, step: Step) -> None:
-    ctx.reply(ctx._(QUESTIONS[step]), await _person_keys(ctx, step))
-
-
-async def _person_keys(ctx: Context, step: Step) -> Keyboard:
-    def choice(label: str, value: str) -> Choice:
-        return Choice(label, f"/answer {step.value} {value}")
-
-    if step is Step.CONSENT:
-        return ((choice(ctx._("Yes, they agreed"), "yes"), choice(ctx._("No"), "no")),)
-    if step is Step.GENDER:
-        return (tuple(choice(ctx._(GENDER_LABELS[g]), g.value) for g in Gender),)
-    if step is Step.VILLAGE:
-        return tuple((choice(v.name, centers.village_key(v)),) for v in await _villages(ctx))
-    return ()
-
-
-async def _villages(ctx: Context) -> list:  # type: ignore[type-arg]
-    """Staff answer for anyone of the commune; a village head, for people of their own village."""
-    helper = _me(ctx)
-    villages = await centers.villages_of(ctx.session, _center_id(ctx))
-    if has_role(helper, RoleKind.DIRECTOR, RoleKind.STAFF):
-        return villages
-    return [v for v in villages if v.id in headed_village_ids(helper)]
+    ctx.reply(ctx._(QUESTIONS[step]), await add_person.person_choices(ctx, step))
 
 
 async def _open_survey(ctx: Context) -> Survey:
