@@ -78,7 +78,8 @@ async def show_notice(ctx: Context, t: Translator, start_payload: str = "", *, c
                 t.gettext(
                     "🔒 Before we start, please read how your data is used:\n"
                     "• What: your name, gender, birth year and village, and the number of your account on this "
-                    "messenger.\n"
+                    "messenger; and, when you give them, your answers to the center's surveys and what you thought "
+                    "of a session.\n"
                     "• Why: to register you for activities, count attendance and send you reminders. "
                     "Reports to the authorities contain totals only, never your name.\n"
                     "• Who keeps it: {keeper}. It is never sold or shared for other purposes.\n"
