@@ -21,7 +21,7 @@ from bot.i18n import N_
 from bot.messaging import Choice, Keyboard
 from bot.models import LIVE, ActivitySession, AttendanceMethod, Conversation, Gender, Person, RoleKind
 from bot.registry import Access, Command, Journey
-from bot.services import audit, centers, checkin, conversations, people, registrations
+from bot.services import centers, checkin, conversations, people, registrations
 from bot.services.people import has_role, headed_village_ids
 from bot.services.registrations import Outcome
 from bot.text import clean_name, fold, number
@@ -162,26 +162,15 @@ async def _register(ctx: Context, conversation: Conversation, data: dict[str, An
         await conversations.finish(ctx.session, conversation.person_id)
         raise Refusal(N_("This activity is no longer available."))
     if person is None:
-        person = Person(
-            center_id=helper.center_id,
-            full_name=data["name"],
+        person = await people.add_without_phone(
+            ctx.session,
+            helper,
+            helper.center_id,
+            name=data["name"],
             gender=Gender(data["gender"]),
             birth_year=data["year"],
             village_id=data["village"],
-            consent_at=ctx.now,
-            created_at=ctx.now,
-            registered_by_id=helper.id,
-            roles=[],
-        )
-        ctx.session.add(person)
-        await ctx.session.flush()
-        audit.record(
-            ctx.session,
-            action="person.add_without_phone",
-            at=ctx.now,
-            center_id=helper.center_id,
-            actor_id=helper.id,
-            person_id=person.id,
+            now=ctx.now,
         )
     if data.get("desk"):
         await _walk_in(ctx, int(data["desk"]), person)

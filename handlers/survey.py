@@ -24,7 +24,7 @@ from bot.messaging import Attachment, Choice, Edit, Keyboard
 from bot.models import Conversation, Gender, Person, Survey
 from bot.registry import Access, Command, Journey, access_of
 from bot.reports import survey as drawn
-from bot.services import areas, audit, centers, conversations, people, surveys
+from bot.services import areas, centers, conversations, people, surveys
 from bot.text import clean_name, fold
 from handlers import add_person
 from handlers.profile import GENDER_LABELS, GENDER_WORDS, SURVEY_LINK, gender_in_name
@@ -479,26 +479,15 @@ async def _found(ctx: Context, data: dict[str, Any]) -> None:
     )
     person = same[0] if same else None
     if person is None:
-        person = Person(
-            center_id=center_id,
-            full_name=data["name"],
+        person = await people.add_without_phone(
+            ctx.session,
+            helper,
+            center_id,
+            name=data["name"],
             gender=Gender(data["gender"]),
             birth_year=data["year"],
             village_id=data["village"],
-            consent_at=ctx.now,
-            created_at=ctx.now,
-            registered_by_id=helper.id,
-            roles=[],
-        )
-        ctx.session.add(person)
-        await ctx.session.flush()
-        audit.record(
-            ctx.session,
-            action="person.add_without_phone",
-            at=ctx.now,
-            center_id=center_id,
-            actor_id=helper.id,
-            person_id=person.id,
+            now=ctx.now,
         )
     await begin(ctx, for_person=person)
 

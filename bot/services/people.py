@@ -9,7 +9,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import joinedload
 
 from bot.messaging import ChatRef
-from bot.models import Account, Person, Role, RoleKind
+from bot.models import Account, Gender, Person, Role, RoleKind
+from bot.services import audit
 from bot.text import fold
 
 BIRTH_YEAR_MIN = 1900
@@ -173,3 +174,40 @@ def headed_village_ids(person: Person) -> set[int]:
         for r in roles_in(person, person.center_id)
         if r.kind is RoleKind.VILLAGE_HEAD and r.village_id is not None
     }
+
+
+async def add_without_phone(
+    session: AsyncSession,
+    helper: Person,
+    center_id: int | None,
+    *,
+    name: str,
+    gender: Gender,
+    birth_year: int,
+    village_id: int,
+    now: datetime,
+) -> Person:
+    """A person with no phone, entered by a village head or staff who have asked and been given their consent
+    (/add, a survey answered for them): created with that consent, and audited with who entered them."""
+    person = Person(
+        center_id=center_id,
+        full_name=name,
+        gender=gender,
+        birth_year=birth_year,
+        village_id=village_id,
+        consent_at=now,
+        created_at=now,
+        registered_by_id=helper.id,
+        roles=[],
+    )
+    session.add(person)
+    await session.flush()
+    audit.record(
+        session,
+        action="person.add_without_phone",
+        at=now,
+        center_id=center_id,
+        actor_id=helper.id,
+        person_id=person.id,
+    )
+    return person
